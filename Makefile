@@ -1,0 +1,51 @@
+# Proficio — a newcomer needs two targets: `make run` and `make test`.
+VENV := .venv
+BIN := $(VENV)/bin
+PYTHON ?= python3
+PORT ?= 8000
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/proficio
+PYTEST_WORKERS ?= 2
+
+.PHONY: run test test-postgres lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev: $(VENV)/.runtime
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+## Serve the demo district on http://127.0.0.1:$(PORT) (SQLite in PROFICIO_HOME, default ~/.proficio).
+run: $(VENV)/.runtime
+	$(BIN)/proficio demo --if-empty
+	$(BIN)/proficio start --port $(PORT)
+
+## The whole suite on SQLite, browser tests included when Chromium is installed.
+test: $(VENV)/.dev
+	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \
+	else echo "Browser tests: SKIPPED — /usr/bin/chromium is not installed (apt-get install -y chromium)"; fi
+	PROFICIO_HOME=$$(mktemp -d) $(BIN)/pytest -n $(PYTEST_WORKERS)
+
+## The same suite on the PostgreSQL at 127.0.0.1:5432.
+test-postgres: $(VENV)/.dev
+	PROFICIO_HOME=$$(mktemp -d) PROFICIO_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(PYTEST_WORKERS)
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+format: $(VENV)/.dev
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+bench: $(VENV)/.dev
+	PROFICIO_HOME=$$(mktemp -d) $(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) build src/*.egg-info

@@ -1,0 +1,68 @@
+"""Evidence: the append-only record of every rating of student work."""
+
+import uuid
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class EvidenceSource(models.TextChoices):
+    OBSERVATION = "observation", _("Observation")
+    TASK = "task", _("Performance task")
+    CONFERENCE = "conference", _("Conversation or conference")
+    STANDARDIZED = "standardized", _("Standardized measure")
+    SELF = "self", _("Self-assessment")
+    EXTERNAL = "external", _("External tool")
+
+
+class AppendOnlyError(Exception):
+    """Evidence is never changed or deleted; a correction supersedes it."""
+
+
+class Evidence(models.Model):
+    """One rating of one student's work against one stage of one competency."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, related_name="evidence"
+    )
+    competency = models.ForeignKey(
+        "frameworks.Competency", on_delete=models.PROTECT, related_name="evidence"
+    )
+    stage = models.ForeignKey("frameworks.Stage", on_delete=models.PROTECT, related_name="evidence")
+    level = models.DecimalField(max_digits=6, decimal_places=2)
+    # When the work was done: mastery is always ordered by this, never by recorded_at.
+    observed_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    source = models.CharField(max_length=20, choices=EvidenceSource.choices)
+    assessor = models.ForeignKey(
+        "people.Person",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="evidence_assessed",
+    )
+    feedback_present = models.TextField(blank=True, help_text=_("What is present in the work"))
+    feedback_next = models.TextField(blank=True, help_text=_("What is needed next"))
+    weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(1))
+    artifact_url = models.URLField(blank=True)
+    supersedes = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
+    )
+
+    class Meta:
+        ordering = ["observed_at", "recorded_at", "id"]
+        verbose_name_plural = _("evidence")
+        indexes = [models.Index(fields=["student", "competency", "observed_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.stage}: {self.level} on {self.observed_at:%Y-%m-%d}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("Evidence cannot be changed; record a correction instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Evidence cannot be deleted; record a correction instead.")

@@ -1,0 +1,44 @@
+"""Reads of evidence. Callers pass a student they have already been allowed to see."""
+
+from datetime import date, datetime, time
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from proficio.evidence.models import Evidence, EvidenceSource
+from proficio.frameworks.models import Competency
+from proficio.people.models import Person
+
+
+def end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.max))
+
+
+def evidence_of(
+    *, student: Person, competency: Competency | None = None, as_of: date | None = None
+) -> QuerySet[Evidence]:
+    """A student's evidence, oldest work first, corrections and self-assessments included."""
+    rows = Evidence.objects.filter(student=student).select_related(
+        "stage", "competency", "assessor"
+    )
+    if competency is not None:
+        rows = rows.filter(competency=competency)
+    if as_of is not None:
+        rows = rows.filter(observed_at__lte=end_of_day(as_of))
+    return rows.order_by("observed_at", "recorded_at", "id")
+
+
+def ratings_counted(
+    *,
+    student: Person,
+    competency: Competency,
+    as_of: date | None = None,
+    include_self: bool = False,
+) -> QuerySet[Evidence]:
+    """The evidence that counts toward mastery: current (not superseded), by observed_at."""
+    rows = evidence_of(student=student, competency=competency, as_of=as_of).filter(
+        superseded_by__isnull=True
+    )
+    if not include_self:
+        rows = rows.exclude(source=EvidenceSource.SELF)
+    return rows

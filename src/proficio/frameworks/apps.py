@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class FrameworksConfig(AppConfig):
+    name = "proficio.frameworks"
+    verbose_name = "Frameworks and competencies"

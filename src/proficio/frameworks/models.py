@@ -1,0 +1,178 @@
+"""Frameworks of competencies, their trajectories of stages, rating scales and courses."""
+
+import uuid
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Scale(models.Model):
+    """The levels used to rate one piece of work against one stage."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey(
+        "people.District", on_delete=models.PROTECT, related_name="scales"
+    )
+    name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def mastery_value(self) -> Decimal | None:
+        """The lowest level that counts as mastery."""
+        values = [level.value for level in self.levels.all() if level.is_mastery]
+        return min(values) if values else None
+
+
+class ScaleLevel(models.Model):
+    scale = models.ForeignKey(Scale, on_delete=models.CASCADE, related_name="levels")
+    value = models.DecimalField(max_digits=6, decimal_places=2)
+    label = models.CharField(max_length=100)
+    colour = models.CharField(max_length=7, help_text=_("Hex colour, e.g. #2e7d32"))
+    is_mastery = models.BooleanField(default=False)
+    description = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["scale", "value"]
+        constraints = [
+            models.UniqueConstraint(fields=["scale", "value"], name="scale_level_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.value.normalize()} {self.label}"
+
+
+class Framework(models.Model):
+    """A named, versioned set of competencies, e.g. "Writing K-12"."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey(
+        "people.District", on_delete=models.PROTECT, related_name="frameworks"
+    )
+    code = models.CharField(max_length=50)
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    version = models.CharField(max_length=50, blank=True)
+    scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="frameworks")
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "code"], name="framework_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CompetencyKind(models.TextChoices):
+    ACADEMIC = "academic", _("Academic")
+    SKILL = "skill", _("Skill or disposition")
+
+
+class Competency(models.Model):
+    """A big idea: explicit, measurable, transferable. Its stages form its trajectory."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    framework = models.ForeignKey(Framework, on_delete=models.PROTECT, related_name="competencies")
+    code = models.CharField(max_length=100)
+    title = models.CharField(max_length=300)
+    statement = models.TextField(blank=True)
+    kind = models.CharField(max_length=10, choices=CompetencyKind.choices)
+    subject = models.CharField(max_length=100, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    scale = models.ForeignKey(
+        Scale,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("Overrides the framework's scale."),
+    )
+    position = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["framework", "position", "code"]
+        verbose_name_plural = _("competencies")
+        constraints = [
+            models.UniqueConstraint(fields=["framework", "code"], name="competency_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.title}"
+
+    @property
+    def effective_scale(self) -> Scale:
+        return self.scale or self.framework.scale
+
+
+class Stage(models.Model):
+    """One step of a competency's trajectory across grade levels."""
+
+    competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="stages")
+    ordinal = models.PositiveSmallIntegerField()
+    label = models.CharField(max_length=200)
+    # Used only for age-based reporting: a student of any age may work at any stage.
+    typical_grade = models.SmallIntegerField(null=True, blank=True)
+    descriptor = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["competency", "ordinal"]
+        constraints = [
+            models.UniqueConstraint(fields=["competency", "ordinal"], name="stage_ordinal_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.competency.code} stage {self.ordinal}: {self.label}"
+
+
+class EvidenceStatement(models.Model):
+    """An observable "the student can …" line for one stage."""
+
+    stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="evidence_statements")
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["stage", "position"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class Course(models.Model):
+    """A bundle of competencies, each at a target stage; complete when every target is mastered."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="courses")
+    code = models.CharField(max_length=50)
+    title = models.CharField(max_length=300)
+    next_course = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="previous_courses"
+    )
+
+    class Meta:
+        ordering = ["title"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "code"], name="course_code_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class CourseTarget(models.Model):
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="targets")
+    stage = models.ForeignKey(Stage, on_delete=models.PROTECT, related_name="course_targets")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["course", "stage"], name="course_target_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.course}: {self.stage}"

@@ -1,0 +1,160 @@
+"""Districts, schools, people with scoped roles, guardian links, sections and enrollments."""
+
+import uuid
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class District(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class School(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "name"], name="school_name_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(AbstractUser):
+    """Anyone who signs in: staff, students and guardians alike."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
+    )
+    preferred_name = models.CharField(max_length=150, blank=True)
+    # Age-grade only feeds age-based reporting; placement follows readiness, not this.
+    age_grade = models.SmallIntegerField(
+        null=True, blank=True, help_text=_("Grade by age (0 = kindergarten); for reporting only.")
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name", "username"]
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    @property
+    def display_name(self) -> str:
+        first = self.preferred_name or self.first_name
+        return f"{first} {self.last_name}".strip() or self.username
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class Role(models.TextChoices):
+    DISTRICT_ADMIN = "district_admin", _("District admin")
+    SCHOOL_ADMIN = "school_admin", _("School admin")
+    TEACHER = "teacher", _("Teacher")
+    STUDENT = "student", _("Student")
+    GUARDIAN = "guardian", _("Guardian")
+
+
+class RoleAssignment(models.Model):
+    """One role a person holds, scoped to a district or to one of its schools."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+    district = models.ForeignKey(District, on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(
+        School, on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
+    )
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["person", "role", "district", "school"],
+                name="role_assignment_unique",
+                nulls_distinct=False,
+            ),
+            models.CheckConstraint(
+                condition=Q(role="district_admin") | Q(role="guardian") | Q(school__isnull=False),
+                name="role_school_scoped",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.get_role_display()} ({self.school or self.district})"
+
+
+class GuardianLink(models.Model):
+    guardian = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="children_links")
+    student = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="guardian_links")
+    relationship = models.CharField(max_length=50, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["guardian", "student"], name="guardian_link_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.student}"
+
+
+class Section(models.Model):
+    """A group a teacher teaches; students are placed by readiness, so ages may mix."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="sections")
+    name = models.CharField(max_length=200)
+    course = models.ForeignKey(
+        "frameworks.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="sections"
+    )
+    teachers = models.ManyToManyField(Person, through="TeachingAssignment", related_name="teaches")
+    students = models.ManyToManyField(
+        Person, through="Enrollment", related_name="enrolled_sections"
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TeachingAssignment(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE)
+    teacher = models.ForeignKey(Person, on_delete=models.CASCADE)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["section", "teacher"], name="teaching_unique")
+        ]
+
+
+class Enrollment(models.Model):
+    section = models.ForeignKey(Section, on_delete=models.CASCADE)
+    student = models.ForeignKey(Person, on_delete=models.CASCADE)
+    active = models.BooleanField(default=True)
+    enrolled_on = models.DateField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["section", "student"], name="enrollment_unique")
+        ]
+
+
+class ApiToken(models.Model):
+    """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()

@@ -1,0 +1,124 @@
+"""Writes about districts, schools, people, roles, sections and API tokens."""
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from proficio.errors import InvalidInput
+from proficio.people.models import (
+    ApiToken,
+    District,
+    Enrollment,
+    GuardianLink,
+    Person,
+    Role,
+    RoleAssignment,
+    School,
+    Section,
+    TeachingAssignment,
+)
+
+if TYPE_CHECKING:
+    from proficio.frameworks.models import Course
+
+
+@transaction.atomic
+def district_create(*, name: str) -> District:
+    return District.objects.create(name=name)
+
+
+@transaction.atomic
+def school_create(*, district: District, name: str) -> School:
+    return School.objects.create(district=district, name=name)
+
+
+@transaction.atomic
+def person_create(
+    *,
+    district: District,
+    username: str,
+    first_name: str,
+    last_name: str,
+    password: str | None = None,
+    email: str = "",
+    age_grade: int | None = None,
+) -> Person:
+    """A person who can sign in once given a password (none = cannot sign in yet)."""
+    if Person.objects.filter(username=username).exists():
+        raise InvalidInput({"username": f"The username {username!r} is taken."})
+    person = Person(
+        district=district,
+        username=username,
+        first_name=first_name,
+        last_name=last_name,
+        email=email,
+        age_grade=age_grade,
+    )
+    if password:
+        person.set_password(password)
+    else:
+        person.set_unusable_password()
+    person.save()
+    return person
+
+
+@transaction.atomic
+def role_assign(
+    *, person: Person, role: Role, district: District, school: School | None = None
+) -> RoleAssignment:
+    if role not in (Role.DISTRICT_ADMIN, Role.GUARDIAN) and school is None:
+        raise InvalidInput({"school": f"A {Role(role).label.lower()} belongs to a school."})
+    if school is not None and school.district_id != district.pk:
+        raise InvalidInput({"school": "The school is in another district."})
+    assignment, _ = RoleAssignment.objects.update_or_create(
+        person=person, role=role, district=district, school=school, defaults={"active": True}
+    )
+    return assignment
+
+
+@transaction.atomic
+def guardian_link(*, guardian: Person, student: Person, relationship: str = "") -> GuardianLink:
+    if guardian.pk == student.pk:
+        raise InvalidInput({"guardian": "A person cannot be their own guardian."})
+    link, _ = GuardianLink.objects.get_or_create(
+        guardian=guardian, student=student, defaults={"relationship": relationship}
+    )
+    return link
+
+
+@transaction.atomic
+def section_create(
+    *, school: School, name: str, course: "Course | None" = None, teachers: Iterable[Person] = ()
+) -> Section:
+    section = Section.objects.create(school=school, name=name, course=course)
+    for teacher in teachers:
+        TeachingAssignment.objects.create(section=section, teacher=teacher)
+    return section
+
+
+@transaction.atomic
+def section_enroll(
+    *, section: Section, student: Person, enrolled_on: date | None = None
+) -> Enrollment:
+    enrollment, _ = Enrollment.objects.update_or_create(
+        section=section, student=student, defaults={"active": True, "enrolled_on": enrolled_on}
+    )
+    return enrollment
+
+
+@transaction.atomic
+def api_token_issue(*, person: Person) -> str:
+    """A new bearer token for `person`; the raw value is returned once and never stored."""
+    raw = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        person=person,
+        digest=hashlib.sha256(raw.encode()).hexdigest(),
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_LIFETIME_DAYS),
+    )
+    return raw
