@@ -32,8 +32,8 @@ def test_district_admin_sees_the_district_and_nothing_beyond(world):
 
 
 def test_a_person_without_roles_sees_nobody(world):
-    from tests.factories import PASSWORD
     from proficio.people.services import person_create
+    from tests.factories import PASSWORD
 
     nobody = person_create(
         district=world.district, username="nobody", first_name="N", last_name="B", password=PASSWORD

@@ -24,9 +24,7 @@ class Evidence(models.Model):
     """One rating of one student's work against one stage of one competency."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    student = models.ForeignKey(
-        "people.Person", on_delete=models.PROTECT, related_name="evidence"
-    )
+    student = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="evidence")
     competency = models.ForeignKey(
         "frameworks.Competency", on_delete=models.PROTECT, related_name="evidence"
     )

@@ -60,7 +60,8 @@ def evidence_append(
     if observed_at > timezone.now() + CLOCK_SKEW:
         errors["observed_at"] = "The work cannot have been observed in the future."
     if source not in EvidenceSource.values:
-        errors["source"] = f"Unknown source {source!r}; use one of {', '.join(EvidenceSource.values)}."
+        known = ", ".join(EvidenceSource.values)
+        errors["source"] = f"Unknown source {source!r}; use one of {known}."
     for name, text in (("feedback_present", feedback_present), ("feedback_next", feedback_next)):
         if len(text) > FEEDBACK_MAX:
             errors[name] = f"Keep feedback under {FEEDBACK_MAX:,} characters."
@@ -71,7 +72,9 @@ def evidence_append(
         or supersedes.competency_id != competency.pk
         or Evidence.objects.filter(supersedes=supersedes).exists()
     ):
-        errors["supersedes"] = "Only this student's current rating on this competency can be corrected."
+        errors["supersedes"] = (
+            "Only this student's current rating on this competency can be corrected."
+        )
     if errors:
         raise InvalidInput(errors)
     return Evidence.objects.create(

@@ -11,9 +11,7 @@ class Scale(models.Model):
     """The levels used to rate one piece of work against one stage."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    district = models.ForeignKey(
-        "people.District", on_delete=models.PROTECT, related_name="scales"
-    )
+    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="scales")
     name = models.CharField(max_length=200)
 
     def __str__(self) -> str:
@@ -148,7 +146,9 @@ class Course(models.Model):
     """A bundle of competencies, each at a target stage; complete when every target is mastered."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="courses")
+    district = models.ForeignKey(
+        "people.District", on_delete=models.PROTECT, related_name="courses"
+    )
     code = models.CharField(max_length=50)
     title = models.CharField(max_length=300)
     next_course = models.ForeignKey(

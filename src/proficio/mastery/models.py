@@ -90,6 +90,9 @@ class MasteryRecord(models.Model):
         ]
         indexes = [models.Index(fields=["student", "competency"])]
 
+    def __str__(self) -> str:
+        return f"{self.student} {self.stage}: {'mastered' if self.mastered else 'not yet'}"
+
 
 class WorkingStage(models.Model):
     """Where a student works on a competency: the lowest stage not yet mastered.
@@ -115,5 +118,3 @@ class WorkingStage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.competency.code}: stage {self.ordinal}"
-
-

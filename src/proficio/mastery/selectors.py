@@ -71,9 +71,7 @@ def student_mastery(
     records: dict[int, list[MasteryRecord]] = {}
     for record in MasteryRecord.objects.filter(student=student).order_by("stage__ordinal"):
         records.setdefault(record.competency_id, []).append(record)
-    working = {
-        w.competency_id: w.ordinal for w in WorkingStage.objects.filter(student=student)
-    }
+    working = {w.competency_id: w.ordinal for w in WorkingStage.objects.filter(student=student)}
     statuses = []
     for competency in competencies:
         stored = records.get(competency.pk)

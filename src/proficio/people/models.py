@@ -115,7 +115,11 @@ class Section(models.Model):
     school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="sections")
     name = models.CharField(max_length=200)
     course = models.ForeignKey(
-        "frameworks.Course", on_delete=models.PROTECT, null=True, blank=True, related_name="sections"
+        "frameworks.Course",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="sections",
     )
     teachers = models.ManyToManyField(Person, through="TeachingAssignment", related_name="teaches")
     students = models.ManyToManyField(
@@ -138,6 +142,9 @@ class TeachingAssignment(models.Model):
             models.UniqueConstraint(fields=["section", "teacher"], name="teaching_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.teacher} teaches {self.section}"
+
 
 class Enrollment(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE)
@@ -150,6 +157,9 @@ class Enrollment(models.Model):
             models.UniqueConstraint(fields=["section", "student"], name="enrollment_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.student} in {self.section}"
+
 
 class ApiToken(models.Model):
     """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
@@ -158,3 +168,6 @@ class ApiToken(models.Model):
     digest = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"API token of {self.person} until {self.expires_at:%Y-%m-%d}"

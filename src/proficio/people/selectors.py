@@ -41,9 +41,11 @@ def section_get(*, user: Person, section_id: UUID | str) -> Section:
 
 def section_students(*, user: Person, section: Section) -> QuerySet[Person]:
     """The section's active students that this user may see."""
-    return students_visible_to(user).filter(
-        enrollment__section=section, enrollment__active=True
-    ).order_by("last_name", "first_name")
+    return (
+        students_visible_to(user)
+        .filter(enrollment__section=section, enrollment__active=True)
+        .order_by("last_name", "first_name")
+    )
 
 
 def children_of(user: Person) -> QuerySet[Person]:

@@ -1,0 +1,50 @@
+"""Proficio's mastery engine: pure functions that turn ratings into mastery (DESIGN.md §3).
+
+No Django here; call it from apps, the bulk recompute, or a notebook with plain values.
+"""
+
+from proficio.engine.display import format_score, round_half_up
+from proficio.engine.explain import Evaluation, evaluate
+from proficio.engine.methods import (
+    METHOD_PARAMETERS,
+    METHODS,
+    ParamSpec,
+    PowerLawFit,
+    calculate,
+    decaying_average,
+    decaying_steps,
+    highest,
+    latest,
+    mean,
+    median_recent,
+    mode,
+    n_mastery,
+    power_law,
+    power_law_fit,
+    validate_parameters,
+    weighted_average,
+)
+
+__all__ = [
+    "METHODS",
+    "METHOD_PARAMETERS",
+    "Evaluation",
+    "ParamSpec",
+    "PowerLawFit",
+    "calculate",
+    "decaying_average",
+    "decaying_steps",
+    "evaluate",
+    "format_score",
+    "highest",
+    "latest",
+    "mean",
+    "median_recent",
+    "mode",
+    "n_mastery",
+    "power_law",
+    "power_law_fit",
+    "round_half_up",
+    "validate_parameters",
+    "weighted_average",
+]

@@ -1,0 +1,27 @@
+"""Numbers as people see them: rounded half-up, never half-to-even like Python's round."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+NO_VALUE = "—"
+
+
+def round_half_up(value: float, places: int = 2) -> Decimal:
+    """value rounded half away from zero: 2.675 → 2.68, 0.125 → 0.13.
+
+    Going through str() rounds the float's shortest repr, so 2.675 (stored as
+    2.67499999…) rounds the way a person reading "2.675" expects.
+    """
+    return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+
+
+def format_score(value: float | None, places: int = 2) -> str:
+    """A score for display: "2.65", "2.5", "3"; "—" when there is no value."""
+    if value is None:
+        return NO_VALUE
+    rounded = round_half_up(value, places)
+    if rounded.is_zero():
+        rounded = abs(rounded)  # -0.001 would otherwise read "-0"
+    text = f"{rounded:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

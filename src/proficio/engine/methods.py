@@ -1,0 +1,286 @@
+"""Mastery calculation methods, as defined in DESIGN.md §3.
+
+Every method takes scores oldest → newest (by observed_at) as any sequence of
+numbers (list, tuple, NumPy array, Decimals) and returns a float, or None where
+it cannot decide. Full precision is kept; rounding is for display only.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from statistics import median
+
+Scores = Sequence[float]
+
+
+@dataclass(frozen=True)
+class ParamSpec:
+    """One parameter of a method: its default and allowed range, for forms and validation.
+
+    A bound of None means unbounded on that side.
+    """
+
+    default: float
+    label: str
+    low: float | None = None
+    high: float | None = None
+    low_inclusive: bool = True
+    high_inclusive: bool = True
+    integer: bool = False
+
+    def check(self, name: str, value: object) -> float:
+        """Return value as a float (an int for integer parameters), or raise ValueError."""
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except (TypeError, ValueError):
+            raise ValueError(f"{name} must be a number, got {value!r}") from None
+        whole_if_needed = number.is_integer() or not self.integer
+        if not (math.isfinite(number) and self._in_range(number) and whole_if_needed):
+            raise ValueError(f"{name} must be {self.describe()}, got {value!r}")
+        return int(number) if self.integer else number
+
+    def describe(self) -> str:
+        """The allowed range in words, e.g. 'a number ≥ 0.5 and < 1'."""
+        noun = "whole number" if self.integer else "number"
+        bounds = []
+        if self.low is not None:
+            bounds.append(f"{'≥' if self.low_inclusive else '>'} {self.low:g}")
+        if self.high is not None:
+            bounds.append(f"{'≤' if self.high_inclusive else '<'} {self.high:g}")
+        return f"a {noun} {' and '.join(bounds)}" if bounds else f"a finite {noun}"
+
+    def _in_range(self, number: float) -> bool:
+        if self.low is not None and not (
+            number >= self.low if self.low_inclusive else number > self.low
+        ):
+            return False
+        return self.high is None or (
+            number <= self.high if self.high_inclusive else number < self.high
+        )
+
+
+RECENT_COUNT = ParamSpec(default=3, low=1, integer=True, label="Number of recent ratings")
+LATEST_WEIGHT = ParamSpec(
+    default=0.65,
+    low=0.0,
+    high=1.0,
+    low_inclusive=False,
+    high_inclusive=False,
+    label="Weight of the most recent rating",
+)
+DECAY_RATE = ParamSpec(
+    default=0.65,
+    low=0.5,
+    high=1.0,
+    high_inclusive=False,
+    label="Weight of each new rating",
+)
+MASTERY_COUNT = ParamSpec(
+    default=3, low=1, integer=True, label="Ratings needed at or above the threshold"
+)
+MASTERY_THRESHOLD = ParamSpec(default=3.0, label="Threshold a rating must reach")
+
+
+def _as_floats(scores: Scores) -> list[float]:
+    values = [float(score) for score in scores]
+    if not all(math.isfinite(value) for value in values):
+        raise ValueError("scores must be finite numbers")
+    return values
+
+
+def _checked_weights(weights: Sequence[float], score_count: int) -> list[float]:
+    values = [float(weight) for weight in weights]
+    if len(values) != score_count:
+        raise ValueError(f"got {len(values)} weights for {score_count} scores")
+    if not all(math.isfinite(weight) and weight >= 0 for weight in values):
+        raise ValueError("weights must be finite numbers ≥ 0")
+    return values
+
+
+def _plain_mean(values: list[float]) -> float:
+    return math.fsum(values) / len(values)
+
+
+def latest(scores: Scores) -> float | None:
+    """The most recent score."""
+    values = _as_floats(scores)
+    return values[-1] if values else None
+
+
+def highest(scores: Scores) -> float | None:
+    """The highest score."""
+    values = _as_floats(scores)
+    return max(values) if values else None
+
+
+def mean(scores: Scores, weights: Sequence[float] | None = None) -> float | None:
+    """Arithmetic mean, weighted when weights are given (weight 0: visible, not counted).
+
+    None when there are no scores or every weight is 0.
+    """
+    values = _as_floats(scores)
+    if weights is None:
+        return _plain_mean(values) if values else None
+    checked = _checked_weights(weights, len(values))
+    total = math.fsum(checked)
+    if total == 0:
+        return None
+    return math.fsum(w * s for w, s in zip(checked, values, strict=True)) / total
+
+
+def median_recent(scores: Scores, n: int = 3) -> float | None:
+    """Median of the last n scores (fewer if fewer exist); even count → mean of the middle two."""
+    count = int(RECENT_COUNT.check("n", n))
+    values = _as_floats(scores)
+    return float(median(values[-count:])) if values else None
+
+
+def mode(scores: Scores) -> float | None:
+    """The most frequent score; a tie goes to the higher score."""
+    counts = Counter(_as_floats(scores))
+    if not counts:
+        return None
+    return max(counts, key=lambda level: (counts[level], level))
+
+
+def weighted_average(scores: Scores, weight: float = 0.65) -> float | None:
+    """weight · latest + (1 − weight) · mean(all earlier scores); one score → that score."""
+    w = LATEST_WEIGHT.check("weight", weight)
+    values = _as_floats(scores)
+    if len(values) <= 1:
+        return values[0] if values else None
+    return w * values[-1] + (1 - w) * _plain_mean(values[:-1])
+
+
+def decaying_steps(scores: Scores, rate: float = 0.65) -> list[float]:
+    """Every running value of the decaying average, so each step can be shown."""
+    r = DECAY_RATE.check("rate", rate)
+    steps: list[float] = []
+    for score in _as_floats(scores):
+        steps.append((1 - r) * steps[-1] + r * score if steps else score)
+    return steps
+
+
+def decaying_average(scores: Scores, rate: float = 0.65) -> float | None:
+    """d1 = s1; dk = (1 − rate) · d(k−1) + rate · sk; the last dk."""
+    steps = decaying_steps(scores, rate)
+    return steps[-1] if steps else None
+
+
+def n_mastery(scores: Scores, n: int = 3, threshold: float = 3.0) -> float | None:
+    """Mean of the scores ≥ threshold once there are at least n of them; None before that."""
+    needed = MASTERY_COUNT.check("n", n)
+    cut = MASTERY_THRESHOLD.check("threshold", threshold)
+    at_or_above = [score for score in _as_floats(scores) if score >= cut]
+    return _plain_mean(at_or_above) if len(at_or_above) >= needed else None
+
+
+@dataclass(frozen=True)
+class PowerLawFit:
+    """The curve a · x^b − shift fitted through the scores at x = 1..n."""
+
+    a: float
+    b: float
+    shift: float = 0.0
+
+    def at(self, x: float) -> float:
+        return self.a * x**self.b - self.shift
+
+
+def power_law_fit(scores: Scores) -> PowerLawFit:
+    """Least-squares fit of ln(y + shift) = ln a + b · ln x for x = 1..n; see power_law."""
+    values = _as_floats(scores)
+    if not values:
+        raise ValueError("a power law needs at least one score")
+    lowest = min(values)
+    if lowest == max(values):
+        return PowerLawFit(a=lowest, b=0.0)
+    shift = 1 - lowest if lowest <= 0 else 0.0
+    xs = [math.log(x) for x in range(1, len(values) + 1)]
+    ys = [math.log(value + shift) for value in values]
+    x_mean, y_mean = _plain_mean(xs), _plain_mean(ys)
+    covariance = math.fsum((x - x_mean) * (y - y_mean) for x, y in zip(xs, ys, strict=True))
+    variance = math.fsum((x - x_mean) ** 2 for x in xs)
+    b = covariance / variance
+    return PowerLawFit(a=math.exp(y_mean - b * x_mean), b=b, shift=shift)
+
+
+def power_law(scores: Scores) -> float | None:
+    """Marzano's power law: fit y = a · x^b on ln y = ln a + b · ln x, x = 1..n; read at x = n.
+
+    One score, or all scores equal → that score.
+
+    A score ≤ 0 has no logarithm. Rule: when the lowest score is ≤ 0, every
+    score is shifted up by (1 − lowest) so the lowest becomes 1, the curve is
+    fitted to the shifted scores, and the shift is taken off the reading. The
+    shift keeps the spacing between scores, so a 0 weighs like any other step
+    down; clamping to a small floor instead makes ln(floor) an outlier that
+    swamps the fit (0, 2, 3, 3 would read 7.9 on a 0–4 scale; shifted it reads
+    3.88). With every score > 0 nothing is shifted: the fit is Marzano's.
+    """
+    values = _as_floats(scores)
+    return power_law_fit(values).at(len(values)) if values else None
+
+
+METHODS: dict[str, Callable[..., float | None]] = {
+    "latest": latest,
+    "highest": highest,
+    "mean": mean,
+    "median_recent": median_recent,
+    "mode": mode,
+    "weighted_average": weighted_average,
+    "decaying_average": decaying_average,
+    "n_mastery": n_mastery,
+    "power_law": power_law,
+}
+
+METHOD_PARAMETERS: dict[str, dict[str, ParamSpec]] = {
+    "latest": {},
+    "highest": {},
+    "mean": {},
+    "median_recent": {"n": RECENT_COUNT},
+    "mode": {},
+    "weighted_average": {"weight": LATEST_WEIGHT},
+    "decaying_average": {"rate": DECAY_RATE},
+    "n_mastery": {"n": MASTERY_COUNT, "threshold": MASTERY_THRESHOLD},
+    "power_law": {},
+}
+
+
+def validate_parameters(method_name: str, params: Mapping[str, object]) -> dict[str, float]:
+    """The method's parameters with defaults filled in; ValueError if unknown or out of range."""
+    if method_name not in METHOD_PARAMETERS:
+        known = ", ".join(METHOD_PARAMETERS)
+        raise ValueError(f"unknown method {method_name!r}; known methods: {known}")
+    specs = METHOD_PARAMETERS[method_name]
+    unknown = sorted(set(params) - set(specs))
+    if unknown:
+        takes = ", ".join(specs) or "no parameters"
+        raise ValueError(f"{method_name} does not take {', '.join(unknown)}; it takes {takes}")
+    return {name: spec.check(name, params.get(name, spec.default)) for name, spec in specs.items()}
+
+
+def calculate(
+    method_name: str,
+    scores: Scores,
+    weights: Sequence[float] | None = None,
+    **params: float,
+) -> float | None:
+    """Run a method by name with checked parameters.
+
+    With weights, mean weighs each score and every other method sees only the
+    scores whose weight is > 0 (weight 0 means visible but not counted).
+    """
+    checked = validate_parameters(method_name, params)
+    method = METHODS[method_name]
+    if weights is None:
+        return method(scores, **checked)
+    if method is mean:
+        return mean(scores, weights)
+    values = _as_floats(scores)
+    kept = _checked_weights(weights, len(values))
+    counted = [score for score, weight in zip(values, kept, strict=True) if weight > 0]
+    return method(counted, **checked)
