@@ -1,0 +1,25 @@
+"""Run every benchmark and print one JSON document."""
+
+import json
+import os
+
+import django
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proficio.config.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from bench import engine_methods, rating_latency
+
+    results = {
+        "engine_methods": engine_methods.run(),
+        "rating_latency": rating_latency.run(),
+    }
+    print(json.dumps(results, indent=2))
+
+
+if __name__ == "__main__":
+    main()
