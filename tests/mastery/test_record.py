@@ -14,10 +14,10 @@ pytestmark = pytest.mark.django_db
 
 
 def rate(world, assessor=None, student=None, stage=1, level=3, days_ago=1, source="task", **kw):
+    kw.setdefault("competency", world.competency)
     return evidence_record(
         assessor=assessor or world.teacher,
         student=student or world.student,
-        competency=world.competency,
         stage=stage,
         level=level,
         observed_at=timezone.now() - timedelta(days=days_ago),
@@ -108,3 +108,16 @@ def test_a_correction_supersedes_the_old_rating(world):
     record = MasteryRecord.objects.get(student=world.student, stage__ordinal=1)
     assert record.mastered and record.evidence_count == 2
     assert Evidence.objects.count() == 3
+
+
+def test_a_competency_of_another_district_is_refused(world):
+    from proficio.frameworks.services import framework_create, scale_create
+    from tests.factories import FOUR_LEVELS, make_competency
+
+    elsewhere = world.other_district_student.district
+    scale = scale_create(district=elsewhere, name="Theirs", levels=FOUR_LEVELS)
+    framework = framework_create(district=elsewhere, code="X", title="Theirs", scale=scale)
+    foreign = make_competency(framework, "X1")
+    with pytest.raises(InvalidInput) as raised:
+        rate(world, competency=foreign)
+    assert "competency" in raised.value.errors

@@ -46,6 +46,8 @@ def evidence_append(
 ) -> Evidence:
     """Validate one rating completely, then append it. Permission is the caller's job."""
     errors: dict[str, str] = {}
+    if competency.framework.district_id != student.district_id:
+        errors["competency"] = f"{competency.code} is not a competency of this student's district."
     stage_obj = competency.stages.filter(ordinal=stage).first()
     if stage_obj is None:
         ordinals = list(competency.stages.values_list("ordinal", flat=True))
@@ -67,6 +69,9 @@ def evidence_append(
             errors[name] = f"Keep feedback under {FEEDBACK_MAX:,} characters."
     if weight < 0:
         errors["weight"] = "Weight cannot be negative."
+    if supersedes is not None:
+        # Lock the corrected row first so two simultaneous corrections cannot both pass.
+        list(Evidence.objects.select_for_update().filter(pk=supersedes.pk))
     if supersedes is not None and (
         supersedes.student_id != student.pk
         or supersedes.competency_id != competency.pk

@@ -2,6 +2,7 @@
 
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
 from proficio.errors import NotVisible
@@ -33,5 +34,5 @@ def competencies_for_student(student: Person) -> QuerySet[Competency]:
 def competency_get(*, user: Person, competency_id: UUID | str) -> Competency:
     try:
         return competencies_visible_to(user).get(uuid=competency_id)
-    except (Competency.DoesNotExist, ValueError) as missing:
+    except (Competency.DoesNotExist, ValueError, ValidationError) as missing:
         raise NotVisible(f"No competency {competency_id}.") from missing

@@ -127,3 +127,19 @@ def course_create(
             raise InvalidInput({"targets": f"{competency.code} has no stage {ordinal}."})
         CourseTarget.objects.create(course=course, stage=stage)
     return course
+
+
+@transaction.atomic
+def course_sequence(*, course: Course, next_course: Course | None) -> Course:
+    """Set the course that follows `course` (None ends the sequence); refuses loops."""
+    if next_course is not None:
+        if next_course.district_id != course.district_id:
+            raise InvalidInput({"next_course": "The next course is in another district."})
+        step: Course | None = next_course
+        while step is not None:
+            if step.pk == course.pk:
+                raise InvalidInput({"next_course": "Courses cannot follow each other in a loop."})
+            step = step.next_course
+    course.next_course = next_course
+    course.save(update_fields=["next_course"])
+    return course

@@ -3,7 +3,8 @@
 import hashlib
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from proficio.errors import NotVisible
@@ -20,7 +21,7 @@ def student_get(*, user: Person, student_id: UUID | str) -> Person:
     """One student by UUID, or NotVisible when absent or hidden from this user."""
     try:
         return students_visible_to(user).get(uuid=student_id)
-    except (Person.DoesNotExist, ValueError) as missing:
+    except (Person.DoesNotExist, ValueError, ValidationError) as missing:
         raise NotVisible(f"No student {student_id}.") from missing
 
 
@@ -35,7 +36,28 @@ def sections_taught_by(user: Person) -> QuerySet[Section]:
 def section_get(*, user: Person, section_id: UUID | str) -> Section:
     try:
         return sections_visible_to(user).get(uuid=section_id)
-    except (Section.DoesNotExist, ValueError) as missing:
+    except (Section.DoesNotExist, ValueError, ValidationError) as missing:
+        raise NotVisible(f"No section {section_id}.") from missing
+
+
+def sections_served_by(user: Person) -> QuerySet[Section]:
+    """Sections a user teaches or administers, each with `student_count` (active students).
+
+    Sections the user sits in as a student are left out: they are served, not serving.
+    """
+    return (
+        sections_visible_to(user)
+        .exclude(enrollment__student=user)
+        .annotate(student_count=Count("enrollment", filter=Q(enrollment__active=True)))
+        .order_by("school__name", "name")
+    )
+
+
+def section_served_get(*, user: Person, section_id: UUID | str) -> Section:
+    """One section this user teaches or administers, or NotVisible."""
+    try:
+        return sections_served_by(user).get(uuid=section_id)
+    except (Section.DoesNotExist, ValueError, ValidationError) as missing:
         raise NotVisible(f"No section {section_id}.") from missing
 
 

@@ -122,3 +122,12 @@ def api_token_issue(*, person: Person) -> str:
         expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_LIFETIME_DAYS),
     )
     return raw
+
+
+@transaction.atomic
+def person_grant_site_admin(*, person: Person) -> Person:
+    """Let a person use the Django admin for district setup (staff and superuser)."""
+    person.is_staff = True
+    person.is_superuser = True
+    person.save(update_fields=["is_staff", "is_superuser"])
+    return person
