@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_deploy_check_passes_behind_https(tmp_path):
     env = {**os.environ, "PROFICIO_HOME": str(tmp_path), "PROFICIO_HTTPS": "1"}
-    env.pop("PROFICIO_DEBUG", None)
+    for variable in ("PROFICIO_DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE"):
+        env.pop(variable, None)
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,

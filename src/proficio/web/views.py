@@ -1,0 +1,76 @@
+"""The home page each person lands on, chosen by the roles they hold."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from proficio.mastery.selectors import student_mastery
+from proficio.mastery.views import progress_phrase
+from proficio.people.models import Person, Role
+from proficio.people.selectors import children_of, roles_of, sections_served_by
+
+STAFF_ROLES = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
+
+
+@dataclass(frozen=True)
+class CompetencyLine:
+    title: str
+    phrase: str
+
+
+@dataclass(frozen=True)
+class ChildSummary:
+    child: Person
+    lines: list[CompetencyLine]
+
+
+@login_required
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    """Staff see their sections; a student goes to their own page, a guardian to their children."""
+    roles = set(roles_of(request.user))
+    if roles & STAFF_ROLES:
+        return render(
+            request,
+            "web/staff_home.html",
+            {
+                "sections": sections_served_by(request.user),
+                "children": children_of(request.user) if Role.GUARDIAN in roles else [],
+                "is_student": Role.STUDENT in roles,
+            },
+        )
+    if Role.GUARDIAN in roles:
+        return redirect("guardian_home")
+    if Role.STUDENT in roles:
+        return redirect("mastery:student", student_id=request.user.uuid)
+    return render(request, "web/no_role.html")
+
+
+@login_required
+@require_safe
+def guardian_home(request: HttpRequest) -> HttpResponse:
+    """Each child with one plain line per competency, readable on a phone."""
+    roles = set(roles_of(request.user))
+    if Role.GUARDIAN not in roles:
+        raise Http404(_("This page is for guardians."))
+    summaries = []
+    for child in children_of(request.user):
+        _child, statuses = student_mastery(user=request.user, student_id=str(child.uuid))
+        summaries.append(
+            ChildSummary(
+                child=child,
+                lines=[
+                    CompetencyLine(status.competency.title, progress_phrase(status))
+                    for status in statuses
+                ],
+            )
+        )
+    return render(
+        request,
+        "web/guardian_home.html",
+        {"summaries": summaries, "is_student": Role.STUDENT in roles},
+    )

@@ -1,0 +1,171 @@
+"""Every page answers each role as the rules say: a page, a redirect to sign in, or not found."""
+
+import pytest
+from django.urls import reverse
+
+from proficio.people.models import Role
+from proficio.people.services import guardian_link, role_assign
+
+pytestmark = pytest.mark.django_db
+
+ANONYMOUS = None
+
+
+def get_as(client, world, who, url):
+    if who is not ANONYMOUS:
+        client.force_login(getattr(world, who))
+    return client.get(url)
+
+
+def assert_sent_to_login(response, url):
+    assert response.status_code == 302
+    assert response.url == f"{reverse('login')}?next={url}"
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("teacher", 200),
+        ("school_admin", 200),
+        ("district_admin", 200),
+        ("other_teacher", 404),
+        ("other_district_teacher", 404),
+        # Enrolled in the section, but a gradebook of classmates is for staff.
+        ("student", 404),
+        ("guardian", 404),
+    ],
+)
+def test_gradebook_opens_only_for_staff_serving_the_section(client, world, who, status):
+    url = reverse("mastery:gradebook", args=[world.section.uuid])
+    assert get_as(client, world, who, url).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("student", 200),
+        ("guardian", 200),
+        ("teacher", 200),
+        ("school_admin", 200),
+        ("district_admin", 200),
+        ("classmate", 404),
+        ("other_teacher", 404),
+        ("other_district_teacher", 404),
+    ],
+)
+def test_student_page_opens_for_the_student_their_guardian_and_their_staff(
+    client, world, who, status
+):
+    url = reverse("mastery:student", args=[world.student.uuid])
+    assert get_as(client, world, who, url).status_code == status
+
+
+@pytest.mark.parametrize(("who", "status"), [("school_admin", 404), ("district_admin", 200)])
+def test_a_school_admin_does_not_see_another_schools_student(client, world, who, status):
+    url = reverse("mastery:student", args=[world.far_student.uuid])
+    assert get_as(client, world, who, url).status_code == status
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("student", 200),
+        ("guardian", 200),
+        ("teacher", 200),
+        ("classmate", 404),
+        ("other_teacher", 404),
+        ("other_district_teacher", 404),
+    ],
+)
+def test_evidence_page_follows_the_student_page_rules(client, world, who, status):
+    url = reverse("mastery:student_competency", args=[world.student.uuid, world.competency.uuid])
+    assert get_as(client, world, who, url).status_code == status
+
+
+def test_guardian_home_is_for_guardians_only(client, world):
+    url = reverse("guardian_home")
+    assert get_as(client, world, "guardian", url).status_code == 200
+    client.logout()
+    assert get_as(client, world, "teacher", url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url_of",
+    [
+        lambda world: reverse("home"),
+        lambda world: reverse("guardian_home"),
+        lambda world: reverse("mastery:gradebook", args=[world.section.uuid]),
+        lambda world: reverse("mastery:student", args=[world.student.uuid]),
+        lambda world: reverse(
+            "mastery:student_competency", args=[world.student.uuid, world.competency.uuid]
+        ),
+    ],
+)
+def test_every_page_sends_an_anonymous_visitor_to_sign_in(client, world, url_of):
+    url = url_of(world)
+    assert_sent_to_login(client.get(url), url)
+
+
+def test_a_hidden_student_gets_the_same_styled_not_found_page_as_a_wrong_address(client, world):
+    client.force_login(world.classmate)
+    hidden = client.get(reverse("mastery:student", args=[world.student.uuid]))
+    wrong = client.get("/students/00000000-0000-0000-0000-000000000000/")
+    assert hidden.status_code == wrong.status_code == 404
+    for response in (hidden, wrong):
+        assert b"We could not find that page" in response.content
+        assert b"Sign out" in response.content  # the full layout, not Django's bare page
+
+
+def test_home_shows_a_teacher_only_the_sections_they_teach(client, world):
+    client.force_login(world.teacher)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert b"Studio A" in response.content
+    assert b"Studio B" not in response.content
+    assert reverse("mastery:gradebook", args=[world.section.uuid]).encode() in response.content
+
+
+def test_home_shows_a_school_admin_the_sections_of_their_school(client, world):
+    client.force_login(world.school_admin)
+    content = client.get(reverse("home")).content
+    assert b"Studio A" in content and b"Studio B" in content
+    assert b"Studio C" not in content
+
+
+def test_home_shows_a_district_admin_every_section_of_the_district(client, world):
+    client.force_login(world.district_admin)
+    content = client.get(reverse("home")).content
+    assert b"Studio A" in content and b"Studio B" in content and b"Studio C" in content
+
+
+def test_home_shows_another_districts_teacher_nothing_of_this_district(client, world):
+    client.force_login(world.other_district_teacher)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert b"Studio" not in response.content
+
+
+def test_home_sends_a_student_to_their_own_page(client, world):
+    client.force_login(world.student)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("mastery:student", args=[world.student.uuid])
+
+
+def test_home_sends_a_guardian_to_their_children(client, world):
+    client.force_login(world.guardian)
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url == reverse("guardian_home")
+
+
+def test_home_of_a_teacher_who_is_also_a_guardian_links_to_their_child(client, world):
+    role_assign(person=world.teacher, role=Role.GUARDIAN, district=world.district)
+    guardian_link(guardian=world.teacher, student=world.other_student)
+    client.force_login(world.teacher)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert reverse("mastery:student", args=[world.other_student.uuid]).encode() in (
+        response.content
+    )
+    assert reverse("guardian_home").encode() in response.content  # in the top bar
