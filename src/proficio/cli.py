@@ -1,0 +1,187 @@
+"""The `proficio` command: serve a home, load the demo district, or run Django management.
+
+Every command first prepares the home (settings, secret key, migrations), so each
+one works on a fresh machine. Django and the apps are imported only after that:
+importing models before `django.setup()` fails.
+"""
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from gunicorn.app.base import BaseApplication
+
+from proficio.errors import ProficioError
+from proficio.home import home_dir
+
+if TYPE_CHECKING:
+    from proficio.demo import DemoLogin
+
+DEFAULT_WORKERS = 2  # with four threads each: a good fit for a small two-core machine
+THREADS = 4
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    # Everything after `manage` belongs to Django, options included, so argparse never sees it.
+    if argv[:1] == ["manage"]:
+        return _run(lambda: _manage(argv[1:]))
+    args = _parser().parse_args(argv)
+    return _run(lambda: args.command(args))
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="proficio",
+        description="Proficio, a mastery-based learning management system. "
+        "Data lives in PROFICIO_HOME (default ~/.proficio).",
+    )
+    commands = parser.add_subparsers(title="commands", required=True, metavar="COMMAND")
+
+    start = commands.add_parser("start", help="serve the site (production-grade, no reload)")
+    start.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    start.add_argument("--port", type=int, default=8000)
+    start.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="worker processes")
+    start.set_defaults(command=_start)
+
+    demo = commands.add_parser("demo", help="load the demo district into an empty home")
+    demo.add_argument(
+        "--if-empty",
+        action="store_true",
+        help="do nothing (and succeed) when the database already holds a district",
+    )
+    demo.add_argument("--students", type=int, default=200, help="how many students to create")
+    demo.set_defaults(command=_demo)
+
+    commands.add_parser(
+        "manage", help="run a Django management command, e.g. `proficio manage createsuperuser`"
+    )
+    return parser
+
+
+def _run(command: Callable[[], int]) -> int:
+    """Run after preparing the home; expected errors become one line on stderr and exit 1."""
+    try:
+        _prepare_home()
+        return command()
+    except ProficioError as error:
+        print(f"proficio: {error}", file=sys.stderr)
+        return 1
+
+
+def _prepare_home() -> None:
+    """Settings from the home (created with its secret key on first use), then migrations."""
+    os.environ["DJANGO_SETTINGS_MODULE"] = "proficio.config.settings"
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        print(f"Preparing the database for {home_dir()} …", flush=True)
+        call_command("migrate", interactive=False, verbosity=0, skip_checks=True)
+
+
+class _Server(BaseApplication):
+    """Gunicorn, embedded so that `proficio start` needs no separate configuration."""
+
+    def __init__(self, application: Any, options: dict[str, Any]):
+        self.application = application
+        self.options = options
+        super().__init__()
+
+    def load_config(self) -> None:
+        for key, value in self.options.items():
+            # Settings this gunicorn does not know (older releases lack some) are skipped.
+            if key in self.cfg.settings:
+                self.cfg.set(key, value)
+
+    def load(self) -> Any:
+        return self.application
+
+
+def _start(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+    from django.db import connections
+
+    # Whitenoise serves static files from the home with DEBUG off; it indexes them when the
+    # application loads, so they are collected first.
+    call_command("collectstatic", interactive=False, verbosity=0)
+    from proficio.config.wsgi import application
+
+    connections.close_all()  # each worker opens its own connections after the fork
+    url = f"http://{args.host}:{args.port}/"
+
+    def announce(server: Any) -> None:
+        print(f"Proficio is running at {url}  (Ctrl+C stops it)", flush=True)
+
+    _Server(
+        application,
+        {
+            "bind": f"{args.host}:{args.port}",
+            "workers": args.workers,
+            "worker_class": "gthread",
+            "threads": THREADS,
+            "accesslog": "-",
+            "errorlog": "-",
+            "when_ready": announce,
+            # A control socket lives in one shared path per user; two sites would collide.
+            "control_socket_disable": True,
+        },
+    ).run()
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    from proficio.demo import DEMO_LOGINS, database_has_district, demo_is_loaded, load_demo
+
+    if database_has_district():
+        if not args.if_empty:
+            raise ProficioError(
+                "The database already holds a district; the demo loads only into an empty one "
+                "(point PROFICIO_HOME at a new folder, or pass --if-empty to skip)."
+            )
+        if demo_is_loaded():
+            print("The demo district is already loaded.")
+            _print_logins(DEMO_LOGINS)
+        else:
+            print("The database already holds a district; the demo was not loaded.")
+        return 0
+    began = time.perf_counter()
+    summary = load_demo(students=args.students)
+    print(
+        f"Loaded the demo district {summary.district} in {time.perf_counter() - began:.1f} s: "
+        f"{summary.students} students, {summary.guardians} guardians, "
+        f"{summary.teachers} teachers, {summary.sections} sections, "
+        f"{summary.evidence:,} ratings."
+    )
+    _print_logins(summary.logins)
+    return 0
+
+
+def _print_logins(logins: Sequence["DemoLogin"]) -> None:
+    rows = [("Role", "Username", "Password")]
+    rows += [(login.role, login.username, login.password) for login in logins]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    print("\nSign in with:")
+    for row in rows:
+        cells = (cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print(("  " + "   ".join(cells)).rstrip())
+    print("\nStart the site with `proficio start`.")
+
+
+def _manage(arguments: list[str]) -> int:
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["proficio manage", *arguments])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

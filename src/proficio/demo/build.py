@@ -1,0 +1,473 @@
+"""Load the demo district through the services, so it obeys every rule a real district does."""
+
+import random
+import unicodedata
+from dataclasses import dataclass
+from datetime import date
+from itertools import cycle
+
+from django.db import transaction
+from django.utils import timezone
+
+from proficio.errors import InvalidInput, ProficioError
+from proficio.evidence.models import Evidence, EvidenceSource
+from proficio.evidence.services import evidence_append
+from proficio.frameworks.models import Competency, Course, EvidenceStatement
+from proficio.frameworks.services import (
+    competency_create,
+    course_create,
+    course_sequence,
+    framework_create,
+    scale_create,
+)
+from proficio.mastery.services import evidence_record, mastery_refresh
+from proficio.people.models import District, Person, Role, School, Section
+from proficio.people.services import (
+    district_create,
+    guardian_link,
+    person_create,
+    person_grant_site_admin,
+    role_assign,
+    school_create,
+    section_create,
+    section_enroll,
+)
+
+from . import content
+from .names import ADULT_FIRST_NAMES, CHILD_FIRST_NAMES, LAST_NAMES
+from .progress import (
+    Pace,
+    during_school,
+    rating_path,
+    school_days,
+    self_feedback,
+    spread_over,
+    teacher_feedback,
+)
+
+MINIMUM_STUDENTS = 12  # two in each writing studio, so every studio mixes ages
+
+
+class DatabaseNotEmpty(ProficioError):
+    """The demo loads only into a database that holds no district yet."""
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    role: str
+    username: str
+    name: str
+    password: str = content.PASSWORD
+
+
+DEMO_LOGINS = (
+    DemoLogin("District admin (also Django admin)", "admin", "Priya Raman"),
+    DemoLogin("School admin, Cedar Grove K-8", "schooladmin", "Marcus Bell"),
+    DemoLogin(f"Teacher, {content.TEACHER_SECTION}", "teacher", "Elena Márquez"),
+    DemoLogin("Student, age-grade 5", "student", "Amara Okafor"),
+    DemoLogin("Guardian of Amara and Tobi", "guardian", "Grace Okafor"),
+)
+
+
+@dataclass(frozen=True)
+class DemoSummary:
+    district: str
+    logins: tuple[DemoLogin, ...]
+    students: int
+    guardians: int
+    teachers: int
+    sections: int
+    evidence: int
+
+
+def database_has_district() -> bool:
+    return District.objects.exists()
+
+
+def demo_is_loaded() -> bool:
+    return District.objects.filter(name=content.DISTRICT).exists()
+
+
+def load_demo(*, students: int = 200, seed: int = 2026, today: date | None = None) -> DemoSummary:
+    """Build the demo district with six months of evidence ending `today`, in one transaction."""
+    if students < MINIMUM_STUDENTS:
+        raise InvalidInput({"students": f"The demo needs at least {MINIMUM_STUDENTS} students."})
+    if database_has_district():
+        raise DatabaseNotEmpty(
+            "The database already holds a district; the demo loads only into an empty one."
+        )
+    with transaction.atomic():
+        return _Builder(random.Random(seed), today or timezone.localdate()).build(students)
+
+
+@dataclass
+class _Student:
+    person: Person
+    section: Section
+    pace: Pace
+    math_section: Section | None = None
+
+
+class _Builder:
+    def __init__(self, rng: random.Random, today: date):
+        self.rng = rng
+        self.today = today
+        self.days = school_days(today)
+        self.usernames = {login.username for login in DEMO_LOGINS}
+
+    def build(self, student_count: int) -> DemoSummary:
+        self.district = district_create(name=content.DISTRICT)
+        self.schools = {
+            name: school_create(district=self.district, name=name) for name in content.SCHOOLS
+        }
+        self._frameworks()
+        self._courses()
+        self._staff()
+        self._sections()
+        self._students(student_count)
+        # The district's default policy, saved before any evidence refers to it.
+        mastery_refresh(student=self.fixed["student"], competency=self.competencies["W1"])
+        self._evidence()
+        for student in self.students:
+            for competency in self.competencies.values():
+                mastery_refresh(student=student.person, competency=competency)
+        return DemoSummary(
+            district=self.district.name,
+            logins=DEMO_LOGINS,
+            students=len(self.students),
+            guardians=self.guardian_count,
+            teachers=len(self.teachers),
+            sections=len(self.sections),
+            evidence=Evidence.objects.filter(student__district=self.district).count(),
+        )
+
+    # Frameworks, courses and people
+
+    def _frameworks(self) -> None:
+        scale = scale_create(district=self.district, name=content.SCALE_NAME, levels=content.LEVELS)
+        for spec in content.FRAMEWORKS:
+            framework = framework_create(
+                district=self.district,
+                code=spec.code,
+                title=spec.title,
+                description=spec.description,
+                scale=scale,
+            )
+            for competency in spec.competencies:
+                competency_create(
+                    framework=framework,
+                    code=competency.code,
+                    title=competency.title,
+                    statement=competency.statement,
+                    kind=competency.kind,
+                    subject=competency.subject,
+                    stages=competency.stages,
+                )
+        # Loaded once with the scale that validating a rating reads, so each rating costs
+        # few queries (prefetched stages would be re-prefetched on every stage lookup).
+        self.competencies = {
+            competency.code: competency
+            for competency in Competency.objects.filter(framework__district=self.district)
+            .select_related("framework__scale")
+            .prefetch_related("framework__scale__levels")
+        }
+        self.statements: dict[tuple[str, int], list[str]] = {}
+        for statement in EvidenceStatement.objects.filter(
+            stage__competency__framework__district=self.district
+        ).select_related("stage__competency"):
+            key = (statement.stage.competency.code, statement.stage.ordinal)
+            self.statements.setdefault(key, []).append(statement.text)
+        self.top_stage = {
+            code: max(ordinal for (owner, ordinal) in self.statements if owner == code)
+            for code in self.competencies
+        }
+
+    def _courses(self) -> None:
+        self.courses: dict[str, Course] = {}
+        for spec in content.COURSES:
+            self.courses[spec.code] = course_create(
+                district=self.district,
+                code=spec.code,
+                title=spec.title,
+                targets=[(self.competencies[code], stage) for code, stage in spec.targets],
+            )
+        for spec in content.COURSES:
+            if spec.next_code:
+                course_sequence(
+                    course=self.courses[spec.code], next_course=self.courses[spec.next_code]
+                )
+        self.target_stage = {
+            spec.code: max(stage for _, stage in spec.targets) for spec in content.COURSES
+        }
+
+    def _person(
+        self,
+        first: str,
+        last: str,
+        role: Role,
+        school: School | None = None,
+        *,
+        username: str | None = None,
+        age_grade: int | None = None,
+    ) -> Person:
+        login = username is not None
+        person = person_create(
+            district=self.district,
+            username=username or self._username(first, last),
+            first_name=first,
+            last_name=last,
+            # Only the fixed demo logins can sign in; hashing hundreds of passwords is slow.
+            password=content.PASSWORD if login else None,
+            age_grade=age_grade,
+        )
+        role_assign(person=person, role=role, district=self.district, school=school)
+        return person
+
+    def _username(self, first: str, last: str) -> str:
+        ascii_name = unicodedata.normalize("NFKD", f"{first}.{last}").encode("ascii", "ignore")
+        base = "".join(c for c in ascii_name.decode().lower() if c.isalnum() or c == ".")
+        username, suffix = base, 2
+        while username in self.usernames:
+            username, suffix = f"{base}{suffix}", suffix + 1
+        self.usernames.add(username)
+        return username
+
+    def _staff(self) -> None:
+        cedar_grove = self.schools[content.SCHOOLS[0]]
+        admin = self._person("Priya", "Raman", Role.DISTRICT_ADMIN, username="admin")
+        person_grant_site_admin(person=admin)
+        school_admin = self._person(
+            "Marcus", "Bell", Role.SCHOOL_ADMIN, cedar_grove, username="schooladmin"
+        )
+        self.fixed = {"admin": admin, "schooladmin": school_admin}
+
+    def _sections(self) -> None:
+        self.sections: dict[str, Section] = {}
+        self.teachers: dict[str, Person] = {}
+        for spec in content.SECTIONS:
+            school = self.schools[spec.school]
+            first, last = spec.teacher
+            username = "teacher" if spec.name == content.TEACHER_SECTION else None
+            teacher = self._person(first, last, Role.TEACHER, school, username=username)
+            self.teachers[spec.name] = teacher
+            self.sections[spec.name] = section_create(
+                school=school, name=spec.name, course=self.courses[spec.course], teachers=[teacher]
+            )
+        self.fixed["teacher"] = self.teachers[content.TEACHER_SECTION]
+
+    def _students(self, count: int) -> None:
+        """Place students in mixed-age studios, in families that share guardians."""
+        seats = self._seats(count)
+        paces = self._paces(count - 2)  # Amara and Tobi have their own
+        self.students: list[_Student] = []
+        self.guardian_count = 0
+        year_start = self._school_year_start()
+        # Amara (`student`) and her younger brother Tobi take the first seat in their studios.
+        amara_seat = seats.pop(
+            next(i for i, seat in enumerate(seats) if seat[0].name == content.TEACHER_SECTION)
+        )
+        tobi_seat = seats.pop(
+            next(i for i, seat in enumerate(seats) if seat[0].name == content.SECTIONS[0].name)
+        )
+        amara = self._person(
+            "Amara", "Okafor", Role.STUDENT, amara_seat[0].school, username="student", age_grade=5
+        )
+        tobi = self._person("Tobi", "Okafor", Role.STUDENT, tobi_seat[0].school, age_grade=3)
+        grace = self._person("Grace", "Okafor", Role.GUARDIAN, username="guardian")
+        self.guardian_count += 1
+        self.fixed.update(student=amara, guardian=grace)
+        for child, seat in ((amara, amara_seat), (tobi, tobi_seat)):
+            guardian_link(guardian=grace, student=child, relationship="Mother")
+            section_enroll(section=seat[0], student=child, enrolled_on=year_start)
+            self.students.append(_Student(child, seat[0], Pace.STEADY))
+        self.rng.shuffle(seats)
+        while seats:
+            size = min(len(seats), self.rng.choices((1, 2, 3), weights=(50, 35, 15))[0])
+            family, seats = seats[:size], seats[size:]
+            self._family(family, paces, year_start)
+        self._math_workshops(year_start)
+
+    def _seats(self, count: int) -> list[tuple[Section, int]]:
+        """(studio, age-grade) for every student; each studio cycles through its age band."""
+        studios = [spec for spec in content.SECTIONS if spec.writing]
+        seats = []
+        for index, spec in enumerate(studios):
+            size = count // len(studios) + (index < count % len(studios))
+            band = list(spec.age_grades)
+            fixed_age = {content.TEACHER_SECTION: 5, content.SECTIONS[0].name: 3}.get(spec.name)
+            first = band.index(fixed_age) if fixed_age else self.rng.randrange(len(band))
+            ages = cycle(band[first:] + band[:first])
+            seats += [(self.sections[spec.name], next(ages)) for _ in range(size)]
+        return seats
+
+    def _paces(self, count: int) -> list[Pace]:
+        """A shuffled bag of paces with at least one student of each kind."""
+        share = {Pace.FAST: 0.15, Pace.SLOW: 0.15, Pace.STALLED: 0.08, Pace.SPARSE: 0.04}
+        bag = [pace for pace, part in share.items() for _ in range(max(1, round(count * part)))]
+        bag += [Pace.STEADY] * (count - len(bag))
+        self.rng.shuffle(bag)
+        return bag
+
+    def _school_year_start(self) -> date:
+        start = date(self.today.year, 8, 25)
+        return start if start <= self.today else date(self.today.year - 1, 8, 25)
+
+    def _family(
+        self, seats: list[tuple[Section, int]], paces: list[Pace], year_start: date
+    ) -> None:
+        last = self.rng.choice(LAST_NAMES)
+        first_names = self.rng.sample(CHILD_FIRST_NAMES, len(seats))
+        children = []
+        for (section, age_grade), first in zip(seats, first_names, strict=True):
+            pace = paces.pop()
+            child = self._person(first, last, Role.STUDENT, section.school, age_grade=age_grade)
+            # A recent arrival, rated only in their last ten school days (see `_days_for`).
+            joined = self.days[-self.rng.randint(10, 15)] if pace is Pace.SPARSE else year_start
+            section_enroll(section=section, student=child, enrolled_on=joined)
+            self.students.append(_Student(child, section, pace))
+            children.append(child)
+        guardian_count = 2 if self.rng.random() < 0.15 else 1
+        for _ in range(guardian_count):
+            surname = last if self.rng.random() < 0.8 else self.rng.choice(LAST_NAMES)
+            guardian = self._person(self.rng.choice(ADULT_FIRST_NAMES), surname, Role.GUARDIAN)
+            relationship = self.rng.choices(("Parent", "Grandparent", "Guardian"), (8, 1, 1))[0]
+            for child in children:
+                guardian_link(guardian=guardian, student=child, relationship=relationship)
+        self.guardian_count += guardian_count
+
+    def _math_workshops(self, year_start: date) -> None:
+        """Each school's math workshop takes an even mix of its age band, Amara included."""
+        size = max(2, round(len(self.students) / len(content.SECTIONS)))
+        for spec in content.SECTIONS:
+            if spec.writing:
+                continue
+            section = self.sections[spec.name]
+            by_age: dict[int, list[_Student]] = {age: [] for age in spec.age_grades}
+            for student in self.students:
+                age = student.person.age_grade
+                if student.section.school_id == section.school_id and age in by_age:
+                    by_age[age].append(student)
+            chosen = []
+            if amara := self._fixed_student_in(by_age):
+                by_age[amara.person.age_grade].remove(amara)
+                chosen.append(amara)
+            queues = [self.rng.sample(group, len(group)) for group in by_age.values()]
+            while len(chosen) < size and any(queues):
+                for queue in queues:
+                    if queue and len(chosen) < size:
+                        chosen.append(queue.pop())
+            for student in chosen:
+                section_enroll(section=section, student=student.person, enrolled_on=year_start)
+                student.math_section = section
+
+    def _fixed_student_in(self, by_age: dict[int, list[_Student]]) -> _Student | None:
+        return next(
+            (s for group in by_age.values() for s in group if s.person == self.fixed["student"]),
+            None,
+        )
+
+    # Evidence
+
+    def _evidence(self) -> None:
+        for student in self.students:
+            for code, competency in self.competencies.items():
+                assessor, start = self._placement(student, code)
+                if assessor is None:
+                    continue
+                pace = self._pace_for(student, code)
+                path = rating_path(self.rng, pace, start, self.top_stage[code])
+                # A recent arrival has one writing piece rated, and maybe one more rating.
+                if pace is Pace.SPARSE and code != "W1" and self.rng.random() < 0.7:
+                    continue
+                days = self._days_for(student, pace, len(path))
+                for day, (stage, level) in zip(days, path, strict=True):
+                    present, following = teacher_feedback(
+                        self.rng,
+                        level,
+                        self.statements[(code, stage)],
+                        self.statements.get((code, stage + 1), []),
+                    )
+                    evidence_append(
+                        assessor=assessor,
+                        student=student.person,
+                        competency=competency,
+                        stage=stage,
+                        level=level,
+                        observed_at=during_school(self.rng, day),
+                        source=self._source(code),
+                        feedback_present=present,
+                        feedback_next=following,
+                    )
+                if code.startswith("W") and self._self_assesses(student):
+                    self._self_assessment(student, competency, path[-1][0])
+
+    def _placement(self, student: _Student, code: str) -> tuple[Person | None, int]:
+        """Who rates this student on `code`, and the stage where they started the half-year."""
+        if student.person == self.fixed["student"]:
+            amara_start = {"W1": 2, "W2": 2, "W3": 3, "MP1": 2, "COL": 3}[code]
+            section = student.math_section if code == "MP1" else student.section
+            return self.teachers[section.name], amara_start
+        jitter = self.rng.choices((-1, 0, 1), weights=(10, 60, 30))[0]
+        if code == "MP1":
+            if student.math_section is None:
+                return None, 0
+            section = student.math_section
+            start = self.target_stage[section.course.code] - 1 + jitter
+        elif code == "COL":
+            section = student.section
+            if student.math_section and self.rng.random() < 0.3:
+                section = student.math_section
+            start = student.person.age_grade - 3 + jitter
+        else:
+            section = student.section
+            start = self.target_stage[section.course.code] - 1 + jitter
+        return self.teachers[section.name], min(max(start, 1), self.top_stage[code])
+
+    def _pace_for(self, student: _Student, code: str) -> Pace:
+        if student.person == self.fixed["student"]:
+            return {"W1": Pace.FAST, "W3": Pace.SLOW}.get(code, Pace.STEADY)
+        if student.pace is Pace.STALLED:
+            return Pace.STALLED if code in ("W1", "W2") else Pace.SLOW
+        if student.pace in (Pace.SPARSE, Pace.SLOW) or self.rng.random() < 0.7:
+            return student.pace
+        return self.rng.choice((Pace.FAST, Pace.STEADY, Pace.SLOW))
+
+    def _days_for(self, student: _Student, pace: Pace, count: int) -> list[date]:
+        if pace is Pace.SPARSE:
+            return sorted(self.rng.sample(self.days[-10:], count))
+        days = spread_over(self.rng, self.days, count)
+        if student.person == self.fixed["student"]:
+            days[-1] = self.days[-1]  # her newest feedback is from the last school day
+        return days
+
+    def _source(self, code: str) -> EvidenceSource:
+        if code == "COL":
+            choices, weights = (EvidenceSource.OBSERVATION, EvidenceSource.CONFERENCE), (8, 2)
+        else:
+            choices = (EvidenceSource.TASK, EvidenceSource.OBSERVATION, EvidenceSource.CONFERENCE)
+            weights = (6, 3, 1) if code == "MP1" else (7, 1, 2)
+        return self.rng.choices(choices, weights)[0]
+
+    def _self_assesses(self, student: _Student) -> bool:
+        if student.person == self.fixed["student"]:
+            return True
+        return student.pace is not Pace.SPARSE and self.rng.random() < 0.04
+
+    def _self_assessment(self, student: _Student, competency: Competency, stage: int) -> None:
+        """The student rates their own work, through the same service a student's page uses."""
+        level = self.rng.choice((2, 3))
+        present, following = self_feedback(
+            self.rng, level, self.statements[(competency.code, stage)]
+        )
+        day = self.days[-self.rng.randint(1, 10)]
+        evidence_record(
+            assessor=student.person,
+            student=student.person,
+            competency=competency,
+            stage=stage,
+            level=level,
+            observed_at=during_school(self.rng, day),
+            source=EvidenceSource.SELF,
+            feedback_present=present,
+            feedback_next=following,
+        )

@@ -1,0 +1,93 @@
+"""Django admin for district setup: districts, schools, people and their roles, sections."""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from proficio.people.models import (
+    District,
+    Enrollment,
+    GuardianLink,
+    Person,
+    RoleAssignment,
+    School,
+    Section,
+    TeachingAssignment,
+)
+
+admin.site.site_header = _("Proficio district setup")
+admin.site.site_title = _("Proficio admin")
+
+
+@admin.register(District)
+class DistrictAdmin(admin.ModelAdmin):
+    list_display = ["name", "uuid"]
+    search_fields = ["name"]
+
+
+@admin.register(School)
+class SchoolAdmin(admin.ModelAdmin):
+    list_display = ["name", "district"]
+    list_filter = ["district"]
+    search_fields = ["name"]
+
+
+class RoleInline(admin.TabularInline):
+    model = RoleAssignment
+    extra = 0
+    fields = ["role", "district", "school", "active"]
+
+
+@admin.register(Person)
+class PersonAdmin(UserAdmin):
+    inlines = [RoleInline]
+    list_display = ["username", "first_name", "last_name", "district", "age_grade", "is_staff"]
+    list_filter = ["roles__role", "district", "is_staff", "is_active"]
+    fieldsets = [
+        *UserAdmin.fieldsets,
+        (_("Proficio"), {"fields": ["district", "preferred_name", "age_grade"]}),
+    ]
+    add_fieldsets = [
+        *UserAdmin.add_fieldsets,
+        (_("Proficio"), {"fields": ["district", "first_name", "last_name", "age_grade"]}),
+    ]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["person", "role", "school", "district", "active"]
+    list_filter = ["role", "active", "school"]
+    list_select_related = ["person", "school", "district"]
+    search_fields = ["person__username", "person__first_name", "person__last_name"]
+    autocomplete_fields = ["person", "school"]
+
+
+@admin.register(GuardianLink)
+class GuardianLinkAdmin(admin.ModelAdmin):
+    list_display = ["guardian", "student", "relationship"]
+    list_select_related = ["guardian", "student"]
+    search_fields = ["guardian__last_name", "guardian__first_name", "student__last_name"]
+    autocomplete_fields = ["guardian", "student"]
+
+
+class TeachingInline(admin.TabularInline):
+    model = TeachingAssignment
+    extra = 0
+    autocomplete_fields = ["teacher"]
+
+
+class EnrollmentInline(admin.TabularInline):
+    model = Enrollment
+    extra = 0
+    fields = ["student", "active", "enrolled_on"]
+    autocomplete_fields = ["student"]
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    inlines = [TeachingInline, EnrollmentInline]
+    list_display = ["name", "school", "course"]
+    list_filter = ["school"]
+    list_select_related = ["school", "course"]
+    search_fields = ["name"]
+    autocomplete_fields = ["school", "course"]

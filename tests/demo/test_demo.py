@@ -1,0 +1,197 @@
+"""The demo district: fixed logins, mixed-age sections, honest trajectories, real variety."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import authenticate
+from django.db import transaction
+from django.db.models import Count, Max, Min
+from django.test import override_settings
+from django.utils import timezone
+
+from proficio.demo import DEMO_LOGINS, DatabaseNotEmpty, load_demo
+from proficio.demo.content import PASSWORD
+from proficio.evidence.models import Evidence, EvidenceSource
+from proficio.frameworks.models import Competency, CompetencyKind, Stage
+from proficio.mastery.models import MasteryRecord, WorkingStage
+from proficio.people.models import GuardianLink, Person, Role, Section
+
+pytestmark = pytest.mark.django_db
+STUDENTS = 30
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker):
+    """One small demo for the whole module, rolled back at the end."""
+    fast_hashing = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+    )
+    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
+        yield load_demo(students=STUDENTS)
+        transaction.set_rollback(True)
+
+
+def person(username: str) -> Person:
+    return Person.objects.get(username=username)
+
+
+def roles(username: str) -> set[str]:
+    return set(person(username).roles.filter(active=True).values_list("role", flat=True))
+
+
+def test_summary_counts_what_was_loaded(demo):
+    assert demo.students == STUDENTS == Person.objects.filter(roles__role=Role.STUDENT).count()
+    assert demo.sections == Section.objects.count() == 8
+    assert demo.evidence == Evidence.objects.count()
+    assert demo.logins == DEMO_LOGINS
+
+
+def test_the_fixed_logins_sign_in_and_nobody_else_can(demo):
+    for login in DEMO_LOGINS:
+        assert authenticate(username=login.username, password=PASSWORD) == person(login.username)
+    usable = [p.username for p in Person.objects.all() if p.has_usable_password()]
+    assert sorted(usable) == sorted(login.username for login in DEMO_LOGINS)
+
+
+def test_admin_is_district_admin_and_may_use_the_django_admin(demo):
+    admin = person("admin")
+    assert roles("admin") == {Role.DISTRICT_ADMIN}
+    assert admin.is_staff and admin.is_superuser
+
+
+def test_teacher_teaches_the_section_holding_student_and_guardian_is_linked(demo):
+    student = person("student")
+    assert roles("teacher") == {Role.TEACHER}
+    assert roles("student") == {Role.STUDENT}
+    assert roles("guardian") == {Role.GUARDIAN}
+    assert Section.objects.filter(teachers=person("teacher"), students=student).exists()
+    assert GuardianLink.objects.filter(guardian=person("guardian"), student=student).exists()
+    assert roles("schooladmin") == {Role.SCHOOL_ADMIN}
+
+
+def test_every_section_mixes_age_grades(demo):
+    for section in Section.objects.all():
+        ages = set(section.students.values_list("age_grade", flat=True))
+        assert len(ages) >= 2, section.name
+        assert section.teachers.exists(), section.name
+
+
+def test_siblings_sometimes_share_guardians(demo):
+    shared = GuardianLink.objects.values("guardian").annotate(children=Count("student"))
+    assert shared.filter(children__gte=2).exists()
+    assert not Person.objects.filter(roles__role=Role.STUDENT, guardian_links=None).exists()
+
+
+def test_every_competency_has_six_described_stages_with_evidence_statements(demo):
+    competencies = Competency.objects.all()
+    assert {c.code for c in competencies} == {"W1", "W2", "W3", "MP1", "COL"}
+    assert competencies.get(code="COL").kind == CompetencyKind.SKILL
+    for competency in competencies:
+        stages = list(competency.stages.all())
+        assert [stage.ordinal for stage in stages] == [1, 2, 3, 4, 5, 6]
+        assert [stage.typical_grade for stage in stages] == [3, 4, 5, 6, 7, 8]
+        for stage in stages:
+            assert len(stage.descriptor) > 80, stage
+            assert 2 <= stage.evidence_statements.count() <= 4, stage
+
+
+def test_courses_target_stages_and_follow_each_other(demo):
+    from proficio.frameworks.models import Course
+
+    studio = Course.objects.get(title="Writing Studio 5")
+    targets = {(t.stage.competency.code, t.stage.ordinal) for t in studio.targets.all()}
+    assert targets == {("W1", 3), ("W2", 3), ("W3", 3)}
+    assert studio.next_course.title == "Writing Studio 6"
+    assert Course.objects.get(code="MW5").next_course.code == "MW7"
+
+
+def test_evidence_spans_six_months_and_none_is_in_the_future(demo):
+    span = Evidence.objects.aggregate(first=Min("observed_at"), last=Max("observed_at"))
+    assert span["last"] <= timezone.now()
+    assert span["first"] >= timezone.now() - timedelta(days=190)
+    assert span["last"] - span["first"] >= timedelta(days=150)
+    assert not Evidence.objects.filter(observed_at__week_day__in=[1, 7]).exists()  # weekends
+    assert not Evidence.objects.filter(feedback_present="").exists()
+    assert not Evidence.objects.filter(feedback_next="").exists()
+
+
+def test_ratings_come_from_the_students_own_teachers(demo):
+    for evidence in Evidence.objects.exclude(source=EvidenceSource.SELF).select_related(
+        "assessor", "student"
+    )[:300]:
+        assert Section.objects.filter(
+            teachers=evidence.assessor, students=evidence.student
+        ).exists()
+
+
+def test_self_assessments_are_recorded_by_the_student_themself(demo):
+    own = Evidence.objects.filter(source=EvidenceSource.SELF)
+    assert own.exists()
+    assert all(evidence.assessor_id == evidence.student_id for evidence in own)
+
+
+def test_some_students_work_ahead_of_their_age_grade(demo):
+    ahead = [
+        working
+        for working in WorkingStage.objects.exclude(ordinal=None).select_related("student")
+        if Stage.objects.get(
+            competency_id=working.competency_id, ordinal=working.ordinal
+        ).typical_grade
+        > working.student.age_grade
+    ]
+    assert ahead
+
+
+def test_some_students_are_stalled_at_developing_for_months(demo):
+    per_stage = (
+        Evidence.objects.exclude(source=EvidenceSource.SELF)
+        .values("student", "stage")
+        .annotate(
+            ratings=Count("id"),
+            best=Max("level"),
+            first=Min("observed_at"),
+            last=Max("observed_at"),
+        )
+        .filter(ratings__gte=6, best__lte=3)
+    )
+    stalled = [
+        row
+        for row in per_stage
+        if row["last"] - row["first"] >= timedelta(days=90)
+        and Evidence.objects.filter(
+            student=row["student"], stage=row["stage"], level__lte=2
+        ).count()
+        >= row["ratings"] - 1
+        and not MasteryRecord.objects.filter(
+            student=row["student"], stage=row["stage"], mastered=True
+        ).exists()
+    ]
+    assert stalled
+
+
+def test_some_students_do_not_have_enough_evidence_yet(demo):
+    assert MasteryRecord.objects.filter(evidence_count=1, sufficient=False).exists()
+
+
+def test_every_rated_student_competency_has_mastery_records(demo):
+    rated = set(Evidence.objects.values_list("student", "competency").distinct())
+    recorded = set(MasteryRecord.objects.values_list("student", "competency").distinct())
+    assert rated <= recorded
+    assert WorkingStage.objects.count() == STUDENTS * Competency.objects.count()
+
+
+def test_student_has_mastered_stages_and_recent_feedback_on_a_working_stage(demo):
+    student = person("student")
+    assert MasteryRecord.objects.filter(student=student, mastered=True, implied=False).count() >= 3
+    working = WorkingStage.objects.get(student=student, competency__code="W1")
+    assert working.ordinal == 4  # ahead: stage 4 is typical of grade 6, she is in grade 5
+    assert working.latest_observed_at >= timezone.now() - timedelta(days=7)
+    latest = Evidence.objects.filter(student=student, competency__code="W1").last()
+    assert latest.feedback_present and latest.feedback_next
+
+
+def test_loading_twice_is_refused_and_changes_nothing(demo):
+    before = Person.objects.count()
+    with pytest.raises(DatabaseNotEmpty):
+        load_demo(students=STUDENTS)
+    assert Person.objects.count() == before

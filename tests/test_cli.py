@@ -1,0 +1,134 @@
+"""The `proficio` command, run as a user would: in a fresh home, in a separate process."""
+
+import http.client
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from proficio.demo import DEMO_LOGINS
+from proficio.demo.content import PASSWORD
+
+
+def run_proficio(home: Path, *args: str, **popen) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "proficio.cli", *args],
+        env=proficio_env(home),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        **popen,
+    )
+
+
+def proficio_env(home: Path) -> dict[str, str]:
+    """The caller's environment, but always SQLite in `home`, never a shared database."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PROFICIO_", "DJANGO_"))}
+    return {**env, "PROFICIO_HOME": str(home)}
+
+
+@pytest.fixture(scope="module")
+def demo_home(tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess]:
+    home = tmp_path_factory.mktemp("home")
+    return home, run_proficio(home, "demo", "--students", "20")
+
+
+def test_demo_on_a_fresh_home_migrates_loads_and_prints_the_logins(demo_home):
+    home, result = demo_home
+    assert result.returncode == 0, result.stderr
+    assert "Preparing the database" in result.stdout
+    assert "20 students" in result.stdout
+    for login in DEMO_LOGINS:
+        assert f"{login.username} " in result.stdout
+    assert PASSWORD in result.stdout
+    assert (home / "proficio.sqlite3").exists()
+    assert (home / "secret_key").read_text().strip()
+
+
+def test_a_second_demo_is_refused_in_one_line(demo_home):
+    home, _ = demo_home
+    result = run_proficio(home, "demo")
+    assert result.returncode == 1
+    assert result.stderr.startswith("proficio: The database already holds a district")
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Preparing the database" not in result.stdout  # already migrated: quiet
+
+
+def test_demo_if_empty_succeeds_and_repeats_the_logins(demo_home):
+    home, _ = demo_home
+    result = run_proficio(home, "demo", "--if-empty")
+    assert result.returncode == 0, result.stderr
+    assert "already loaded" in result.stdout
+    assert "teacher " in result.stdout
+
+
+def test_too_small_a_demo_is_an_input_error(tmp_path):
+    result = run_proficio(tmp_path, "demo", "--students", "3")
+    assert result.returncode == 1
+    assert "at least 12 students" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_manage_passes_through_to_django(demo_home):
+    home, _ = demo_home
+    result = run_proficio(home, "manage", "showmigrations", "evidence")
+    assert result.returncode == 0, result.stderr
+    assert "[X] 0001_initial" in result.stdout
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(port: int, path: str) -> http.client.HTTPResponse:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+    connection.request("GET", path)
+    response = connection.getresponse()
+    response.read()
+    connection.close()
+    return response
+
+
+def wait_until_serving(port: int, server: subprocess.Popen, seconds: float = 60) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert server.poll() is None, "the server exited"
+        try:
+            get(port, "/accounts/login/")
+        except OSError:
+            time.sleep(0.3)
+        else:
+            return
+    pytest.fail(f"nothing answered on port {port} within {seconds} s")
+
+
+def test_start_serves_the_site_with_static_files(demo_home, tmp_path):
+    home, _ = demo_home
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "proficio.cli", "start", "--port", str(port)],
+            env=proficio_env(home),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_serving(port, server)
+            assert get(port, "/accounts/login/").status == 200
+            home_page = get(port, "/")
+            assert home_page.status == 302
+            assert home_page.getheader("Location").startswith("/accounts/login/")
+            assert get(port, "/admin/login/").status == 200
+            assert get(port, "/static/admin/css/base.css").status == 200  # whitenoise, DEBUG off
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+    assert f"Proficio is running at http://127.0.0.1:{port}/" in log.read_text()
+    assert (home / "static" / "staticfiles.json").exists()
