@@ -16,6 +16,7 @@ from gunicorn.app.base import BaseApplication
 
 from proficio.errors import ProficioError
 from proficio.home import home_dir
+from proficio.interop.cli import register as register_interop
 
 if TYPE_CHECKING:
     from proficio.demo import DemoLogin
@@ -56,6 +57,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--students", type=int, default=200, help="how many students to create")
     demo.set_defaults(command=_demo)
 
+    register_interop(commands)
     commands.add_parser(
         "manage", help="run a Django management command, e.g. `proficio manage createsuperuser`"
     )

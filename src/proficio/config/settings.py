@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "proficio.frameworks",
     "proficio.evidence",
     "proficio.mastery",
+    "proficio.interop",
     "proficio.web",
 ]
 

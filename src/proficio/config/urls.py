@@ -6,5 +6,6 @@ from proficio.config.api import api
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    path("imports/", include("proficio.interop.urls")),
     path("", include("proficio.web.urls")),
 ]

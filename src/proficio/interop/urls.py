@@ -1,0 +1,5 @@
+"""Import pages for district admins: upload → preview → confirm."""
+
+app_name = "interop"
+
+urlpatterns: list = []
