@@ -248,16 +248,27 @@ def test_power_law_shifts_scores_when_the_lowest_is_zero_or_below() -> None:
 
 
 def test_power_law_with_a_zero_stays_on_a_sensible_scale() -> None:
-    value = power_law([0, 2, 3, 3])
-    assert value is not None
-    assert 3 < value < 4.5  # a floor of 0.01 in log space would read about 7.9
+    # The shifted fit reads 3.88; a floor of 0.01 in log space would read about 7.9.
+    assert power_law_fit([0, 2, 3, 3]).ln_a + power_law_fit([0, 2, 3, 3]).b * math.log(4) == (
+        pytest.approx(math.log(4.88), abs=0.01)
+    )
+    assert power_law([0, 2, 3, 3]) == pytest.approx(3)  # and the reading stays within the scores
+
+
+def test_power_law_never_reads_beyond_the_scores_shown() -> None:
+    assert power_law([0, 4, 4, 4]) == pytest.approx(4)  # the bare curve would say 5.72
+    assert power_law([4, 1, 1, 1]) >= 1
+    steep = power_law([0.0] * 40 + [1e300])
+    assert steep is not None and 0 <= steep <= 1e300  # a curve this steep must not overflow
 
 
 @given(score_lists)
-def test_power_law_is_finite_for_any_finite_scores(scores: list[float]) -> None:
+def test_power_law_is_finite_and_within_the_scores(scores: list[float]) -> None:
     value = power_law(scores)
     assert value is not None
     assert math.isfinite(value)
+    assert min(scores) - 1e-9 * max(1.0, abs(min(scores))) <= value
+    assert value <= max(scores) + 1e-9 * max(1.0, abs(max(scores)))
 
 
 @given(

@@ -431,8 +431,10 @@ def _power_law(scores: Floats, rows: Ints, starts: Ints) -> Floats:
     variance = np.add.reduceat(ln_x * ln_x, starts)
     with np.errstate(invalid="ignore", divide="ignore"):
         b = covariance / variance
-        a = np.exp(y_mean - b * x_mean)
-        fitted = a * lengths.astype(np.float64) ** b - shift
+        # In log space and clamped to the scores' own range, as methods.PowerLawFit.at does.
+        ln_reading = (y_mean - b * x_mean) + b * np.log(lengths.astype(np.float64))
+        ln_reading = np.clip(ln_reading, np.log(lowest + shift), np.log(highest + shift))
+        fitted = np.exp(ln_reading) - shift
     return np.where(lowest == highest, lowest, fitted)
 
 

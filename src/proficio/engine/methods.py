@@ -180,14 +180,31 @@ def n_mastery(scores: Scores, n: int = 3, threshold: float = 3.0) -> float | Non
 
 @dataclass(frozen=True)
 class PowerLawFit:
-    """The curve a · x^b − shift fitted through the scores at x = 1..n."""
+    """The curve a · x^b − shift fitted through the scores at x = 1..n.
 
-    a: float
+    Readings are kept within [lowest, highest] of the fitted scores (see power_law).
+    """
+
+    ln_a: float
     b: float
+    lowest: float
+    highest: float
     shift: float = 0.0
 
+    @property
+    def a(self) -> float:
+        return math.exp(min(self.ln_a, _LARGEST_LN))
+
     def at(self, x: float) -> float:
-        return self.a * x**self.b - self.shift
+        if self.lowest == self.highest:
+            return self.lowest
+        # In log space, so a steep curve clamps instead of overflowing.
+        ln_reading = self.ln_a + self.b * math.log(x)
+        ln_low, ln_high = math.log(self.lowest + self.shift), math.log(self.highest + self.shift)
+        return math.exp(min(max(ln_reading, ln_low), ln_high)) - self.shift
+
+
+_LARGEST_LN = math.log(1.7e308)
 
 
 def power_law_fit(scores: Scores) -> PowerLawFit:
@@ -195,9 +212,11 @@ def power_law_fit(scores: Scores) -> PowerLawFit:
     values = _as_floats(scores)
     if not values:
         raise ValueError("a power law needs at least one score")
-    lowest = min(values)
-    if lowest == max(values):
-        return PowerLawFit(a=lowest, b=0.0)
+    lowest, highest = min(values), max(values)
+    if lowest == highest:
+        return PowerLawFit(
+            ln_a=math.log(lowest) if lowest > 0 else 0.0, b=0.0, lowest=lowest, highest=highest
+        )
     shift = 1 - lowest if lowest <= 0 else 0.0
     xs = [math.log(x) for x in range(1, len(values) + 1)]
     ys = [math.log(value + shift) for value in values]
@@ -205,7 +224,7 @@ def power_law_fit(scores: Scores) -> PowerLawFit:
     covariance = math.fsum((x - x_mean) * (y - y_mean) for x, y in zip(xs, ys, strict=True))
     variance = math.fsum((x - x_mean) ** 2 for x in xs)
     b = covariance / variance
-    return PowerLawFit(a=math.exp(y_mean - b * x_mean), b=b, shift=shift)
+    return PowerLawFit(ln_a=y_mean - b * x_mean, b=b, lowest=lowest, highest=highest, shift=shift)
 
 
 def power_law(scores: Scores) -> float | None:
@@ -220,6 +239,9 @@ def power_law(scores: Scores) -> float | None:
     down; clamping to a small floor instead makes ln(floor) an outlier that
     swamps the fit (0, 2, 3, 3 would read 7.9 on a 0–4 scale; shifted it reads
     3.88). With every score > 0 nothing is shifted: the fit is Marzano's.
+
+    The reading is kept within the lowest and highest score given: a steep trend
+    never reports a level the student has not shown (0, 4, 4, 4 reads 4, not 5.72).
     """
     values = _as_floats(scores)
     return power_law_fit(values).at(len(values)) if values else None
