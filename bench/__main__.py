@@ -12,13 +12,15 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import bkt, bulk, engine_methods, rating_latency
+    from bench import bkt, bulk, engine_methods, oneroster, rating_latency, recompute
 
     results = {
         "engine_methods": engine_methods.run(),
         "bulk": bulk.run(),
         "bkt": bkt.run(),
         "rating_latency": rating_latency.run(),
+        "oneroster": oneroster.run(),
+        "recompute": recompute.run(),
     }
     print(json.dumps(results, indent=2))
 

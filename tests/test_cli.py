@@ -1,6 +1,7 @@
 """The `proficio` command, run as a user would: in a fresh home, in a separate process."""
 
 import http.client
+import json
 import os
 import socket
 import subprocess
@@ -132,3 +133,53 @@ def test_start_serves_the_site_with_static_files(demo_home, tmp_path):
             server.wait(timeout=30)
     assert f"Proficio is running at http://127.0.0.1:{port}/" in log.read_text()
     assert (home / "static" / "staticfiles.json").exists()
+
+
+def test_recompute_reads_every_rating_and_finds_the_demos_mastery_current(demo_home):
+    home, _ = demo_home
+    result = run_proficio(home, "recompute", "--json")
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["districts"] == 1 and figures["evidence_rows"] > 500
+    # The demo saved every rating through the services: nothing is left to change.
+    assert (figures["records_written"], figures["working_stages_written"]) == (0, 0)
+    assert figures["rows_per_second"] > 0
+    assert "[##############################] 100%" in result.stderr
+
+
+def test_recompute_of_one_district_says_what_it_did(demo_home):
+    home, _ = demo_home
+    result = run_proficio(home, "recompute", "--district", "1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Recomputed ") and " rows/s)" in result.stdout
+
+
+def test_recompute_of_an_unknown_district_is_refused_in_one_line(demo_home):
+    home, _ = demo_home
+    result = run_proficio(home, "recompute", "--district", "not-a-district")
+    assert result.returncode == 1
+    assert result.stderr == "proficio: There is no district not-a-district.\n"
+
+
+def test_start_runs_the_task_worker_beside_the_server_and_stops_it(demo_home, tmp_path):
+    home, _ = demo_home
+    port = free_port()
+    log = tmp_path / "server.log"
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "proficio.cli", "start", "--port", str(port)],
+            env=proficio_env(home),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_serving(port, server)
+            deadline = time.monotonic() + 30
+            while "Starting worker" not in log.read_text() and time.monotonic() < deadline:
+                time.sleep(0.2)
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    text = log.read_text()
+    assert "Starting worker" in text
+    assert "shutting down gracefully" in text  # stopped with the server, not orphaned

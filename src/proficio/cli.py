@@ -6,7 +6,9 @@ importing models before `django.setup()` fails.
 """
 
 import argparse
+import json
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -23,6 +25,14 @@ if TYPE_CHECKING:
 
 DEFAULT_WORKERS = 2  # with four threads each: a good fit for a small two-core machine
 THREADS = 4
+TASK_WORKER_GRACE = 30  # seconds a stopping task worker gets to finish its task
+RECOMPUTE_COUNTS = (
+    "students",
+    "evidence_rows",
+    "records_written",
+    "working_stages_written",
+    "history_rows",
+)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -46,7 +56,22 @@ def _parser() -> argparse.ArgumentParser:
     start.add_argument("--host", default="127.0.0.1", help="address to listen on")
     start.add_argument("--port", type=int, default=8000)
     start.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="worker processes")
+    start.add_argument(
+        "--no-task-worker",
+        dest="task_worker",
+        action="store_false",
+        help="do not start the background task worker beside the server "
+        "(run `proficio manage db_worker` elsewhere instead)",
+    )
     start.set_defaults(command=_start)
+
+    recompute = commands.add_parser(
+        "recompute",
+        help="recompute every student's mastery from the evidence, under the policies in force",
+    )
+    recompute.add_argument("--district", help="only this district: its id or UUID")
+    recompute.add_argument("--json", action="store_true", help="print the figures as JSON")
+    recompute.set_defaults(command=_recompute)
 
     demo = commands.add_parser("demo", help="load the demo district into an empty home")
     demo.add_argument(
@@ -118,12 +143,15 @@ def _start(args: argparse.Namespace) -> int:
     from proficio.config.wsgi import application
 
     connections.close_all()  # each worker opens its own connections after the fork
+    # Policy recomputes and other background work run in a worker process beside the server.
+    task_worker = _task_worker() if args.task_worker else None
+    parent = os.getpid()
     url = f"http://{args.host}:{args.port}/"
 
     def announce(server: Any) -> None:
         print(f"Proficio is running at {url}  (Ctrl+C stops it)", flush=True)
 
-    _Server(
+    server = _Server(
         application,
         {
             "bind": f"{args.host}:{args.port}",
@@ -136,8 +164,95 @@ def _start(args: argparse.Namespace) -> int:
             # A control socket lives in one shared path per user; two sites would collide.
             "control_socket_disable": True,
         },
-    ).run()
+    )
+    try:
+        server.run()
+    finally:
+        # Gunicorn's forked workers leave through here too: only the parent stops the child.
+        if task_worker is not None and os.getpid() == parent:
+            _stop(task_worker)
     return 0
+
+
+def _task_worker() -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "proficio.cli", "manage", "db_worker", "--no-reload"]
+    )
+
+
+def _stop(process: subprocess.Popen) -> None:
+    """Ask a child to stop (a task in progress finishes first), then insist."""
+    process.terminate()
+    try:
+        process.wait(timeout=TASK_WORKER_GRACE)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+def _recompute(args: argparse.Namespace) -> int:
+    from django.core.exceptions import ValidationError
+
+    from proficio.mastery.recompute import Scope, recompute
+    from proficio.people.models import District
+
+    districts = District.objects.order_by("pk")
+    if args.district:
+        key = "uuid" if not args.district.isdigit() else "pk"
+        try:
+            districts = list(districts.filter(**{key: args.district}))
+        except (ValueError, ValidationError):
+            districts = []
+        if not districts:
+            raise ProficioError(f"There is no district {args.district}.")
+    began = time.perf_counter()
+    results = []
+    for district in districts:
+        bar = _ProgressBar(str(district))
+        results.append(recompute(scope=Scope(district_id=district.pk), progress=bar.update))
+        bar.close()
+    seconds = time.perf_counter() - began
+    figures = {
+        "districts": len(results),
+        **{name: sum(getattr(result, name) for result in results) for name in RECOMPUTE_COUNTS},
+        "seconds": round(seconds, 3),
+    }
+    figures["rows_per_second"] = round(figures["evidence_rows"] / seconds) if seconds else 0
+    if args.json:
+        print(json.dumps(figures))
+        return 0
+    print(
+        f"Recomputed {figures['evidence_rows']:,} ratings of {figures['students']:,} students "
+        f"in {seconds:.1f} s ({figures['rows_per_second']:,} rows/s): "
+        f"{figures['records_written']:,} stage records and "
+        f"{figures['working_stages_written']:,} working stages changed, "
+        f"{figures['history_rows']:,} earlier values kept as history."
+    )
+    return 0
+
+
+class _ProgressBar:
+    """A plain bar on stderr: `North district [########----------]  40%  400,000 rows`."""
+
+    WIDTH = 30
+
+    def __init__(self, label: str):
+        self.label = label
+        self.shown = -1
+
+    def update(self, done: int, total: int, rows: int) -> None:
+        filled = self.WIDTH * done // total if total else self.WIDTH
+        percent = 100 * done // total if total else 100
+        if percent == self.shown:
+            return
+        self.shown = percent
+        bar = "#" * filled + "-" * (self.WIDTH - filled)
+        print(f"\r{self.label} [{bar}] {percent:3d}%  {rows:,} rows", end="", file=sys.stderr)
+        sys.stderr.flush()
+
+    def close(self) -> None:
+        if self.shown >= 0:
+            print(file=sys.stderr)
 
 
 def _demo(args: argparse.Namespace) -> int:

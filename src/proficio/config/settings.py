@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",  # serves the API docs' Swagger UI from its bundled static files, not a CDN
     "rules.apps.AutodiscoverRulesConfig",
+    "django_tasks",
+    "django_tasks_db",
     "proficio.people",
     "proficio.frameworks",
     "proficio.evidence",
@@ -90,6 +92,11 @@ def _database() -> dict:
 
 
 DATABASES = {"default": _database()}
+
+# Background work (a policy's recompute) is queued in the database and run by the worker
+# that `proficio start` starts beside the web server (`proficio manage db_worker`).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"
 

@@ -53,7 +53,8 @@ def _mastered(rng: random.Random) -> list[int]:
 def _stalled(rng: random.Random) -> list[int]:
     levels = [2] * rng.randint(8, 12)
     levels[rng.randrange(1, 3)] = 1
-    levels[rng.randrange(3, len(levels) - 1)] = 3
+    # One good piece in the first half; Developing ever since, which pace reads as stalled.
+    levels[rng.randrange(3, len(levels) // 2)] = 3
     return levels
 
 

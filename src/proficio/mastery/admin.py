@@ -1,13 +1,15 @@
-"""Django admin for mastery: policies, records and working stages, all read-only here.
+"""Django admin for mastery: policies, records and working stages, all read-only here;
+pace expectations, plain settings, editable.
 
 Records are derived from evidence and rebuilt by the services; policies change
-through their own page so every change is versioned and recomputed.
+through their own page so every change is versioned and recomputed. Pace is worked
+out when it is read, so a changed expectation needs no recompute.
 """
 
 from django.contrib import admin
 
 from proficio.evidence.admin import ReadOnlyAdmin
-from proficio.mastery.models import MasteryPolicy, MasteryRecord, WorkingStage
+from proficio.mastery.models import MasteryPolicy, MasteryRecord, PaceExpectation, WorkingStage
 
 STUDENT_SEARCH = ["student__username", "student__first_name", "student__last_name"]
 
@@ -50,3 +52,10 @@ class WorkingStageAdmin(ReadOnlyAdmin):
     list_filter = ["competency"]
     list_select_related = ["student", "competency"]
     search_fields = STUDENT_SEARCH
+
+
+@admin.register(PaceExpectation)
+class PaceExpectationAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "stall_weeks", "stall_ratings", "stages_below_on_pace", "updated_at"]
+    list_filter = ["district"]
+    list_select_related = ["district", "school"]

@@ -1,15 +1,36 @@
 """Mastery of one student's competency, computed from evidence by the engine."""
 
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 
 from proficio.engine import Evaluation, evaluate
-from proficio.evidence.models import Evidence
 from proficio.evidence.selectors import ratings_counted
 from proficio.frameworks.models import Competency, Stage
 from proficio.mastery.models import MasteryPolicy
 from proficio.mastery.policies import policy_for
 from proficio.people.models import Person
+
+
+@dataclass(frozen=True)
+class Rating:
+    """What the engine needs of one counted rating: plain values, no model instance."""
+
+    stage_id: int
+    level: Decimal
+    observed_at: datetime
+    weight: Decimal
+
+
+RATING_FIELDS = ("stage_id", "level", "observed_at", "weight")
+
+
+@dataclass(frozen=True)
+class LatestRating:
+    level: Decimal
+    stage_ordinal: int
+    observed_at: datetime
 
 
 @dataclass(frozen=True)
@@ -27,73 +48,134 @@ class CompetencyMastery:
     policy: MasteryPolicy
     stages: list[StageMastery]
     working_stage: int | None
-    latest: Evidence | None
+    latest: LatestRating | None
+
+
+def counted_ratings(
+    *,
+    student: Person,
+    competency: Competency,
+    policy: MasteryPolicy,
+    as_of: date | None = None,
+    stage_ids: Collection[int] | None = None,
+) -> list[Rating]:
+    """The ratings that count under a policy, oldest work first, optionally of some stages."""
+    rows = ratings_counted(
+        student=student,
+        competency=competency,
+        as_of=as_of,
+        include_self=policy.include_self_assessment,
+    )
+    if stage_ids is not None:
+        rows = rows.filter(stage_id__in=stage_ids)
+    return [Rating(*values) for values in rows.values_list(*RATING_FIELDS)]
+
+
+def scale_labels(competency: Competency) -> dict[float, str]:
+    return {float(level.value): level.label for level in competency.effective_scale.levels.all()}
+
+
+def stage_evaluation(
+    *, policy: MasteryPolicy, ratings: list[Rating], labels: Mapping[float, str]
+) -> Evaluation:
+    """One stage's result under a policy, from that stage's counted ratings, oldest first."""
+    return evaluate(
+        method=policy.method,
+        scores=[float(rating.level) for rating in ratings],
+        observed=[rating.observed_at.date() for rating in ratings],
+        weights=[float(rating.weight) for rating in ratings],
+        params=policy.parameters,
+        threshold=float(policy.threshold),
+        minimum_evidence=policy.minimum_evidence,
+        labels=labels,
+    )
+
+
+def implied_explanation(highest_mastered: Stage, explanation: str) -> str:
+    """A stage counted as mastered because a higher one is: say so before its own working."""
+    return (
+        f"Counted as mastered because stage {highest_mastered.ordinal} "
+        f"({highest_mastered.label}) is mastered. {explanation}"
+    )
 
 
 def competency_mastery(
-    *, student: Person, competency: Competency, as_of: date | None = None
+    *,
+    student: Person,
+    competency: Competency,
+    as_of: date | None = None,
+    policy: MasteryPolicy | None = None,
 ) -> CompetencyMastery:
-    """Every stage's mastery, the working stage and the latest rating, as of a day."""
-    policy = policy_for(student=student, competency=competency, on=as_of)
-    ratings = list(
-        ratings_counted(
-            student=student,
-            competency=competency,
-            as_of=as_of,
-            include_self=policy.include_self_assessment,
-        )
-    )
-    scale = competency.effective_scale
-    labels = {float(level.value): level.label for level in scale.levels.all()}
+    """Every stage's mastery, the working stage and the latest rating, as of a day.
+
+    policy: the one to apply; by default the one in force on that day.
+    """
+    policy = policy or policy_for(student=student, competency=competency, on=as_of)
+    ratings = counted_ratings(student=student, competency=competency, policy=policy, as_of=as_of)
+    labels = scale_labels(competency)
     stages = list(competency.stages.all())
-    evaluations = []
-    for stage in stages:
-        own = [rating for rating in ratings if rating.stage_id == stage.pk]
-        evaluations.append(
-            evaluate(
-                method=policy.method,
-                scores=[float(rating.level) for rating in own],
-                observed=[rating.observed_at.date() for rating in own],
-                weights=[float(rating.weight) for rating in own],
-                params=policy.parameters,
-                threshold=float(policy.threshold),
-                minimum_evidence=policy.minimum_evidence,
-                labels=labels,
-            )
-        )
-    results = _with_implication(stages, evaluations, policy.higher_implies_lower)
+    by_stage: dict[int, list[Rating]] = {}
+    for rating in ratings:
+        by_stage.setdefault(rating.stage_id, []).append(rating)
+    evaluations = [
+        stage_evaluation(policy=policy, ratings=by_stage.get(stage.pk, []), labels=labels)
+        for stage in stages
+    ]
+    results = with_implication(stages, evaluations, policy.higher_implies_lower)
     working = next((result.stage.ordinal for result in results if not result.mastered), None)
+    latest = None
+    if ratings:
+        ordinals = {stage.pk: stage.ordinal for stage in stages}
+        newest = ratings[-1]
+        latest = LatestRating(newest.level, ordinals[newest.stage_id], newest.observed_at)
     return CompetencyMastery(
         competency=competency,
         policy=policy,
         stages=results,
         working_stage=working,
-        latest=ratings[-1] if ratings else None,
+        latest=latest,
     )
 
 
-def _with_implication(
+@dataclass(frozen=True)
+class Verdict:
+    mastered: bool
+    implied: bool
+    # When implied: the position of the highest mastered stage, which implies this one.
+    implied_by: int | None
+
+
+def implication(own: Sequence[bool], higher_implies_lower: bool) -> list[Verdict]:
+    """Each stage's verdict from whether it is mastered on its own evidence, lowest first.
+
+    With higher_implies_lower, every stage below the highest one mastered on its own
+    counts as mastered too.
+    """
+    verdicts: list[Verdict] = []
+    highest: int | None = None
+    for position in reversed(range(len(own))):
+        implied = higher_implies_lower and not own[position] and highest is not None
+        verdicts.append(Verdict(own[position] or implied, implied, highest if implied else None))
+        if own[position] and highest is None:
+            highest = position
+    return verdicts[::-1]
+
+
+def with_implication(
     stages: list[Stage], evaluations: list[Evaluation], higher_implies_lower: bool
 ) -> list[StageMastery]:
-    results: list[StageMastery] = []
-    highest_mastered: Stage | None = None
-    for stage, evaluation in reversed(list(zip(stages, evaluations, strict=True))):
-        implied = higher_implies_lower and not evaluation.mastered and highest_mastered is not None
-        explanation = evaluation.explanation
-        if implied:
-            explanation = (
-                f"Counted as mastered because stage {highest_mastered.ordinal} "
-                f"({highest_mastered.label}) is mastered. {explanation}"
-            )
-        results.append(
-            StageMastery(
-                stage=stage,
-                evaluation=evaluation,
-                mastered=evaluation.mastered or implied,
-                implied=implied,
-                explanation=explanation,
-            )
+    """Each stage's verdict and explanation, lower stages counted as mastered below a
+    mastered one if the policy says so."""
+    verdicts = implication([e.mastered for e in evaluations], higher_implies_lower)
+    return [
+        StageMastery(
+            stage=stage,
+            evaluation=evaluation,
+            mastered=verdict.mastered,
+            implied=verdict.implied,
+            explanation=implied_explanation(stages[verdict.implied_by], evaluation.explanation)
+            if verdict.implied_by is not None
+            else evaluation.explanation,
         )
-        if evaluation.mastered and highest_mastered is None:
-            highest_mastered = stage
-    return list(reversed(results))
+        for stage, evaluation, verdict in zip(stages, evaluations, verdicts, strict=True)
+    ]

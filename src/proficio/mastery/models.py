@@ -2,9 +2,13 @@
 
 import uuid
 
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from proficio.engine.pace import DEFAULT_STALL_RATINGS, DEFAULT_STALL_WEEKS
 
 
 class Method(models.TextChoices):
@@ -59,30 +63,61 @@ class MasteryPolicy(models.Model):
         ordering = ["-effective_from", "-version"]
         constraints = [
             models.CheckConstraint(condition=Q(threshold__gt=0), name="policy_threshold_positive"),
+            # Two simultaneous changes of one scope cannot both become the same version.
+            models.UniqueConstraint(
+                fields=["district", "school", "framework", "competency", "version"],
+                name="policy_version_unique",
+                nulls_distinct=False,
+            ),
         ]
 
     def __str__(self) -> str:
         scope = self.competency or self.framework or self.school or self.district
         return f"{self.get_method_display()} for {scope} (v{self.version})"
 
+    @property
+    def scope_label(self) -> str:
+        """Whose policy this is, in words: "the district's", "North's", "Writing's"."""
+        if self.competency_id:
+            return _("%(code)s's policy") % {"code": self.competency.code}
+        if self.framework_id:
+            return _("%(title)s's policy") % {"title": self.framework.title}
+        if self.school_id:
+            return _("%(school)s's policy") % {"school": self.school.name}
+        return _("The district's policy")
+
 
 class MasteryRecord(models.Model):
-    """Derived mastery of one stage for one student; rebuildable from evidence and policy."""
+    """Derived mastery of one stage for one student; rebuildable from evidence and policy.
 
-    student = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    competency = models.ForeignKey(
-        "frameworks.Competency", on_delete=models.CASCADE, related_name="+"
+    Only the indexes its reads need: a district recompute rewrites hundreds of thousands
+    of these rows, and every extra index makes each write slower (ADR 0005).
+    """
+
+    # Covered by the (student, stage) and (student, competency) indexes below.
+    student = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", db_index=False
     )
-    stage = models.ForeignKey("frameworks.Stage", on_delete=models.CASCADE, related_name="+")
+    competency = models.ForeignKey(
+        "frameworks.Competency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    stage = models.ForeignKey(
+        "frameworks.Stage", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     value = models.FloatField(null=True)
     mastered = models.BooleanField(default=False)
     # Mastered only because a higher stage was (policy's higher_implies_lower).
     implied = models.BooleanField(default=False)
     evidence_count = models.PositiveIntegerField(default=0)
     sufficient = models.BooleanField(default=False)
-    policy = models.ForeignKey(MasteryPolicy, on_delete=models.PROTECT, related_name="+")
+    # The policy version that produced this value; policies are never deleted, so no index.
+    policy = models.ForeignKey(
+        MasteryPolicy, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     computed_at = models.DateTimeField()
-    explanation = models.TextField()
+    # Empty when the bulk recompute wrote the row: pages and the API then explain the value
+    # from its evidence and policy on read (mastery.selectors, ADR 0005).
+    explanation = models.TextField(blank=True)
 
     class Meta:
         constraints = [
@@ -101,9 +136,12 @@ class WorkingStage(models.Model):
     beside it so a gradebook is one query.
     """
 
-    student = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    # Covered by the (student, competency) constraint; fewer indexes, faster recomputes.
+    student = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     competency = models.ForeignKey(
-        "frameworks.Competency", on_delete=models.CASCADE, related_name="+"
+        "frameworks.Competency", on_delete=models.CASCADE, related_name="+", db_index=False
     )
     ordinal = models.PositiveSmallIntegerField(null=True)
     latest_level = models.DecimalField(max_digits=6, decimal_places=2, null=True)
@@ -118,3 +156,132 @@ class WorkingStage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} {self.competency.code}: stage {self.ordinal}"
+
+
+class PaceExpectation(models.Model):
+    """A school's pacing expectations (a design choice): one district-wide row, optionally
+    overridden per school. Without any row the documented defaults apply.
+
+    The expected stage follows from the student's age-grade and the stages' typical
+    grades (see docs/decisions/0006-pace.md); these fields tune how it is read.
+    """
+
+    district = models.ForeignKey(
+        "people.District", on_delete=models.CASCADE, related_name="pace_expectations"
+    )
+    school = models.ForeignKey(
+        "people.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    stall_weeks = models.PositiveSmallIntegerField(
+        default=DEFAULT_STALL_WEEKS,
+        validators=[MinValueValidator(1), MaxValueValidator(52)],
+        help_text=_(
+            "Weeks without a new stage, with recent work below mastery, before a "
+            "student is flagged as stalled."
+        ),
+    )
+    stall_ratings = models.PositiveSmallIntegerField(
+        default=DEFAULT_STALL_RATINGS,
+        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        help_text=_("Ratings in those weeks needed before a stall is flagged."),
+    )
+    stages_below_on_pace = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(5)],
+        help_text=_(
+            "Stages below the one typical for a student's age-grade that still count as on pace."
+        ),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "school"], name="pace_expectation_unique", nulls_distinct=False
+            ),
+            models.CheckConstraint(condition=Q(stall_weeks__gte=1), name="pace_stall_weeks_min"),
+            models.CheckConstraint(
+                condition=Q(stall_ratings__gte=1), name="pace_stall_ratings_min"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Pace expectations for {self.school or self.district}"
+
+    def clean(self) -> None:
+        if self.school_id and self.school.district_id != self.district_id:
+            raise ValidationError({"school": _("Choose a school of this district.")})
+
+
+class MasteryRecordHistory(models.Model):
+    """A stage's mastery as an earlier policy version produced it, kept when a new one took over.
+
+    Written whenever a record's producing policy changes (a policy change, a future-dated
+    version taking effect), never for new evidence under the same policy: "as of" a past
+    day answers that.
+    """
+
+    student = models.ForeignKey(
+        "people.Person", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    competency = models.ForeignKey(
+        "frameworks.Competency", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    stage = models.ForeignKey(
+        "frameworks.Stage", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    value = models.FloatField(null=True)
+    mastered = models.BooleanField()
+    implied = models.BooleanField()
+    evidence_count = models.PositiveIntegerField()
+    sufficient = models.BooleanField()
+    policy = models.ForeignKey(
+        MasteryPolicy, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    computed_at = models.DateTimeField()
+    replaced_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name_plural = _("mastery record history")
+        indexes = [models.Index(fields=["student", "competency", "stage", "replaced_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.student} {self.stage}: {self.value} until {self.replaced_at:%Y-%m-%d}"
+
+
+class RecomputeState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class RecomputeRun(models.Model):
+    """One recompute of the mastery a policy governs, as the background worker runs it.
+
+    The page that saved the policy polls this row, whichever task backend runs the work.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey("people.District", on_delete=models.CASCADE, related_name="+")
+    policy = models.ForeignKey(MasteryPolicy, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(
+        max_length=10, choices=RecomputeState.choices, default=RecomputeState.QUEUED
+    )
+    enqueued_at = models.DateTimeField()
+    # A future-dated policy waits for its day; the worker starts it then.
+    run_after = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    evidence_rows = models.PositiveIntegerField(default=0)
+    records_changed = models.PositiveIntegerField(default=0)
+    message = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-enqueued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Recompute for {self.policy} ({self.get_state_display()})"

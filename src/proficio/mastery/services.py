@@ -1,18 +1,44 @@
-"""Recording a rating and keeping the derived mastery in step, in one transaction."""
+"""Writes of mastery: recording a rating with its mastery kept in step, refreshing one
+student's competency, and changing a policy (a new version, then a background recompute)."""
 
-from datetime import datetime
+from collections.abc import Mapping
+from datetime import date, datetime, time
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from proficio.errors import NotVisible
 from proficio.evidence.models import Evidence, EvidenceSource
 from proficio.evidence.services import evidence_append
-from proficio.frameworks.models import Competency
-from proficio.mastery.compute import CompetencyMastery, competency_mastery
-from proficio.mastery.models import MasteryRecord, WorkingStage
-from proficio.people.models import Person
+from proficio.frameworks.models import Competency, Framework
+from proficio.mastery import storage
+from proficio.mastery.compute import (
+    CompetencyMastery,
+    LatestRating,
+    Verdict,
+    competency_mastery,
+    implication,
+    implied_explanation,
+    scale_labels,
+    stage_evaluation,
+)
+from proficio.mastery.models import (
+    MasteryPolicy,
+    MasteryRecord,
+    MasteryRecordHistory,
+    RecomputeRun,
+    WorkingStage,
+)
+from proficio.mastery.policies import (
+    district_competency,
+    district_default,
+    policy_for,
+    proposed_policy,
+)
+from proficio.mastery.tasks import recompute_policy_scope
+from proficio.people.models import District, Person, School
 from proficio.people.permissions import is_self, is_staff_for_student
 
 
@@ -22,6 +48,9 @@ def can_rate(assessor: Person, student: Person, source: str) -> bool:
     if is_staff_for_student(assessor, student):
         return True
     return source == EvidenceSource.SELF and is_self(assessor, student)
+
+
+# ---- recording a rating ---------------------------------------------------------------------
 
 
 @transaction.atomic
@@ -41,6 +70,10 @@ def evidence_record(
     """Record one rating and bring the student's mastery up to date."""
     if not can_rate(assessor, student, source):
         raise NotVisible(f"No student {student.uuid} that you may rate.")
+    # Validating the level and explaining the result both read the scale: read it once.
+    prefetch_related_objects(
+        [competency], "scale__levels" if competency.scale_id else "framework__scale__levels"
+    )
     evidence = evidence_append(
         assessor=assessor,
         student=student,
@@ -53,32 +86,190 @@ def evidence_record(
         feedback_next=feedback_next,
         supersedes=supersedes,
     )
-    mastery_refresh(student=student, competency=competency)
+    _refresh_after_rating(evidence=evidence, student=student, competency=competency)
     return evidence
+
+
+def _counts(evidence: Evidence, policy: MasteryPolicy) -> bool:
+    return policy.include_self_assessment or evidence.source != EvidenceSource.SELF
+
+
+def _refresh_after_rating(*, evidence: Evidence, student: Person, competency: Competency) -> None:
+    """Bring mastery up to date after one new rating, recomputing as little as it can.
+
+    Only the stages whose counted ratings changed are evaluated again; the other stages keep
+    their values, and implication, the working stage and the latest rating follow from the
+    verdicts. Rows are updated in place. A record from another policy version or a missing
+    row recomputes the whole competency instead.
+    """
+    policy = policy_for(student=student, competency=competency)
+    rows = storage.stage_records(student_id=student.pk, competency_id=competency.pk)
+    working = storage.working_row(student_id=student.pk, competency_id=competency.pk)
+    in_step = working is not None and all(
+        row.record_id is not None and row.policy_id == policy.pk for row in rows
+    )
+    if not in_step:
+        _refresh(
+            student=student,
+            competency=competency,
+            policy=policy,
+            records=_records_of(student, competency),
+        )
+        return
+    replaced = evidence.supersedes
+    changed_stages = {evidence.stage_id} if _counts(evidence, policy) else set()
+    if replaced is not None and _counts(replaced, policy):
+        changed_stages.add(replaced.stage_id)
+    if not changed_stages:
+        return
+    ratings = storage.counted_ratings(
+        student_id=student.pk,
+        competency_id=competency.pk,
+        stage_ids=changed_stages,
+        include_self=policy.include_self_assessment,
+    )
+    labels = scale_labels(competency)
+    evaluations = {
+        stage_id: stage_evaluation(
+            policy=policy,
+            ratings=[rating for rating in ratings if rating.stage_id == stage_id],
+            labels=labels,
+        )
+        for stage_id in changed_stages
+    }
+    before = implication([r.mastered and not r.implied for r in rows], policy.higher_implies_lower)
+    after = implication(
+        [
+            evaluations[r.stage.pk].mastered
+            if r.stage.pk in evaluations
+            else r.mastered and not r.implied
+            for r in rows
+        ],
+        policy.higher_implies_lower,
+    )
+    now = timezone.now()
+    for row, old, new in zip(rows, before, after, strict=True):
+        evaluation = evaluations.get(row.stage.pk)
+        if evaluation is None and old == new:
+            continue
+        if evaluation is not None:
+            own = evaluation.explanation
+            fields = {
+                "value": evaluation.value,
+                "evidence_count": evaluation.evidence_count,
+                "sufficient": evaluation.sufficient,
+            }
+        else:
+            own = _own_explanation(row, old, rows)
+            fields = {}
+        if new.implied_by is not None and own:
+            own = implied_explanation(rows[new.implied_by].stage, own)
+        fields |= {"mastered": new.mastered, "implied": new.implied, "explanation": own}
+        storage.record_update(pk=row.record_id, fields={**fields, "computed_at": now})
+    ordinal = next(
+        (r.stage.ordinal for r, v in zip(rows, after, strict=True) if not v.mastered), None
+    )
+    working_fields: dict[str, object] = {}
+    if ordinal != working.ordinal:
+        working_fields["ordinal"] = ordinal
+    latest = _latest_after(evidence=evidence, working=working, policy=policy)
+    if latest is not None:
+        working_fields |= {
+            "latest_level": latest.level,
+            "latest_stage_ordinal": latest.stage_ordinal,
+            "latest_observed_at": latest.observed_at,
+        }
+    if working_fields:
+        storage.working_update(pk=working.pk, fields={**working_fields, "updated_at": now})
+
+
+def _own_explanation(row: storage.StageRecord, verdict: Verdict, rows: list) -> str:
+    """A stored explanation without the "counted as mastered because …" opening it was given.
+
+    Empty when it cannot be told apart (a bulk-written row, explained on read anyway).
+    """
+    if verdict.implied_by is None:
+        return row.explanation
+    opening = implied_explanation(rows[verdict.implied_by].stage, "")
+    return row.explanation.removeprefix(opening) if row.explanation.startswith(opening) else ""
+
+
+def _latest_after(
+    *, evidence: Evidence, working: storage.WorkingRow, policy: MasteryPolicy
+) -> LatestRating | None:
+    """The latest counted rating when the new one changed it, else None."""
+    if evidence.supersedes is not None:
+        # The corrected rating may have been the latest: ask again.
+        return storage.latest_counted(
+            student_id=evidence.student_id,
+            competency_id=evidence.competency_id,
+            include_self=policy.include_self_assessment,
+        )
+    shown = working.latest_observed_at
+    # Work observed at the same moment as the shown latest was recorded after it, so it wins.
+    if _counts(evidence, policy) and (shown is None or evidence.observed_at >= shown):
+        return LatestRating(evidence.level, evidence.stage.ordinal, evidence.observed_at)
+    return None
+
+
+def _records_of(student: Person, competency: Competency) -> dict[int, MasteryRecord]:
+    rows = MasteryRecord.objects.filter(student=student, competency=competency)
+    return {record.stage_id: record for record in rows}
 
 
 @transaction.atomic
 def mastery_refresh(*, student: Person, competency: Competency) -> CompetencyMastery:
     """Recompute and store one student's mastery of one competency."""
-    result = competency_mastery(student=student, competency=competency)
-    now = timezone.now()
-    MasteryRecord.objects.filter(student=student, competency=competency).delete()
-    MasteryRecord.objects.bulk_create(
-        MasteryRecord(
-            student=student,
-            competency=competency,
-            stage=stage.stage,
-            value=stage.evaluation.value,
-            mastered=stage.mastered,
-            implied=stage.implied,
-            evidence_count=stage.evaluation.evidence_count,
-            sufficient=stage.evaluation.sufficient,
-            policy=result.policy,
-            computed_at=now,
-            explanation=stage.explanation,
-        )
-        for stage in result.stages
+    policy = policy_for(student=student, competency=competency)
+    return _refresh(
+        student=student,
+        competency=competency,
+        policy=policy,
+        records=_records_of(student, competency),
     )
+
+
+def _refresh(
+    *,
+    student: Person,
+    competency: Competency,
+    policy: MasteryPolicy,
+    records: Mapping[int, MasteryRecord],
+) -> CompetencyMastery:
+    """Compute every stage and write the rows that differ; a record produced by another
+    policy version is kept as history first."""
+    result = competency_mastery(student=student, competency=competency, policy=policy)
+    now = timezone.now()
+    created, history = [], []
+    for stage in result.stages:
+        fields = {
+            "value": stage.evaluation.value,
+            "mastered": stage.mastered,
+            "implied": stage.implied,
+            "evidence_count": stage.evaluation.evidence_count,
+            "sufficient": stage.evaluation.sufficient,
+            "policy_id": policy.pk,
+            "explanation": stage.explanation,
+        }
+        record = records.get(stage.stage.pk)
+        if record is None:
+            created.append(
+                MasteryRecord(
+                    student=student,
+                    competency=competency,
+                    stage=stage.stage,
+                    computed_at=now,
+                    **fields,
+                )
+            )
+            continue
+        if all(getattr(record, name) == value for name, value in fields.items()):
+            continue
+        if record.policy_id != policy.pk:
+            history.append(_history_of(record, replaced_at=now))
+        MasteryRecord.objects.filter(pk=record.pk).update(computed_at=now, **fields)
+    MasteryRecordHistory.objects.bulk_create(history)
+    MasteryRecord.objects.bulk_create(created)
     latest = result.latest
     WorkingStage.objects.update_or_create(
         student=student,
@@ -86,9 +277,93 @@ def mastery_refresh(*, student: Person, competency: Competency) -> CompetencyMas
         defaults={
             "ordinal": result.working_stage,
             "latest_level": latest.level if latest else None,
-            "latest_stage_ordinal": latest.stage.ordinal if latest else None,
+            "latest_stage_ordinal": latest.stage_ordinal if latest else None,
             "latest_observed_at": latest.observed_at if latest else None,
             "updated_at": now,
         },
     )
     return result
+
+
+def _history_of(record: MasteryRecord, *, replaced_at: datetime) -> MasteryRecordHistory:
+    return MasteryRecordHistory(
+        student_id=record.student_id,
+        competency_id=record.competency_id,
+        stage_id=record.stage_id,
+        value=record.value,
+        mastered=record.mastered,
+        implied=record.implied,
+        evidence_count=record.evidence_count,
+        sufficient=record.sufficient,
+        policy_id=record.policy_id,
+        computed_at=record.computed_at,
+        replaced_at=replaced_at,
+    )
+
+
+# ---- changing a policy ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def policy_change(
+    *,
+    actor: Person,
+    district: District,
+    school: School | None = None,
+    framework: Framework | None = None,
+    competency: Competency | None = None,
+    method: str,
+    parameters: Mapping[str, object],
+    minimum_evidence: int,
+    threshold: Decimal | float | str,
+    higher_implies_lower: bool = True,
+    include_self_assessment: bool = False,
+    effective_from: date | None = None,
+) -> MasteryPolicy:
+    """Save a new version of the policy for one scope and recompute what it governs.
+
+    Scope: the district (no school, framework or competency), one school, one framework
+    or one competency. Old versions are never edited; the recompute runs in the background
+    (on the policy's effective day when that is still ahead).
+    """
+    if school is None and framework is None and competency is None:
+        # The version every existing record names, before the first change replaces it.
+        some_competency = district_competency(district)
+        if some_competency is not None:
+            district_default(district_id=district.pk, competency=some_competency)
+    policy = proposed_policy(
+        actor=actor,
+        district=district,
+        school=school,
+        framework=framework,
+        competency=competency,
+        method=method,
+        parameters=parameters,
+        minimum_evidence=minimum_evidence,
+        threshold=threshold,
+        higher_implies_lower=higher_implies_lower,
+        include_self_assessment=include_self_assessment,
+        effective_from=effective_from,
+        lock=True,
+    )
+    policy.save()
+    _recompute_enqueue(policy=policy, actor=actor)
+    return policy
+
+
+def _recompute_enqueue(*, policy: MasteryPolicy, actor: Person) -> RecomputeRun:
+    starts = None
+    if policy.effective_from > timezone.localdate():
+        starts = timezone.make_aware(datetime.combine(policy.effective_from, time.min))
+    run = RecomputeRun.objects.create(
+        district_id=policy.district_id,
+        policy=policy,
+        requested_by=actor,
+        enqueued_at=timezone.now(),
+        run_after=starts,
+    )
+    task = recompute_policy_scope
+    if starts is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=starts)
+    task.enqueue(policy.pk)
+    return run

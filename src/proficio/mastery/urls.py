@@ -1,10 +1,18 @@
 from django.urls import path
 
-from proficio.mastery import views
+from proficio.mastery import policy_views, views
 
 app_name = "mastery"
 
 urlpatterns = [
+    path("policies/", policy_views.policies_page, name="policies"),
+    path("policies/form/", policy_views.policy_form_fields, name="policy_form"),
+    path("policies/preview/", policy_views.policy_preview_part, name="policy_preview"),
+    path(
+        "policies/recomputes/<uuid:run_id>/",
+        policy_views.recompute_run_part,
+        name="recompute_run",
+    ),
     path("sections/<uuid:section_id>/", views.gradebook_page, name="gradebook"),
     path("students/<uuid:student_id>/", views.student_page, name="student"),
     path(

@@ -2,7 +2,7 @@
 the student page. Every object comes through a selector scoped to the signed-in person."""
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from functools import wraps
@@ -26,11 +26,13 @@ from proficio.evidence.selectors import evidence_of
 from proficio.frameworks.models import Competency, ScaleLevel
 from proficio.frameworks.selectors import competency_get
 from proficio.mastery.forms import AsOfForm, RatingForm, level_text
+from proficio.mastery.pace import PACE_FILTERS, PACE_LABELS, Pace, matching_cells, student_pace
 from proficio.mastery.selectors import (
     CompetencyStatus,
     GradebookCell,
     StageStatus,
     gradebook,
+    mastery_history,
     student_mastery,
 )
 from proficio.mastery.services import can_rate, evidence_record
@@ -107,6 +109,19 @@ class Cell:
     level: ScaleLevel | None
     level_text: str
     observed: date | None
+    pace: Pace | None = None
+    # Left out by the gradebook's pace filter: shown quietly, for context.
+    dimmed: bool = False
+
+
+@dataclass(frozen=True)
+class PaceChip:
+    """One of the gradebook's pace filters, with how many students it would show."""
+
+    key: str
+    label: str
+    students: int
+    current: bool
 
 
 def cell_for(
@@ -128,6 +143,7 @@ def cell_for(
         observed=(
             timezone.localdate(record.latest_observed_at) if record.latest_observed_at else None
         ),
+        pace=record.pace,
     )
 
 
@@ -188,6 +204,7 @@ class CompetencyView:
     phrase: str
     stages: list[StageView]
     evidence: list[EvidenceRow]
+    pace: Pace | None = None
 
     @property
     def latest_next_step(self) -> str:
@@ -202,12 +219,15 @@ class CompetencyView:
         )
 
 
-def competency_view(status: CompetencyStatus, evidence: list[Evidence]) -> CompetencyView:
+def competency_view(
+    status: CompetencyStatus, evidence: list[Evidence], pace: Pace | None = None
+) -> CompetencyView:
     return CompetencyView(
         status=status,
         phrase=progress_phrase(status),
         stages=stage_views(status),
         evidence=evidence_rows(evidence, levels_of(status.competency)),
+        pace=pace,
     )
 
 
@@ -246,20 +266,42 @@ def section_from_query(request: HttpRequest) -> Section | None:
 def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
     section = section_served_get(user=request.user, section_id=section_id)
     book = gradebook(user=request.user, section=section)
+    chosen = request.GET.get("pace", "")
+    matching = matching_cells({pair: cell.pace for pair, cell in book.cells.items() if cell.pace})
+    picked = matching.get(chosen)  # None: no filter, or one we do not know
+    students, competencies = book.students, book.competencies
+    if picked is not None:
+        # Only the students and competencies the filter picks, so the table stays small.
+        student_ids = {student_id for student_id, _ in picked}
+        competency_ids = {competency_id for _, competency_id in picked}
+        students = [student for student in students if student.pk in student_ids]
+        competencies = [c for c in competencies if c.pk in competency_ids]
     rows = [
         (
             student,
             [
-                cell_for(
-                    student=student,
-                    competency=competency,
-                    section=section,
-                    record=book.cell(student, competency),
+                replace(
+                    cell_for(
+                        student=student,
+                        competency=competency,
+                        section=section,
+                        record=book.cell(student, competency),
+                    ),
+                    dimmed=picked is not None and (student.pk, competency.pk) not in picked,
                 )
-                for competency in book.competencies
+                for competency in competencies
             ],
         )
-        for student in book.students
+        for student in students
+    ]
+    chips = [
+        PaceChip(
+            key=key,
+            label=str(PACE_LABELS[key]),
+            students=len({student_id for student_id, _ in matching[key]}),
+            current=key == chosen,
+        )
+        for key in PACE_FILTERS
     ]
     scales = {competency.effective_scale.pk: competency for competency in book.competencies}
     legends = [
@@ -272,7 +314,15 @@ def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
     return render(
         request,
         "mastery/gradebook.html",
-        {"section": section, "book": book, "rows": rows, "legends": legends},
+        {
+            "section": section,
+            "book": book,
+            "rows": rows,
+            "legends": legends,
+            "competencies": competencies,
+            "chips": chips,
+            "pace_filter": PACE_LABELS[chosen] if picked is not None else "",
+        },
     )
 
 
@@ -302,13 +352,20 @@ def _render_student_competency(
         "student": student,
         "competency": competency,
         "section": section,
-        "view": competency_view(status, evidence),
+        "view": competency_view(
+            status,
+            evidence,
+            student_pace(user=request.user, student_id=str(student.uuid)).get(competency.pk),
+        ),
         "form": form,
         "saved": saved,
         "saved_level": _level_words(competency, saved.level) if saved else "",
         "cell_id": cell_dom_id(student, competency),
         "action": evidence_url(student, competency, section),
         "in_panel": bool(request.htmx),
+        "history": mastery_history(
+            user=request.user, student_id=str(student.uuid), competency_id=str(competency.uuid)
+        ),
     }
     if request.htmx and saved and section:
         book = gradebook(user=request.user, section=section)
@@ -410,7 +467,12 @@ def student_page(request: HttpRequest, student_id: str) -> HttpResponse:
     by_competency: dict[int, list[Evidence]] = {}
     for row in evidence:
         by_competency.setdefault(row.competency_id, []).append(row)
-    views = [competency_view(s, by_competency.get(s.competency.pk, [])) for s in statuses]
+    # Pace as it stood on the day shown: the same reading, over the work observed by then.
+    paces = student_pace(user=request.user, student_id=student_id, today=as_of)
+    views = [
+        competency_view(s, by_competency.get(s.competency.pk, []), paces.get(s.competency.pk))
+        for s in statuses
+    ]
     frameworks = [
         (framework, list(group))
         for framework, group in groupby(views, key=lambda view: view.status.competency.framework)

@@ -43,6 +43,7 @@ def staff_students_q(user: Person) -> Q:
             taught = Enrollment.objects.filter(
                 active=True,
                 section__teachingassignment__teacher=user,
+                section__teachingassignment__active=True,
                 section__school_id=assignment.school_id,
             )
             q |= Q(pk__in=taught.values("student_id"))
@@ -70,7 +71,7 @@ def visible_sections_q(user: Person) -> Q:
         elif assignment.role == Role.SCHOOL_ADMIN:
             q |= Q(school_id=assignment.school_id)
         elif assignment.role == Role.TEACHER:
-            taught = TeachingAssignment.objects.filter(teacher=user)
+            taught = TeachingAssignment.objects.filter(teacher=user, active=True)
             q |= Q(pk__in=taught.values("section_id"), school_id=assignment.school_id)
         elif assignment.role == Role.STUDENT:
             enrolled = Enrollment.objects.filter(student=user, active=True)

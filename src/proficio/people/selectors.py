@@ -1,15 +1,25 @@
 """Reads about people and sections, always scoped to the requesting user."""
 
 import hashlib
+from collections.abc import Collection, Iterable
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from proficio.errors import NotVisible
-from proficio.people.models import ApiToken, Person, Role, School, Section
+from proficio.errors import InvalidInput, NotVisible
+from proficio.people.models import (
+    ApiToken,
+    District,
+    Person,
+    Role,
+    RoleAssignment,
+    School,
+    Section,
+)
 from proficio.people.permissions import role_names, visible_sections_q, visible_students_q
+from proficio.people.roster import RosterIndex, build_index, districts_holding, roster_district
 
 
 def students_visible_to(user: Person) -> QuerySet[Person]:
@@ -30,7 +40,9 @@ def sections_visible_to(user: Person) -> QuerySet[Section]:
 
 
 def sections_taught_by(user: Person) -> QuerySet[Section]:
-    return sections_visible_to(user).filter(teachingassignment__teacher=user)
+    return sections_visible_to(user).filter(
+        teachingassignment__teacher=user, teachingassignment__active=True
+    )
 
 
 def section_get(*, user: Person, section_id: UUID | str) -> Section:
@@ -79,10 +91,53 @@ def roles_of(user: Person) -> list[str]:
     return role_names(user)
 
 
+def districts_administered_by(user: Person) -> QuerySet[District]:
+    """Districts in which the user holds an active district-admin role."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return District.objects.none()
+    roles = user.roles.filter(active=True, role=Role.DISTRICT_ADMIN)
+    return District.objects.filter(pk__in=roles.values("district_id"))
+
+
+def schools_administered_by(user: Person) -> QuerySet[School]:
+    """Schools a user administers: every school of a district they administer, and their own."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return School.objects.none()
+    roles = user.roles.filter(active=True)
+    return School.objects.filter(
+        Q(district_id__in=roles.filter(role=Role.DISTRICT_ADMIN).values("district_id"))
+        | Q(pk__in=roles.filter(role=Role.SCHOOL_ADMIN).values("school_id"))
+    ).order_by("name")
+
+
+def student_school_assignments() -> QuerySet[RoleAssignment]:
+    """Active student roles, oldest first: a student's school is that of their first one."""
+    return RoleAssignment.objects.filter(role=Role.STUDENT, active=True).order_by("pk")
+
+
+def student_school_sql() -> str:
+    """`student_school_assignments` as SQL yielding the school id, the person's id its one
+    parameter: for the hot queries that embed it instead of making a round trip."""
+    return (
+        f"SELECT school_id FROM {RoleAssignment._meta.db_table} WHERE person_id = %s "
+        f"AND role = '{Role.STUDENT.value}' AND active ORDER BY id LIMIT 1"
+    )
+
+
 def student_school(student: Person) -> School | None:
     assignment = student.roles.filter(role=Role.STUDENT, active=True).select_related("school")
     first = assignment.first()
     return first.school if first else None
+
+
+def student_school_ids(students: Iterable[Person]) -> dict[int, int | None]:
+    """Each student's school id, the one `student_school` picks, in one query."""
+    ids = [student.pk for student in students]
+    first: dict[int, int] = {}
+    assignments = student_school_assignments().filter(person_id__in=ids)
+    for person_id, school_id in assignments.values_list("person_id", "school_id"):
+        first.setdefault(person_id, school_id)
+    return {pk: first.get(pk) for pk in ids}
 
 
 def person_for_token(raw_token: str) -> Person | None:
@@ -94,3 +149,47 @@ def person_for_token(raw_token: str) -> Person | None:
         .first()
     )
     return token.person if token else None
+
+
+def roster_target(
+    *,
+    sourced_id: str,
+    into: District | None = None,
+    sourced_ids: dict[str, Collection[str]] | None = None,
+) -> District | None:
+    """The district a roster lands in (None: a new one), for an import already authorised.
+
+    By the roster's district sourced id; for a roster without one (a delta naming only some
+    people or classes), the district holding the records it names (`sourced_ids`, see
+    `districts_holding`), else `into`. Raises InvalidInput when the roster belongs elsewhere
+    than `into`, or names records of several districts.
+    """
+    if sourced_id:
+        return roster_district(sourced_id=sourced_id, into=into)
+    holding = districts_holding(sourced_ids or {})
+    if len(holding) > 1:
+        raise InvalidInput({"district": "The roster names records of several districts."})
+    if holding and into is not None and holding[0] != into:
+        raise InvalidInput({"district": "The roster belongs to another district."})
+    return holding[0] if holding else into
+
+
+def roster_index(*, district: District | None, usernames: Collection[str]) -> RosterIndex:
+    """What `district` already holds by sourced id, and who holds `usernames`, for validating
+    a roster before anything is written. For an import already authorised."""
+    return build_index(district=district, usernames=usernames)
+
+
+def roster_import_district(user: Person) -> District | None:
+    """The district this user may import a roster into: the one they administer as district
+    admin (their own first). A site admin may import only while the site has no district
+    yet — the roster then creates it, and None says so. Anyone else: NotVisible."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        raise NotVisible("No roster import here.")
+    administered = districts_administered_by(user).order_by("pk")
+    district = administered.filter(pk=user.district_id).first() or administered.first()
+    if district is not None:
+        return district
+    if user.is_superuser and not District.objects.exists():
+        return None
+    raise NotVisible("No roster import here.")

@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from proficio.mastery.pace import stalled_in_sections
 from proficio.mastery.selectors import student_mastery
 from proficio.mastery.views import progress_phrase
 from proficio.people.models import Person, Role
@@ -39,6 +40,8 @@ def home(request: HttpRequest) -> HttpResponse:
             "web/staff_home.html",
             {
                 "sections": sections_served_by(request.user),
+                "teaches": Role.TEACHER in roles,
+                "stalled": stalled_in_sections(user=request.user) if Role.TEACHER in roles else [],
                 "children": children_of(request.user) if Role.GUARDIAN in roles else [],
                 "is_student": Role.STUDENT in roles,
             },

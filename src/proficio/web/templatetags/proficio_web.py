@@ -31,10 +31,16 @@ def nav_links(request: HttpRequest | None) -> list[NavLink]:
     links: list[tuple[str, str]] = []
     if roles & STAFF_ROLES:
         links.append((reverse("home"), _("My sections")))
+        # Where district admins import CASE standards, and staff read the frameworks.
+        links.append((reverse("interop:frameworks"), _("Frameworks")))
     if Role.GUARDIAN in roles:
         links.append((reverse("guardian_home"), _("My children")))
     if Role.STUDENT in roles:
         links.append((reverse("mastery:student", args=[user.uuid]), _("My progress")))
+    if roles & {Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN}:
+        links.append((reverse("mastery:policies"), _("Mastery policies")))
+    if Role.DISTRICT_ADMIN in roles:
+        links.append((reverse("interop:oneroster_upload"), _("Rosters")))
     if user.is_staff:
         links.append((reverse("admin:index"), _("Admin")))
     return [NavLink(url, label, request.path == url) for url, label in links]

@@ -1,0 +1,388 @@
+"""Pace: where a student works on a trajectory against where their age-grade expects them,
+and whether their progress has stalled (DESIGN.md §2).
+
+Pure functions over plain values. A trajectory is given as `(ordinal, typical_grade)`
+pairs; ratings as `Rating` tuples ordered oldest → newest by the day the work was done.
+Every verdict carries a one-line reason in plain words for the page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import groupby
+from typing import NamedTuple
+
+from proficio.engine.display import format_score
+from proficio.engine.explain import MONTHS, TOLERANCE
+from proficio.engine.methods import METHODS, mean, validate_parameters
+
+AHEAD = "ahead"
+ON_PACE = "on_pace"
+BEHIND = "behind"
+
+DEFAULT_STALL_WEEKS = 6
+DEFAULT_STALL_RATINGS = 2
+
+
+class StageGrade(NamedTuple):
+    """One stage of a trajectory and the age-grade it is typical for (None if not set)."""
+
+    ordinal: int
+    typical_grade: int | None
+
+
+class Rating(NamedTuple):
+    """One counted rating: the day the work was done, its stage, level and weight."""
+
+    day: date
+    stage: int
+    level: float
+    weight: float = 1.0
+
+
+def grade_words(grade: int) -> str:
+    """0 is kindergarten; below that, pre-kindergarten."""
+    if grade == 0:
+        return "kindergarten"
+    return "pre-kindergarten" if grade < 0 else f"grade {grade}"
+
+
+def _stages_words(count: int) -> str:
+    return "1 stage" if count == 1 else f"{count} stages"
+
+
+# ---- where a student is expected to work ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expectation:
+    """The stage a student of one age-grade is expected to work at.
+
+    `index` counts stages from 0 in ordinal order; it equals the number of stages
+    (and `stage` is None) when the grade lies beyond every stage of the trajectory.
+    """
+
+    age_grade: int
+    index: int
+    stage: int | None
+    stage_grade: int | None
+
+    def words(self, total: int) -> str:
+        """'stage 3 is typical for grade 5', or what the grade expects when it is not exact."""
+        grade = grade_words(self.age_grade)
+        if self.stage is None:
+            return f"by {grade} every one of the {_stages_words(total)} is expected to be mastered"
+        if self.stage_grade == self.age_grade:
+            return f"stage {self.stage} is typical for {grade}"
+        typical = grade_words(self.stage_grade)
+        return f"stage {self.stage} (typical for {typical}) is the first at or above {grade}"
+
+
+def _ordered(stages: Sequence[StageGrade]) -> list[StageGrade]:
+    ordered = sorted(StageGrade(*stage) for stage in stages)
+    ordinals = [stage.ordinal for stage in ordered]
+    if len(set(ordinals)) != len(ordinals):
+        raise ValueError(f"stage ordinals must be distinct, got {ordinals}")
+    return ordered
+
+
+def expected_stage(stages: Sequence[StageGrade], age_grade: int | None) -> Expectation | None:
+    """The first stage whose typical grade is ≥ the student's age-grade.
+
+    None (pace unknown) when the student has no age-grade or the trajectory has no
+    stages or a stage without a typical grade. A grade past the last stage's expects
+    the whole trajectory to be mastered.
+    """
+    ordered = _ordered(stages)
+    if age_grade is None or not ordered or any(s.typical_grade is None for s in ordered):
+        return None
+    for index, stage in enumerate(ordered):
+        if stage.typical_grade >= age_grade:
+            return Expectation(age_grade, index, stage.ordinal, stage.typical_grade)
+    return Expectation(age_grade, len(ordered), None, None)
+
+
+# ---- ahead, on pace or behind -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Standing:
+    """Ahead, on pace or behind (`status`), or None when pace cannot be told; and why."""
+
+    status: str | None
+    reason: str
+
+
+NO_AGE_GRADE = "No age-grade is recorded, so there is no pace to compare with."
+NO_TYPICAL_GRADES = "Not every stage has a typical grade, so there is no pace to compare with."
+NO_RATINGS = "Not enough ratings yet to place the work on the trajectory, so pace cannot be told."
+
+
+def classify(
+    *,
+    stages: Sequence[StageGrade],
+    age_grade: int | None,
+    working_stage: int | None,
+    completed: bool,
+    tolerance: int = 0,
+) -> Standing:
+    """Compare the working stage with the expected one: ahead, on pace or behind.
+
+    `working_stage` is the lowest stage not yet mastered; `completed` means every stage
+    is mastered (then `working_stage` is ignored). A working stage of None without
+    `completed` means the ratings do not place the student yet (see
+    `WorkHistory.placed_stage`): pace unknown. Up to `tolerance` stages below the
+    expected stage still count as on pace.
+    """
+    if tolerance < 0:
+        raise ValueError(f"tolerance must be ≥ 0, got {tolerance!r}")
+    ordered = _ordered(stages)
+    expected = expected_stage(ordered, age_grade)
+    if expected is None:
+        return Standing(None, NO_AGE_GRADE if age_grade is None else NO_TYPICAL_GRADES)
+    ordinals = [stage.ordinal for stage in ordered]
+    if completed:
+        index, where = len(ordinals), f"Completed all {_stages_words(len(ordinals))}"
+    elif working_stage is None:
+        return Standing(None, NO_RATINGS)
+    elif working_stage not in ordinals:
+        raise ValueError(f"working stage {working_stage} is not one of the stages {ordinals}")
+    else:
+        index, where = ordinals.index(working_stage), f"Working at stage {working_stage}"
+    expectation = expected.words(len(ordinals))
+    if index > expected.index:
+        return Standing(AHEAD, f"{where}; {expectation} — ahead.")
+    if index == expected.index:
+        if completed:
+            return Standing(ON_PACE, f"{where}, as expected by {grade_words(age_grade)} — on pace.")
+        return Standing(ON_PACE, f"{where}; {expectation} — on pace.")
+    if expected.index - index <= tolerance:
+        allowed = f"up to {_stages_words(tolerance)} below still counts as on pace"
+        return Standing(ON_PACE, f"{where}; {expectation}, and {allowed} — on pace.")
+    return Standing(BEHIND, f"{where}; {expectation} — behind.")
+
+
+# ---- when mastery moved -----------------------------------------------------------------------
+
+
+MasteryTest = Callable[[Sequence[float], Sequence[float]], bool]
+
+
+def mastery_test(
+    *, method: str, params: Mapping[str, float], threshold: float, minimum_evidence: int
+) -> MasteryTest:
+    """A check `(levels, weights) -> mastered` reaching the verdict `evaluate` reaches.
+
+    The parameters are checked once here, and no explanation is written: replaying a
+    student's ratings day by day asks this many times.
+    """
+    params = dict(params)
+    if method == "n_mastery":
+        # As in `evaluate`: "n times at mastery" means at the policy's own level by default.
+        params.setdefault("threshold", threshold)
+    checked = validate_parameters(method, params)
+    compute = METHODS[method]
+
+    def mastered(levels: Sequence[float], weights: Sequence[float]) -> bool:
+        if len(levels) != len(weights):
+            raise ValueError(f"got {len(weights)} weights for {len(levels)} levels")
+        # Weight 0 is visible, not counted; only mean weighs the rest (as `calculate` does).
+        counted = [level for level, weight in zip(levels, weights, strict=True) if weight > 0]
+        if len(counted) < minimum_evidence:
+            return False
+        value = compute(levels, weights) if compute is mean else compute(counted, **checked)
+        return value is not None and value >= threshold - TOLERANCE
+
+    return mastered
+
+
+def working_index(mastered: Sequence[bool], higher_implies_lower: bool) -> int:
+    """The index of the lowest stage not mastered (the number of stages when all are).
+
+    With `higher_implies_lower`, mastering a stage counts every stage below it as mastered.
+    """
+    direct = list(mastered)
+    if higher_implies_lower and any(direct):
+        top = max(index for index, done in enumerate(direct) if done)
+        direct[:top] = [True] * top
+    return next((index for index, done in enumerate(direct) if not done), len(direct))
+
+
+@dataclass(frozen=True)
+class WorkHistory:
+    """Where a student works now and when that last moved up, from their ratings."""
+
+    working_stage: int | None  # None once every stage is mastered
+    completed: bool
+    started_on: date | None  # the day of the first rating
+    last_advanced_on: date | None  # the last day the working stage moved up
+    # The working stage rests on evidence: a stage is mastered or the working stage is rated.
+    # Otherwise it is only the first stage by default, e.g. for work rated at stage 4 alone.
+    established: bool = False
+
+    @property
+    def placed_stage(self) -> int | None:
+        """The working stage when the evidence establishes it, for `classify`; else None."""
+        return self.working_stage if self.established else None
+
+
+def work_history(
+    *,
+    stages: Sequence[int],
+    ratings: Sequence[Rating],
+    method: str,
+    params: Mapping[str, float],
+    threshold: float,
+    minimum_evidence: int,
+    higher_implies_lower: bool,
+) -> WorkHistory:
+    """Replay the ratings day by day, as mastery "as of" each day would compute them.
+
+    The day a stage becomes mastered is the day of the rating that made it so; the
+    working stage moves up on that day. Ratings must run oldest → newest.
+    """
+    test = mastery_test(
+        method=method, params=params, threshold=threshold, minimum_evidence=minimum_evidence
+    )
+    ordinals = sorted(stages)
+    index_of = {ordinal: index for index, ordinal in enumerate(ordinals)}
+    levels: list[list[float]] = [[] for _ in ordinals]
+    weights: list[list[float]] = [[] for _ in ordinals]
+    mastered = [False] * len(ordinals)
+    position = working_index(mastered, higher_implies_lower)
+    last_advanced_on = None
+    previous_day = None
+    for day, same_day in groupby(ratings, key=lambda rating: rating.day):
+        if previous_day is not None and day < previous_day:
+            raise ValueError(f"ratings must run oldest → newest; {day} follows {previous_day}")
+        previous_day = day
+        touched = set()
+        for rating in same_day:
+            if rating.stage not in index_of:
+                raise ValueError(f"rating at stage {rating.stage}, not one of {ordinals}")
+            index = index_of[rating.stage]
+            levels[index].append(rating.level)
+            weights[index].append(rating.weight)
+            touched.add(index)
+        changed = False
+        for index in touched:
+            verdict = test(levels[index], weights[index])
+            changed = changed or verdict != mastered[index]
+            mastered[index] = verdict
+        if changed:
+            now = working_index(mastered, higher_implies_lower)
+            if now > position:
+                last_advanced_on = day
+            position = now
+    completed = bool(ordinals) and position == len(ordinals)
+    return WorkHistory(
+        working_stage=None if completed or not ordinals else ordinals[position],
+        completed=completed,
+        started_on=ratings[0].day if ratings else None,
+        last_advanced_on=last_advanced_on,
+        established=completed or any(mastered) or bool(ordinals and levels[position]),
+    )
+
+
+# ---- stalled ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StallCheck:
+    stalled: bool
+    reason: str
+
+
+def window_start(today: date, stall_weeks: int) -> date:
+    """The last day before the stall window; the window is the days after it up to today."""
+    return today - timedelta(weeks=stall_weeks)
+
+
+def is_stalled(
+    *,
+    history: WorkHistory,
+    ratings: Sequence[Rating],
+    today: date,
+    stall_weeks: int = DEFAULT_STALL_WEEKS,
+    threshold: float,
+    minimum_ratings: int = DEFAULT_STALL_RATINGS,
+    labels: Mapping[float, str] | None = None,
+) -> StallCheck:
+    """Stalled: no growth to see at the working stage for `stall_weeks` weeks.
+
+    All of these hold: no new stage was reached in the window (the `stall_weeks` weeks up
+    to `today`); the student was already rated at the working stage before it; at least
+    `minimum_ratings` ratings at that stage fall in it; every one of them is below the
+    mastery threshold; and none is above the best rating at that stage from before.
+    A student who has just reached a stage, or whose ratings there are rising, is not stalled.
+    `ratings` are the student's counted ratings on the competency, any order.
+    """
+    if stall_weeks < 1:
+        raise ValueError(f"stall_weeks must be ≥ 1, got {stall_weeks!r}")
+    if minimum_ratings < 1:
+        raise ValueError(f"minimum_ratings must be ≥ 1, got {minimum_ratings!r}")
+    weeks = "1 week" if stall_weeks == 1 else f"{stall_weeks} weeks"
+    start = window_start(today, stall_weeks)
+    if history.completed:
+        return StallCheck(False, "Every stage is mastered.")
+    if history.last_advanced_on is not None and history.last_advanced_on > start:
+        return StallCheck(False, f"A new stage was reached on {_day(history.last_advanced_on)}.")
+    stage = history.working_stage
+    at_stage = [r for r in ratings if r.stage == stage and r.weight > 0 and r.day <= today]
+    before = [rating.level for rating in at_stage if rating.day <= start]
+    recent = [rating.level for rating in at_stage if rating.day > start]
+    if not before:
+        return StallCheck(
+            False, f"Work at stage {stage} began in the last {weeks}; too soon to tell."
+        )
+    if len(recent) < minimum_ratings:
+        return StallCheck(
+            False,
+            f"{_ratings(len(recent))} at stage {stage} in the last {weeks}; "
+            f"{minimum_ratings} are needed to tell.",
+        )
+    if max(recent) >= threshold - TOLERANCE:
+        return StallCheck(
+            False, f"A recent rating at stage {stage} reached {_level(threshold, labels)}."
+        )
+    best_before = max(before)
+    if max(recent) > best_before:
+        return StallCheck(
+            False,
+            f"Growing: a recent rating at stage {stage} is {_level(max(recent), labels)}, "
+            f"above the best before, {_level(best_before, labels)}.",
+        )
+    since = (
+        _day(history.last_advanced_on)
+        if history.last_advanced_on
+        else f"the first rating on {_day(history.started_on)}"
+    )
+    count = len(recent)
+    those = {1: "the one rating", 2: "both ratings"}.get(count, f"all {count} ratings")
+    verb = "is" if count == 1 else "are"
+    # Below mastery, none can be above a best that reached it: no need to say so then.
+    no_rise = (
+        f", none above the {_level(best_before, labels)} shown before"
+        if best_before < threshold - TOLERANCE
+        else ""
+    )
+    return StallCheck(
+        True,
+        f"Needs support: no new stage since {since}; {those} at stage {stage} in the last "
+        f"{weeks} {verb} below {_level(threshold, labels)}{no_rise}.",
+    )
+
+
+def _level(value: float, labels: Mapping[float, str] | None) -> str:
+    label = labels.get(value) if labels else None
+    return f"{format_score(value)} ({label})" if label else format_score(value)
+
+
+def _day(day: date) -> str:
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def _ratings(count: int) -> str:
+    return "1 rating" if count == 1 else f"{count} ratings"

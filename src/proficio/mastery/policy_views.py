@@ -1,0 +1,167 @@
+"""The mastery policy page: what is in force for each scope, its versions, a change with a
+live preview of its effect, and the state of the recompute a saved change starts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from proficio.engine import METHOD_PARAMETERS, format_score
+from proficio.errors import InvalidInput
+from proficio.mastery.models import MasteryPolicy
+from proficio.mastery.policy_forms import PolicyForm
+from proficio.mastery.selectors import (
+    ScopePolicies,
+    policy_overview,
+    policy_preview,
+    policy_scopes,
+    recompute_run_get,
+    recompute_runs,
+)
+from proficio.mastery.services import policy_change
+from proficio.mastery.views import not_visible_is_404
+
+
+def policy_settings(policy: MasteryPolicy) -> str:
+    """A version's settings in one line: "Decaying average · Weight of each new rating 0.5"."""
+    specs = METHOD_PARAMETERS.get(policy.method, {})
+    parts = [policy.get_method_display()]
+    for name, spec in specs.items():
+        if name in policy.parameters:
+            parts.append(f"{spec.label} {format_score(policy.parameters[name])}")
+        elif name == "threshold":
+            parts.append(_("%(label)s: the mastery threshold") % {"label": spec.label})
+        else:
+            parts.append(f"{spec.label} {format_score(spec.default)} " + _("(default)"))
+    return " · ".join(parts)
+
+
+def _forms_state(request: HttpRequest) -> tuple[list[ScopePolicies], dict[str, MasteryPolicy]]:
+    overview = policy_overview(user=request.user)
+    if not overview:
+        raise Http404(_("This page is for district and school admins."))
+    return overview, {entry.scope.key: entry.in_force for entry in overview}
+
+
+def _form(request: HttpRequest, data=None, chosen=None) -> PolicyForm:
+    current = _forms_state(request)[1]
+    return PolicyForm(data, scopes=policy_scopes(user=request.user), current=current, chosen=chosen)
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@not_visible_is_404
+def policies_page(request: HttpRequest) -> HttpResponse:
+    """Every scope's policy in force and its versions, and a form for a new version.
+
+    POST with action=preview shows what the change would do (the page without JavaScript;
+    htmx asks policy_preview_part instead); any other POST saves it and starts the recompute.
+    """
+    overview, current = _forms_state(request)
+    scopes = policy_scopes(user=request.user)
+    status, preview = 200, None
+    if request.method == "POST":
+        form = PolicyForm(request.POST, scopes=scopes, current=current)
+        previewing = request.POST.get("action") == "preview"
+        if form.is_valid():
+            try:
+                if previewing:
+                    preview = policy_preview(user=request.user, **form.service_arguments())
+                else:
+                    policy = policy_change(actor=request.user, **form.service_arguments())
+                    return _saved(request, form, policy)
+            except InvalidInput as bad:
+                form.add_service_errors(bad.errors)
+        if not form.is_valid():
+            status = 422
+    else:
+        form = PolicyForm(scopes=scopes, current=current, chosen=request.GET)
+    return render(
+        request,
+        "mastery/policies.html",
+        {
+            "overview": [(entry, _versions(entry)) for entry in overview],
+            "has_versions": any(entry.versions for entry in overview),
+            "form": form,
+            "runs": recompute_runs(user=request.user),
+            "highlight": request.GET.get("run", ""),
+            "preview": preview,
+            "settings": policy_settings(preview.proposed) if preview else "",
+        },
+        status=status,
+    )
+
+
+def _saved(request: HttpRequest, form: PolicyForm, policy: MasteryPolicy) -> HttpResponse:
+    messages.success(
+        request,
+        _("Saved version %(version)s of the policy for %(scope)s.")
+        % {"version": policy.version, "scope": form.scopes[form.cleaned_data["scope"]].label},
+    )
+    run = recompute_runs(user=request.user, policy=policy)[0]
+    url = reverse("mastery:policies") + "?" + urlencode({"run": run.uuid})
+    return redirect(url + "#recompute")
+
+
+def _versions(entry: ScopePolicies) -> list[tuple[MasteryPolicy, str, str]]:
+    """Each own version with its settings in words and where it stands today."""
+    rows = []
+    in_force_seen = False
+    for version in entry.versions:
+        if version.effective_from > entry.today:
+            standing = _("Takes effect on %(day)s") % {
+                "day": version.effective_from.strftime("%-d %b %Y")
+            }
+        elif version.pk == entry.in_force.pk and not in_force_seen:
+            standing = _("In force")
+            in_force_seen = True
+        else:
+            standing = _("Replaced")
+        rows.append((version, policy_settings(version), standing))
+    return rows
+
+
+@login_required
+@require_safe
+@not_visible_is_404
+def policy_form_fields(request: HttpRequest) -> HttpResponse:
+    """The form again for another scope or method (htmx swaps it in place)."""
+    return render(
+        request, "mastery/_policy_form.html", {"form": _form(request, chosen=request.GET)}
+    )
+
+
+@login_required
+@require_POST
+@not_visible_is_404
+def policy_preview_part(request: HttpRequest) -> HttpResponse:
+    """What the change in the form would do, on the real evidence; nothing is saved."""
+    form = _form(request, data=request.POST)
+    preview = None
+    if form.is_valid():
+        try:
+            preview = policy_preview(user=request.user, **form.service_arguments())
+        except InvalidInput as bad:
+            form.add_service_errors(bad.errors)
+    if preview is None:
+        return render(
+            request, "mastery/_policy_preview.html", {"form": form, "preview": None}, status=422
+        )
+    return render(
+        request,
+        "mastery/_policy_preview.html",
+        {"form": form, "preview": preview, "settings": policy_settings(preview.proposed)},
+    )
+
+
+@login_required
+@require_safe
+@not_visible_is_404
+def recompute_run_part(request: HttpRequest, run_id: str) -> HttpResponse:
+    """One recompute's state; while it is unfinished the fragment asks again."""
+    run = recompute_run_get(user=request.user, run_id=run_id)
+    return render(request, "mastery/_recompute_run.html", {"run": run, "highlight": str(run.uuid)})

@@ -1,0 +1,221 @@
+"""The policy page and its parts answer each role as the rules say, and do what they show."""
+
+import re
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from proficio.mastery.models import MasteryPolicy, RecomputeRun, RecomputeState
+
+pytestmark = pytest.mark.django_db
+
+FORM = {
+    "scope": "district",
+    "method": "highest",
+    "minimum_evidence": "1",
+    "threshold": "3",
+    "higher_implies_lower": "on",
+}
+
+
+def form(**changes):
+    return {**FORM, "effective_from": timezone.localdate().isoformat(), **changes}
+
+
+def as_user(client, world, who):
+    if who is not None:
+        client.force_login(getattr(world, who))
+    return client
+
+
+NOT_ADMINS = ["teacher", "student", "guardian", "other_district_teacher"]
+
+
+@pytest.mark.parametrize(("who", "status"), [("district_admin", 200), ("school_admin", 200)])
+def test_the_page_opens_for_admins(client, world, who, status):
+    assert as_user(client, world, who).get(reverse("mastery:policies")).status_code == status
+
+
+@pytest.mark.parametrize("who", NOT_ADMINS)
+def test_the_page_does_not_exist_for_anyone_else(client, world, who):
+    assert as_user(client, world, who).get(reverse("mastery:policies")).status_code == 404
+
+
+def test_signed_out_visitors_are_sent_to_sign_in(client):
+    response = client.get(reverse("mastery:policies"))
+    assert response.status_code == 302 and "/accounts/login/" in response.url
+
+
+def test_a_school_admin_sees_and_sets_only_their_school(client, world):
+    page = as_user(client, world, "school_admin").get(reverse("mastery:policies"))
+    text = page.content.decode()
+    assert f'value="school-{world.school.uuid}"' in text
+    assert f"school-{world.other_school.uuid}" not in text
+    assert 'value="district"' not in text
+    response = client.post(reverse("mastery:policies"), form(scope="district"))
+    assert response.status_code == 422
+    assert not MasteryPolicy.objects.filter(created_by=world.school_admin).exists()
+    response = client.post(reverse("mastery:policies"), form(scope=f"school-{world.school.uuid}"))
+    assert response.status_code == 302
+    assert MasteryPolicy.objects.get(created_by=world.school_admin).school == world.school
+
+
+def test_the_district_admin_sees_every_school_and_framework(client, world):
+    text = as_user(client, world, "district_admin").get(reverse("mastery:policies")).content
+    for key in (
+        f"school-{world.school.uuid}",
+        f"school-{world.other_school.uuid}",
+        f"framework-{world.framework.uuid}",
+        f"competency-{world.competency.uuid}",
+    ):
+        assert key.encode() in text
+
+
+def test_each_choice_is_explained_next_to_it(client, world):
+    text = as_user(client, world, "district_admin").get(reverse("mastery:policies")).content
+    text = text.decode()
+    for words in (
+        "The narrowest one in force wins",
+        "Each new rating counts for a share",  # the default method, decaying average
+        "not enough evidence yet",
+        "mastery level",
+        "every lower stage counts as mastered too",
+        "do not move the result",
+        "takes effect",
+    ):
+        assert words in text
+
+
+def test_switching_method_shows_that_methods_settings(client, world):
+    as_user(client, world, "district_admin")
+    response = client.get(
+        reverse("mastery:policy_form"), {**form(method="median_recent"), "minimum_evidence": "4"}
+    )
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert 'name="median_recent__n"' in text and 'name="decaying_average__rate"' not in text
+    assert re.search(r'name="minimum_evidence"[^>]*value="4"', text)
+
+
+@pytest.mark.parametrize("who", NOT_ADMINS)
+def test_the_parts_do_not_exist_for_anyone_else(client, world, who):
+    as_user(client, world, who)
+    assert client.get(reverse("mastery:policy_form")).status_code == 404
+    assert client.post(reverse("mastery:policy_preview"), form()).status_code == 404
+    assert client.post(reverse("mastery:policies"), form()).status_code == 404
+
+
+def test_preview_shows_the_effect_and_saves_nothing(client, world, rate):
+    rate(level=3, days_ago=3)
+    rate(level=1, days_ago=2)
+    as_user(client, world, "district_admin")
+    response = client.post(reverse("mastery:policy_preview"), form(), HTTP_HX_REQUEST="true")
+    text = response.content.decode()
+    assert response.status_code == 200
+    assert "1 stage newly mastered" in text
+    assert "Student Tester, W1 stage 1: 1.7 → 3, would become mastered" in text
+    assert not MasteryPolicy.objects.filter(method="highest").exists()
+
+
+def test_preview_without_javascript_is_the_page_with_the_preview(client, world, rate):
+    rate(level=3)
+    as_user(client, world, "district_admin")
+    response = client.post(reverse("mastery:policies"), form(action="preview"))
+    assert response.status_code == 200
+    assert "What this change would do" in response.content.decode()
+    assert not MasteryPolicy.objects.filter(method="highest").exists()
+
+
+def test_a_bad_preview_names_the_field(client, world):
+    as_user(client, world, "district_admin")
+    response = client.post(reverse("mastery:policy_preview"), form(threshold="7"))
+    assert response.status_code == 422
+    assert "Mastery threshold: Use a level between 1 and 4" in response.content.decode()
+
+
+def test_saving_recomputes_and_shows_the_recompute(client, world, rate):
+    rate(level=3, days_ago=3)
+    rate(level=1, days_ago=2)
+    as_user(client, world, "district_admin")
+    response = client.post(reverse("mastery:policies"), form())
+    assert response.status_code == 302
+    run = RecomputeRun.objects.get(policy__method="highest")
+    assert response.url.endswith(f"?run={run.uuid}#recompute")
+    assert run.state == RecomputeState.DONE
+    page = client.get(response.url).content.decode()
+    assert "Saved version 2 of the policy" in page and f'id="run-{run.uuid}"' in page
+    part = client.get(reverse("mastery:recompute_run", args=[run.uuid]))
+    assert part.status_code == 200 and "Done" in part.content.decode()
+    assert "hx-trigger" not in part.content.decode()  # finished: no more polling
+
+
+def test_an_unfinished_recompute_asks_again(client, world):
+    policy = MasteryPolicy.objects.create(
+        district=world.district, method="mean", threshold=3, effective_from=timezone.localdate()
+    )
+    run = RecomputeRun.objects.create(
+        district=world.district, policy=policy, enqueued_at=timezone.now()
+    )
+    as_user(client, world, "district_admin")
+    part = client.get(reverse("mastery:recompute_run", args=[run.uuid])).content.decode()
+    assert 'hx-trigger="every 2s"' in part and "Waiting for the background worker" in part
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [("district_admin", 200), ("school_admin", 404), ("teacher", 404), ("guardian", 404)],
+)
+def test_a_district_recompute_is_seen_only_by_its_district_admins(client, world, who, status):
+    policy = MasteryPolicy.objects.create(
+        district=world.district, method="mean", threshold=3, effective_from=timezone.localdate()
+    )
+    run = RecomputeRun.objects.create(
+        district=world.district, policy=policy, enqueued_at=timezone.now()
+    )
+    response = as_user(client, world, who).get(reverse("mastery:recompute_run", args=[run.uuid]))
+    assert response.status_code == status
+
+
+def test_the_student_panel_shows_what_a_stage_read_before_a_change(client, world, rate):
+    rate(level=3, days_ago=3)
+    rate(level=1, days_ago=2)
+    as_user(client, world, "district_admin")
+    client.post(reverse("mastery:policies"), form())
+    day = timezone.localdate().strftime("%-d %b %Y")
+    for who in ("teacher", "guardian", "student"):
+        client.force_login(getattr(world, who))
+        url = reverse(
+            "mastery:student_competency", args=[world.student.uuid, world.competency.uuid]
+        )
+        text = client.get(url).content.decode()
+        assert (
+            f"Under the previous policy (Decaying average, v1, until {day}) stage 1 read 1.7."
+            in text
+        ), who
+
+
+def test_admins_find_the_page_in_the_navigation(client, world):
+    as_user(client, world, "school_admin")
+    assert reverse("mastery:policies") in client.get(reverse("home")).content.decode()
+    client.force_login(world.teacher)
+    assert reverse("mastery:policies") not in client.get(reverse("home")).content.decode()
+
+
+def test_choosing_a_scope_starts_from_the_policy_in_force_there(client, world):
+    MasteryPolicy.objects.create(
+        district=world.district,
+        method="median_recent",
+        parameters={"n": 4},
+        minimum_evidence=3,
+        threshold=3,
+        effective_from=timezone.localdate(),
+    )
+    as_user(client, world, "district_admin")
+    response = client.get(
+        reverse("mastery:policy_form"), {"scope": f"competency-{world.competency.uuid}"}
+    )
+    text = response.content.decode()
+    assert re.search(r'<option value="median_recent" selected', text)
+    assert re.search(r'name="median_recent__n"[^>]*value="4"', text)
+    assert re.search(r'name="minimum_evidence"[^>]*value="3"', text)
