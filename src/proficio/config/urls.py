@@ -7,5 +7,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("imports/", include("proficio.interop.urls")),
+    path("ims/case/v1p1/", include("proficio.interop.case.rest")),
     path("", include("proficio.web.urls")),
 ]

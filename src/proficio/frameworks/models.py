@@ -13,6 +13,8 @@ class Scale(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="scales")
     name = models.CharField(max_length=200)
+    # The CASE rubric criterion this scale was imported from, so a re-import updates it.
+    case_identifier = models.UUIDField(null=True, blank=True, editable=False)
 
     def __str__(self) -> str:
         return self.name
@@ -54,11 +56,31 @@ class Framework(models.Model):
     description = models.TextField(blank=True)
     version = models.CharField(max_length=50, blank=True)
     scale = models.ForeignKey(Scale, on_delete=models.PROTECT, related_name="frameworks")
+    # The CASE CFDocument this framework mirrors (empty for a framework written in Proficio):
+    # a re-import of the same document updates this framework instead of adding another.
+    case_identifier = models.UUIDField(null=True, blank=True, editable=False)
+    case_uri = models.TextField(blank=True)
+    creator = models.CharField(max_length=300, blank=True)
+    publisher = models.CharField(max_length=300, blank=True)
+    adoption_status = models.CharField(max_length=100, blank=True)
+    status_start_date = models.DateField(null=True, blank=True)
+    status_end_date = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=20, blank=True)
+    official_source_url = models.TextField(blank=True)
+    # CASE licenseURI: {"title", "identifier", "uri"}, plus "licenseText" when the file had it.
+    license = models.JSONField(default=dict, blank=True)
+    notes = models.TextField(blank=True)
+    last_change = models.DateTimeField(null=True, blank=True)
+    # Further CASE properties (subject, frameworkType, definitions, extensions) kept as they came.
+    case_extra = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["title"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "code"], name="framework_code_unique")
+            models.UniqueConstraint(fields=["district", "code"], name="framework_code_unique"),
+            models.UniqueConstraint(
+                fields=["district", "case_identifier"], name="framework_case_identifier_unique"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -92,6 +114,10 @@ class Competency(models.Model):
         help_text=_("Overrides the framework's scale."),
     )
     position = models.PositiveIntegerField(default=0)
+    # The external standards this competency consolidates (e.g. imported CASE items).
+    aligned_standards = models.ManyToManyField(
+        "Standard", blank=True, related_name="aligned_competencies"
+    )
 
     class Meta:
         ordering = ["framework", "position", "code"]
@@ -111,6 +137,7 @@ class Competency(models.Model):
 class Stage(models.Model):
     """One step of a competency's trajectory across grade levels."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     competency = models.ForeignKey(Competency, on_delete=models.CASCADE, related_name="stages")
     ordinal = models.PositiveSmallIntegerField()
     label = models.CharField(max_length=200)
@@ -131,6 +158,7 @@ class Stage(models.Model):
 class EvidenceStatement(models.Model):
     """An observable "the student can …" line for one stage."""
 
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     stage = models.ForeignKey(Stage, on_delete=models.CASCADE, related_name="evidence_statements")
     text = models.TextField()
     position = models.PositiveSmallIntegerField(default=0)
@@ -176,3 +204,92 @@ class CourseTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.course}: {self.stage}"
+
+
+class Standard(models.Model):
+    """One item of an external standards framework (a CASE CFItem), kept as published.
+
+    Its place in the tree (`parent`, `position`) comes from the document's `isChildOf`
+    associations, which are also kept as `StandardAssociation` rows so an export gives
+    back exactly what came in.
+    """
+
+    framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="standards")
+    identifier = models.UUIDField()
+    uri = models.TextField(blank=True)
+    human_coding_scheme = models.CharField(max_length=200, blank=True)
+    full_statement = models.TextField()
+    abbreviated_statement = models.TextField(blank=True)
+    item_type = models.CharField(max_length=200, blank=True)
+    education_level = models.JSONField(default=list, blank=True)
+    language = models.CharField(max_length=20, blank=True)
+    list_enumeration = models.CharField(max_length=50, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="children"
+    )
+    # Order among its siblings, from the isChildOf association's sequenceNumber.
+    position = models.PositiveIntegerField(default=0)
+    notes = models.TextField(blank=True)
+    concept_keywords = models.JSONField(default=list, blank=True)
+    # The competency Proficio made from this item, when its type is one the import turns
+    # into competencies.
+    competency = models.ForeignKey(
+        Competency, on_delete=models.SET_NULL, null=True, blank=True, related_name="case_items"
+    )
+    # Other CASE properties (alternativeLabel, CFItemTypeURI, licenseURI, subject, dates …)
+    # under their CASE names, and the item's `extensions`.
+    extra = models.JSONField(default=dict, blank=True)
+    last_change = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["framework", "position", "human_coding_scheme", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "identifier"], name="standard_identifier_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        code = f"{self.human_coding_scheme} " if self.human_coding_scheme else ""
+        return code + (self.abbreviated_statement or self.full_statement)[:80]
+
+
+class StandardAssociation(models.Model):
+    """A CASE association between two nodes; either end may lie outside the framework."""
+
+    framework = models.ForeignKey(
+        Framework, on_delete=models.CASCADE, related_name="standard_associations"
+    )
+    identifier = models.UUIDField()
+    uri = models.TextField(blank=True)
+    association_type = models.CharField(max_length=100)
+    origin_identifier = models.CharField(max_length=500)
+    origin_uri = models.TextField(blank=True)
+    origin_title = models.TextField(blank=True)
+    destination_identifier = models.CharField(max_length=500)
+    destination_uri = models.TextField(blank=True)
+    destination_title = models.TextField(blank=True)
+    # The ends that are standards of this framework, for the tree page and CASE REST.
+    origin = models.ForeignKey(
+        Standard, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    destination = models.ForeignKey(
+        Standard, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sequence_number = models.IntegerField(null=True, blank=True)
+    # Other CASE properties (CFAssociationGroupingURI, notes, targetType) and `extensions`.
+    extra = models.JSONField(default=dict, blank=True)
+    last_change = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["framework", "association_type", "sequence_number", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["framework", "identifier"], name="standard_association_identifier_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin_title or self.origin_identifier} {self.association_type} " + (
+            self.destination_title or self.destination_identifier
+        )

@@ -6,7 +6,15 @@ from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
 from proficio.errors import NotVisible
-from proficio.frameworks.models import Competency, ScaleLevel, Stage
+from proficio.frameworks.models import (
+    Competency,
+    EvidenceStatement,
+    Framework,
+    ScaleLevel,
+    Stage,
+    Standard,
+    StandardAssociation,
+)
 from proficio.people.models import Person
 
 
@@ -36,3 +44,66 @@ def competency_get(*, user: Person, competency_id: UUID | str) -> Competency:
         return competencies_visible_to(user).get(uuid=competency_id)
     except (Competency.DoesNotExist, ValueError, ValidationError) as missing:
         raise NotVisible(f"No competency {competency_id}.") from missing
+
+
+def frameworks_visible_to(user: Person) -> QuerySet[Framework]:
+    """The frameworks of the user's district: everyone in a district may read its standards."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Framework.objects.none()
+    if user.district_id is None:
+        return Framework.objects.none()
+    return Framework.objects.filter(district_id=user.district_id).select_related("scale")
+
+
+def framework_get(*, user: Person, framework_id: UUID | str) -> Framework:
+    """One framework by its uuid, or its CASE document identifier when it was imported."""
+    frameworks = frameworks_visible_to(user)
+    try:
+        found = (
+            frameworks.filter(uuid=framework_id).first()
+            or frameworks.filter(case_identifier=framework_id).first()
+        )
+    except (ValueError, ValidationError) as missing:
+        raise NotVisible(f"No framework {framework_id}.") from missing
+    if found is None:
+        raise NotVisible(f"No framework {framework_id}.")
+    return found
+
+
+def framework_standards(framework: Framework) -> QuerySet[Standard]:
+    """Every standard of a framework (the caller has the framework from a selector)."""
+    return framework.standards.order_by("position", "human_coding_scheme", "id")
+
+
+def framework_associations(framework: Framework) -> QuerySet[StandardAssociation]:
+    return framework.standard_associations.order_by("association_type", "sequence_number", "id")
+
+
+def framework_competencies(framework: Framework) -> QuerySet[Competency]:
+    """The framework's competencies with stages and evidence statements, for an export."""
+    return framework.competencies.prefetch_related(
+        Prefetch("stages", queryset=Stage.objects.prefetch_related("evidence_statements")),
+        "aligned_standards",
+    ).order_by("position", "code")
+
+
+def standards_visible_to(user: Person) -> QuerySet[Standard]:
+    return Standard.objects.filter(framework__in=frameworks_visible_to(user)).select_related(
+        "framework"
+    )
+
+
+def standard_associations_visible_to(user: Person) -> QuerySet[StandardAssociation]:
+    return StandardAssociation.objects.filter(
+        framework__in=frameworks_visible_to(user)
+    ).select_related("framework")
+
+
+def stages_visible_to(user: Person) -> QuerySet[Stage]:
+    return Stage.objects.filter(competency__framework__in=frameworks_visible_to(user))
+
+
+def evidence_statements_visible_to(user: Person) -> QuerySet[EvidenceStatement]:
+    return EvidenceStatement.objects.filter(
+        stage__competency__framework__in=frameworks_visible_to(user)
+    )

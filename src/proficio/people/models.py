@@ -11,6 +11,17 @@ from django.utils.translation import gettext_lazy as _
 class District(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     name = models.CharField(max_length=200)
+    # The identifier a student information system gives this record (OneRoster sourcedId).
+    sourced_id = models.CharField(max_length=255, blank=True, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="district_sourced_id_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -20,11 +31,18 @@ class School(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="schools")
     name = models.CharField(max_length=200)
+    # The identifier a student information system gives this record (OneRoster sourcedId).
+    sourced_id = models.CharField(max_length=255, blank=True, db_index=True)
 
     class Meta:
         ordering = ["name"]
         constraints = [
-            models.UniqueConstraint(fields=["district", "name"], name="school_name_unique")
+            models.UniqueConstraint(fields=["district", "name"], name="school_name_unique"),
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="school_sourced_id_unique",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -43,11 +61,20 @@ class Person(AbstractUser):
     age_grade = models.SmallIntegerField(
         null=True, blank=True, help_text=_("Grade by age (0 = kindergarten); for reporting only.")
     )
+    # The identifier a student information system gives this record (OneRoster sourcedId).
+    sourced_id = models.CharField(max_length=255, blank=True, db_index=True)
 
     class Meta:
         ordering = ["last_name", "first_name", "username"]
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"],
+                condition=~Q(sourced_id=""),
+                name="person_sourced_id_unique",
+            )
+        ]
 
     @property
     def display_name(self) -> str:
@@ -76,6 +103,8 @@ class RoleAssignment(models.Model):
         School, on_delete=models.CASCADE, null=True, blank=True, related_name="roles"
     )
     active = models.BooleanField(default=True)
+    # The roster row that granted the role; roles granted by hand have none.
+    sourced_id = models.CharField(max_length=255, blank=True, db_index=True)
 
     class Meta:
         constraints = [
@@ -108,6 +137,36 @@ class GuardianLink(models.Model):
         return f"{self.guardian} → {self.student}"
 
 
+class AcademicSession(models.Model):
+    """A school year, semester, term or grading period, as a roster names it; kept for dates."""
+
+    district = models.ForeignKey(
+        District, on_delete=models.CASCADE, related_name="academic_sessions"
+    )
+    sourced_id = models.CharField(max_length=255)
+    title = models.CharField(max_length=300)
+    # schoolYear, semester, term, gradingPeriod, or a roster's own "ext:…" kind.
+    kind = models.CharField(max_length=100)
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children"
+    )
+    school_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["starts_on", "title"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "sourced_id"], name="academic_session_sourced_id_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class Section(models.Model):
     """A group a teacher teaches; students are placed by readiness, so ages may mix."""
 
@@ -125,6 +184,13 @@ class Section(models.Model):
     students = models.ManyToManyField(
         Person, through="Enrollment", related_name="enrolled_sections"
     )
+    # The identifier a student information system gives this record (OneRoster sourcedId).
+    sourced_id = models.CharField(max_length=255, blank=True, db_index=True)
+    # A roster's course, kept as information: a frameworks course is linked only by its code.
+    course_sourced_id = models.CharField(max_length=255, blank=True)
+    course_code = models.CharField(max_length=100, blank=True)
+    course_title = models.CharField(max_length=300, blank=True)
+    terms = models.ManyToManyField(AcademicSession, blank=True, related_name="sections")
 
     class Meta:
         ordering = ["name"]
@@ -136,6 +202,12 @@ class Section(models.Model):
 class TeachingAssignment(models.Model):
     section = models.ForeignKey(Section, on_delete=models.CASCADE)
     teacher = models.ForeignKey(Person, on_delete=models.CASCADE)
+    active = models.BooleanField(default=True)
+    primary = models.BooleanField(default=True)
+    starts_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    # The identifier a student information system gives this record (OneRoster sourcedId).
+    sourced_id = models.CharField(max_length=255, blank=True, db_index=True)
 
     class Meta:
         constraints = [
@@ -151,6 +223,9 @@ class Enrollment(models.Model):
     student = models.ForeignKey(Person, on_delete=models.CASCADE)
     active = models.BooleanField(default=True)
     enrolled_on = models.DateField(null=True, blank=True)
+    ends_on = models.DateField(null=True, blank=True)
+    # The identifier a student information system gives this record (OneRoster sourcedId).
+    sourced_id = models.CharField(max_length=255, blank=True, db_index=True)
 
     class Meta:
         constraints = [

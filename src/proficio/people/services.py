@@ -23,6 +23,7 @@ from proficio.people.models import (
     Section,
     TeachingAssignment,
 )
+from proficio.people.roster import Progress, Roster, RosterChanges, RosterSync
 
 if TYPE_CHECKING:
     from proficio.frameworks.models import Course
@@ -131,3 +132,22 @@ def person_grant_site_admin(*, person: Person) -> Person:
     person.is_superuser = True
     person.save(update_fields=["is_staff", "is_superuser"])
     return person
+
+
+@transaction.atomic
+def roster_sync(
+    *,
+    roster: Roster,
+    into: District | None = None,
+    dry_run: bool = False,
+    progress: Progress | None = None,
+) -> RosterChanges:
+    """Bring a district in line with a roster from its student information system.
+
+    Matches records by sourced id and writes only what differs, so running the same roster
+    again changes nothing. What the roster removes is deactivated, never deleted. `into` is the
+    district the roster must land in (it claims it if it has no sourced id yet); without it,
+    the district with the roster's sourced id, or a new one. A dry run writes nothing and
+    reports the same changes.
+    """
+    return RosterSync(roster, into=into, dry_run=dry_run, progress=progress).run()

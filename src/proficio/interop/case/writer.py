@@ -1,0 +1,94 @@
+"""Write a validated framework plan in one transaction and report what it did.
+
+A dry run performs the very same writes and rolls them back, so its counts are exact.
+"""
+
+from collections.abc import Callable, Collection
+
+from django.db import transaction
+
+from proficio.frameworks.services import framework_sync_case
+from proficio.interop.case.plan import FrameworkPlan, plan_problems
+from proficio.interop.case.reader import read_case
+from proficio.interop.report import ImportRefused, ImportReport
+from proficio.people.models import District, Person
+
+# (step number, steps in all, what is happening): for a progress bar.
+Progress = Callable[[int, int, str], None]
+STEPS = 3
+
+
+def _quiet(_step: int, _total: int, _label: str) -> None:
+    """No progress shown."""
+
+
+def import_plan(
+    *,
+    plan: FrameworkPlan,
+    actor: Person | None,
+    district: District,
+    dry_run: bool = False,
+    competency_types: Collection[str] = (),
+    progress: Progress = _quiet,
+) -> ImportReport:
+    """Check the whole plan, then write it (or try it and roll back, for a dry run)."""
+    progress(1, STEPS, "checking")
+    problems = plan_problems(plan)
+    if problems:
+        raise ImportRefused(problems)
+    progress(2, STEPS, "writing")
+    with transaction.atomic():
+        result = framework_sync_case(
+            actor=actor,
+            district=district,
+            document=plan.document,
+            standards=plan.items,
+            associations=plan.associations,
+            scales=plan.scales,
+            competency_types=competency_types,
+        )
+        if dry_run:
+            transaction.set_rollback(True)
+    progress(3, STEPS, "done")
+    report = ImportReport(dry_run=dry_run)
+    report.created.update(result.created)
+    report.updated.update(result.updated)
+    report.unchanged.update(result.unchanged)
+    report.skipped.update(plan.skipped)
+    report.fixed = list(plan.fixed)
+    for kind, count in result.kept.items():
+        if count:
+            report.fixed.append(
+                f"Kept {count} {kind} of the framework that this file no longer holds"
+            )
+    framework = result.framework
+    created = bool(result.created["frameworks"])
+    report.extra["framework"] = {
+        "id": None if dry_run and created else str(framework.uuid),
+        "code": framework.code,
+        "title": framework.title,
+    }
+    return report
+
+
+def import_case(
+    *,
+    data: bytes,
+    source: str,
+    actor: Person | None,
+    district: District,
+    dry_run: bool = False,
+    competency_types: Collection[str] = (),
+    progress: Progress = _quiet,
+) -> ImportReport:
+    """Read one CFPackage file and import it; ImportRefused when anything is wrong with it."""
+    progress(0, STEPS, "reading")
+    plan = read_case(data, source)
+    return import_plan(
+        plan=plan,
+        actor=actor,
+        district=district,
+        dry_run=dry_run,
+        competency_types=competency_types,
+        progress=progress,
+    )

@@ -1,0 +1,69 @@
+"""`proficio import oneroster PATH [--dry-run] [--json]`."""
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+
+def add_import_command(kinds: argparse._SubParsersAction) -> None:
+    command = kinds.add_parser(
+        "oneroster",
+        help="import a OneRoster 1.1 or 1.2 CSV roster (a zip or a folder)",
+        description="Import schools, people, roles, guardians, classes and enrollments from a "
+        "OneRoster CSV package. Records are matched by sourcedId, so importing the same package "
+        "again changes nothing. A package with any problem is refused whole.",
+    )
+    command.add_argument("path", type=Path, metavar="PATH", help="a .zip file or a folder")
+    command.add_argument(
+        "--dry-run", action="store_true", help="check and count, but write nothing"
+    )
+    command.add_argument("--json", action="store_true", help="print the summary as JSON")
+    command.set_defaults(command=import_command)
+
+
+def import_command(args: argparse.Namespace) -> int:
+    from proficio.interop.oneroster.progress import ProgressBar
+    from proficio.interop.oneroster.writer import import_oneroster
+    from proficio.interop.report import ImportRefused
+
+    try:
+        report = import_oneroster(args.path, dry_run=args.dry_run, progress=ProgressBar())
+    except ImportRefused as refused:
+        if args.json:
+            problems = [problem.as_dict() for problem in refused.problems]
+            print(json.dumps({"ok": False, "problems": problems}, indent=2))
+        else:
+            print(f"Nothing was imported: {len(refused.problems)} problem(s).", file=sys.stderr)
+            for problem in refused.problems:
+                print(f"  {problem}", file=sys.stderr)
+        return 1
+    summary = report.as_dict()
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    _print_summary(summary)
+    return 0
+
+
+def _print_summary(summary: dict) -> None:
+    from proficio.interop.oneroster.writer import KINDS
+
+    district = summary["district"]
+    verb = "Would import" if summary["dry_run"] else "Imported"
+    print(f"{verb} {summary['format']} into {district['name']} ({district['sourced_id']}).")
+    columns = ("created", "updated", "unchanged", "deactivated", "skipped")
+    rows = [("", *columns)] + [
+        (kind, *(str(summary[column].get(kind, 0)) for column in columns)) for kind in KINDS
+    ]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(columns) + 1)]
+    for kind, *counts in rows:
+        cells = [kind.ljust(widths[0])]
+        cells += [count.rjust(width) for count, width in zip(counts, widths[1:], strict=True)]
+        print("  " + "  ".join(cells))
+    if summary["fixed"]:
+        print("Fixed or left out while reading:")
+        for line in summary["fixed"]:
+            print(f"  - {line}")
+    if summary["dry_run"]:
+        print("Dry run: nothing was written.")

@@ -1,0 +1,175 @@
+"""What the OneRoster 1.1 and 1.2 CSV bindings say about the files Proficio reads.
+
+Only the rostering files are read; gradebook and resource files (lineItems, results,
+resources, …) are named in a manifest but not imported. Columns listed as required must be
+in the header and, except for `status` and `dateLastModified` in bulk files, hold a value.
+"""
+
+from dataclasses import dataclass
+
+VERSIONS = ("1.1", "1.2")
+MODES = ("bulk", "delta", "absent")
+STATUSES = ("active", "tobedeleted")
+
+
+@dataclass(frozen=True)
+class FileSpec:
+    required: tuple[str, ...]
+    optional: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return self.required + self.optional
+
+
+_TRACKING = ("status", "dateLastModified")
+
+_SESSIONS = FileSpec(
+    ("sourcedId", "title", "type", "startDate", "endDate", "schoolYear"),
+    (*_TRACKING, "parentSourcedId"),
+)
+_ORGS = FileSpec(("sourcedId", "name", "type"), (*_TRACKING, "identifier", "parentSourcedId"))
+_COURSES = FileSpec(
+    ("sourcedId", "title", "orgSourcedId"),
+    (*_TRACKING, "schoolYearSourcedId", "courseCode", "grades", "subjects", "subjectCodes"),
+)
+_CLASSES = FileSpec(
+    ("sourcedId", "title", "courseSourcedId", "classType", "schoolSourcedId", "termSourcedIds"),
+    (*_TRACKING, "grades", "classCode", "location", "subjects", "subjectCodes", "periods"),
+)
+_ENROLLMENTS = FileSpec(
+    ("sourcedId", "classSourcedId", "schoolSourcedId", "userSourcedId", "role"),
+    (*_TRACKING, "primary", "beginDate", "endDate"),
+)
+_DEMOGRAPHICS = FileSpec(
+    ("sourcedId",),
+    (
+        *_TRACKING,
+        "birthDate",
+        "sex",
+        "americanIndianOrAlaskaNative",
+        "asian",
+        "blackOrAfricanAmerican",
+        "nativeHawaiianOrOtherPacificIslander",
+        "white",
+        "demographicRaceTwoOrMoreRaces",
+        "hispanicOrLatinoEthnicity",
+        "countryOfBirthCode",
+        "stateOfBirthAbbreviation",
+        "cityOfBirth",
+        "publicSchoolResidenceStatus",
+    ),
+)
+_USER_OPTIONAL = (
+    *_TRACKING,
+    "userIds",
+    "middleName",
+    "identifier",
+    "email",
+    "sms",
+    "phone",
+    "agentSourcedIds",
+    "grades",
+    "password",
+)
+
+# The files Proficio reads, in the order they are validated (later files refer to earlier).
+FILES: dict[str, dict[str, FileSpec]] = {
+    "1.1": {
+        "orgs": _ORGS,
+        "academicSessions": _SESSIONS,
+        "users": FileSpec(
+            (
+                "sourcedId",
+                "enabledUser",
+                "orgSourcedIds",
+                "role",
+                "username",
+                "givenName",
+                "familyName",
+            ),
+            _USER_OPTIONAL,
+        ),
+        "courses": _COURSES,
+        "classes": _CLASSES,
+        "enrollments": _ENROLLMENTS,
+        "demographics": _DEMOGRAPHICS,
+    },
+    "1.2": {
+        "orgs": _ORGS,
+        "academicSessions": _SESSIONS,
+        "users": FileSpec(
+            ("sourcedId", "enabledUser", "username", "givenName", "familyName"),
+            (
+                *_USER_OPTIONAL,
+                "userMasterIdentifier",
+                "resourceSourcedIds",
+                "preferredGivenName",
+                "preferredMiddleName",
+                "preferredFamilyName",
+                "primaryOrgSourcedId",
+                "pronouns",
+            ),
+        ),
+        "roles": FileSpec(
+            ("sourcedId", "userSourcedId", "roleType", "role", "orgSourcedId"),
+            (*_TRACKING, "beginDate", "endDate", "userProfileSourcedId"),
+        ),
+        "courses": _COURSES,
+        "classes": _CLASSES,
+        "enrollments": _ENROLLMENTS,
+        "demographics": _DEMOGRAPHICS,
+    },
+}
+
+ORG_TYPES = ("department", "school", "district", "local", "state", "national")
+SESSION_TYPES = ("gradingPeriod", "semester", "schoolYear", "term")
+CLASS_TYPES = ("homeroom", "scheduled")
+ROLE_TYPES = ("primary", "secondary")
+USER_ROLES = {
+    "1.1": (
+        "administrator",
+        "aide",
+        "guardian",
+        "parent",
+        "proctor",
+        "relative",
+        "student",
+        "teacher",
+    ),
+    "1.2": (
+        "aide",
+        "counselor",
+        "districtAdministrator",
+        "guardian",
+        "parent",
+        "principal",
+        "proctor",
+        "relative",
+        "siteAdministrator",
+        "student",
+        "systemAdministrator",
+        "teacher",
+    ),
+}
+ENROLLMENT_ROLES = ("administrator", "proctor", "student", "teacher")
+GUARDIAN_ROLES = ("parent", "guardian", "relative")
+
+# CEDS grade levels → Proficio's age-grade (0 = kindergarten, -1 = before it, None = unknown).
+GRADES: dict[str, int | None] = {
+    "IT": -1,
+    "PR": -1,
+    "PK": -1,
+    "TK": -1,
+    "KG": 0,
+    **{f"{grade:02}": grade for grade in range(1, 13)},
+    "13": None,
+    "PS": None,
+    "UG": None,
+    "Other": None,
+}
+
+
+def is_extension(value: str) -> bool:
+    """OneRoster lets a source extend any enumeration with values of the form `ext:…`."""
+    return value.startswith("ext:") and len(value) > 4
