@@ -1,3 +1,6 @@
+import os
+from pathlib import Path
+
 import pytest
 
 from tests.factories import World, build_world
@@ -19,3 +22,19 @@ def _test_settings(settings):
 @pytest.fixture
 def world(db) -> World:
     return build_world()
+
+
+@pytest.fixture(scope="session")
+def testdata() -> Path:
+    """Real files no one on this project wrote: PROFICIO_TESTDATA, else <repo>/../shared/testdata.
+
+    Skipped with the reason where they are absent, except in CI, where that is a failure.
+    """
+    default = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
+    path = Path(os.environ.get("PROFICIO_TESTDATA", default))
+    if not path.is_dir():
+        message = f"The shared test data is not at {path} (clone shared/ beside the repo)."
+        if os.environ.get("CI"):
+            pytest.fail(message)
+        pytest.skip(message)
+    return path

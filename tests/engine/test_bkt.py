@@ -1,6 +1,5 @@
 import csv
 import math
-import os
 from collections import defaultdict
 from itertools import pairwise
 from pathlib import Path
@@ -21,12 +20,6 @@ from proficio.engine.bkt import (
     predict,
     trace,
     trace_many,
-)
-
-RESPONSES = (
-    Path(os.environ["PROFICIO_TESTDATA"]) / "responses"
-    if "PROFICIO_TESTDATA" in os.environ
-    else Path(__file__).resolve().parents[3] / "shared" / "testdata" / "responses"
 )
 
 probabilities = st.floats(min_value=0.0, max_value=1.0)
@@ -406,10 +399,10 @@ def test_fit_by_cohort_refuses_what_it_cannot_fit() -> None:
         fit_many_by_cohort({"a": [[1]]}, {"a": [-1]})
 
 
-def test_fit_on_one_skill_of_the_real_assistments_data_stays_in_range() -> None:
+def test_fit_on_one_skill_of_the_real_assistments_data_stays_in_range(testdata: Path) -> None:
     # ASSISTments 2009-10 skill builder: each user's rows on skill 47 in file order.
     by_user: dict[str, list[int]] = defaultdict(list)
-    with (RESPONSES / "assistments-builder-train.csv").open(newline="") as handle:
+    with (testdata / "responses" / "assistments-builder-train.csv").open(newline="") as handle:
         for row in csv.DictReader(handle):
             if row["skill_name"] == "47":
                 by_user[row["user_id"]].append(int(row["correct"]))

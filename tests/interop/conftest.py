@@ -17,15 +17,6 @@ SCHEMAS = ("case", "schemas")
 
 
 @pytest.fixture(scope="session")
-def testdata() -> Path:
-    """<repo>/../shared/testdata: real files no one on this project wrote."""
-    path = Path(__file__).resolve().parents[2] / ".." / "shared" / "testdata"
-    if not path.is_dir():
-        pytest.skip(f"The shared test data is not at {path.resolve()} (clone shared/ beside it).")
-    return path.resolve()
-
-
-@pytest.fixture(scope="session")
 def case_files(testdata) -> list[Path]:
     return sorted((testdata / "case" / "frameworks").glob("*.json"))
 

@@ -24,13 +24,27 @@ from proficio.engine.methods import (
     validate_parameters,
     weighted_average,
 )
+from proficio.engine.rules import (
+    RULE_PARAMETERS,
+    RULES,
+    ChildResult,
+    Rollup,
+    rollup,
+    rollup_all,
+    rollup_mean,
+    rollup_points,
+)
 
 __all__ = [
     "METHODS",
     "METHOD_PARAMETERS",
+    "RULES",
+    "RULE_PARAMETERS",
+    "ChildResult",
     "Evaluation",
     "ParamSpec",
     "PowerLawFit",
+    "Rollup",
     "calculate",
     "decaying_average",
     "decaying_steps",
@@ -44,6 +58,10 @@ __all__ = [
     "n_mastery",
     "power_law",
     "power_law_fit",
+    "rollup",
+    "rollup_all",
+    "rollup_mean",
+    "rollup_points",
     "round_half_up",
     "validate_parameters",
     "weighted_average",
