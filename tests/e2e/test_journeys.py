@@ -6,9 +6,9 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from proficio.demo.build import load_demo
-from proficio.demo.content import PASSWORD
 from proficio.frameworks.models import Competency
 from proficio.people.models import Person
+from tests.e2e.helpers import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -19,14 +19,6 @@ FEEDBACK_NEXT = "Next: answer the strongest counterclaim in its own paragraph."
 @pytest.fixture
 def demo(transactional_db):
     return load_demo(students=24)
-
-
-def sign_in(page: Page, username: str) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name=re.compile("sign in", re.I)).click()
-    expect(page.get_by_role("button", name=re.compile("sign out", re.I))).to_be_visible()
 
 
 def open_students_argument_cell(page: Page, student: Person):

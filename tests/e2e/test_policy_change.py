@@ -1,0 +1,42 @@
+"""A district admin changes the mastery policy; the recompute runs and history stays visible."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from proficio.demo.build import load_demo
+from proficio.frameworks.models import Competency
+from proficio.people.models import Person
+from tests.e2e.helpers import sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo(transactional_db):
+    return load_demo(students=24)
+
+
+def test_a_policy_change_previews_recomputes_and_keeps_history(demo, new_page, screenshot):
+    admin = new_page()
+    sign_in(admin, "admin")
+    admin.get_by_role("link", name="Mastery policies").click()
+    admin.get_by_label("Calculation method").select_option("highest")
+    admin.get_by_role("button", name="Preview").click()
+    preview = admin.get_by_role("heading", name=re.compile("what this change would do", re.I))
+    expect(preview).to_be_visible()
+    expect(admin.get_by_text(re.compile(r"would see their mastery change"))).to_be_visible()
+    admin.get_by_role("button", name=re.compile("save and recompute", re.I)).click()
+    expect(admin.get_by_text(re.compile("saved version 2", re.I))).to_be_visible()
+    expect(admin.locator(".run--done").first).to_be_visible()
+    screenshot(admin, "policies")
+
+    student = Person.objects.get(username="student")
+    argument = Competency.objects.get(code="W1")
+    teacher = new_page()
+    sign_in(teacher, "teacher")
+    teacher.goto(f"/students/{student.uuid}/competencies/{argument.uuid}/")
+    expect(
+        teacher.get_by_text(re.compile(r"Under the previous policy \(Decaying average, v1")).first
+    ).to_be_attached()
