@@ -45,7 +45,7 @@ format: $(VENV)/.dev
 	$(BIN)/ruff format .
 
 bench: $(VENV)/.dev
-	PROFICIO_HOME=$$(mktemp -d) $(BIN)/python -m bench
+	@PROFICIO_HOME=$$(mktemp -d) $(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
