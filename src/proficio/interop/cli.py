@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from proficio.errors import ProficioError
 from proficio.interop.oneroster.cli import add_import_command as add_oneroster_import
+from proficio.interop.spreadsheet.cli import add_import_command as add_framework_import
 
 if TYPE_CHECKING:
     from proficio.frameworks.models import Framework
@@ -49,6 +50,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     )
     case.set_defaults(command=import_case_command)
     add_oneroster_import(import_kinds)
+    add_framework_import(import_kinds)
 
     exporter = subcommands.add_parser("export", help="export a framework")
     export_kinds = exporter.add_subparsers(dest="kind", required=True, metavar="KIND")

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from proficio.interop import views_case, views_oneroster
+from proficio.interop import views_case, views_oneroster, views_spreadsheet
 
 app_name = "interop"
 
@@ -14,5 +14,19 @@ urlpatterns = [
     path("case/", views_case.case_import, name="case_import"),
     path("case/confirm/", views_case.case_import_confirm, name="case_confirm"),
     path("frameworks/", views_case.framework_list, name="frameworks"),
+    path("frameworks/template/", views_spreadsheet.template_page, name="framework_template"),
+    path(
+        "frameworks/template/<str:extension>/",
+        views_spreadsheet.template_download,
+        name="framework_template_file",
+    ),
+    path(
+        "frameworks/spreadsheet/", views_spreadsheet.spreadsheet_import, name="spreadsheet_import"
+    ),
+    path(
+        "frameworks/spreadsheet/confirm/",
+        views_spreadsheet.spreadsheet_confirm,
+        name="spreadsheet_confirm",
+    ),
     path("frameworks/<uuid:framework_id>/", views_case.framework_tree, name="framework"),
 ]

@@ -1,0 +1,79 @@
+"""`proficio import framework PATH [--dry-run] [--json] [--district ID] [--title T]
+[--format opensalt|template]`."""
+
+import argparse
+import json
+from pathlib import Path
+
+from proficio.errors import ProficioError
+
+
+def add_import_command(kinds: argparse._SubParsersAction) -> None:
+    command = kinds.add_parser(
+        "framework",
+        help="import a framework from a spreadsheet (OpenSALT CSV, or Proficio's template "
+        "as CSV or XLSX)",
+        description="Import an OpenSALT CSV of CASE items, or Proficio's template of "
+        "competencies with their trajectories (one row per stage, CSV or XLSX). Importing "
+        "the same file again updates what changed and creates nothing twice. A file with any "
+        "problem is refused whole.",
+    )
+    command.add_argument("path", metavar="PATH", type=Path, help="the .csv or .xlsx file")
+    command.add_argument(
+        "--dry-run", action="store_true", help="check and count everything, write nothing"
+    )
+    command.add_argument(
+        "--json", action="store_true", help="print the summary (or the problems) as JSON"
+    )
+    command.add_argument(
+        "--district",
+        metavar="ID",
+        help="the district's uuid, number or name (needed when there are several)",
+    )
+    command.add_argument(
+        "--title",
+        default="",
+        metavar="T",
+        help="the framework's title (a spreadsheet has no document to name it; by default "
+        "the template's Framework title column, else the file's name)",
+    )
+    command.add_argument(
+        "--format",
+        choices=("opensalt", "template"),
+        help="the file's layout (by default decided from its header row)",
+    )
+    command.set_defaults(command=import_command)
+
+
+def import_command(args: argparse.Namespace) -> int:
+    # The shared helpers of `proficio import …`; imported here, as that module registers this one.
+    from proficio.interop.cli import ProgressBar, _district, _print_problems, _print_report
+    from proficio.interop.report import ImportRefused
+    from proficio.interop.spreadsheet.writer import import_framework_file
+
+    try:
+        data = args.path.read_bytes()
+    except OSError as error:
+        raise ProficioError(f"Cannot read {args.path}: {error.strerror}.") from error
+    district = _district(args.district)
+    try:
+        report = import_framework_file(
+            data=data,
+            source=args.path.name,
+            actor=None,
+            district=district,
+            dry_run=args.dry_run,
+            title=args.title,
+            layout=args.format,
+            progress=ProgressBar(),
+        )
+    except ImportRefused as refused:
+        _print_problems(refused.problems, args.json)
+        return 1
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+        return 0
+    _print_report(report)
+    for note in report.extra.get("notes", ()):
+        print(f"  - {note}")
+    return 0
