@@ -19,6 +19,7 @@ from gunicorn.app.base import BaseApplication
 from proficio.errors import ProficioError
 from proficio.home import home_dir
 from proficio.interop.cli import register as register_interop
+from proficio.progress import ProgressBar
 
 if TYPE_CHECKING:
     from proficio.demo import DemoLogin
@@ -207,10 +208,14 @@ def _recompute(args: argparse.Namespace) -> int:
             raise ProficioError(f"There is no district {args.district}.")
     began = time.perf_counter()
     results = []
+    bar = ProgressBar(unit="students recomputed")
     for district in districts:
-        bar = _ProgressBar(str(district))
-        results.append(recompute(scope=Scope(district_id=district.pk), progress=bar.update))
-        bar.close()
+        results.append(
+            recompute(
+                scope=Scope(district_id=district.pk),
+                progress=lambda done, total, _rows, name=str(district): bar(name, done, total),
+            )
+        )
     seconds = time.perf_counter() - began
     figures = {
         "districts": len(results),
@@ -229,30 +234,6 @@ def _recompute(args: argparse.Namespace) -> int:
         f"{figures['history_rows']:,} earlier values kept as history."
     )
     return 0
-
-
-class _ProgressBar:
-    """A plain bar on stderr: `North district [########----------]  40%  400,000 rows`."""
-
-    WIDTH = 30
-
-    def __init__(self, label: str):
-        self.label = label
-        self.shown = -1
-
-    def update(self, done: int, total: int, rows: int) -> None:
-        filled = self.WIDTH * done // total if total else self.WIDTH
-        percent = 100 * done // total if total else 100
-        if percent == self.shown:
-            return
-        self.shown = percent
-        bar = "#" * filled + "-" * (self.WIDTH - filled)
-        print(f"\r{self.label} [{bar}] {percent:3d}%  {rows:,} rows", end="", file=sys.stderr)
-        sys.stderr.flush()
-
-    def close(self) -> None:
-        if self.shown >= 0:
-            print(file=sys.stderr)
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -6,7 +6,6 @@ who uploaded it; the confirm step reads and checks it again, so nothing the brow
 sends back is trusted beyond the choice of file and options.
 """
 
-import re
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -29,13 +28,18 @@ from proficio.frameworks.selectors import (
     frameworks_visible_to,
 )
 from proficio.frameworks.services import administers
-from proficio.home import home_dir
 from proficio.interop.case.writer import import_case
-from proficio.interop.report import ImportRefused, ImportReport, Problem
-from proficio.people.models import Person
+from proficio.interop.report import ImportReport, Problem
+from proficio.interop.uploads import (
+    MAX_UPLOAD_BYTES,
+    UPLOAD_TOKEN,
+    district_admin_only,
+    import_outcome,
+    upload_keep,
+    upload_kept,
+)
 
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}$")
+UPLOADS = "case"
 
 
 class UploadForm(forms.Form):
@@ -60,7 +64,7 @@ class UploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    upload = forms.RegexField(regex=UPLOAD_NAME, widget=forms.HiddenInput)
+    upload = forms.RegexField(regex=UPLOAD_TOKEN, widget=forms.HiddenInput)
     competency_types = forms.CharField(required=False, widget=forms.HiddenInput)
     name = forms.CharField(max_length=255, widget=forms.HiddenInput)
 
@@ -69,44 +73,25 @@ def _types(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
 
 
-def _upload_dir() -> Path:
-    folder = home_dir() / "uploads" / "case"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _upload_path(user: Person, upload: str) -> Path:
-    return _upload_dir() / f"{user.pk}-{upload}.json"
-
-
-def _admin_only(request: HttpRequest) -> None:
-    user = request.user
-    if user.district is None or not administers(user, user.district):
-        raise Http404(_("This page is for district admins."))
-
-
 def _outcome(
-    *, user: Person, data: bytes, name: str, types: list[str], dry_run: bool
+    request: HttpRequest, *, data: bytes, name: str, types: list[str], dry_run: bool
 ) -> tuple[ImportReport | None, list[Problem]]:
-    try:
-        report = import_case(
-            data=data,
-            source=name,
-            actor=user,
-            district=user.district,
-            dry_run=dry_run,
-            competency_types=types,
-        )
-    except ImportRefused as refused:
-        return None, refused.problems
-    return report, []
+    return import_outcome(
+        import_case,
+        data=data,
+        source=name,
+        actor=request.user,
+        district=request.user.district,
+        dry_run=dry_run,
+        competency_types=types,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_import(request: HttpRequest) -> HttpResponse:
     """Upload a file; the answer is its preview (a dry run) with a button to import it."""
-    _admin_only(request)
+    district_admin_only(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "GET" or not form.is_valid():
         status = 422 if request.method == "POST" else 200
@@ -115,11 +100,10 @@ def case_import(request: HttpRequest) -> HttpResponse:
     data = upload.read()
     name = Path(upload.name).name[:255]
     types = _types(form.cleaned_data["competency_types"])
-    report, problems = _outcome(user=request.user, data=data, name=name, types=types, dry_run=True)
+    report, problems = _outcome(request, data=data, name=name, types=types, dry_run=True)
     confirm = None
     if report is not None:
-        token = uuid.uuid4().hex
-        _upload_path(request.user, token).write_bytes(data)
+        token = upload_keep(user=request.user, kind=UPLOADS, data=data)
         confirm = ConfirmForm(
             initial={"upload": token, "competency_types": ", ".join(types), "name": name}
         )
@@ -135,17 +119,15 @@ def case_import(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def case_import_confirm(request: HttpRequest) -> HttpResponse:
     """Import the previewed file for real: read and checked again, then written."""
-    _admin_only(request)
+    district_admin_only(request)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         raise Http404(_("There is no such upload."))
-    stored = _upload_path(request.user, form.cleaned_data["upload"])
-    if not stored.is_file():
-        raise Http404(_("This upload was already imported or has expired."))
+    stored = upload_kept(user=request.user, kind=UPLOADS, token=form.cleaned_data["upload"])
     data = stored.read_bytes()
     name = form.cleaned_data["name"]
     types = _types(form.cleaned_data["competency_types"])
-    report, problems = _outcome(user=request.user, data=data, name=name, types=types, dry_run=False)
+    report, problems = _outcome(request, data=data, name=name, types=types, dry_run=False)
     stored.unlink()
     framework = None
     if report is not None:

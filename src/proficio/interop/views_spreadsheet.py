@@ -6,8 +6,6 @@ for the person who uploaded it; the confirm step reads and checks it again, so n
 browser sends back is trusted beyond the choice of upload and options.
 """
 
-import re
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,17 +19,21 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from proficio.frameworks.models import CompetencyKind, Framework
 from proficio.frameworks.selectors import framework_competencies, frameworks_visible_to
-from proficio.frameworks.services import administers
-from proficio.home import home_dir
-from proficio.interop.report import ImportRefused, ImportReport, Problem
+from proficio.interop.report import ImportReport, Problem
 from proficio.interop.spreadsheet.table import read_sheet
 from proficio.interop.spreadsheet.template import FILE_NAME, template_csv, template_xlsx
 from proficio.interop.spreadsheet.trajectories import COLUMNS, read_trajectories
 from proficio.interop.spreadsheet.writer import OPENSALT, TEMPLATE, import_framework_file
-from proficio.people.models import Person
+from proficio.interop.uploads import (
+    MAX_UPLOAD_BYTES,
+    UPLOAD_TOKEN,
+    district_admin_only,
+    import_outcome,
+    upload_keep,
+    upload_kept,
+)
 
-MAX_UPLOAD_BYTES = 25 * 1024 * 1024
-UPLOAD_NAME = re.compile(r"^[0-9a-f]{32}$")
+UPLOADS = "spreadsheet"
 DOWNLOADS = {
     "xlsx": (
         template_xlsx,
@@ -80,7 +82,7 @@ class UploadForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    upload = forms.RegexField(regex=UPLOAD_NAME, widget=forms.HiddenInput)
+    upload = forms.RegexField(regex=UPLOAD_TOKEN, widget=forms.HiddenInput)
     name = forms.CharField(max_length=255, widget=forms.HiddenInput)
     title = forms.CharField(max_length=300, required=False, widget=forms.HiddenInput)
     layout = forms.ChoiceField(choices=LAYOUTS, required=False, widget=forms.HiddenInput)
@@ -166,48 +168,33 @@ def _counts(report: ImportReport | None) -> list[tuple[str, int, int, int]]:
     ]
 
 
-def _admin_only(request: HttpRequest) -> None:
-    user = request.user
-    if user.district is None or not administers(user, user.district):
-        raise Http404(_("This page is for district admins."))
-
-
-def _upload_path(user: Person, upload: str) -> Path:
-    folder = home_dir() / "uploads" / "spreadsheet"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{user.pk}-{upload}.upload"
-
-
 def _outcome(
-    *, user: Person, data: bytes, name: str, title: str, layout: str, dry_run: bool
+    request: HttpRequest, *, data: bytes, name: str, title: str, layout: str, dry_run: bool
 ) -> tuple[ImportReport | None, list[Problem]]:
-    try:
-        report = import_framework_file(
-            data=data,
-            source=name,
-            actor=user,
-            district=user.district,
-            dry_run=dry_run,
-            title=title,
-            layout=layout or None,
-        )
-    except ImportRefused as refused:
-        return None, refused.problems
-    return report, []
+    return import_outcome(
+        import_framework_file,
+        data=data,
+        source=name,
+        actor=request.user,
+        district=request.user.district,
+        dry_run=dry_run,
+        title=title,
+        layout=layout or None,
+    )
 
 
 @login_required
 @require_safe
 def template_page(request: HttpRequest) -> HttpResponse:
     """What the template's columns hold, and the template to download."""
-    _admin_only(request)
+    district_admin_only(request)
     return render(request, "interop/spreadsheet_template.html", {"columns": COLUMNS})
 
 
 @login_required
 @require_safe
 def template_download(request: HttpRequest, extension: str) -> HttpResponse:
-    _admin_only(request)
+    district_admin_only(request)
     if extension not in DOWNLOADS:
         raise Http404(_("There is no such template."))
     build, content_type = DOWNLOADS[extension]
@@ -220,7 +207,7 @@ def template_download(request: HttpRequest, extension: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def spreadsheet_import(request: HttpRequest) -> HttpResponse:
     """Upload a file; the answer is its preview (a dry run) with a button to import it."""
-    _admin_only(request)
+    district_admin_only(request)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "GET" or not form.is_valid():
         status = 422 if request.method == "POST" else 200
@@ -230,12 +217,11 @@ def spreadsheet_import(request: HttpRequest) -> HttpResponse:
     name = Path(upload.name).name[:255]
     title, layout = form.cleaned_data["title"], form.cleaned_data["layout"]
     report, problems = _outcome(
-        user=request.user, data=data, name=name, title=title, layout=layout, dry_run=True
+        request, data=data, name=name, title=title, layout=layout, dry_run=True
     )
     confirm, competencies = None, []
     if report is not None:
-        token = uuid.uuid4().hex
-        _upload_path(request.user, token).write_bytes(data)
+        token = upload_keep(user=request.user, kind=UPLOADS, data=data)
         confirm = ConfirmForm(
             initial={"upload": token, "name": name, "title": title, "layout": layout}
         )
@@ -260,17 +246,15 @@ def spreadsheet_import(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["POST"])
 def spreadsheet_confirm(request: HttpRequest) -> HttpResponse:
     """Import the previewed file for real: read and checked again, then written."""
-    _admin_only(request)
+    district_admin_only(request)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         raise Http404(_("There is no such upload."))
-    stored = _upload_path(request.user, form.cleaned_data["upload"])
-    if not stored.is_file():
-        raise Http404(_("This upload was already imported or has expired."))
+    stored = upload_kept(user=request.user, kind=UPLOADS, token=form.cleaned_data["upload"])
     data = stored.read_bytes()
     name = form.cleaned_data["name"]
     report, problems = _outcome(
-        user=request.user,
+        request,
         data=data,
         name=name,
         title=form.cleaned_data["title"],

@@ -14,7 +14,7 @@ Format readers (OneRoster CSV, …) validate their input against `roster_index` 
 import itertools
 import os
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
@@ -36,11 +36,11 @@ from proficio.people.models import (
     Section,
     TeachingAssignment,
 )
+from proficio.progress import Progress
 
 # Rows per INSERT or UPDATE statement: well inside SQLite's and PostgreSQL's parameter limits.
 BATCH = 500
 
-Progress = Callable[[str, int, int], None]
 M = TypeVar("M", bound=Model)
 
 

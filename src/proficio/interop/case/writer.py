@@ -3,7 +3,7 @@
 A dry run performs the very same writes and rolls them back, so its counts are exact.
 """
 
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 
 from django.db import transaction
 
@@ -12,14 +12,9 @@ from proficio.interop.case.plan import FrameworkPlan, plan_problems
 from proficio.interop.case.reader import read_case
 from proficio.interop.report import ImportRefused, ImportReport
 from proficio.people.models import District, Person
+from proficio.progress import Progress, quiet
 
-# (step number, steps in all, what is happening): for a progress bar.
-Progress = Callable[[int, int, str], None]
 STEPS = 3
-
-
-def _quiet(_step: int, _total: int, _label: str) -> None:
-    """No progress shown."""
 
 
 def import_plan(
@@ -29,14 +24,14 @@ def import_plan(
     district: District,
     dry_run: bool = False,
     competency_types: Collection[str] = (),
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> ImportReport:
     """Check the whole plan, then write it (or try it and roll back, for a dry run)."""
-    progress(1, STEPS, "checking")
+    progress("checking", 1, STEPS)
     problems = plan_problems(plan)
     if problems:
         raise ImportRefused(problems)
-    progress(2, STEPS, "writing")
+    progress("writing", 2, STEPS)
     with transaction.atomic():
         result = framework_sync_case(
             actor=actor,
@@ -49,7 +44,7 @@ def import_plan(
         )
         if dry_run:
             transaction.set_rollback(True)
-    progress(3, STEPS, "done")
+    progress("done", 3, STEPS)
     report = ImportReport(dry_run=dry_run)
     report.created.update(result.created)
     report.updated.update(result.updated)
@@ -79,10 +74,10 @@ def import_case(
     district: District,
     dry_run: bool = False,
     competency_types: Collection[str] = (),
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> ImportReport:
     """Read one CFPackage file and import it; ImportRefused when anything is wrong with it."""
-    progress(0, STEPS, "reading")
+    progress("reading", 0, STEPS)
     plan = read_case(data, source)
     return import_plan(
         plan=plan,

@@ -2,8 +2,9 @@
 
 import argparse
 import json
-import sys
 from pathlib import Path
+
+from proficio.interop.commands import print_problems
 
 
 def add_import_command(kinds: argparse._SubParsersAction) -> None:
@@ -23,20 +24,14 @@ def add_import_command(kinds: argparse._SubParsersAction) -> None:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    from proficio.interop.oneroster.progress import ProgressBar
     from proficio.interop.oneroster.writer import import_oneroster
     from proficio.interop.report import ImportRefused
+    from proficio.progress import ProgressBar
 
     try:
         report = import_oneroster(args.path, dry_run=args.dry_run, progress=ProgressBar())
     except ImportRefused as refused:
-        if args.json:
-            problems = [problem.as_dict() for problem in refused.problems]
-            print(json.dumps({"ok": False, "problems": problems}, indent=2))
-        else:
-            print(f"Nothing was imported: {len(refused.problems)} problem(s).", file=sys.stderr)
-            for problem in refused.problems:
-                print(f"  {problem}", file=sys.stderr)
+        print_problems(refused.problems, args.json)
         return 1
     summary = report.as_dict()
     if args.json:

@@ -2,10 +2,9 @@
 [--format opensalt|template]`."""
 
 import argparse
-import json
 from pathlib import Path
 
-from proficio.errors import ProficioError
+from proficio.interop.commands import run_framework_import
 
 
 def add_import_command(kinds: argparse._SubParsersAction) -> None:
@@ -46,34 +45,6 @@ def add_import_command(kinds: argparse._SubParsersAction) -> None:
 
 
 def import_command(args: argparse.Namespace) -> int:
-    # The shared helpers of `proficio import …`; imported here, as that module registers this one.
-    from proficio.interop.cli import ProgressBar, _district, _print_problems, _print_report
-    from proficio.interop.report import ImportRefused
     from proficio.interop.spreadsheet.writer import import_framework_file
 
-    try:
-        data = args.path.read_bytes()
-    except OSError as error:
-        raise ProficioError(f"Cannot read {args.path}: {error.strerror}.") from error
-    district = _district(args.district)
-    try:
-        report = import_framework_file(
-            data=data,
-            source=args.path.name,
-            actor=None,
-            district=district,
-            dry_run=args.dry_run,
-            title=args.title,
-            layout=args.format,
-            progress=ProgressBar(),
-        )
-    except ImportRefused as refused:
-        _print_problems(refused.problems, args.json)
-        return 1
-    if args.json:
-        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
-        return 0
-    _print_report(report)
-    for note in report.extra.get("notes", ()):
-        print(f"  - {note}")
-    return 0
+    return run_framework_import(args, import_framework_file, title=args.title, layout=args.format)

@@ -8,7 +8,7 @@ performs the very same writes and rolls them back, so its counts are exact.
 from django.db import transaction
 
 from proficio.frameworks.services import TrajectorySyncResult, framework_sync_trajectories
-from proficio.interop.case.writer import STEPS, Progress, import_plan
+from proficio.interop.case.writer import STEPS, import_plan
 from proficio.interop.report import ImportRefused, ImportReport, Problem
 from proficio.interop.spreadsheet.opensalt import (
     COLUMNS as OPENSALT_COLUMNS,
@@ -28,15 +28,12 @@ from proficio.interop.spreadsheet.trajectories import (
     read_trajectories,
 )
 from proficio.people.models import District, Person
+from proficio.progress import Progress, quiet
 
 OPENSALT = "opensalt"
 TEMPLATE = "template"
 LAYOUTS = (OPENSALT, TEMPLATE)
 MAX_TITLE = 300
-
-
-def _quiet(_step: int, _total: int, _label: str) -> None:
-    """No progress shown."""
 
 
 def detect_layout(sheet: Sheet) -> str:
@@ -84,9 +81,9 @@ def import_trajectories(
     actor: Person | None,
     district: District,
     dry_run: bool = False,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> ImportReport:
-    progress(2, STEPS, "writing")
+    progress("writing", 2, STEPS)
     with transaction.atomic():
         result = framework_sync_trajectories(
             actor=actor,
@@ -99,7 +96,7 @@ def import_trajectories(
         )
         if dry_run:
             transaction.set_rollback(True)
-    progress(3, STEPS, "done")
+    progress("done", 3, STEPS)
     report = ImportReport(dry_run=dry_run)
     # Unary plus drops the kinds counted zero times.
     report.created.update(+result.created)
@@ -125,14 +122,14 @@ def import_framework_file(
     dry_run: bool = False,
     title: str = "",
     layout: str | None = None,
-    progress: Progress = _quiet,
+    progress: Progress = quiet,
 ) -> ImportReport:
     """Read one spreadsheet (CSV or XLSX) and import it; ImportRefused when anything is wrong.
 
     `layout` is "opensalt" or "template"; None decides from the header row. `title` names
     the framework (a spreadsheet has no document to take it from).
     """
-    progress(0, STEPS, "reading")
+    progress("reading", 0, STEPS)
     if len(title) > MAX_TITLE:
         raise ImportRefused(
             [
@@ -153,7 +150,7 @@ def import_framework_file(
         )
         report.created, report.updated = +report.created, +report.updated
     elif layout == TEMPLATE:
-        progress(1, STEPS, "checking")
+        progress("checking", 1, STEPS)
         trajectories = read_trajectories(sheet, title=title)
         report = import_trajectories(
             plan=trajectories, actor=actor, district=district, dry_run=dry_run, progress=progress

@@ -1,19 +1,31 @@
-"""A progress bar on stderr for long imports."""
+"""A progress bar on stderr for long commands (imports, recompute)."""
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 REDRAW_SECONDS = 0.1
 WIDTH = 30
 
+# (what is happening, how far, out of how many): what long work reports as it goes.
+Progress = Callable[[str, int, int], None]
+
+
+def quiet(step: str, done: int, total: int) -> None:
+    """Report nothing."""
+
 
 class ProgressBar:
     """Called as `bar(step, done, total)`. On a terminal one line is redrawn in place at most
-    ten times a second; elsewhere (a log, a pipe) each finished step is one plain line."""
+    ten times a second; elsewhere (a log, a pipe) each finished step is one plain line.
 
-    def __init__(self, stream: TextIO = sys.stderr):
+    `unit` names what is counted in that plain line ("written", "students done").
+    """
+
+    def __init__(self, stream: TextIO = sys.stderr, unit: str = "written"):
         self.stream = stream
+        self.unit = unit
         self.live = stream.isatty()
         self.step = ""
         self.drawn_at = 0.0
@@ -30,5 +42,5 @@ class ProgressBar:
             end = "\n" if finished else ""
             self.stream.write(f"\r{step:<22} {bar} {done:>7,}/{total:,}{end}")
         elif finished:
-            self.stream.write(f"{step}: {total:,} written\n")
+            self.stream.write(f"{step}: {total:,} {self.unit}\n")
         self.stream.flush()

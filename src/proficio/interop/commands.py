@@ -1,0 +1,106 @@
+"""What every `proficio import …` command shares: finding the district, running an
+importer, and printing its report or its problems."""
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from proficio.errors import ProficioError
+from proficio.progress import ProgressBar
+
+if TYPE_CHECKING:
+    from proficio.interop.report import ImportReport, Problem
+    from proficio.people.models import District
+
+
+def district_named(given: str | None) -> "District":
+    """The district given by uuid, number or name; the only one when none is given."""
+    from django.core.exceptions import ValidationError
+
+    from proficio.people.models import District
+
+    districts = District.objects.order_by("pk")
+    if given is None:
+        if districts.count() == 1:
+            return districts.get()
+        raise ProficioError(
+            "Name the district with --district (uuid, number or name): "
+            + ", ".join(f"{district.pk} {district.name}" for district in districts)
+            if districts.exists()
+            else "There is no district yet: run `proficio demo` or create one first."
+        )
+    for lookup in ("uuid", "pk", "name"):
+        try:
+            found = districts.filter(**{lookup: given}).first()
+        except (ValueError, ValidationError):  # not a uuid, or not a number
+            continue
+        if found is not None:
+            return found
+    raise ProficioError(f"There is no district {given!r}.")
+
+
+def print_problems(problems: "list[Problem]", as_json: bool) -> None:
+    if as_json:
+        print(json.dumps({"ok": False, "problems": [p.as_dict() for p in problems]}, indent=2))
+        return
+    print(f"Nothing was imported: {len(problems)} problem(s).", file=sys.stderr)
+    for problem in problems:
+        print(f"  {problem}", file=sys.stderr)
+
+
+def _counts(counter: dict) -> str:
+    return ", ".join(f"{count} {kind}" for kind, count in sorted(counter.items()) if count)
+
+
+def print_framework_report(report: "ImportReport") -> None:
+    framework = report.extra["framework"]
+    verb = "Would import" if report.dry_run else "Imported"
+    print(f"{verb} {framework['title']!r} as framework {framework['code']}.")
+    for label, counter in (
+        ("created", report.created),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+        ("skipped", report.skipped),
+    ):
+        if any(counter.values()):
+            print(f"  {label}: {_counts(counter)}")
+    if report.fixed:
+        print("  fixed on the way in:")
+        for line in report.fixed:
+            print(f"    - {line}")
+    for note in report.extra.get("notes", ()):
+        print(f"  - {note}")
+    if report.dry_run:
+        print("Dry run: nothing was written.")
+
+
+def run_framework_import(
+    args: argparse.Namespace, importer: Callable[..., "ImportReport"], **options: object
+) -> int:
+    """Read args.path and import it into the district args.district names; exit code 0 or 1."""
+    from proficio.interop.report import ImportRefused
+
+    try:
+        data = args.path.read_bytes()
+    except OSError as error:
+        raise ProficioError(f"Cannot read {args.path}: {error.strerror}.") from error
+    try:
+        report = importer(
+            data=data,
+            source=args.path.name,
+            actor=None,
+            district=district_named(args.district),
+            dry_run=args.dry_run,
+            progress=ProgressBar(),
+            **options,
+        )
+    except ImportRefused as refused:
+        print_problems(refused.problems, args.json)
+        return 1
+    if args.json:
+        print(json.dumps(report.as_dict(), indent=2, ensure_ascii=False))
+    else:
+        print_framework_report(report)
+    return 0
