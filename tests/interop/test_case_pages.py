@@ -49,7 +49,7 @@ def test_upload_preview_then_confirm_imports_the_file(client, world, sample_path
     assert "Read sequenceNumber given as text as a number" in content
     assert row_counts() == before  # a preview writes nothing to the database
     token = preview.context["confirm"].initial["upload"]
-    stored = home_dir() / "uploads" / "case" / f"{world.district_admin.pk}-{token}.json"
+    stored = home_dir() / "uploads" / "case" / f"{world.district_admin.pk}-{token}.upload"
     assert stored.read_bytes() == sample_path.read_bytes()
 
     result = client.post(
