@@ -27,19 +27,18 @@ from proficio.frameworks.selectors import (
     framework_standards,
     frameworks_visible_to,
 )
-from proficio.frameworks.services import administers
 from proficio.interop.case.writer import import_case
-from proficio.interop.report import ImportReport, Problem
 from proficio.interop.uploads import (
-    MAX_UPLOAD_BYTES,
     UPLOAD_TOKEN,
+    UploadShelf,
+    checked_size,
     district_admin_only,
     import_outcome,
-    upload_keep,
-    upload_kept,
+    may_import_frameworks,
 )
 
-UPLOADS = "case"
+SHELF = UploadShelf(folder="uploads/case", suffix=".upload")
+MAX_UPLOAD_MB = 25
 
 
 class UploadForm(forms.Form):
@@ -57,10 +56,7 @@ class UploadForm(forms.Form):
     )
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 25 MB."))
-        return upload
+        return checked_size(self.cleaned_data["file"], MAX_UPLOAD_MB)
 
 
 class ConfirmForm(forms.Form):
@@ -71,20 +67,6 @@ class ConfirmForm(forms.Form):
 
 def _types(text: str) -> list[str]:
     return [part.strip() for part in text.split(",") if part.strip()]
-
-
-def _outcome(
-    request: HttpRequest, *, data: bytes, name: str, types: list[str], dry_run: bool
-) -> tuple[ImportReport | None, list[Problem]]:
-    return import_outcome(
-        import_case,
-        data=data,
-        source=name,
-        actor=request.user,
-        district=request.user.district,
-        dry_run=dry_run,
-        competency_types=types,
-    )
 
 
 @login_required
@@ -100,10 +82,12 @@ def case_import(request: HttpRequest) -> HttpResponse:
     data = upload.read()
     name = Path(upload.name).name[:255]
     types = _types(form.cleaned_data["competency_types"])
-    report, problems = _outcome(request, data=data, name=name, types=types, dry_run=True)
+    report, problems = import_outcome(
+        import_case, request, data=data, name=name, dry_run=True, competency_types=types
+    )
     confirm = None
     if report is not None:
-        token = upload_keep(user=request.user, kind=UPLOADS, data=data)
+        token = SHELF.keep(upload, owner=str(request.user.pk))
         confirm = ConfirmForm(
             initial={"upload": token, "competency_types": ", ".join(types), "name": name}
         )
@@ -123,15 +107,17 @@ def case_import_confirm(request: HttpRequest) -> HttpResponse:
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         raise Http404(_("There is no such upload."))
-    stored = upload_kept(user=request.user, kind=UPLOADS, token=form.cleaned_data["upload"])
+    stored = SHELF.kept(form.cleaned_data["upload"], owner=str(request.user.pk))
     data = stored.read_bytes()
     name = form.cleaned_data["name"]
     types = _types(form.cleaned_data["competency_types"])
-    report, problems = _outcome(request, data=data, name=name, types=types, dry_run=False)
+    report, problems = import_outcome(
+        import_case, request, data=data, name=name, dry_run=False, competency_types=types
+    )
     stored.unlink()
     framework = None
     if report is not None:
-        framework = frameworks_visible_to(request.user).get(uuid=report.extra["framework"]["id"])
+        framework = framework_get(user=request.user, framework_id=report.extra["framework"]["id"])
     return render(
         request,
         "interop/case_result.html",
@@ -150,7 +136,7 @@ def framework_list(request: HttpRequest) -> HttpResponse:
         "interop/case_frameworks.html",
         {
             "frameworks": frameworks,
-            "may_import": user.district is not None and administers(user, user.district),
+            "may_import": may_import_frameworks(user),
         },
     )
 

@@ -6,10 +6,6 @@ browser sends after the upload is trusted. Only the session that uploaded it can
 the file is deleted once imported, cancelled or refused, and left-overs after a day.
 """
 
-import os
-import re
-import secrets
-import time
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -24,17 +20,16 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proficio.errors import NotVisible
-from proficio.home import home_dir
 from proficio.interop.oneroster.writer import KINDS, import_oneroster
 from proficio.interop.report import ImportRefused
+from proficio.interop.uploads import UploadShelf, checked_size
 from proficio.people.models import District
 from proficio.people.selectors import roster_import_district
 
 UPLOADS = "oneroster_uploads"  # session key: token → the district id it was uploaded for
 RESULTS = "oneroster_results"  # session key: token → the summary of the finished import
-TOKEN = re.compile(r"[A-Za-z0-9_-]{43}")
-MAX_UPLOAD_BYTES = 100 * 1024 * 1024
-KEEP_SECONDS = 24 * 60 * 60
+SHELF = UploadShelf(folder="imports", suffix=".zip")
+MAX_UPLOAD_MB = 100
 COLUMNS = (
     ("created", gettext_lazy("New")),
     ("updated", gettext_lazy("Changed")),
@@ -64,38 +59,11 @@ class UploadForm(forms.Form):
     )
 
     def clean_package(self):
-        package = self.cleaned_data["package"]
-        if package.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 100 MB."))
-        return package
-
-
-def _upload_dir() -> Path:
-    path = home_dir() / "imports"
-    path.mkdir(mode=0o700, exist_ok=True)
-    return path
-
-
-def _forget_old_uploads() -> None:
-    cutoff = time.time() - KEEP_SECONDS
-    for path in _upload_dir().glob("*.zip"):
-        if path.stat().st_mtime < cutoff:
-            path.unlink(missing_ok=True)
-
-
-def _keep(upload) -> str:
-    """Store an uploaded file in the home; its random token names it."""
-    _forget_old_uploads()
-    token = secrets.token_urlsafe(32)
-    fd = os.open(_upload_dir() / f"{token}.zip", os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "wb") as stored:
-        for chunk in upload.chunks():
-            stored.write(chunk)
-    return token
+        return checked_size(self.cleaned_data["package"], MAX_UPLOAD_MB)
 
 
 def _discard(request: HttpRequest, token: str) -> None:
-    (_upload_dir() / f"{token}.zip").unlink(missing_ok=True)
+    SHELF.discard(token)
     uploads = request.session.get(UPLOADS, {})
     if uploads.pop(token, None) is not None:
         request.session[UPLOADS] = uploads
@@ -119,12 +87,11 @@ def importer(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
 def _kept(request: HttpRequest, district: District | None, token: str) -> Path:
     """The file this session uploaded for this district under `token`, or 404."""
     uploads = request.session.get(UPLOADS, {})
-    path = _upload_dir() / f"{token}.zip"
-    if not TOKEN.fullmatch(token) or token not in uploads or not path.exists():
+    if token not in uploads:
         raise Http404(_("No such upload: it was imported, cancelled or has expired."))
     if uploads[token] != (district.pk if district else None):
         raise Http404(_("No such upload."))
-    return path
+    return SHELF.kept(token)
 
 
 def _context(district: District | None, summary: dict | None = None, **extra) -> dict:
@@ -150,7 +117,7 @@ def upload_page(request: HttpRequest, district: District | None) -> HttpResponse
     posted = request.method == "POST"
     form = UploadForm(request.POST, request.FILES) if posted else UploadForm()
     if posted and form.is_valid():
-        token = _keep(form.cleaned_data["package"])
+        token = SHELF.keep(form.cleaned_data["package"])
         request.session[UPLOADS] = {
             **request.session.get(UPLOADS, {}),
             token: district.pk if district else None,

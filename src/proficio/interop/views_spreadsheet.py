@@ -18,22 +18,22 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from proficio.frameworks.models import CompetencyKind, Framework
-from proficio.frameworks.selectors import framework_competencies, frameworks_visible_to
-from proficio.interop.report import ImportReport, Problem
+from proficio.frameworks.selectors import framework_competencies, framework_get
+from proficio.interop.report import ImportReport
 from proficio.interop.spreadsheet.table import read_sheet
 from proficio.interop.spreadsheet.template import FILE_NAME, template_csv, template_xlsx
 from proficio.interop.spreadsheet.trajectories import COLUMNS, read_trajectories
 from proficio.interop.spreadsheet.writer import OPENSALT, TEMPLATE, import_framework_file
 from proficio.interop.uploads import (
-    MAX_UPLOAD_BYTES,
     UPLOAD_TOKEN,
+    UploadShelf,
+    checked_size,
     district_admin_only,
     import_outcome,
-    upload_keep,
-    upload_kept,
 )
 
-UPLOADS = "spreadsheet"
+SHELF = UploadShelf(folder="uploads/spreadsheet", suffix=".upload")
+MAX_UPLOAD_MB = 25
 DOWNLOADS = {
     "xlsx": (
         template_xlsx,
@@ -75,10 +75,7 @@ class UploadForm(forms.Form):
     layout = forms.ChoiceField(label=gettext_lazy("Layout"), choices=LAYOUTS, required=False)
 
     def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(_("The file is larger than 25 MB."))
-        return upload
+        return checked_size(self.cleaned_data["file"], MAX_UPLOAD_MB)
 
 
 class ConfirmForm(forms.Form):
@@ -168,21 +165,6 @@ def _counts(report: ImportReport | None) -> list[tuple[str, int, int, int]]:
     ]
 
 
-def _outcome(
-    request: HttpRequest, *, data: bytes, name: str, title: str, layout: str, dry_run: bool
-) -> tuple[ImportReport | None, list[Problem]]:
-    return import_outcome(
-        import_framework_file,
-        data=data,
-        source=name,
-        actor=request.user,
-        district=request.user.district,
-        dry_run=dry_run,
-        title=title,
-        layout=layout or None,
-    )
-
-
 @login_required
 @require_safe
 def template_page(request: HttpRequest) -> HttpResponse:
@@ -216,12 +198,18 @@ def spreadsheet_import(request: HttpRequest) -> HttpResponse:
     data = upload.read()
     name = Path(upload.name).name[:255]
     title, layout = form.cleaned_data["title"], form.cleaned_data["layout"]
-    report, problems = _outcome(
-        request, data=data, name=name, title=title, layout=layout, dry_run=True
+    report, problems = import_outcome(
+        import_framework_file,
+        request,
+        data=data,
+        name=name,
+        dry_run=True,
+        title=title,
+        layout=layout or None,
     )
     confirm, competencies = None, []
     if report is not None:
-        token = upload_keep(user=request.user, kind=UPLOADS, data=data)
+        token = SHELF.keep(upload, owner=str(request.user.pk))
         confirm = ConfirmForm(
             initial={"upload": token, "name": name, "title": title, "layout": layout}
         )
@@ -250,21 +238,22 @@ def spreadsheet_confirm(request: HttpRequest) -> HttpResponse:
     form = ConfirmForm(request.POST)
     if not form.is_valid():
         raise Http404(_("There is no such upload."))
-    stored = upload_kept(user=request.user, kind=UPLOADS, token=form.cleaned_data["upload"])
+    stored = SHELF.kept(form.cleaned_data["upload"], owner=str(request.user.pk))
     data = stored.read_bytes()
     name = form.cleaned_data["name"]
-    report, problems = _outcome(
+    report, problems = import_outcome(
+        import_framework_file,
         request,
         data=data,
         name=name,
-        title=form.cleaned_data["title"],
-        layout=form.cleaned_data["layout"],
         dry_run=False,
+        title=form.cleaned_data["title"],
+        layout=form.cleaned_data["layout"] or None,
     )
     stored.unlink()
     framework, competencies = None, []
     if report is not None:
-        framework = frameworks_visible_to(request.user).get(uuid=report.extra["framework"]["id"])
+        framework = framework_get(user=request.user, framework_id=report.extra["framework"]["id"])
         if report.extra["format"] == TEMPLATE:
             competencies = _saved(framework)
     return render(
