@@ -273,23 +273,6 @@ ASSOCIATION_FIELDS = (
     "extra",
     "last_change",
 )
-DOCUMENT_FIELDS = (
-    "title",
-    "case_uri",
-    "creator",
-    "publisher",
-    "description",
-    "version",
-    "adoption_status",
-    "status_start_date",
-    "status_end_date",
-    "language",
-    "official_source_url",
-    "license",
-    "notes",
-    "last_change",
-    "case_extra",
-)
 
 
 def administers(actor: Person, district: District) -> bool:
@@ -665,10 +648,6 @@ class TrajectorySyncResult:
     kept_competencies: list[str] = field(default_factory=list)
     # (competency code, stage ordinal, how many) of evidence statements no longer listed.
     removed_statements: list[tuple[str, int, int]] = field(default_factory=list)
-
-
-# Fields an input may not carry at all; then existing rows keep theirs.
-OPTIONAL_TRAJECTORY_FIELDS = frozenset({"subject", "descriptor"})
 
 
 def _check_trajectories(competencies: Sequence[CompetencySpec]) -> None:

@@ -6,7 +6,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from proficio.errors import ProficioError
-from proficio.interop.commands import district_named, run_framework_import
+from proficio.interop.commands import (
+    add_framework_import_arguments,
+    district_named,
+    run_framework_import,
+)
 from proficio.interop.oneroster.cli import add_import_command as add_oneroster_import
 from proficio.interop.spreadsheet.cli import add_import_command as add_framework_import
 
@@ -25,18 +29,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         description="Import a CASE CFPackage into a framework of a district. Importing the "
         "same document again updates that framework by identifier.",
     )
-    case.add_argument("path", metavar="PATH", type=Path, help="the CFPackage JSON file")
-    case.add_argument(
-        "--dry-run", action="store_true", help="check and count everything, write nothing"
-    )
-    case.add_argument(
-        "--json", action="store_true", help="print the summary (or the problems) as JSON"
-    )
-    case.add_argument(
-        "--district",
-        metavar="ID",
-        help="the district's uuid, number or name (needed when there are several)",
-    )
+    add_framework_import_arguments(case, path_help="the CFPackage JSON file")
     case.add_argument(
         "--competency-type",
         action="append",

@@ -5,6 +5,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from proficio.errors import ProficioError
@@ -74,6 +75,22 @@ def print_framework_report(report: "ImportReport") -> None:
         print(f"  - {note}")
     if report.dry_run:
         print("Dry run: nothing was written.")
+
+
+def add_framework_import_arguments(command: argparse.ArgumentParser, *, path_help: str) -> None:
+    """PATH, --dry-run, --json and --district: what every framework import takes."""
+    command.add_argument("path", metavar="PATH", type=Path, help=path_help)
+    command.add_argument(
+        "--dry-run", action="store_true", help="check and count everything, write nothing"
+    )
+    command.add_argument(
+        "--json", action="store_true", help="print the summary (or the problems) as JSON"
+    )
+    command.add_argument(
+        "--district",
+        metavar="ID",
+        help="the district's uuid, number or name (needed when there are several)",
+    )
 
 
 def run_framework_import(

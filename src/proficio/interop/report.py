@@ -6,6 +6,7 @@ file changes nothing, and the person sees all that is wrong at once.
 """
 
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from proficio.errors import ProficioError
@@ -47,6 +48,14 @@ class ImportReport:
     skipped: Counter = field(default_factory=Counter)
     fixed: list[str] = field(default_factory=list)
     extra: dict = field(default_factory=dict)
+
+    def count_rows(self, labels: Mapping[str, str]) -> list[tuple[str, int, int, int]]:
+        """(label, created, updated, unchanged) for each labelled kind with anything to count."""
+        return [
+            (label, self.created[kind], self.updated[kind], self.unchanged[kind])
+            for kind, label in labels.items()
+            if self.created[kind] or self.updated[kind] or self.unchanged[kind]
+        ]
 
     def as_dict(self) -> dict:
         return {

@@ -156,13 +156,7 @@ def _saved(framework: Framework) -> list[CompetencyView]:
 
 
 def _counts(report: ImportReport | None) -> list[tuple[str, int, int, int]]:
-    if report is None:
-        return []
-    return [
-        (label, report.created[kind], report.updated[kind], report.unchanged[kind])
-        for kind, label in KINDS.items()
-        if report.created[kind] or report.updated[kind] or report.unchanged[kind]
-    ]
+    return report.count_rows(KINDS) if report is not None else []
 
 
 @login_required

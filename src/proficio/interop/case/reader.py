@@ -605,7 +605,7 @@ class _Reader:
         )
         return "ext:" + re.sub(r"[^A-Za-z0-9.\-_]", "_", text)
 
-    def sequence_number(self, value: Any, path: str) -> int | None:
+    def sequence_number(self, value: Any) -> int | None:
         if value is None or value == "":
             return None
         if isinstance(value, bool):
@@ -674,7 +674,7 @@ class _Reader:
                     destination_uri=destination[1],
                     destination_title=destination[2],
                     uri=self.string(named, "uri", path, "associations"),
-                    sequence_number=self.sequence_number(named.get("sequenceNumber"), path),
+                    sequence_number=self.sequence_number(named.get("sequenceNumber")),
                     extra=extra,
                     last_change=self.timestamp(named.get("lastChangeDateTime"), "associations"),
                 )
@@ -773,18 +773,17 @@ class _Reader:
             self.fixes.note("Left out CFRubrics that were not a list")
             return [], []
         kept, scales = [], []
-        for rubric_index, rubric in enumerate(raw):
+        for rubric in raw:
             if not isinstance(rubric, dict) or not rubric.get("identifier"):
                 self.fixes.note("Left out rubrics without an identifier")
                 continue
             title = str(rubric.get("title") or "Rubric")
             criteria = []
-            for criterion_index, criterion in enumerate(rubric.get("CFRubricCriteria") or []):
-                path = f"/CFRubrics/{rubric_index}/CFRubricCriteria/{criterion_index}"
+            for criterion in rubric.get("CFRubricCriteria") or []:
                 if not isinstance(criterion, dict) or not criterion.get("identifier"):
                     self.fixes.note("Left out rubric criteria without an identifier")
                     continue
-                clean_criterion, scale = self.criterion(criterion, title, path)
+                clean_criterion, scale = self.criterion(criterion, title)
                 criteria.append(clean_criterion)
                 if scale:
                     scales.append(scale)
@@ -803,9 +802,7 @@ class _Reader:
             kept.append(clean)
         return kept, scales
 
-    def criterion(
-        self, criterion: dict, rubric_title: str, path: str
-    ) -> tuple[dict, RubricScaleSpec | None]:
+    def criterion(self, criterion: dict, rubric_title: str) -> tuple[dict, RubricScaleSpec | None]:
         identifier = self.identifier(criterion["identifier"], "")
         clean: dict = {"identifier": str(identifier), "uri": str(criterion.get("uri") or "")}
         for key in ("category", "description"):

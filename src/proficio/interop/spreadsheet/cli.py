@@ -2,9 +2,8 @@
 [--format opensalt|template]`."""
 
 import argparse
-from pathlib import Path
 
-from proficio.interop.commands import run_framework_import
+from proficio.interop.commands import add_framework_import_arguments, run_framework_import
 
 
 def add_import_command(kinds: argparse._SubParsersAction) -> None:
@@ -17,18 +16,7 @@ def add_import_command(kinds: argparse._SubParsersAction) -> None:
         "the same file again updates what changed and creates nothing twice. A file with any "
         "problem is refused whole.",
     )
-    command.add_argument("path", metavar="PATH", type=Path, help="the .csv or .xlsx file")
-    command.add_argument(
-        "--dry-run", action="store_true", help="check and count everything, write nothing"
-    )
-    command.add_argument(
-        "--json", action="store_true", help="print the summary (or the problems) as JSON"
-    )
-    command.add_argument(
-        "--district",
-        metavar="ID",
-        help="the district's uuid, number or name (needed when there are several)",
-    )
+    add_framework_import_arguments(command, path_help="the .csv or .xlsx file")
     command.add_argument(
         "--title",
         default="",

@@ -18,14 +18,4 @@ KINDS = {
 
 @register.simple_tag
 def case_counts(report: ImportReport | None) -> list[tuple[str, int, int, int]]:
-    if report is None:
-        return []
-    kinds = [
-        kind
-        for kind in KINDS
-        if report.created[kind] or report.updated[kind] or report.unchanged[kind]
-    ]
-    return [
-        (KINDS[kind], report.created[kind], report.updated[kind], report.unchanged[kind])
-        for kind in kinds
-    ]
+    return report.count_rows(KINDS) if report is not None else []
