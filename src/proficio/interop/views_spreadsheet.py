@@ -89,7 +89,7 @@ class ConfirmForm(forms.Form):
 class StageView:
     ordinal: int
     label: str
-    grade: str
+    grade: int | None
     statements: list[str]
 
 
@@ -99,14 +99,6 @@ class CompetencyView:
     title: str
     kind: str
     stages: list[StageView]
-
-
-def grade_label(grade: int | None) -> str:
-    if grade is None:
-        return ""
-    if grade < 0:
-        return _("PK")
-    return _("K") if grade == 0 else _("Grade %(grade)s") % {"grade": grade}
 
 
 def _kind_label(kind: str) -> str:
@@ -125,7 +117,7 @@ def _planned(data: bytes, name: str, title: str) -> list[CompetencyView]:
                 StageView(
                     ordinal,
                     stage.label,
-                    grade_label(stage.typical_grade),
+                    stage.typical_grade,
                     list(stage.evidence_statements),
                 )
                 for ordinal, stage in enumerate(spec.stages, start=1)
@@ -145,7 +137,7 @@ def _saved(framework: Framework) -> list[CompetencyView]:
                 StageView(
                     stage.ordinal,
                     stage.label,
-                    grade_label(stage.typical_grade),
+                    stage.typical_grade,
                     [statement.text for statement in stage.evidence_statements.all()],
                 )
                 for stage in competency.stages.all()

@@ -1,6 +1,6 @@
 """Mastery of one student's competency, computed from evidence by the engine."""
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
@@ -57,17 +57,14 @@ def counted_ratings(
     competency: Competency,
     policy: MasteryPolicy,
     as_of: date | None = None,
-    stage_ids: Collection[int] | None = None,
 ) -> list[Rating]:
-    """The ratings that count under a policy, oldest work first, optionally of some stages."""
+    """The ratings that count under a policy, oldest work first."""
     rows = ratings_counted(
         student=student,
         competency=competency,
         as_of=as_of,
         include_self=policy.include_self_assessment,
     )
-    if stage_ids is not None:
-        rows = rows.filter(stage_id__in=stage_ids)
     return [Rating(*values) for values in rows.values_list(*RATING_FIELDS)]
 
 

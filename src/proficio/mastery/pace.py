@@ -27,6 +27,7 @@ from proficio.evidence.models import EvidenceSource
 from proficio.evidence.selectors import ratings_counted_for
 from proficio.frameworks.models import Competency
 from proficio.frameworks.selectors import competencies_for_student, competencies_visible_to
+from proficio.mastery.compute import scale_labels
 from proficio.mastery.models import MasteryPolicy, PaceExpectation
 from proficio.mastery.policies import policy_for
 from proficio.people.models import Person, Section
@@ -122,11 +123,10 @@ class _Trajectory:
     @classmethod
     def of(cls, competency: Competency) -> "_Trajectory":
         stages = list(competency.stages.all())
-        levels = competency.effective_scale.levels.all()
         return cls(
             ordinal_of={stage.pk: stage.ordinal for stage in stages},
             grades=[StageGrade(stage.ordinal, stage.typical_grade) for stage in stages],
-            labels={float(level.value): level.label for level in levels},
+            labels=scale_labels(competency),
         )
 
 

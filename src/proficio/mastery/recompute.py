@@ -91,10 +91,6 @@ class RecomputeResult:
     working_stages_written: int = 0
     seconds: float = 0.0
 
-    @property
-    def rows_per_second(self) -> float:
-        return self.evidence_rows / self.seconds if self.seconds else 0.0
-
 
 # ---- the district as lookup tables ----------------------------------------------------------
 

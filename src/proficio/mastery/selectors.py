@@ -99,7 +99,6 @@ def student_mastery(
     records: dict[int, list[MasteryRecord]] = {}
     for record in MasteryRecord.objects.filter(student=student).order_by("stage__ordinal"):
         records.setdefault(record.competency_id, []).append(record)
-    working = {w.competency_id: w.ordinal for w in WorkingStage.objects.filter(student=student)}
     policies: dict[int, MasteryPolicy] = {}
     statuses = []
     for competency in competencies:
@@ -109,10 +108,19 @@ def student_mastery(
             continue
         by_stage = {record.stage_id: record for record in stored}
         explanations = _explanations(student, competency, stored, policies)
+        # The first stage not mastered, read off the very records shown beside it.
+        working = next(
+            (
+                stage.ordinal
+                for stage in competency.stages.all()
+                if stage.pk not in by_stage or not by_stage[stage.pk].mastered
+            ),
+            None,
+        )
         statuses.append(
             CompetencyStatus(
                 competency=competency,
-                working_stage=working.get(competency.pk),
+                working_stage=working,
                 stages=[
                     StageStatus(
                         stage=stage,
@@ -320,14 +328,6 @@ def policy_scopes(*, user: Person) -> list[PolicyScope]:
                 )
             )
     return scopes
-
-
-def policy_scope_get(*, user: Person, key: str) -> PolicyScope:
-    """One scope this user may set, by its key, or NotVisible."""
-    for scope in policy_scopes(user=user):
-        if scope.key == key:
-            return scope
-    raise NotVisible(f"No policy scope {key!r}.")
 
 
 @dataclass(frozen=True)

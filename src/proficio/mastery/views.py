@@ -31,6 +31,7 @@ from proficio.mastery.selectors import (
     CompetencyStatus,
     GradebookCell,
     StageStatus,
+    evidence_for,
     gradebook,
     mastery_history,
     student_mastery,
@@ -347,7 +348,7 @@ def _render_student_competency(
     saved: Evidence | None = None,
     status_code: int = 200,
 ) -> HttpResponse:
-    evidence = list(evidence_of(student=student, competency=competency))
+    evidence = evidence_for(user=request.user, student_id=str(student.uuid), competency=competency)
     context = {
         "student": student,
         "competency": competency,

@@ -13,7 +13,6 @@ from proficio.people.models import (
     Person,
     Role,
     RoleAssignment,
-    Section,
     TeachingAssignment,
 )
 
@@ -91,19 +90,3 @@ def is_staff_for_student(user: Person, student: Person) -> bool:
 @rules.predicate
 def is_self(user: Person, student: Person) -> bool:
     return user.pk == student.pk and Role.STUDENT in role_names(user)
-
-
-@rules.predicate
-def can_see_student(user: Person, student: Person) -> bool:
-    return Person.objects.filter(visible_students_q(user), pk=student.pk).exists()
-
-
-@rules.predicate
-def can_open_section(user: Person, section: Section) -> bool:
-    return Section.objects.filter(visible_sections_q(user), pk=section.pk).exists()
-
-
-rules.add_perm("people.view_student", can_see_student)
-rules.add_perm("people.rate_student", is_staff_for_student)
-rules.add_perm("people.self_assess", is_self)
-rules.add_perm("people.view_section", can_open_section)

@@ -124,14 +124,8 @@ def student_school_sql() -> str:
     )
 
 
-def student_school(student: Person) -> School | None:
-    assignment = student.roles.filter(role=Role.STUDENT, active=True).select_related("school")
-    first = assignment.first()
-    return first.school if first else None
-
-
 def student_school_ids(students: Iterable[Person]) -> dict[int, int | None]:
-    """Each student's school id, the one `student_school` picks, in one query."""
+    """Each student's school id (their first active student role's), in one query."""
     ids = [student.pk for student in students]
     first: dict[int, int] = {}
     assignments = student_school_assignments().filter(person_id__in=ids)
