@@ -1,6 +1,4 @@
-import csv
 import math
-from collections import defaultdict
 from itertools import pairwise
 from pathlib import Path
 
@@ -9,6 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bench.bkt import Sequences, load
 from proficio.engine.bkt import (
     BktParams,
     CohortParams,
@@ -400,13 +399,9 @@ def test_fit_by_cohort_refuses_what_it_cannot_fit() -> None:
 
 
 def test_fit_on_one_skill_of_the_real_assistments_data_stays_in_range(testdata: Path) -> None:
-    # ASSISTments 2009-10 skill builder: each user's rows on skill 47 in file order.
-    by_user: dict[str, list[int]] = defaultdict(list)
-    with (testdata / "responses" / "assistments-builder-train.csv").open(newline="") as handle:
-        for row in csv.DictReader(handle):
-            if row["skill_name"] == "47":
-                by_user[row["user_id"]].append(int(row["correct"]))
-    sequences = list(by_user.values())
+    # ASSISTments 2009-10 skill builder: each student's responses on skill 47 in file order.
+    train = load(testdata / "responses" / "assistments-builder-train.csv")
+    sequences = Sequences.of(train).by_skill()[47]
     assert sum(map(len, sequences)) > 500
     for forgetting in (False, True):
         fitted = fit(sequences, forgetting=forgetting, max_iterations=60)
