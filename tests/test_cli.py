@@ -4,6 +4,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -185,3 +186,52 @@ def test_start_runs_the_task_worker_beside_the_server_and_stops_it(demo_home, tm
     text = log.read_text()
     assert "Starting worker" in text
     assert "shutting down gracefully" in text  # stopped with the server, not orphaned
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is pid, from /proc."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # it ended while we looked
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def _command_line(pid: int) -> str:
+    return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+
+
+def test_start_starts_the_task_worker_again_when_it_dies(demo_home, tmp_path):
+    home, _ = demo_home
+    port = free_port()
+    log = tmp_path / "server.log"
+
+    def wait_for(text: str, count: int = 1) -> None:
+        deadline = time.monotonic() + 60
+        while log.read_text().count(text) < count:
+            assert time.monotonic() < deadline, f"{text!r} did not appear {count} times"
+            time.sleep(0.2)
+
+    with log.open("w") as output:
+        server = subprocess.Popen(
+            [sys.executable, "-m", "proficio.cli", "start", "--port", str(port)],
+            env=proficio_env(home),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_until_serving(port, server)
+            wait_for("Starting worker")
+            (worker,) = [p for p in _children(server.pid) if "db_worker" in _command_line(p)]
+            os.kill(worker, signal.SIGKILL)
+            wait_for("The background task worker stopped")
+            wait_for("Starting worker", count=2)
+            assert get(port, "/accounts/login/").status == 200  # the site never stopped
+        finally:
+            server.terminate()
+            server.wait(timeout=60)
+    assert "shutting down gracefully" in log.read_text()

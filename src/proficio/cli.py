@@ -8,7 +8,6 @@ importing models before `django.setup()` fails.
 import argparse
 import json
 import os
-import subprocess
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -20,13 +19,13 @@ from proficio.errors import ProficioError
 from proficio.home import home_dir
 from proficio.interop.cli import register as register_interop
 from proficio.progress import ProgressBar
+from proficio.supervise import Supervised
 
 if TYPE_CHECKING:
     from proficio.demo import DemoLogin
 
 DEFAULT_WORKERS = 2  # with four threads each: a good fit for a small two-core machine
 THREADS = 4
-TASK_WORKER_GRACE = 30  # seconds a stopping task worker gets to finish its task
 RECOMPUTE_COUNTS = (
     "students",
     "evidence_rows",
@@ -144,8 +143,15 @@ def _start(args: argparse.Namespace) -> int:
     from proficio.config.wsgi import application
 
     connections.close_all()  # each worker opens its own connections after the fork
-    # Policy recomputes and other background work run in a worker process beside the server.
-    task_worker = _task_worker() if args.task_worker else None
+    # Policy recomputes and other background work run in a worker process beside the server,
+    # started again whenever it ends.
+    task_worker = None
+    if args.task_worker:
+        task_worker = Supervised(
+            [sys.executable, "-m", "proficio.cli", "manage", "db_worker", "--no-reload"],
+            name="background task worker",
+        )
+        task_worker.start()
     parent = os.getpid()
     url = f"http://{args.host}:{args.port}/"
 
@@ -171,24 +177,8 @@ def _start(args: argparse.Namespace) -> int:
     finally:
         # Gunicorn's forked workers leave through here too: only the parent stops the child.
         if task_worker is not None and os.getpid() == parent:
-            _stop(task_worker)
+            task_worker.stop()
     return 0
-
-
-def _task_worker() -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "proficio.cli", "manage", "db_worker", "--no-reload"]
-    )
-
-
-def _stop(process: subprocess.Popen) -> None:
-    """Ask a child to stop (a task in progress finishes first), then insist."""
-    process.terminate()
-    try:
-        process.wait(timeout=TASK_WORKER_GRACE)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def _recompute(args: argparse.Namespace) -> int:

@@ -1,0 +1,66 @@
+import sys
+import time
+from pathlib import Path
+
+from proficio.supervise import Supervised
+
+
+def _python(code: str) -> list[str]:
+    return [sys.executable, "-c", code]
+
+
+def _until(condition, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.02)
+
+
+def test_a_child_that_ends_is_started_again_after_a_growing_pause() -> None:
+    said: list[str] = []
+    child = Supervised(
+        _python("import sys; sys.exit(3)"),
+        name="test child",
+        check_every=0.02,
+        first_pause=0.05,
+        say=said.append,
+    )
+    child.start()
+    try:
+        _until(lambda: child.starts >= 4)
+    finally:
+        child.stop()
+    assert said[:3] == [
+        "The test child stopped with exit code 3; starting it again in 0.05 s.",
+        "The test child stopped with exit code 3; starting it again in 0.1 s.",
+        "The test child stopped with exit code 3; starting it again in 0.2 s.",
+    ]
+
+
+def test_stop_ends_a_running_child_and_starts_nothing_more() -> None:
+    child = Supervised(
+        _python("import time; time.sleep(60)"), name="test child", check_every=0.02, say=print
+    )
+    child.start()
+    pid = child.pid
+    child.stop()
+    assert child.starts == 1
+    assert not Path(f"/proc/{pid}").exists()
+
+
+def test_stop_kills_a_child_that_will_not_stop_after_its_grace(tmp_path: Path) -> None:
+    ready = tmp_path / "ready"
+    stubborn = (
+        "import signal, time, pathlib; signal.signal(signal.SIGTERM, signal.SIG_IGN); "
+        f"pathlib.Path({str(ready)!r}).touch(); time.sleep(60)"
+    )
+    child = Supervised(_python(stubborn), name="test child", stop_grace=0.2, say=print)
+    child.start()
+    _until(ready.exists)
+    pid = child.pid
+    began = time.monotonic()
+    child.stop()
+    # Killed after its grace, not waited on for its 60 s of sleep.
+    assert time.monotonic() - began < 10
+    assert not Path(f"/proc/{pid}").exists()
+    assert child.starts == 1
