@@ -294,3 +294,41 @@ def test_a_narrower_policy_shields_its_scope_from_a_broader_change(world, rate):
     shown = preview(world, method="highest", minimum_evidence=1)
     assert shown.students == 0
     assert Decimal(3) == MasteryPolicy.objects.get(school=world.school).threshold
+
+
+def test_a_later_change_is_previewed_against_what_will_be_in_force_that_day(world, rate):
+    rate(level=2, days_ago=2)
+    rate(level=4, days_ago=1)  # decaying average today: 0.35 × 2 + 0.65 × 4 = 3.3
+    today = timezone.localdate()
+    policy(world, "latest", minimum_evidence=1, effective_from=today + timedelta(days=10))
+    # From day 20, "highest" reads 4 where the version of day 10 already reads 4.
+    shown = preview(
+        world, method="highest", minimum_evidence=1, effective_from=today + timedelta(days=20)
+    )
+    assert (shown.students, shown.values_changed, shown.students_changed) == (1, 0, 0)
+    # From day 5, it still changes what today's default makes of the same ratings.
+    sooner = preview(
+        world, method="highest", minimum_evidence=1, effective_from=today + timedelta(days=5)
+    )
+    assert (sooner.values_changed, sooner.examples[0].before) == (1, 3.3)
+
+
+def test_a_narrower_policy_scheduled_sooner_shields_a_later_broader_change(world, rate):
+    rate(level=2, days_ago=2)
+    rate(level=4, days_ago=1)
+    today = timezone.localdate()
+    policy(
+        world,
+        "latest",
+        school=world.school,
+        minimum_evidence=1,
+        effective_from=today + timedelta(days=10),
+    )
+    later = preview(
+        world, method="highest", minimum_evidence=1, effective_from=today + timedelta(days=20)
+    )
+    assert later.students == 0
+    sooner = preview(
+        world, method="highest", minimum_evidence=1, effective_from=today + timedelta(days=5)
+    )
+    assert sooner.students == 1

@@ -1,6 +1,7 @@
 """The policy page and its parts answer each role as the rules say, and do what they show."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -125,6 +126,16 @@ def test_preview_without_javascript_is_the_page_with_the_preview(client, world, 
     assert response.status_code == 200
     assert "What this change would do" in response.content.decode()
     assert not MasteryPolicy.objects.filter(method="highest").exists()
+
+
+def test_a_preview_of_a_later_change_names_its_day(client, world, rate):
+    rate(level=3)
+    as_user(client, world, "district_admin")
+    day = timezone.localdate() + timedelta(days=30)
+    response = client.post(reverse("mastery:policy_preview"), form(effective_from=day.isoformat()))
+    text = response.content.decode()
+    assert f"What this change would do from {day.day} {day:%b %Y}" in text
+    assert "against the policies in force on that day" in text
 
 
 def test_a_bad_preview_names_the_field(client, world):

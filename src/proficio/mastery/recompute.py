@@ -844,10 +844,14 @@ class PreviewResult:
 def preview(*, scope: Scope, proposed: MasteryPolicy, examples: int = 5) -> PreviewResult:
     """What saving `proposed` would change in its scope, computed on the evidence without
     writing anything: the stages it would master or unmaster, working stages it would move,
-    and a few examples (one stage per student, mastery flips first)."""
+    and a few examples (one stage per student, mastery flips first).
+
+    Both sides are read on the proposal's first day, against the policies in force then:
+    a version already scheduled before it counts, and so does a narrower scope's.
+    """
     began = time.perf_counter()
     layout = _layout(scope)
-    candidates = policies_in_force(district_id=scope.district_id)
+    candidates = policies_in_force(district_id=scope.district_id, on=proposed.effective_from)
     defaults: dict[str, MasteryPolicy] = {}
 
     def default(competency: Competency) -> MasteryPolicy:

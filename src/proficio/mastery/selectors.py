@@ -462,6 +462,11 @@ class PolicyPreview:
     seconds: float
     examples: list[PreviewExample]
 
+    @property
+    def starts_later(self) -> bool:
+        """The change takes effect after today: the preview reads that day's policies."""
+        return self.proposed.effective_from > timezone.localdate()
+
 
 def policy_preview(
     *,
