@@ -64,3 +64,27 @@ def test_stop_kills_a_child_that_will_not_stop_after_its_grace(tmp_path: Path) -
     assert time.monotonic() - began < 10
     assert not Path(f"/proc/{pid}").exists()
     assert child.starts == 1
+
+
+def test_a_child_that_cannot_start_again_is_tried_again_later(tmp_path: Path) -> None:
+    said: list[str] = []
+    gone = tmp_path / "python"
+    gone.symlink_to(sys.executable)
+    child = Supervised(
+        [str(gone), "-c", "pass"],
+        name="test child",
+        check_every=0.02,
+        first_pause=0.05,
+        say=said.append,
+    )
+    child.start()
+    try:
+        _until(lambda: child.starts >= 1 and said)
+        gone.unlink()  # from now on the command cannot start
+        _until(lambda: sum("could not start" in line for line in said) >= 2)
+        gone.symlink_to(sys.executable)
+        starts = child.starts
+        _until(lambda: child.starts > starts)
+    finally:
+        child.stop()
+    assert said[0] == "The test child stopped; starting it again in 0.05 s."

@@ -92,5 +92,8 @@ class Supervised:
             if self._stopping.wait(pause):
                 return
             with self._lock:
-                self._spawn()
+                try:
+                    self._spawn()
+                except OSError as error:  # e.g. no memory to fork: the next look tries again
+                    self.say(f"The {self.name} could not start: {error}.")
             pause = min(pause * 2, MAX_PAUSE)
