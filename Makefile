@@ -48,7 +48,9 @@ $(VENV)/.bench: $(VENV)/.dev
 	$(BIN)/pip install --quiet -e '.[dev,bench]'
 	touch $@
 
-bench: $(VENV)/.bench
+## Benchmarks: only their JSON on stdout (installing goes to stderr).
+bench:
+	@$(MAKE) --no-print-directory $(VENV)/.bench >&2
 	@PROFICIO_HOME=$$(mktemp -d) $(BIN)/python -m bench
 
 clean:
