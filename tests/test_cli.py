@@ -9,6 +9,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -111,10 +113,10 @@ def wait_until_serving(port: int, server: subprocess.Popen, seconds: float = 60)
     pytest.fail(f"nothing answered on port {port} within {seconds} s")
 
 
-def test_start_serves_the_site_with_static_files(demo_home, tmp_path):
-    home, _ = demo_home
+@contextmanager
+def serving(home: Path, log: Path) -> Iterator[tuple[int, subprocess.Popen]]:
+    """`proficio start` on a free port, its output in log, stopped (TERM) on leaving."""
     port = free_port()
-    log = tmp_path / "server.log"
     with log.open("w") as output:
         server = subprocess.Popen(
             [sys.executable, "-m", "proficio.cli", "start", "--port", str(port)],
@@ -124,15 +126,29 @@ def test_start_serves_the_site_with_static_files(demo_home, tmp_path):
         )
         try:
             wait_until_serving(port, server)
-            assert get(port, "/accounts/login/").status == 200
-            home_page = get(port, "/")
-            assert home_page.status == 302
-            assert home_page.getheader("Location").startswith("/accounts/login/")
-            assert get(port, "/admin/login/").status == 200
-            assert get(port, "/static/admin/css/base.css").status == 200  # whitenoise, DEBUG off
+            yield port, server
         finally:
             server.terminate()
-            server.wait(timeout=30)
+            server.wait(timeout=60)
+
+
+def wait_for(log: Path, text: str, count: int = 1) -> None:
+    deadline = time.monotonic() + 60
+    while log.read_text().count(text) < count:
+        assert time.monotonic() < deadline, f"{text!r} did not appear {count} times"
+        time.sleep(0.2)
+
+
+def test_start_serves_the_site_with_static_files(demo_home, tmp_path):
+    home, _ = demo_home
+    log = tmp_path / "server.log"
+    with serving(home, log) as (port, _):
+        assert get(port, "/accounts/login/").status == 200
+        home_page = get(port, "/")
+        assert home_page.status == 302
+        assert home_page.getheader("Location").startswith("/accounts/login/")
+        assert get(port, "/admin/login/").status == 200
+        assert get(port, "/static/admin/css/base.css").status == 200  # whitenoise, DEBUG off
     assert f"Proficio is running at http://127.0.0.1:{port}/" in log.read_text()
     assert (home / "static" / "staticfiles.json").exists()
 
@@ -166,26 +182,10 @@ def test_recompute_of_an_unknown_district_is_refused_in_one_line(demo_home):
 
 def test_start_runs_the_task_worker_beside_the_server_and_stops_it(demo_home, tmp_path):
     home, _ = demo_home
-    port = free_port()
     log = tmp_path / "server.log"
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "proficio.cli", "start", "--port", str(port)],
-            env=proficio_env(home),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_serving(port, server)
-            deadline = time.monotonic() + 30
-            while "Starting worker" not in log.read_text() and time.monotonic() < deadline:
-                time.sleep(0.2)
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
-    text = log.read_text()
-    assert "Starting worker" in text
-    assert "shutting down gracefully" in text  # stopped with the server, not orphaned
+    with serving(home, log):
+        wait_for(log, "Starting worker")
+    assert "shutting down gracefully" in log.read_text()  # stopped with the server, not orphaned
 
 
 def _children(pid: int) -> list[int]:
@@ -207,31 +207,12 @@ def _command_line(pid: int) -> str:
 
 def test_start_starts_the_task_worker_again_when_it_dies(demo_home, tmp_path):
     home, _ = demo_home
-    port = free_port()
     log = tmp_path / "server.log"
-
-    def wait_for(text: str, count: int = 1) -> None:
-        deadline = time.monotonic() + 60
-        while log.read_text().count(text) < count:
-            assert time.monotonic() < deadline, f"{text!r} did not appear {count} times"
-            time.sleep(0.2)
-
-    with log.open("w") as output:
-        server = subprocess.Popen(
-            [sys.executable, "-m", "proficio.cli", "start", "--port", str(port)],
-            env=proficio_env(home),
-            stdout=output,
-            stderr=subprocess.STDOUT,
-        )
-        try:
-            wait_until_serving(port, server)
-            wait_for("Starting worker")
-            (worker,) = [p for p in _children(server.pid) if "db_worker" in _command_line(p)]
-            os.kill(worker, signal.SIGKILL)
-            wait_for("The background task worker stopped")
-            wait_for("Starting worker", count=2)
-            assert get(port, "/accounts/login/").status == 200  # the site never stopped
-        finally:
-            server.terminate()
-            server.wait(timeout=60)
+    with serving(home, log) as (port, server):
+        wait_for(log, "Starting worker")
+        (worker,) = [p for p in _children(server.pid) if "db_worker" in _command_line(p)]
+        os.kill(worker, signal.SIGKILL)
+        wait_for(log, "The background task worker stopped")
+        wait_for(log, "Starting worker", count=2)
+        assert get(port, "/accounts/login/").status == 200  # the site never stopped
     assert "shutting down gracefully" in log.read_text()

@@ -16,15 +16,16 @@ def _until(condition, timeout: float = 20.0) -> None:
         time.sleep(0.02)
 
 
+def _quick(command: list[str], said: list[str]) -> Supervised:
+    """Looked at every 20 ms, started again after 50 ms at first."""
+    return Supervised(
+        command, name="test child", check_every=0.02, first_pause=0.05, say=said.append
+    )
+
+
 def test_a_child_that_ends_is_started_again_after_a_growing_pause() -> None:
     said: list[str] = []
-    child = Supervised(
-        _python("import sys; sys.exit(3)"),
-        name="test child",
-        check_every=0.02,
-        first_pause=0.05,
-        say=said.append,
-    )
+    child = _quick(_python("import sys; sys.exit(3)"), said)
     child.start()
     try:
         _until(lambda: child.starts >= 4)
@@ -70,13 +71,7 @@ def test_a_child_that_cannot_start_again_is_tried_again_later(tmp_path: Path) ->
     said: list[str] = []
     gone = tmp_path / "python"
     gone.symlink_to(sys.executable)
-    child = Supervised(
-        [str(gone), "-c", "pass"],
-        name="test child",
-        check_every=0.02,
-        first_pause=0.05,
-        say=said.append,
-    )
+    child = _quick([str(gone), "-c", "pass"], said)
     child.start()
     try:
         _until(lambda: child.starts >= 1 and said)

@@ -30,6 +30,12 @@ def test_a_column_that_is_not_response_counts_is_refused_with_its_line(
         students_of(np.array(counts), "responses.csv")
 
 
+def _by_skill_and_first_row(sequences: Sequences, values: list) -> dict:
+    """Each sequence's value, keyed by its skill and the row it starts on."""
+    keys = [(int(s), int(r[0])) for s, r in zip(sequences.skills, sequences.rows, strict=True)]
+    return dict(zip(keys, values, strict=True))
+
+
 def test_sequences_keep_file_order_and_know_the_students_earlier_responses() -> None:
     responses = Responses(
         students=np.array([0, 0, 0, 0, 0, 1, 1]),
@@ -37,23 +43,17 @@ def test_sequences_keep_file_order_and_know_the_students_earlier_responses() -> 
         correct=np.array([1, 0, 1, 1, 0, 0, 1]),
     )
     sequences = Sequences.of(responses)
-    by_key = {
-        (int(skill), int(rows[0])): (
-            rows.tolist(),
-            observations.tolist(),
-            int(right),
-            int(answered),
-        )
-        for skill, rows, observations, right, answered in zip(
-            sequences.skills,
+    described = [
+        (rows.tolist(), observations.tolist(), int(right), int(answered))
+        for rows, observations, right, answered in zip(
             sequences.rows,
             sequences.observations,
             sequences.right_before,
             sequences.answered_before,
             strict=True,
         )
-    }
-    assert by_key == {
+    ]
+    assert _by_skill_and_first_row(sequences, described) == {
         # student 0, skill 7: rows 0, 1 and 4, with skill 9 between.
         (7, 0): ([0, 1, 4], [1, 0, 0], 0, 0),
         # student 0, skill 9: before it, one right answer of two.
@@ -70,14 +70,7 @@ def test_cohorts_split_at_the_median_and_keep_students_with_no_history_apart() -
         correct=np.array([1, 1, 0, 1, 1, 0, 1]),
     )
     sequences = Sequences.of(responses)
-    cohorts = Cohorts.of(sequences)
-    levels = dict(
-        zip(
-            [(int(s), int(r[0])) for s, r in zip(sequences.skills, sequences.rows, strict=True)],
-            cohorts.levels(sequences).tolist(),
-            strict=True,
-        )
-    )
+    levels = _by_skill_and_first_row(sequences, Cohorts.of(sequences).levels(sequences).tolist())
     # Skill 2 of students 0, 1 and 2 comes after one skill-1 answer: right, wrong, right.
     assert levels[(2, 1)] == levels[(2, 5)] == COHORT_LEVELS - 1
     assert levels[(2, 3)] == 0
