@@ -216,3 +216,29 @@ def test_start_starts_the_task_worker_again_when_it_dies(demo_home, tmp_path):
         wait_for(log, "Starting worker", count=2)
         assert get(port, "/accounts/login/").status == 200  # the site never stopped
     assert "shutting down gracefully" in log.read_text()
+
+
+def test_ctrl_c_stops_the_server_and_its_task_worker(demo_home, tmp_path):
+    home, _ = demo_home
+    log = tmp_path / "server.log"
+    port = free_port()
+    with log.open("w") as output:
+        # Its own process group, as a terminal's foreground job: Ctrl+C signals the group.
+        server = subprocess.Popen(
+            [sys.executable, "-m", "proficio.cli", "start", "--port", str(port)],
+            env=proficio_env(home),
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            process_group=0,
+        )
+        try:
+            wait_until_serving(port, server)
+            wait_for(log, "Starting worker")
+            os.killpg(server.pid, signal.SIGINT)
+            assert server.wait(timeout=60) == 0
+        finally:
+            if server.poll() is None:
+                server.kill()
+    text = log.read_text()
+    assert "starting it again" not in text
+    assert "shutting down gracefully" in text  # the worker was asked to stop, and did

@@ -1,3 +1,4 @@
+import os
 import sys
 import time
 from pathlib import Path
@@ -44,6 +45,8 @@ def test_stop_ends_a_running_child_and_starts_nothing_more() -> None:
     )
     child.start()
     pid = child.pid
+    # A process group of its own: a terminal's Ctrl+C reaches the parent alone.
+    assert os.getpgid(pid) == pid != os.getpgid(0)
     child.stop()
     assert child.starts == 1
     assert not Path(f"/proc/{pid}").exists()

@@ -72,7 +72,10 @@ class Supervised:
             process.wait()
 
     def _spawn(self) -> None:
-        self._process = subprocess.Popen(self.command)
+        # Its own process group: Ctrl+C in a terminal reaches only the parent, which stops
+        # the child through stop(), rather than the child ending (and being started again)
+        # while the parent waits on its own shutdown.
+        self._process = subprocess.Popen(self.command, process_group=0)
         self._started_at = time.monotonic()
         self.starts += 1
 
