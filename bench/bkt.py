@@ -75,6 +75,10 @@ class Responses:
     skills: np.ndarray
     correct: np.ndarray
 
+    @property
+    def student_count(self) -> int:
+        return int(self.students.max()) + 1 if len(self.students) else 0
+
     def of_students(self, keep: np.ndarray) -> Responses:
         """The rows of the students whose entry in the boolean ``keep`` is true."""
         rows = keep[self.students]
@@ -202,17 +206,20 @@ class Scored:
         return [params[int(self.sequences.skills[i])] for i in self.kept]
 
     def auc(self, params: dict[int, BktParams]) -> float:
-        chosen = self.params_per_sequence(params)
-        return auc(np.concatenate(predict(self.observations, chosen)), self.labels)
+        return self._auc_with(self.params_per_sequence(params))
 
     def auc_by_cohort(self, params: dict[int, CohortParams], cohorts: Cohorts) -> float:
         levels = cohorts.levels(self.sequences)[self.kept]
         skills = self.sequences.skills[self.kept]
-        chosen = [
-            params[int(skill)].of(int(level))
-            for skill, level in zip(skills.tolist(), levels.tolist(), strict=True)
-        ]
-        return auc(np.concatenate(predict(self.observations, chosen)), self.labels)
+        return self._auc_with(
+            [
+                params[int(skill)].of(int(level))
+                for skill, level in zip(skills.tolist(), levels.tolist(), strict=True)
+            ]
+        )
+
+    def _auc_with(self, per_sequence: list[BktParams]) -> float:
+        return auc(np.concatenate(predict(self.observations, per_sequence)), self.labels)
 
 
 def responses_directory() -> Path:
@@ -244,8 +251,7 @@ class Split:
 
     @classmethod
     def of(cls, train: Responses) -> Split:
-        students = int(train.students.max()) + 1
-        held_out = np.random.default_rng(0).random(students) < HELD_OUT_SHARE
+        held_out = np.random.default_rng(0).random(train.student_count) < HELD_OUT_SHARE
         fitting = Sequences.of(train.of_students(~held_out))
         validating = Sequences.of(train.of_students(held_out))
         return cls(fitting, Scored.of(validating, fitting.by_skill()), int(held_out.sum()))
@@ -278,8 +284,8 @@ def run() -> dict:
     }
     return {
         "data": {
-            "train_students": int(train.students.max()) + 1,
-            "test_students": int(test.students.max()) + 1,
+            "train_students": train.student_count,
+            "test_students": test.student_count,
             "train_responses": len(train.students),
             "test_responses": len(test.students),
             "test_responses_scored": len(scored.labels),
