@@ -15,10 +15,10 @@ from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
-from proficio.errors import ProficioError
 from proficio.home import home_dir
 from proficio.interop.cli import register as register_interop
-from proficio.progress import ProgressBar
+from proficio.lib.errors import ProficioError
+from proficio.lib.progress import ProgressBar
 from proficio.supervise import Supervised
 
 if TYPE_CHECKING:

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from proficio.errors import InvalidInput, NotVisible
 from proficio.frameworks.models import Competency, Framework, Scale, Standard, StandardAssociation
 from proficio.frameworks.services import competency_align
 from proficio.interop.case.writer import import_case
 from proficio.interop.report import ImportRefused
+from proficio.lib.errors import InvalidInput, NotVisible
 from tests.interop.conftest import row_counts
 
 pytestmark = pytest.mark.django_db

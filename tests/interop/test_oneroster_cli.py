@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from proficio.progress import ProgressBar
+from proficio.lib.progress import ProgressBar
 from tests.interop.oneroster_support import PACKAGE_1_1, PACKAGE_1_2, row_counts
 from tests.test_cli import proficio_env
 

@@ -5,10 +5,10 @@ import io
 
 import pytest
 
-from proficio.errors import NotVisible
 from proficio.frameworks.models import Competency, CompetencyKind, Framework, Stage
 from proficio.frameworks.services import CompetencySpec, StageSpec, framework_sync_trajectories
 from proficio.interop.spreadsheet.template import template_csv, template_xlsx
+from proficio.lib.errors import NotVisible
 from tests.interop.conftest import row_counts
 from tests.interop.spreadsheet_support import (
     COLLABORATION,

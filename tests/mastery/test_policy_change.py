@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 from django.utils import timezone
 
-from proficio.errors import InvalidInput, NotVisible
+from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.models import (
     MasteryPolicy,
     MasteryRecord,

@@ -5,8 +5,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from proficio.errors import InvalidInput, NotVisible
 from proficio.evidence.models import AppendOnlyError, Evidence
+from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.models import MasteryRecord, WorkingStage
 from proficio.mastery.services import evidence_record
 

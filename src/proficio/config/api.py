@@ -12,11 +12,11 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
-from proficio.errors import InvalidInput, NotVisible
-from proficio.frameworks.api import router as frameworks_router
-from proficio.mastery.api import router as mastery_router
-from proficio.people.api import router as people_router
+from proficio.frameworks.rest import router as frameworks_router
+from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.mastery.rest import router as mastery_router
 from proficio.people.models import Person
+from proficio.people.rest import router as people_router
 from proficio.people.selectors import person_for_token
 
 

@@ -9,7 +9,6 @@ from itertools import cycle
 from django.db import transaction
 from django.utils import timezone
 
-from proficio.errors import InvalidInput, ProficioError
 from proficio.evidence.models import Evidence, EvidenceSource
 from proficio.evidence.services import evidence_append
 from proficio.frameworks.models import Competency, Course, EvidenceStatement
@@ -20,6 +19,7 @@ from proficio.frameworks.services import (
     framework_create,
     scale_create,
 )
+from proficio.lib.errors import InvalidInput, ProficioError
 from proficio.mastery.services import evidence_record, mastery_refresh
 from proficio.people.models import District, Person, Role, School, Section
 from proficio.people.services import (

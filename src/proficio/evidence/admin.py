@@ -2,22 +2,9 @@
 
 from django.contrib import admin
 from django.db import models
-from django.http import HttpRequest
 
 from proficio.evidence.models import Evidence
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Rows that are append-only or derived: admins may look, the services do the writing."""
-
-    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
-        return False
+from proficio.lib.admin import ReadOnlyAdmin
 
 
 @admin.register(Evidence)

@@ -6,9 +6,9 @@ from decimal import Decimal, InvalidOperation
 from django.db import transaction
 from django.utils import timezone
 
-from proficio.errors import InvalidInput
 from proficio.evidence.models import Evidence, EvidenceSource
 from proficio.frameworks.models import Competency
+from proficio.lib.errors import InvalidInput
 from proficio.people.models import Person
 
 # A device clock a little ahead of the server's must not make today's work "future".

@@ -5,7 +5,6 @@ from uuid import UUID
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, QuerySet
 
-from proficio.errors import NotVisible
 from proficio.frameworks.models import (
     Competency,
     EvidenceStatement,
@@ -15,6 +14,8 @@ from proficio.frameworks.models import (
     Standard,
     StandardAssociation,
 )
+from proficio.lib.errors import NotVisible
+from proficio.lib.visibility import visible_get
 from proficio.people.models import Person
 
 
@@ -40,10 +41,7 @@ def competencies_for_student(student: Person) -> QuerySet[Competency]:
 
 
 def competency_get(*, user: Person, competency_id: UUID | str) -> Competency:
-    try:
-        return competencies_visible_to(user).get(uuid=competency_id)
-    except (Competency.DoesNotExist, ValueError, ValidationError) as missing:
-        raise NotVisible(f"No competency {competency_id}.") from missing
+    return visible_get(competencies_visible_to(user), competency_id, "competency")
 
 
 def frameworks_visible_to(user: Person) -> QuerySet[Framework]:

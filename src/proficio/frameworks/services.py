@@ -11,7 +11,6 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.text import slugify
 
-from proficio.errors import InvalidInput, NotVisible
 from proficio.frameworks.models import (
     Competency,
     CompetencyKind,
@@ -25,6 +24,7 @@ from proficio.frameworks.models import (
     Standard,
     StandardAssociation,
 )
+from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.people.models import District, Person, Role, RoleAssignment
 
 

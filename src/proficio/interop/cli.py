@@ -5,7 +5,6 @@ import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from proficio.errors import ProficioError
 from proficio.interop.commands import (
     add_framework_import_arguments,
     district_named,
@@ -13,6 +12,7 @@ from proficio.interop.commands import (
 )
 from proficio.interop.oneroster.cli import add_import_command as add_oneroster_import
 from proficio.interop.spreadsheet.cli import add_import_command as add_framework_import
+from proficio.lib.errors import ProficioError
 
 if TYPE_CHECKING:
     from proficio.frameworks.models import Framework

@@ -8,8 +8,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from proficio.errors import ProficioError
-from proficio.progress import ProgressBar
+from proficio.lib.errors import ProficioError
+from proficio.lib.progress import ProgressBar
 
 if TYPE_CHECKING:
     from proficio.interop.report import ImportReport, Problem

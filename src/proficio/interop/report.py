@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from proficio.errors import ProficioError
+from proficio.lib.errors import ProficioError
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from proficio.errors import NotVisible
 from proficio.frameworks.models import Framework, Standard, StandardAssociation
 from proficio.frameworks.selectors import (
     framework_associations,
@@ -36,6 +35,7 @@ from proficio.interop.uploads import (
     import_outcome,
     may_import_frameworks,
 )
+from proficio.lib.errors import NotVisible
 
 SHELF = UploadShelf(folder="uploads/case", suffix=".upload")
 MAX_UPLOAD_MB = 25

@@ -19,10 +19,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from proficio.errors import NotVisible
 from proficio.interop.oneroster.writer import KINDS, import_oneroster
 from proficio.interop.report import ImportRefused
 from proficio.interop.uploads import UploadShelf, checked_size
+from proficio.lib.errors import NotVisible
 from proficio.people.models import District
 from proficio.people.selectors import roster_import_district
 

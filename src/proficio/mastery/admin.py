@@ -8,7 +8,7 @@ out when it is read, so a changed expectation needs no recompute.
 
 from django.contrib import admin
 
-from proficio.evidence.admin import ReadOnlyAdmin
+from proficio.lib.admin import ReadOnlyAdmin
 from proficio.mastery.models import MasteryPolicy, MasteryRecord, PaceExpectation, WorkingStage
 
 STUDENT_SEARCH = ["student__username", "student__first_name", "student__last_name"]

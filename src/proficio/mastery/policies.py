@@ -9,8 +9,8 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from proficio.engine import METHOD_PARAMETERS
-from proficio.errors import InvalidInput, NotVisible
 from proficio.frameworks.models import Competency, Framework, Scale
+from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.models import MasteryPolicy, Method
 from proficio.people.models import District, Person, School
 from proficio.people.selectors import (

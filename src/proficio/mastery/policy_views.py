@@ -11,7 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proficio.engine import METHOD_PARAMETERS, format_score
-from proficio.errors import InvalidInput
+from proficio.lib.errors import InvalidInput
+from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.models import MasteryPolicy
 from proficio.mastery.policy_forms import PolicyForm
 from proficio.mastery.selectors import (
@@ -23,7 +24,6 @@ from proficio.mastery.selectors import (
     recompute_runs,
 )
 from proficio.mastery.services import policy_change
-from proficio.mastery.views import not_visible_is_404
 
 
 def policy_settings(policy: MasteryPolicy) -> str:

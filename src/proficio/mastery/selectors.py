@@ -5,17 +5,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proficio.engine import format_score
-from proficio.errors import NotVisible
 from proficio.evidence.models import Evidence
 from proficio.evidence.selectors import evidence_of
 from proficio.frameworks.models import Competency, Framework, Stage
 from proficio.frameworks.selectors import competencies_for_student, competency_get
+from proficio.lib.visibility import visible_get
 from proficio.mastery import recompute
 from proficio.mastery.compute import competency_mastery
 from proficio.mastery.models import (
@@ -543,10 +542,7 @@ def recompute_runs(
 
 
 def recompute_run_get(*, user: Person, run_id: str) -> RecomputeRun:
-    try:
-        return _runs_visible_to(user).select_related("policy").get(uuid=run_id)
-    except (RecomputeRun.DoesNotExist, ValueError, ValidationError) as missing:
-        raise NotVisible(f"No recompute {run_id}.") from missing
+    return visible_get(_runs_visible_to(user).select_related("policy"), run_id, "recompute")
 
 
 def _runs_visible_to(user: Person) -> QuerySet[RecomputeRun]:

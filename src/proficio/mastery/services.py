@@ -9,10 +9,10 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from proficio.errors import NotVisible
 from proficio.evidence.models import Evidence, EvidenceSource
 from proficio.evidence.services import evidence_append
 from proficio.frameworks.models import Competency, Framework
+from proficio.lib.errors import NotVisible
 from proficio.mastery import storage
 from proficio.mastery.compute import (
     CompetencyMastery,

@@ -1,11 +1,10 @@
 """Pages for mastery: the section gradebook, one student's evidence on one competency, and
 the student page. Every object comes through a selector scoped to the signed-in person."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from functools import wraps
 from itertools import groupby
 
 from django.contrib import messages
@@ -20,11 +19,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from proficio.engine import format_score
-from proficio.errors import InvalidInput, NotVisible
 from proficio.evidence.models import Evidence, EvidenceSource
 from proficio.evidence.selectors import evidence_of
 from proficio.frameworks.models import Competency, ScaleLevel
 from proficio.frameworks.selectors import competency_get
+from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.forms import AsOfForm, RatingForm, level_text
 from proficio.mastery.pace import PACE_FILTERS, PACE_LABELS, Pace, matching_cells, student_pace
 from proficio.mastery.selectors import (
@@ -42,19 +42,6 @@ from proficio.people.selectors import section_served_get, student_get
 
 # Float arithmetic can land a hair under a level (1.9999999 for 2); that still reads as the level.
 TOLERANCE = 1e-9
-
-
-def not_visible_is_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """What a person may not see does not exist for them: the same 404 as a wrong address."""
-
-    @wraps(view)
-    def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-        try:
-            return view(request, *args, **kwargs)
-        except NotVisible as hidden:
-            raise Http404(str(hidden)) from hidden
-
-    return wrapped
 
 
 # ---- how mastery reads on a page ------------------------------------------------------------

@@ -23,7 +23,8 @@ from typing import TypeVar
 from django.contrib.auth.hashers import make_password
 from django.db.models import Model, QuerySet
 
-from proficio.errors import InvalidInput
+from proficio.lib.errors import InvalidInput
+from proficio.lib.progress import Progress
 from proficio.people.models import (
     AcademicSession,
     District,
@@ -36,7 +37,6 @@ from proficio.people.models import (
     Section,
     TeachingAssignment,
 )
-from proficio.progress import Progress
 
 # Rows per INSERT or UPDATE statement: well inside SQLite's and PostgreSQL's parameter limits.
 BATCH = 500

@@ -4,11 +4,11 @@ import hashlib
 from collections.abc import Collection, Iterable
 from uuid import UUID
 
-from django.core.exceptions import ValidationError
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from proficio.errors import InvalidInput, NotVisible
+from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.visibility import visible_get
 from proficio.people.models import (
     ApiToken,
     District,
@@ -29,10 +29,7 @@ def students_visible_to(user: Person) -> QuerySet[Person]:
 
 def student_get(*, user: Person, student_id: UUID | str) -> Person:
     """One student by UUID, or NotVisible when absent or hidden from this user."""
-    try:
-        return students_visible_to(user).get(uuid=student_id)
-    except (Person.DoesNotExist, ValueError, ValidationError) as missing:
-        raise NotVisible(f"No student {student_id}.") from missing
+    return visible_get(students_visible_to(user), student_id, "student")
 
 
 def sections_visible_to(user: Person) -> QuerySet[Section]:
@@ -46,10 +43,7 @@ def sections_taught_by(user: Person) -> QuerySet[Section]:
 
 
 def section_get(*, user: Person, section_id: UUID | str) -> Section:
-    try:
-        return sections_visible_to(user).get(uuid=section_id)
-    except (Section.DoesNotExist, ValueError, ValidationError) as missing:
-        raise NotVisible(f"No section {section_id}.") from missing
+    return visible_get(sections_visible_to(user), section_id, "section")
 
 
 def sections_served_by(user: Person) -> QuerySet[Section]:
@@ -67,10 +61,7 @@ def sections_served_by(user: Person) -> QuerySet[Section]:
 
 def section_served_get(*, user: Person, section_id: UUID | str) -> Section:
     """One section this user teaches or administers, or NotVisible."""
-    try:
-        return sections_served_by(user).get(uuid=section_id)
-    except (Section.DoesNotExist, ValueError, ValidationError) as missing:
-        raise NotVisible(f"No section {section_id}.") from missing
+    return visible_get(sections_served_by(user), section_id, "section")
 
 
 def section_students(*, user: Person, section: Section) -> QuerySet[Person]:

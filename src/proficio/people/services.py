@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from proficio.errors import InvalidInput
+from proficio.lib.errors import InvalidInput
 from proficio.people.models import (
     ApiToken,
     District,

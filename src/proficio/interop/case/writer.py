@@ -11,8 +11,8 @@ from proficio.frameworks.services import framework_sync_case
 from proficio.interop.case.plan import FrameworkPlan, plan_problems
 from proficio.interop.case.reader import read_case
 from proficio.interop.report import ImportRefused, ImportReport
+from proficio.lib.progress import Progress, quiet
 from proficio.people.models import District, Person
-from proficio.progress import Progress, quiet
 
 STEPS = 3
 

@@ -26,7 +26,7 @@ def add_import_command(kinds: argparse._SubParsersAction) -> None:
 def import_command(args: argparse.Namespace) -> int:
     from proficio.interop.oneroster.writer import import_oneroster
     from proficio.interop.report import ImportRefused
-    from proficio.progress import ProgressBar
+    from proficio.lib.progress import ProgressBar
 
     try:
         report = import_oneroster(args.path, dry_run=args.dry_run, progress=ProgressBar())

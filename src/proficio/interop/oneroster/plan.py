@@ -28,7 +28,6 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from proficio.errors import InvalidInput
 from proficio.frameworks.models import Course
 from proficio.interop.oneroster.reader import Package, Row
 from proficio.interop.oneroster.spec import (
@@ -44,6 +43,7 @@ from proficio.interop.oneroster.spec import (
     is_extension,
 )
 from proficio.interop.report import ImportRefused, Problem
+from proficio.lib.errors import InvalidInput
 from proficio.people.models import District, Role
 from proficio.people.roster import (
     GuardianSpec,

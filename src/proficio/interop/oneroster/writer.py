@@ -9,10 +9,10 @@ from pathlib import Path
 
 from django.db import DatabaseError
 
-from proficio.errors import InvalidInput
 from proficio.interop.oneroster.plan import KIND_FILES, Plan, plan_package
 from proficio.interop.oneroster.reader import read_package
 from proficio.interop.report import ImportRefused, ImportReport, Problem
+from proficio.lib.errors import InvalidInput
 from proficio.people.models import District
 from proficio.people.roster import Progress, RosterChanges
 from proficio.people.services import roster_sync

@@ -27,8 +27,8 @@ from proficio.interop.spreadsheet.trajectories import (
     is_template,
     read_trajectories,
 )
+from proficio.lib.progress import Progress, quiet
 from proficio.people.models import District, Person
-from proficio.progress import Progress, quiet
 
 OPENSALT = "opensalt"
 TEMPLATE = "template"

@@ -9,7 +9,7 @@ from ninja.pagination import paginate
 
 from proficio.frameworks.models import Competency, CompetencyKind, Stage
 from proficio.frameworks.selectors import competencies_visible_to
-from proficio.people.api import ErrorOut, InvalidOut, ListPagination
+from proficio.lib.api_schemas import ErrorOut, InvalidOut, ListPagination
 
 router = Router(tags=["frameworks"])
 
