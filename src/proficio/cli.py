@@ -184,8 +184,8 @@ def _start(args: argparse.Namespace) -> int:
 def _recompute(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
-    from proficio.mastery.recompute import Scope, recompute
-    from proficio.people.models import District
+    from proficio.mastery.api import Scope, recompute
+    from proficio.people.api import District
 
     districts = District.objects.order_by("pk")
     if args.district:

@@ -15,9 +15,8 @@ from ninja.security import HttpBearer
 from proficio.frameworks.rest import router as frameworks_router
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.rest import router as mastery_router
-from proficio.people.models import Person
+from proficio.people.api import Person, person_for_token
 from proficio.people.rest import router as people_router
-from proficio.people.selectors import person_for_token
 
 
 class BearerToken(HttpBearer):

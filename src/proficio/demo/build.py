@@ -9,10 +9,11 @@ from itertools import cycle
 from django.db import transaction
 from django.utils import timezone
 
-from proficio.evidence.models import Evidence, EvidenceSource
-from proficio.evidence.services import evidence_append
-from proficio.frameworks.models import Competency, Course, EvidenceStatement
-from proficio.frameworks.services import (
+from proficio.evidence.api import Evidence, EvidenceSource, evidence_append
+from proficio.frameworks.api import (
+    Competency,
+    Course,
+    EvidenceStatement,
     competency_create,
     course_create,
     course_sequence,
@@ -20,9 +21,13 @@ from proficio.frameworks.services import (
     scale_create,
 )
 from proficio.lib.errors import InvalidInput, ProficioError
-from proficio.mastery.services import evidence_record, mastery_refresh
-from proficio.people.models import District, Person, Role, School, Section
-from proficio.people.services import (
+from proficio.mastery.api import evidence_record, mastery_refresh
+from proficio.people.api import (
+    District,
+    Person,
+    Role,
+    School,
+    Section,
     district_create,
     guardian_link,
     person_create,

@@ -10,8 +10,7 @@ student's page and turn into feedback ("you can …") without rewording.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from proficio.frameworks.models import CompetencyKind
-from proficio.frameworks.services import LevelSpec, StageSpec
+from proficio.frameworks.api import CompetencyKind, LevelSpec, StageSpec
 
 DISTRICT = "Riverside Unified"
 PASSWORD = "proficio-demo"

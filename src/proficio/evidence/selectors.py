@@ -7,8 +7,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from proficio.evidence.models import Evidence, EvidenceSource
-from proficio.frameworks.models import Competency
-from proficio.people.models import Person
+from proficio.frameworks.api import Competency
+from proficio.people.api import Person
 
 
 def end_of_day(day: date) -> datetime:

@@ -7,9 +7,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from proficio.evidence.models import Evidence, EvidenceSource
-from proficio.frameworks.models import Competency
+from proficio.frameworks.api import Competency
 from proficio.lib.errors import InvalidInput
-from proficio.people.models import Person
+from proficio.people.api import Person
 
 # A device clock a little ahead of the server's must not make today's work "future".
 CLOCK_SKEW = timedelta(minutes=10)

@@ -16,12 +16,12 @@ from proficio.frameworks.models import (
 )
 from proficio.lib.errors import NotVisible
 from proficio.lib.visibility import visible_get
-from proficio.people.models import Person
+from proficio.people.api import Person, is_signed_in
 
 
 def competencies_visible_to(user: Person) -> QuerySet[Competency]:
     """Every competency of the user's district, with stages and scale levels prefetched."""
-    if not getattr(user, "is_authenticated", False) or user.district_id is None:
+    if not is_signed_in(user) or user.district_id is None:
         return Competency.objects.none()
     return (
         Competency.objects.filter(framework__district_id=user.district_id)
@@ -46,7 +46,7 @@ def competency_get(*, user: Person, competency_id: UUID | str) -> Competency:
 
 def frameworks_visible_to(user: Person) -> QuerySet[Framework]:
     """The frameworks of the user's district: everyone in a district may read its standards."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_signed_in(user):
         return Framework.objects.none()
     if user.district_id is None:
         return Framework.objects.none()

@@ -25,7 +25,7 @@ from proficio.frameworks.models import (
     StandardAssociation,
 )
 from proficio.lib.errors import InvalidInput, NotVisible
-from proficio.people.models import District, Person, Role, RoleAssignment
+from proficio.people.api import District, Person, district_admin_of
 
 
 @dataclass(frozen=True)
@@ -275,19 +275,9 @@ ASSOCIATION_FIELDS = (
 )
 
 
-def administers(actor: Person, district: District) -> bool:
-    """Whether `actor` is an active district admin of `district`."""
-    return (
-        actor.is_active
-        and RoleAssignment.objects.filter(
-            person=actor, role=Role.DISTRICT_ADMIN, district=district, active=True
-        ).exists()
-    )
-
-
 def _check_admin(actor: Person | None, district: District) -> None:
     """`None` is the operator at the command line, who holds the whole installation."""
-    if actor is not None and not administers(actor, district):
+    if actor is not None and not district_admin_of(actor, district):
         raise NotVisible(f"No district {district.pk}.")
 
 

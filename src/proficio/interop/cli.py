@@ -15,8 +15,8 @@ from proficio.interop.spreadsheet.cli import add_import_command as add_framework
 from proficio.lib.errors import ProficioError
 
 if TYPE_CHECKING:
-    from proficio.frameworks.models import Framework
-    from proficio.people.models import District
+    from proficio.frameworks.api import Framework
+    from proficio.people.api import District
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
@@ -71,7 +71,7 @@ def _framework(given: str, district: "District | None") -> "Framework":
     from django.core.exceptions import ValidationError
     from django.db.models import Q
 
-    from proficio.frameworks.models import Framework
+    from proficio.frameworks.api import Framework
 
     frameworks = Framework.objects.select_related("district", "scale")
     if district is not None:

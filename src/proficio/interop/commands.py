@@ -13,14 +13,14 @@ from proficio.lib.progress import ProgressBar
 
 if TYPE_CHECKING:
     from proficio.interop.report import ImportReport, Problem
-    from proficio.people.models import District
+    from proficio.people.api import District
 
 
 def district_named(given: str | None) -> "District":
     """The district given by uuid, number or name; the only one when none is given."""
     from django.core.exceptions import ValidationError
 
-    from proficio.people.models import District
+    from proficio.people.api import District
 
     districts = District.objects.order_by("pk")
     if given is None:

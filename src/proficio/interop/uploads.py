@@ -15,18 +15,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 
-from proficio.frameworks.services import administers
 from proficio.home import home_dir
+from proficio.interop.permissions import may_import_frameworks
 from proficio.interop.report import ImportRefused, ImportReport, Problem
-from proficio.people.models import Person
 
 MEGABYTE = 1024 * 1024
 UPLOAD_TOKEN = re.compile(r"^[0-9a-f]{32}$")
 KEEP_SECONDS = 24 * 60 * 60
-
-
-def may_import_frameworks(user: Person) -> bool:
-    return user.district is not None and administers(user, user.district)
 
 
 def district_admin_only(request: HttpRequest) -> None:

@@ -19,21 +19,23 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from proficio.frameworks.models import Framework, Standard, StandardAssociation
-from proficio.frameworks.selectors import (
+from proficio.frameworks.api import (
+    Framework,
+    Standard,
+    StandardAssociation,
     framework_associations,
     framework_get,
     framework_standards,
     frameworks_visible_to,
 )
 from proficio.interop.case.writer import import_case
+from proficio.interop.permissions import may_import_frameworks
 from proficio.interop.uploads import (
     UPLOAD_TOKEN,
     UploadShelf,
     checked_size,
     district_admin_only,
     import_outcome,
-    may_import_frameworks,
 )
 from proficio.lib.errors import NotVisible
 

@@ -23,8 +23,7 @@ from proficio.interop.oneroster.writer import KINDS, import_oneroster
 from proficio.interop.report import ImportRefused
 from proficio.interop.uploads import UploadShelf, checked_size
 from proficio.lib.errors import NotVisible
-from proficio.people.models import District
-from proficio.people.selectors import roster_import_district
+from proficio.people.api import District, roster_import_district
 
 UPLOADS = "oneroster_uploads"  # session key: token → the district id it was uploaded for
 RESULTS = "oneroster_results"  # session key: token → the summary of the finished import

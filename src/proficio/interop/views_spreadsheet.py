@@ -17,8 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
-from proficio.frameworks.models import CompetencyKind, Framework
-from proficio.frameworks.selectors import framework_competencies, framework_get
+from proficio.frameworks.api import CompetencyKind, Framework, framework_competencies, framework_get
 from proficio.interop.report import ImportReport
 from proficio.interop.spreadsheet.table import read_sheet
 from proficio.interop.spreadsheet.template import FILE_NAME, template_csv, template_xlsx

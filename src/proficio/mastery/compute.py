@@ -6,11 +6,11 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from proficio.engine import Evaluation, evaluate
-from proficio.evidence.selectors import ratings_counted
-from proficio.frameworks.models import Competency, Stage
+from proficio.evidence.api import ratings_counted
+from proficio.frameworks.api import Competency, Stage
 from proficio.mastery.models import MasteryPolicy
 from proficio.mastery.policies import policy_for
-from proficio.people.models import Person
+from proficio.people.api import Person
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from proficio.engine import format_score
-from proficio.evidence.models import EvidenceSource
-from proficio.frameworks.models import Competency
+from proficio.evidence.api import EvidenceSource
+from proficio.frameworks.api import Competency
 
 # Self-assessments are the student's own voice; staff record every other source.
 RATED_SOURCES = [

@@ -23,15 +23,14 @@ from proficio.engine.pace import (
     is_stalled,
     work_history,
 )
-from proficio.evidence.models import EvidenceSource
-from proficio.evidence.selectors import ratings_counted_for
-from proficio.frameworks.models import Competency
-from proficio.frameworks.selectors import competencies_for_student, competencies_visible_to
+from proficio.evidence.api import EvidenceSource, ratings_counted_for
+from proficio.frameworks.api import Competency, competencies_for_student, competencies_visible_to
 from proficio.mastery.compute import scale_labels
 from proficio.mastery.models import MasteryPolicy, PaceExpectation
 from proficio.mastery.policies import policy_for
-from proficio.people.models import Person, Section
-from proficio.people.selectors import (
+from proficio.people.api import (
+    Person,
+    Section,
     section_students,
     sections_taught_by,
     student_get,

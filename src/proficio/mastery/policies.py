@@ -9,13 +9,14 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from proficio.engine import METHOD_PARAMETERS
-from proficio.frameworks.models import Competency, Framework, Scale
+from proficio.frameworks.api import Competency, Framework, Scale
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.models import MasteryPolicy, Method
-from proficio.people.models import District, Person, School
-from proficio.people.selectors import (
-    districts_administered_by,
-    schools_administered_by,
+from proficio.mastery.permissions import may_set_policy
+from proficio.people.api import (
+    District,
+    Person,
+    School,
     student_school_sql,
 )
 
@@ -102,13 +103,6 @@ def district_competency(district: District) -> Competency | None:
 
 
 # ---- a new version, checked -----------------------------------------------------------------
-
-
-def may_set_policy(user: Person, *, district: District, school: School | None) -> bool:
-    """District admins set any scope of their district; a school admin only their school's."""
-    if school is not None:
-        return schools_administered_by(user).filter(pk=school.pk).exists()
-    return districts_administered_by(user).filter(pk=district.pk).exists()
 
 
 def _in_district(

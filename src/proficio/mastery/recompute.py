@@ -25,8 +25,8 @@ from numpy.typing import NDArray
 
 from proficio.engine import bulk
 from proficio.engine.explain import TOLERANCE
-from proficio.evidence.models import Evidence, EvidenceSource
-from proficio.frameworks.models import Competency, Stage
+from proficio.evidence.api import Evidence, EvidenceSource
+from proficio.frameworks.api import Competency, Stage
 from proficio.mastery.models import (
     MasteryPolicy,
     MasteryRecord,
@@ -39,8 +39,7 @@ from proficio.mastery.policies import (
     most_specific,
     policies_in_force,
 )
-from proficio.people.models import Person
-from proficio.people.selectors import student_school_assignments
+from proficio.people.api import Person, student_school_assignments
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]

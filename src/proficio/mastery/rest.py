@@ -10,15 +10,13 @@ from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
-from proficio.evidence.models import Evidence, EvidenceSource
-from proficio.evidence.selectors import evidence_of
-from proficio.frameworks.selectors import competency_get
+from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
+from proficio.frameworks.api import competency_get
 from proficio.lib.api_schemas import ErrorOut, InvalidOut, Text
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.selectors import CompetencyStatus, StageStatus, student_mastery
 from proficio.mastery.services import evidence_record
-from proficio.people.models import Person
-from proficio.people.selectors import student_get
+from proficio.people.api import Person, student_get
 
 router = Router(tags=["mastery"])
 

@@ -5,15 +5,19 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proficio.engine import format_score
-from proficio.evidence.models import Evidence
-from proficio.evidence.selectors import evidence_of
-from proficio.frameworks.models import Competency, Framework, Stage
-from proficio.frameworks.selectors import competencies_for_student, competency_get
+from proficio.evidence.api import Evidence, evidence_of
+from proficio.frameworks.api import (
+    Competency,
+    Framework,
+    Stage,
+    competencies_for_student,
+    competency_get,
+)
 from proficio.lib.visibility import visible_get
 from proficio.mastery import recompute
 from proficio.mastery.compute import competency_mastery
@@ -25,14 +29,18 @@ from proficio.mastery.models import (
     WorkingStage,
 )
 from proficio.mastery.pace import Pace, paces_of
+from proficio.mastery.permissions import recompute_runs_visible_q
 from proficio.mastery.policies import (
     default_policy,
     district_competency,
     policy_rank,
     proposed_policy,
 )
-from proficio.people.models import District, Person, School, Section
-from proficio.people.selectors import (
+from proficio.people.api import (
+    District,
+    Person,
+    School,
+    Section,
     districts_administered_by,
     schools_administered_by,
     section_students,
@@ -546,7 +554,6 @@ def recompute_run_get(*, user: Person, run_id: str) -> RecomputeRun:
 
 
 def _runs_visible_to(user: Person) -> QuerySet[RecomputeRun]:
-    return RecomputeRun.objects.filter(
-        Q(district__in=districts_administered_by(user))
-        | Q(policy__school__in=schools_administered_by(user))
-    ).order_by("-enqueued_at", "-pk")
+    return RecomputeRun.objects.filter(recompute_runs_visible_q(user)).order_by(
+        "-enqueued_at", "-pk"
+    )

@@ -9,9 +9,8 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from proficio.evidence.models import Evidence, EvidenceSource
-from proficio.evidence.services import evidence_append
-from proficio.frameworks.models import Competency, Framework
+from proficio.evidence.api import Evidence, EvidenceSource, evidence_append
+from proficio.frameworks.api import Competency, Framework
 from proficio.lib.errors import NotVisible
 from proficio.mastery import storage
 from proficio.mastery.compute import (
@@ -31,6 +30,7 @@ from proficio.mastery.models import (
     RecomputeRun,
     WorkingStage,
 )
+from proficio.mastery.permissions import can_rate
 from proficio.mastery.policies import (
     district_competency,
     district_default,
@@ -38,17 +38,7 @@ from proficio.mastery.policies import (
     proposed_policy,
 )
 from proficio.mastery.tasks import recompute_policy_scope
-from proficio.people.models import District, Person, School
-from proficio.people.permissions import is_self, is_staff_for_student
-
-
-def can_rate(assessor: Person, student: Person, source: str) -> bool:
-    """Staff rate the students they serve; a student records only self-assessments of their own."""
-    # The predicates, not has_perm: a Django superuser must not bypass the school's scoping.
-    if is_staff_for_student(assessor, student):
-        return True
-    return source == EvidenceSource.SELF and is_self(assessor, student)
-
+from proficio.people.api import District, Person, School
 
 # ---- recording a rating ---------------------------------------------------------------------
 

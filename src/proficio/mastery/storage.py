@@ -15,8 +15,8 @@ from decimal import Decimal
 from django.db import connection
 from django.utils import timezone
 
-from proficio.evidence.models import Evidence, EvidenceSource
-from proficio.frameworks.models import Stage
+from proficio.evidence.api import Evidence, EvidenceSource
+from proficio.frameworks.api import Stage
 from proficio.mastery.compute import LatestRating, Rating
 from proficio.mastery.models import MasteryRecord, WorkingStage
 

@@ -19,14 +19,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
 from proficio.engine import format_score
-from proficio.evidence.models import Evidence, EvidenceSource
-from proficio.evidence.selectors import evidence_of
-from proficio.frameworks.models import Competency, ScaleLevel
-from proficio.frameworks.selectors import competency_get
+from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
+from proficio.frameworks.api import Competency, ScaleLevel, competency_get
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.forms import AsOfForm, RatingForm, level_text
 from proficio.mastery.pace import PACE_FILTERS, PACE_LABELS, Pace, matching_cells, student_pace
+from proficio.mastery.permissions import can_rate
 from proficio.mastery.selectors import (
     CompetencyStatus,
     GradebookCell,
@@ -36,9 +35,8 @@ from proficio.mastery.selectors import (
     mastery_history,
     student_mastery,
 )
-from proficio.mastery.services import can_rate, evidence_record
-from proficio.people.models import Person, Section
-from proficio.people.selectors import section_served_get, student_get
+from proficio.mastery.services import evidence_record
+from proficio.people.api import Person, Section, section_served_get, student_get
 
 # Float arithmetic can land a hair under a level (1.9999999 for 2); that still reads as the level.
 TOLERANCE = 1e-9

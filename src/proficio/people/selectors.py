@@ -18,7 +18,14 @@ from proficio.people.models import (
     School,
     Section,
 )
-from proficio.people.permissions import role_names, visible_sections_q, visible_students_q
+from proficio.people.permissions import (
+    administered_districts_q,
+    administered_schools_q,
+    is_signed_in,
+    role_names,
+    visible_sections_q,
+    visible_students_q,
+)
 from proficio.people.roster import RosterIndex, build_index, districts_holding, roster_district
 
 
@@ -84,21 +91,12 @@ def roles_of(user: Person) -> list[str]:
 
 def districts_administered_by(user: Person) -> QuerySet[District]:
     """Districts in which the user holds an active district-admin role."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return District.objects.none()
-    roles = user.roles.filter(active=True, role=Role.DISTRICT_ADMIN)
-    return District.objects.filter(pk__in=roles.values("district_id"))
+    return District.objects.filter(administered_districts_q(user))
 
 
 def schools_administered_by(user: Person) -> QuerySet[School]:
     """Schools a user administers: every school of a district they administer, and their own."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
-        return School.objects.none()
-    roles = user.roles.filter(active=True)
-    return School.objects.filter(
-        Q(district_id__in=roles.filter(role=Role.DISTRICT_ADMIN).values("district_id"))
-        | Q(pk__in=roles.filter(role=Role.SCHOOL_ADMIN).values("school_id"))
-    ).order_by("name")
+    return School.objects.filter(administered_schools_q(user)).order_by("name")
 
 
 def student_school_assignments() -> QuerySet[RoleAssignment]:
@@ -169,7 +167,7 @@ def roster_import_district(user: Person) -> District | None:
     """The district this user may import a roster into: the one they administer as district
     admin (their own first). A site admin may import only while the site has no district
     yet — the roster then creates it, and None says so. Anyone else: NotVisible."""
-    if not getattr(user, "is_authenticated", False) or not user.is_active:
+    if not is_signed_in(user):
         raise NotVisible("No roster import here.")
     administered = districts_administered_by(user).order_by("pk")
     district = administered.filter(pk=user.district_id).first() or administered.first()

@@ -26,7 +26,7 @@ from proficio.people.models import (
 from proficio.people.roster import Progress, Roster, RosterChanges, RosterSync
 
 if TYPE_CHECKING:
-    from proficio.frameworks.models import Course
+    from proficio.frameworks.api import Course
 
 
 @transaction.atomic

@@ -8,11 +8,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from proficio.mastery.pace import stalled_in_sections
-from proficio.mastery.selectors import student_mastery
-from proficio.mastery.views import progress_phrase
-from proficio.people.models import Person, Role
-from proficio.people.selectors import children_of, roles_of, sections_served_by
+from proficio.mastery.api import progress_phrase, stalled_in_sections, student_mastery
+from proficio.people.api import Person, Role, children_of, roles_of, sections_served_by
 
 STAFF_ROLES = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
 

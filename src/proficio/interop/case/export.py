@@ -16,8 +16,12 @@ from uuid import UUID, uuid5
 
 from django.utils import timezone
 
-from proficio.frameworks.models import Competency, Framework, Stage, Standard, StandardAssociation
-from proficio.frameworks.selectors import (
+from proficio.frameworks.api import (
+    Competency,
+    Framework,
+    Stage,
+    Standard,
+    StandardAssociation,
     framework_associations,
     framework_competencies,
     framework_standards,

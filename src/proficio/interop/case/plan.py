@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from uuid import UUID
 
-from proficio.frameworks.services import (
+from proficio.frameworks.api import (
     AssociationSpec,
     CaseDocumentSpec,
     RubricScaleSpec,

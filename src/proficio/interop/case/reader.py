@@ -19,7 +19,7 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 
 from django.utils.dateparse import parse_date, parse_datetime
 
-from proficio.frameworks.services import (
+from proficio.frameworks.api import (
     AssociationSpec,
     CaseDocumentSpec,
     LevelSpec,

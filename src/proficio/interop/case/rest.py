@@ -13,8 +13,8 @@ from uuid import UUID
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
-from proficio.frameworks.models import Framework
-from proficio.frameworks.selectors import (
+from proficio.frameworks.api import (
+    Framework,
     evidence_statements_visible_to,
     frameworks_visible_to,
     stages_visible_to,
@@ -23,8 +23,7 @@ from proficio.frameworks.selectors import (
 )
 from proficio.interop.case.export import PackageBuilder
 from proficio.interop.case.reader import DOCUMENT_PROPERTIES
-from proficio.people.models import Person
-from proficio.people.selectors import person_for_token
+from proficio.people.api import Person, person_for_token
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000

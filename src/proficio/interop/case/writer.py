@@ -7,12 +7,12 @@ from collections.abc import Collection
 
 from django.db import transaction
 
-from proficio.frameworks.services import framework_sync_case
+from proficio.frameworks.api import framework_sync_case
 from proficio.interop.case.plan import FrameworkPlan, plan_problems
 from proficio.interop.case.reader import read_case
 from proficio.interop.report import ImportRefused, ImportReport
 from proficio.lib.progress import Progress, quiet
-from proficio.people.models import District, Person
+from proficio.people.api import District, Person
 
 STEPS = 3
 

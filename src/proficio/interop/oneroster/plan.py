@@ -28,7 +28,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from proficio.frameworks.models import Course
+from proficio.frameworks.api import Course
 from proficio.interop.oneroster.reader import Package, Row
 from proficio.interop.oneroster.spec import (
     CLASS_TYPES,
@@ -44,19 +44,21 @@ from proficio.interop.oneroster.spec import (
 )
 from proficio.interop.report import ImportRefused, Problem
 from proficio.lib.errors import InvalidInput
-from proficio.people.models import District, Role
-from proficio.people.roster import (
+from proficio.people.api import (
+    District,
     GuardianSpec,
     MembershipSpec,
     PersonSpec,
+    Role,
     RoleSpec,
     Roster,
     RosterIndex,
     SchoolSpec,
     SectionSpec,
     SessionSpec,
+    roster_index,
+    roster_target,
 )
-from proficio.people.selectors import roster_index, roster_target
 
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 YEAR = re.compile(r"\d{4}")

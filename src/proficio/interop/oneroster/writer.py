@@ -13,9 +13,8 @@ from proficio.interop.oneroster.plan import KIND_FILES, Plan, plan_package
 from proficio.interop.oneroster.reader import read_package
 from proficio.interop.report import ImportRefused, ImportReport, Problem
 from proficio.lib.errors import InvalidInput
-from proficio.people.models import District
-from proficio.people.roster import Progress, RosterChanges
-from proficio.people.services import roster_sync
+from proficio.lib.progress import Progress
+from proficio.people.api import District, RosterChanges, roster_sync
 
 # What a report counts, by OneRoster kind, in the order it is shown.
 KINDS = ("orgs", "users", "roles", "guardian_links", "classes", "enrollments", "academic_sessions")

@@ -15,13 +15,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from django.db.models import Count
 from django.utils.dateparse import parse_date, parse_datetime
 
-from proficio.frameworks.models import Framework, Standard
-from proficio.frameworks.services import CaseDocumentSpec, StandardSpec
+from proficio.frameworks.api import CaseDocumentSpec, Framework, Standard, StandardSpec
 from proficio.interop.case.plan import FrameworkPlan, Where, order_siblings
 from proficio.interop.case.reader import normalise_identifier
 from proficio.interop.report import ImportRefused
 from proficio.interop.spreadsheet.table import Row, Sheet, column_key, title_from_name
-from proficio.people.models import District
+from proficio.people.api import District
 
 COLUMNS = (
     "identifier",

@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from proficio.frameworks.models import CompetencyKind
-from proficio.frameworks.services import CompetencySpec, StageSpec
+from proficio.frameworks.api import CompetencyKind, CompetencySpec, StageSpec
 from proficio.interop.report import ImportRefused
 from proficio.interop.spreadsheet.table import Row, Sheet, column_key, title_from_name
 

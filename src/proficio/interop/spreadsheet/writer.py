@@ -7,7 +7,7 @@ performs the very same writes and rolls them back, so its counts are exact.
 
 from django.db import transaction
 
-from proficio.frameworks.services import TrajectorySyncResult, framework_sync_trajectories
+from proficio.frameworks.api import TrajectorySyncResult, framework_sync_trajectories
 from proficio.interop.case.writer import STEPS, import_plan
 from proficio.interop.report import ImportRefused, ImportReport, Problem
 from proficio.interop.spreadsheet.opensalt import (
@@ -28,7 +28,7 @@ from proficio.interop.spreadsheet.trajectories import (
     read_trajectories,
 )
 from proficio.lib.progress import Progress, quiet
-from proficio.people.models import District, Person
+from proficio.people.api import District, Person
 
 OPENSALT = "opensalt"
 TEMPLATE = "template"

@@ -7,8 +7,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from proficio.people.models import Role
-from proficio.people.selectors import roles_of
+from proficio.people.api import Role, roles_of
 from proficio.web.views import STAFF_ROLES
 
 register = template.Library()

@@ -1,0 +1,19 @@
+"""The evidence app's public surface: what other apps may use. Nothing else of evidence/ is
+imported from outside it (`make lint` checks).
+
+`Evidence` is named here as a type; other apps read evidence through the selectors below.
+"""
+
+from proficio.evidence.models import AppendOnlyError, Evidence, EvidenceSource
+from proficio.evidence.selectors import evidence_of, ratings_counted, ratings_counted_for
+from proficio.evidence.services import evidence_append
+
+__all__ = [
+    "AppendOnlyError",
+    "Evidence",
+    "EvidenceSource",
+    "evidence_append",
+    "evidence_of",
+    "ratings_counted",
+    "ratings_counted_for",
+]
