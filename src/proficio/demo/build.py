@@ -9,26 +9,27 @@ from itertools import cycle
 from django.db import transaction
 from django.utils import timezone
 
-from proficio.evidence.api import Evidence, EvidenceSource, evidence_append
+from proficio.evidence.api import EvidenceSource, evidence_append, evidence_in_district
 from proficio.frameworks.api import (
     Competency,
     Course,
-    EvidenceStatement,
     competency_create,
     course_create,
     course_sequence,
+    district_competencies,
+    district_evidence_statements,
     framework_create,
     scale_create,
 )
 from proficio.lib.errors import InvalidInput, ProficioError
 from proficio.mastery.api import evidence_record, mastery_refresh
 from proficio.people.api import (
-    District,
     Person,
     Role,
     School,
     Section,
     district_create,
+    districts_for_operator,
     guardian_link,
     person_create,
     person_grant_site_admin,
@@ -86,11 +87,11 @@ class DemoSummary:
 
 
 def database_has_district() -> bool:
-    return District.objects.exists()
+    return districts_for_operator().exists()
 
 
 def demo_is_loaded() -> bool:
-    return District.objects.filter(name=content.DISTRICT).exists()
+    return districts_for_operator().filter(name=content.DISTRICT).exists()
 
 
 def load_demo(*, students: int = 200, seed: int = 2026, today: date | None = None) -> DemoSummary:
@@ -143,7 +144,7 @@ class _Builder:
             guardians=self.guardian_count,
             teachers=len(self.teachers),
             sections=len(self.sections),
-            evidence=Evidence.objects.filter(student__district=self.district).count(),
+            evidence=evidence_in_district(self.district.pk).count(),
         )
 
     # Frameworks, courses and people
@@ -172,14 +173,14 @@ class _Builder:
         # few queries (prefetched stages would be re-prefetched on every stage lookup).
         self.competencies = {
             competency.code: competency
-            for competency in Competency.objects.filter(framework__district=self.district)
+            for competency in district_competencies(self.district.pk)
             .select_related("framework__scale")
             .prefetch_related("framework__scale__levels")
         }
         self.statements: dict[tuple[str, int], list[str]] = {}
-        for statement in EvidenceStatement.objects.filter(
-            stage__competency__framework__district=self.district
-        ).select_related("stage__competency"):
+        for statement in district_evidence_statements(self.district.pk).select_related(
+            "stage__competency"
+        ):
             key = (statement.stage.competency.code, statement.stage.ordinal)
             self.statements.setdefault(key, []).append(statement.text)
         self.top_stage = {

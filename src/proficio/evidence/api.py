@@ -5,7 +5,12 @@ imported from outside it (`make lint` checks).
 """
 
 from proficio.evidence.models import AppendOnlyError, Evidence, EvidenceSource
-from proficio.evidence.selectors import evidence_of, ratings_counted, ratings_counted_for
+from proficio.evidence.selectors import (
+    evidence_in_district,
+    evidence_of,
+    ratings_counted,
+    ratings_counted_for,
+)
 from proficio.evidence.services import evidence_append
 
 __all__ = [
@@ -13,6 +18,7 @@ __all__ = [
     "Evidence",
     "EvidenceSource",
     "evidence_append",
+    "evidence_in_district",
     "evidence_of",
     "ratings_counted",
     "ratings_counted_for",

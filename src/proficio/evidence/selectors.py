@@ -56,3 +56,8 @@ def ratings_counted_for(
     if as_of is not None:
         rows = rows.filter(observed_at__lte=end_of_day(as_of))
     return rows.order_by("observed_at", "recorded_at", "id")
+
+
+def evidence_in_district(district_id: int) -> QuerySet[Evidence]:
+    """Every rating of a district's students, for work already authorised (the demo's count)."""
+    return Evidence.objects.filter(student__district_id=district_id)

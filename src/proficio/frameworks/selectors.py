@@ -7,6 +7,7 @@ from django.db.models import Prefetch, QuerySet
 
 from proficio.frameworks.models import (
     Competency,
+    Course,
     EvidenceStatement,
     Framework,
     ScaleLevel,
@@ -105,3 +106,32 @@ def evidence_statements_visible_to(user: Person) -> QuerySet[EvidenceStatement]:
     return EvidenceStatement.objects.filter(
         stage__competency__framework__in=frameworks_visible_to(user)
     )
+
+
+# ---- for work already authorised: the operator's commands, imports, recomputes, the demo ----
+
+
+def district_frameworks(district_id: int | None = None) -> QuerySet[Framework]:
+    """Every framework of a district (of the installation, for the operator: None)."""
+    frameworks = Framework.objects.select_related("district", "scale")
+    return frameworks if district_id is None else frameworks.filter(district_id=district_id)
+
+
+def district_competencies(district_id: int) -> QuerySet[Competency]:
+    return Competency.objects.filter(framework__district_id=district_id)
+
+
+def district_stages(district_id: int) -> QuerySet[Stage]:
+    return Stage.objects.filter(competency__framework__district_id=district_id)
+
+
+def district_evidence_statements(district_id: int) -> QuerySet[EvidenceStatement]:
+    return EvidenceStatement.objects.filter(stage__competency__framework__district_id=district_id)
+
+
+def district_standards(district_id: int) -> QuerySet[Standard]:
+    return Standard.objects.filter(framework__district_id=district_id)
+
+
+def district_courses(district_id: int) -> QuerySet[Course]:
+    return Course.objects.filter(district_id=district_id)

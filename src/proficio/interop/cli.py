@@ -71,11 +71,9 @@ def _framework(given: str, district: "District | None") -> "Framework":
     from django.core.exceptions import ValidationError
     from django.db.models import Q
 
-    from proficio.frameworks.api import Framework
+    from proficio.frameworks.api import district_frameworks
 
-    frameworks = Framework.objects.select_related("district", "scale")
-    if district is not None:
-        frameworks = frameworks.filter(district=district)
+    frameworks = district_frameworks(district.pk if district is not None else None)
     matches = list(frameworks.filter(code=given))
     if not matches:
         try:

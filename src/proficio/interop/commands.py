@@ -20,9 +20,9 @@ def district_named(given: str | None) -> "District":
     """The district given by uuid, number or name; the only one when none is given."""
     from django.core.exceptions import ValidationError
 
-    from proficio.people.api import District
+    from proficio.people.api import districts_for_operator
 
-    districts = District.objects.order_by("pk")
+    districts = districts_for_operator()
     if given is None:
         if districts.count() == 1:
             return districts.get()

@@ -29,7 +29,9 @@ from proficio.people.roster import (
 )
 from proficio.people.selectors import (
     children_of,
+    district_person_ids,
     districts_administered_by,
+    districts_for_operator,
     person_for_token,
     roles_of,
     roster_import_district,
@@ -78,7 +80,9 @@ __all__ = [
     "children_of",
     "district_admin_of",
     "district_create",
+    "district_person_ids",
     "districts_administered_by",
+    "districts_for_operator",
     "guardian_link",
     "guardian_of",
     "is_self",

@@ -99,6 +99,16 @@ def schools_administered_by(user: Person) -> QuerySet[School]:
     return School.objects.filter(administered_schools_q(user)).order_by("name")
 
 
+def districts_for_operator() -> QuerySet[District]:
+    """Every district, oldest first: the operator at the command line holds the installation."""
+    return District.objects.order_by("pk")
+
+
+def district_person_ids(district_id: int) -> list[int]:
+    """The ids of a district's people, in order, for a recompute already authorised."""
+    return sorted(Person.objects.filter(district_id=district_id).values_list("pk", flat=True))
+
+
 def student_school_assignments() -> QuerySet[RoleAssignment]:
     """Active student roles, oldest first: a student's school is that of their first one."""
     return RoleAssignment.objects.filter(role=Role.STUDENT, active=True).order_by("pk")

@@ -178,17 +178,19 @@ def _framework_of_item(user: Person, identifier: UUID) -> Framework | None:
     if standard is not None:
         return standard.framework
     competency = (
-        Framework.objects.filter(
-            pk__in=frameworks_visible_to(user).values("pk"), competencies__uuid=identifier
-        ).first()
-        or Framework.objects.filter(
+        frameworks_visible_to(user).filter(competencies__uuid=identifier).first()
+        or frameworks_visible_to(user)
+        .filter(
             pk__in=stages_visible_to(user).filter(uuid=identifier).values("competency__framework")
-        ).first()
-        or Framework.objects.filter(
+        )
+        .first()
+        or frameworks_visible_to(user)
+        .filter(
             pk__in=evidence_statements_visible_to(user)
             .filter(uuid=identifier)
             .values("stage__competency__framework")
-        ).first()
+        )
+        .first()
     )
     return competency
 

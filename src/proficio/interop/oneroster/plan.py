@@ -28,7 +28,7 @@ from datetime import date, datetime
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
-from proficio.frameworks.api import Course
+from proficio.frameworks.api import district_courses
 from proficio.interop.oneroster.reader import Package, Row
 from proficio.interop.oneroster.spec import (
     CLASS_TYPES,
@@ -642,7 +642,7 @@ class _Planner:
         rows = self.active.get("classes", [])
         codes = {self.courses.get(row["courseSourcedId"], ("", ""))[0] for row in rows} - {""}
         linked = dict(
-            Course.objects.filter(district=district, code__in=codes).values_list("code", "pk")
+            district_courses(district.pk).filter(code__in=codes).values_list("code", "pk")
             if district is not None and codes
             else []
         )

@@ -15,7 +15,12 @@ from uuid import NAMESPACE_URL, UUID, uuid5
 from django.db.models import Count
 from django.utils.dateparse import parse_date, parse_datetime
 
-from proficio.frameworks.api import CaseDocumentSpec, Framework, Standard, StandardSpec
+from proficio.frameworks.api import (
+    CaseDocumentSpec,
+    StandardSpec,
+    district_frameworks,
+    district_standards,
+)
 from proficio.interop.case.plan import FrameworkPlan, Where, order_siblings
 from proficio.interop.case.reader import normalise_identifier
 from proficio.interop.report import ImportRefused
@@ -271,7 +276,8 @@ def bind_to_district(plan: FrameworkPlan, *, district: District, title: str = ""
     """
     identifiers = [item.identifier for item in plan.items]
     match = (
-        Standard.objects.filter(framework__district=district, identifier__in=identifiers)
+        district_standards(district.pk)
+        .filter(identifier__in=identifiers)
         .values("framework")
         .annotate(found=Count("id"))
         .order_by("-found", "framework")
@@ -284,7 +290,7 @@ def bind_to_district(plan: FrameworkPlan, *, district: District, title: str = ""
             f"A CSV has no CFDocument: named the framework “{plan.document.title}” after {source}",
         )
         return
-    framework = Framework.objects.get(pk=match["framework"])
+    framework = district_frameworks(district.pk).get(pk=match["framework"])
     plan.document = CaseDocumentSpec(
         identifier=framework.case_identifier or plan.document.identifier,
         title=title.strip() or framework.title,
