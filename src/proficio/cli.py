@@ -73,6 +73,20 @@ def _parser() -> argparse.ArgumentParser:
     recompute.add_argument("--json", action="store_true", help="print the figures as JSON")
     recompute.set_defaults(command=_recompute)
 
+    audit = commands.add_parser("audit", help="look after the audit trail")
+    audit_commands = audit.add_subparsers(title="audit commands", required=True, metavar="ACTION")
+    prune = audit_commands.add_parser(
+        "prune", help="remove audit entries older than the retention period"
+    )
+    prune.add_argument(
+        "--older-than-days",
+        type=int,
+        metavar="N",
+        help="remove entries older than N days "
+        "(default: PROFICIO_AUDIT_RETENTION_DAYS, seven years unless set)",
+    )
+    prune.set_defaults(command=_audit_prune)
+
     demo = commands.add_parser("demo", help="load the demo district into an empty home")
     demo.add_argument(
         "--if-empty",
@@ -223,6 +237,20 @@ def _recompute(args: argparse.Namespace) -> int:
         f"{figures['working_stages_written']:,} working stages changed, "
         f"{figures['history_rows']:,} earlier values kept as history."
     )
+    return 0
+
+
+def _audit_prune(args: argparse.Namespace) -> int:
+    from django.conf import settings
+
+    from proficio.audit.api import prune
+
+    days = args.older_than_days
+    if days is None:
+        days = settings.PROFICIO_AUDIT_RETENTION_DAYS
+    removed = prune(older_than_days=days)
+    noun = "entry" if removed == 1 else "entries"
+    print(f"Removed {removed:,} audit {noun} older than {days:,} days.")
     return 0
 
 

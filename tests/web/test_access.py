@@ -82,6 +82,23 @@ def test_evidence_page_follows_the_student_page_rules(client, world, who, status
     assert get_as(client, world, who, url).status_code == status
 
 
+@pytest.mark.parametrize("name", ["audit", "audit_export"])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("district_admin", 200),
+        # Every other role, even an admin of one school, finds no such page.
+        ("school_admin", 404),
+        ("teacher", 404),
+        ("other_district_teacher", 404),
+        ("student", 404),
+        ("guardian", 404),
+    ],
+)
+def test_the_audit_log_opens_only_for_district_admins(client, world, name, who, status):
+    assert get_as(client, world, who, reverse(name)).status_code == status
+
+
 def test_guardian_home_is_for_guardians_only(client, world):
     url = reverse("guardian_home")
     assert get_as(client, world, "guardian", url).status_code == 200
@@ -99,6 +116,8 @@ def test_guardian_home_is_for_guardians_only(client, world):
         lambda world: reverse(
             "mastery:student_competency", args=[world.student.uuid, world.competency.uuid]
         ),
+        lambda world: reverse("audit"),
+        lambda world: reverse("audit_export"),
     ],
 )
 def test_every_page_sends_an_anonymous_visitor_to_sign_in(client, world, url_of):

@@ -36,6 +36,8 @@ INSTALLED_APPS = [
     "ninja",  # serves the API docs' Swagger UI from its bundled static files, not a CDN
     "django_tasks",
     "django_tasks_db",
+    "proficio.lib",
+    "proficio.audit",
     "proficio.people",
     "proficio.frameworks",
     "proficio.evidence",
@@ -137,6 +139,10 @@ if HTTPS:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# The audit trail keeps who changed or viewed a student's record this long (seven years by
+# default); `proficio audit prune` removes older entries.
+PROFICIO_AUDIT_RETENTION_DAYS = int(os.environ.get("PROFICIO_AUDIT_RETENTION_DAYS", str(7 * 365)))
 
 # Bearer tokens for the JSON API live this long.
 API_TOKEN_LIFETIME_DAYS = int(os.environ.get("PROFICIO_API_TOKEN_DAYS", "30"))

@@ -1,0 +1,40 @@
+"""The names of audited actions, and how the audit page words them.
+
+An action is a short dotted string, "<what>.<done>". Apps may record names not listed here;
+the page then shows the name itself.
+"""
+
+from django.utils.translation import gettext_lazy as _
+
+STUDENT_VIEWED = "student.viewed"
+STUDENTS_LISTED = "students.listed"
+EVIDENCE_VIEWED = "evidence.viewed"
+EVIDENCE_RECORDED = "evidence.recorded"
+EVIDENCE_CORRECTED = "evidence.corrected"
+MASTERY_RECOMPUTED = "mastery.recomputed"
+POLICY_CHANGED = "policy.changed"
+GUARDIAN_LINKED = "guardian.linked"
+ROSTER_SYNCED = "roster.synced"
+STUDENT_EXPORTED = "student.exported"
+AUDIT_EXPORTED = "audit.exported"
+AUDIT_PRUNED = "audit.pruned"
+
+ACTION_LABELS = {
+    STUDENT_VIEWED: _("Viewed a student's record"),
+    STUDENTS_LISTED: _("Viewed a list of students"),
+    EVIDENCE_VIEWED: _("Viewed evidence"),
+    EVIDENCE_RECORDED: _("Recorded evidence"),
+    EVIDENCE_CORRECTED: _("Corrected evidence"),
+    MASTERY_RECOMPUTED: _("Recomputed mastery"),
+    POLICY_CHANGED: _("Changed a mastery policy"),
+    GUARDIAN_LINKED: _("Linked a guardian"),
+    ROSTER_SYNCED: _("Synced the roster"),
+    STUDENT_EXPORTED: _("Exported a student's record"),
+    AUDIT_EXPORTED: _("Downloaded the audit log"),
+    AUDIT_PRUNED: _("Removed old audit entries"),
+}
+
+
+def action_label(action: str) -> str:
+    """The plain wording of an action, or its own name when it has none."""
+    return str(ACTION_LABELS.get(action, action))

@@ -1,0 +1,54 @@
+"""The audit app's public surface: what other apps may use. Nothing else of audit/ is
+imported from outside it.
+
+Services record (`record` for one action, `record_views` for a page that shows many
+students); the web layer reads a district's entries with `entries_for_districts`, passing
+the districts the reader administers.
+"""
+
+from proficio.audit.actions import (
+    ACTION_LABELS,
+    AUDIT_EXPORTED,
+    AUDIT_PRUNED,
+    EVIDENCE_CORRECTED,
+    EVIDENCE_RECORDED,
+    EVIDENCE_VIEWED,
+    GUARDIAN_LINKED,
+    MASTERY_RECOMPUTED,
+    POLICY_CHANGED,
+    ROSTER_SYNCED,
+    STUDENT_EXPORTED,
+    STUDENT_VIEWED,
+    STUDENTS_LISTED,
+    action_label,
+)
+from proficio.audit.export import CSV_HEADER, entries_csv
+from proficio.audit.models import AuditEntry, AuditIsAppendOnly
+from proficio.audit.selectors import actions_in_districts, entries_for_districts
+from proficio.audit.services import prune, record, record_views
+
+__all__ = [
+    "ACTION_LABELS",
+    "AUDIT_EXPORTED",
+    "AUDIT_PRUNED",
+    "CSV_HEADER",
+    "EVIDENCE_CORRECTED",
+    "EVIDENCE_RECORDED",
+    "EVIDENCE_VIEWED",
+    "GUARDIAN_LINKED",
+    "MASTERY_RECOMPUTED",
+    "POLICY_CHANGED",
+    "ROSTER_SYNCED",
+    "STUDENTS_LISTED",
+    "STUDENT_EXPORTED",
+    "STUDENT_VIEWED",
+    "AuditEntry",
+    "AuditIsAppendOnly",
+    "action_label",
+    "actions_in_districts",
+    "entries_csv",
+    "entries_for_districts",
+    "prune",
+    "record",
+    "record_views",
+]
