@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from proficio.evidence.models import Evidence
 from proficio.frameworks.models import CompetencyKind
-from proficio.frameworks.services import (
+from proficio.frameworks.data import (
     LevelSpec,
     StageSpec,
     competency_create,

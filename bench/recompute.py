@@ -135,7 +135,7 @@ def generate() -> None:
 
     from proficio.evidence.models import Evidence
     from proficio.frameworks.models import CompetencyKind
-    from proficio.frameworks.services import (
+    from proficio.frameworks.data import (
         LevelSpec,
         StageSpec,
         competency_create,

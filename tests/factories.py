@@ -3,10 +3,9 @@
 from dataclasses import dataclass
 from decimal import Decimal
 
+from proficio.frameworks.data import LevelSpec, StageSpec
 from proficio.frameworks.models import Competency, CompetencyKind, Framework, Scale
 from proficio.frameworks.services import (
-    LevelSpec,
-    StageSpec,
     competency_create,
     framework_create,
     scale_create,

@@ -2,9 +2,9 @@
 
 import pytest
 
+from proficio.frameworks.data import StageSpec
 from proficio.frameworks.models import CompetencyKind
 from proficio.frameworks.services import (
-    StageSpec,
     competency_create,
     framework_create,
     scale_create,

@@ -5,8 +5,9 @@ import io
 
 import pytest
 
+from proficio.frameworks.data import CompetencySpec, StageSpec
 from proficio.frameworks.models import Competency, CompetencyKind, Framework, Stage
-from proficio.frameworks.services import CompetencySpec, StageSpec, framework_sync_trajectories
+from proficio.frameworks.services import framework_sync_trajectories
 from proficio.interop.spreadsheet.template import template_csv, template_xlsx
 from proficio.lib.errors import NotVisible
 from tests.interop.conftest import row_counts

@@ -10,8 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proficio.engine.pace import AHEAD, BEHIND, ON_PACE
+from proficio.frameworks.data import StageSpec
 from proficio.frameworks.models import Competency, CompetencyKind
-from proficio.frameworks.services import StageSpec, competency_create
+from proficio.frameworks.services import competency_create
 from proficio.lib.errors import NotVisible
 from proficio.mastery.models import PaceExpectation, WorkingStage
 from proficio.mastery.pace import (

@@ -8,6 +8,7 @@ import pytest
 from django.utils import timezone
 
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.mastery.data import PolicyDraft
 from proficio.mastery.models import (
     MasteryPolicy,
     MasteryRecord,
@@ -28,7 +29,8 @@ MEAN = {"method": "mean", "parameters": {}, "minimum_evidence": 2, "threshold": 
 
 def change(world, actor=None, **fields):
     return policy_change(
-        actor=actor or world.district_admin, district=world.district, **{**MEAN, **fields}
+        actor=actor or world.district_admin,
+        draft=PolicyDraft(district=world.district, **{**MEAN, **fields}),
     )
 
 
@@ -235,7 +237,9 @@ def test_a_failed_recompute_is_reported_and_changes_nothing(world, rate, monkeyp
 
 
 def preview(world, **fields):
-    return policy_preview(user=world.district_admin, district=world.district, **{**MEAN, **fields})
+    return policy_preview(
+        user=world.district_admin, draft=PolicyDraft(district=world.district, **{**MEAN, **fields})
+    )
 
 
 def test_the_preview_counts_exactly_what_saving_changes(world):
@@ -280,7 +284,7 @@ def test_a_preview_reads_like_a_sentence(world, rate):
 
 def test_previewing_is_checked_like_saving(world):
     with pytest.raises(NotVisible):
-        policy_preview(user=world.teacher, district=world.district, **MEAN)
+        policy_preview(user=world.teacher, draft=PolicyDraft(district=world.district, **MEAN))
     with pytest.raises(InvalidInput):
         preview(world, threshold="0")
 

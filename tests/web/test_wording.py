@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
+from proficio.mastery.presenters import level_reached, progress_phrase, result_text
 from proficio.mastery.selectors import StageStatus, student_mastery
-from proficio.mastery.views import level_reached, progress_phrase, result_text
 
 pytestmark = pytest.mark.django_db
 

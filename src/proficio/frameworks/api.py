@@ -5,6 +5,16 @@ The model classes are named here as types: other apps annotate with them, compar
 pass them to these functions; they read frameworks only through the selectors below.
 """
 
+from proficio.frameworks.data import (
+    AssociationSpec,
+    CaseDocumentSpec,
+    CompetencySpec,
+    LevelSpec,
+    RubricScaleSpec,
+    StageSpec,
+    StandardSpec,
+    TrajectorySyncResult,
+)
 from proficio.frameworks.models import (
     Competency,
     CompetencyKind,
@@ -38,14 +48,6 @@ from proficio.frameworks.selectors import (
     standards_visible_to,
 )
 from proficio.frameworks.services import (
-    AssociationSpec,
-    CaseDocumentSpec,
-    CompetencySpec,
-    LevelSpec,
-    RubricScaleSpec,
-    StageSpec,
-    StandardSpec,
-    TrajectorySyncResult,
     competency_create,
     course_create,
     course_sequence,

@@ -1,13 +1,15 @@
 """The mastery app's public surface: what other apps may use. Nothing else of mastery/ is
 imported from outside it (`make lint` checks)."""
 
+from proficio.mastery.data import PolicyDraft, Scope
 from proficio.mastery.pace import stalled_in_sections
-from proficio.mastery.recompute import Scope, recompute
+from proficio.mastery.presenters import progress_phrase
+from proficio.mastery.recompute import recompute
 from proficio.mastery.selectors import student_mastery
 from proficio.mastery.services import evidence_record, mastery_refresh
-from proficio.mastery.views import progress_phrase
 
 __all__ = [
+    "PolicyDraft",
     "Scope",
     "evidence_record",
     "mastery_refresh",

@@ -1,31 +1,24 @@
 """Which mastery policy governs a student's competency on a given day."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from datetime import date
-from decimal import Decimal, InvalidOperation
 from functools import cache
 
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
-from proficio.engine import METHOD_PARAMETERS
-from proficio.frameworks.api import Competency, Framework, Scale
-from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.frameworks.api import Competency, Framework, Scale, district_competencies
+from proficio.lib.errors import NotVisible
+from proficio.mastery.data import PolicyDraft
 from proficio.mastery.models import MasteryPolicy, Method
 from proficio.mastery.permissions import may_set_policy
-from proficio.people.api import (
-    District,
-    Person,
-    School,
-    student_school_sql,
-)
+from proficio.people.api import District, Person, student_school_sql
 
 DEFAULT_METHOD = Method.DECAYING_AVERAGE
 DEFAULT_PARAMETERS = {"rate": 0.65}
 DEFAULT_MINIMUM_EVIDENCE = 2
 # The district default is in force from before any school year a district could import.
 DEFAULT_EFFECTIVE_FROM = date(2000, 1, 1)
-MINIMUM_EVIDENCE_MAX = 50
 
 
 def specificity(policy: MasteryPolicy) -> int:
@@ -95,7 +88,7 @@ def district_default(*, district_id: int, competency: Competency) -> MasteryPoli
 def district_competency(district: District) -> Competency | None:
     """Any competency of the district, to read the mastery level of its default scale."""
     return (
-        Competency.objects.filter(framework__district=district)
+        district_competencies(district.pk)
         .select_related("framework__scale", "scale")
         .order_by("pk")
         .first()
@@ -105,16 +98,12 @@ def district_competency(district: District) -> Competency | None:
 # ---- a new version, checked -----------------------------------------------------------------
 
 
-def _in_district(
-    district: District,
-    school: School | None,
-    framework: Framework | None,
-    competency: Competency | None,
-) -> bool:
+def _in_district(draft: PolicyDraft) -> bool:
+    district = draft.district
     return (
-        (school is None or school.district_id == district.pk)
-        and (framework is None or framework.district_id == district.pk)
-        and (competency is None or competency.framework.district_id == district.pk)
+        (draft.school is None or draft.school.district_id == district.pk)
+        and (draft.framework is None or draft.framework.district_id == district.pk)
+        and (draft.competency is None or draft.competency.framework.district_id == district.pk)
     )
 
 
@@ -122,9 +111,7 @@ def _scales_governed(
     district: District, framework: Framework | None, competency: Competency | None
 ) -> list[Scale]:
     """Every scale the policy's competencies are rated on: the threshold must fit each."""
-    competencies = Competency.objects.filter(framework__district=district).select_related(
-        "framework__scale", "scale"
-    )
+    competencies = district_competencies(district.pk).select_related("framework__scale", "scale")
     if competency is not None:
         competencies = competencies.filter(pk=competency.pk)
     elif framework is not None:
@@ -134,120 +121,27 @@ def _scales_governed(
     return [scale for scale in scales.values() if scale.levels.all()]
 
 
-def _checked_threshold(threshold: object, scales: list[Scale]) -> tuple[Decimal | None, str]:
-    try:
-        value = Decimal(str(threshold).strip())
-    except InvalidOperation:
-        return None, f"{threshold!r} is not a number."
-    if not value.is_finite() or value <= 0:
-        return None, "Use a positive number."
-    if value != value.quantize(Decimal("0.01")):
-        return None, "Use at most two decimals."
-    for scale in scales:
-        values = [level.value for level in scale.levels.all()]
-        low, high = min(values), max(values)
-        if not low <= value <= high:
-            return None, (
-                f"Use a level between {low.normalize()} and {high.normalize()} "
-                f"(the scale {scale.name})."
-            )
-    return value, ""
-
-
-def _checked_parameters(
-    method: str, parameters: Mapping[str, object]
-) -> tuple[dict[str, float], dict[str, str]]:
-    """The parameters given, checked (those left out keep the engine's default), and errors
-    keyed `parameters.<name>`."""
-    specs = METHOD_PARAMETERS[method]
-    checked, errors = {}, {}
-    for name, value in parameters.items():
-        spec = specs.get(name)
-        if spec is None:
-            takes = ", ".join(specs) or "no parameters"
-            errors["parameters"] = f"This method does not take {name}; it takes {takes}."
-            continue
-        try:
-            checked[name] = spec.check(name, value)
-        except ValueError:
-            errors[f"parameters.{name}"] = f"{spec.label}: use {spec.describe()}."
-    return checked, errors
-
-
-def proposed_policy(
-    *,
-    actor: Person,
-    district: District,
-    school: School | None = None,
-    framework: Framework | None = None,
-    competency: Competency | None = None,
-    method: str,
-    parameters: Mapping[str, object],
-    minimum_evidence: int,
-    threshold: Decimal | float | str,
-    higher_implies_lower: bool = True,
-    include_self_assessment: bool = False,
-    effective_from: date | None = None,
-    lock: bool = False,
-) -> MasteryPolicy:
+def proposed_policy(*, actor: Person, draft: PolicyDraft, lock: bool = False) -> MasteryPolicy:
     """The next version of a scope's policy, checked and numbered but not saved.
 
-    NotVisible when the actor may not set this scope; InvalidInput naming every bad field.
-    lock: take the scope's versions FOR UPDATE (inside the saving transaction), so two
-    simultaneous changes number themselves in turn.
+    NotVisible when the actor may not set this scope; InvalidInput naming every bad field
+    (`PolicyDraft.checked`). lock: take the scope's versions FOR UPDATE (inside the saving
+    transaction), so two simultaneous changes number themselves in turn.
     """
-    if not may_set_policy(actor, district=district, school=school) or not _in_district(
-        district, school, framework, competency
+    if not may_set_policy(actor, district=draft.district, school=draft.school) or not _in_district(
+        draft
     ):
         raise NotVisible("No such scope for you to set a policy on.")
-    errors: dict[str, str] = {}
-    if sum(part is not None for part in (school, framework, competency)) > 1:
-        errors["scope"] = "Choose one scope: the district, a school, a framework or a competency."
-    checked: dict[str, float] = {}
-    if method not in Method.values:
-        errors["method"] = f"Unknown method {method!r}; use one of {', '.join(Method.values)}."
-    else:
-        checked, parameter_errors = _checked_parameters(method, parameters)
-        errors.update(parameter_errors)
-    if (
-        not isinstance(minimum_evidence, int)
-        or isinstance(minimum_evidence, bool)
-        or not 1 <= minimum_evidence <= MINIMUM_EVIDENCE_MAX
-    ):
-        errors["minimum_evidence"] = f"Use a whole number from 1 to {MINIMUM_EVIDENCE_MAX}."
-    value, threshold_error = _checked_threshold(
-        threshold, _scales_governed(district, framework, competency)
+    fields = draft.checked(
+        scales=_scales_governed(draft.district, draft.framework, draft.competency),
+        today=timezone.localdate(),
     )
-    if threshold_error:
-        errors["threshold"] = threshold_error
-    today = timezone.localdate()
-    effective_from = effective_from or today
-    if effective_from < today:
-        errors["effective_from"] = (
-            "A policy cannot start in the past: past mastery stays as the policy then in "
-            "force made it. Choose today or a later day."
-        )
-    if errors:
-        raise InvalidInput(errors)
-    scope = {
-        "district": district,
-        "school": school,
-        "framework": framework,
-        "competency": competency,
-    }
-    versions = MasteryPolicy.objects.filter(**scope)
+    versions = MasteryPolicy.objects.filter(**draft.scope)
     if lock:
         versions = versions.select_for_update()
     return MasteryPolicy(
-        **scope,
-        method=method,
-        parameters=checked,
-        minimum_evidence=minimum_evidence,
-        threshold=value,
-        higher_implies_lower=higher_implies_lower,
-        include_self_assessment=include_self_assessment,
+        **fields,
         version=max(versions.values_list("version", flat=True), default=0) + 1,
-        effective_from=effective_from,
         created_by=actor,
     )
 

@@ -8,9 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from proficio.engine import METHOD_PARAMETERS, ParamSpec, format_score
+from proficio.mastery.data import MINIMUM_EVIDENCE_MAX, PolicyDraft
 from proficio.mastery.forms import DateInput
 from proficio.mastery.models import MasteryPolicy, Method
-from proficio.mastery.policies import MINIMUM_EVIDENCE_MAX
 from proficio.mastery.selectors import PolicyScope
 
 # What each method does to a student's result, in plain words.
@@ -208,7 +208,7 @@ class PolicyForm(forms.Form):
             raise forms.ValidationError(_("Choose today or a later day."))
         return day
 
-    def service_arguments(self) -> dict:
+    def draft(self) -> PolicyDraft:
         """What policy_change and policy_preview take, from a valid form."""
         data = self.cleaned_data
         parameters = {
@@ -216,16 +216,16 @@ class PolicyForm(forms.Form):
             for name in METHOD_PARAMETERS[self.method]
             if data.get(parameter_field(self.method, name)) is not None
         }
-        return {
+        return PolicyDraft(
             **self.scopes[data["scope"]].parts,
-            "method": data["method"],
-            "parameters": parameters,
-            "minimum_evidence": data["minimum_evidence"],
-            "threshold": data["threshold"],
-            "higher_implies_lower": data["higher_implies_lower"],
-            "include_self_assessment": data["include_self_assessment"],
-            "effective_from": data["effective_from"],
-        }
+            method=data["method"],
+            parameters=parameters,
+            minimum_evidence=data["minimum_evidence"],
+            threshold=data["threshold"],
+            higher_implies_lower=data["higher_implies_lower"],
+            include_self_assessment=data["include_self_assessment"],
+            effective_from=data["effective_from"],
+        )
 
     def add_service_errors(self, errors: Mapping[str, str]) -> None:
         """Show a service's InvalidInput next to the field it is about."""

@@ -70,9 +70,9 @@ def policies_page(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             try:
                 if previewing:
-                    preview = policy_preview(user=request.user, **form.service_arguments())
+                    preview = policy_preview(user=request.user, draft=form.draft())
                 else:
-                    policy = policy_change(actor=request.user, **form.service_arguments())
+                    policy = policy_change(actor=request.user, draft=form.draft())
                     return _saved(request, form, policy)
             except InvalidInput as bad:
                 form.add_service_errors(bad.errors)
@@ -144,7 +144,7 @@ def policy_preview_part(request: HttpRequest) -> HttpResponse:
     preview = None
     if form.is_valid():
         try:
-            preview = policy_preview(user=request.user, **form.service_arguments())
+            preview = policy_preview(user=request.user, draft=form.draft())
         except InvalidInput as bad:
             form.add_service_errors(bad.errors)
     if preview is None:

@@ -5,17 +5,7 @@ The model classes are named here as types: other apps annotate with them, compar
 pass them to these functions; they read people only through the selectors below.
 """
 
-from proficio.people.models import District, Person, Role, School, Section
-from proficio.people.permissions import (
-    can_view_student,
-    district_admin_of,
-    guardian_of,
-    is_self,
-    is_signed_in,
-    school_admin_of,
-    serves_as_staff,
-)
-from proficio.people.roster import (
+from proficio.people.data import (
     GuardianSpec,
     MembershipSpec,
     PersonSpec,
@@ -26,6 +16,16 @@ from proficio.people.roster import (
     SchoolSpec,
     SectionSpec,
     SessionSpec,
+)
+from proficio.people.models import District, Person, Role, School, Section
+from proficio.people.permissions import (
+    can_view_student,
+    district_admin_of,
+    guardian_of,
+    is_self,
+    is_signed_in,
+    school_admin_of,
+    serves_as_staff,
 )
 from proficio.people.selectors import (
     children_of,

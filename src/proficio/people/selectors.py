@@ -26,7 +26,12 @@ from proficio.people.permissions import (
     visible_sections_q,
     visible_students_q,
 )
-from proficio.people.roster import RosterIndex, build_index, districts_holding, roster_district
+from proficio.people.roster.index import (
+    RosterIndex,
+    build_index,
+    districts_holding,
+    roster_district,
+)
 
 
 def students_visible_to(user: Person) -> QuerySet[Person]:

@@ -11,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from proficio.lib.errors import InvalidInput
+from proficio.lib.progress import Progress
 from proficio.people.models import (
     ApiToken,
     District,
@@ -23,7 +24,8 @@ from proficio.people.models import (
     Section,
     TeachingAssignment,
 )
-from proficio.people.roster import Progress, Roster, RosterChanges, RosterSync
+from proficio.people.roster.data import Roster, RosterChanges
+from proficio.people.roster.sync import RosterSync
 
 if TYPE_CHECKING:
     from proficio.frameworks.api import Course

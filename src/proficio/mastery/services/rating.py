@@ -1,8 +1,8 @@
-"""Writes of mastery: recording a rating with its mastery kept in step, refreshing one
-student's competency, and changing a policy (a new version, then a background recompute)."""
+"""Recording a rating with its mastery kept in step, and refreshing one student's mastery of
+one competency."""
 
 from collections.abc import Mapping
-from datetime import date, datetime, time
+from datetime import datetime
 from decimal import Decimal
 
 from django.db import transaction
@@ -10,7 +10,7 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from proficio.evidence.api import Evidence, EvidenceSource, evidence_append
-from proficio.frameworks.api import Competency, Framework
+from proficio.frameworks.api import Competency
 from proficio.lib.errors import NotVisible
 from proficio.mastery import storage
 from proficio.mastery.compute import (
@@ -27,20 +27,11 @@ from proficio.mastery.models import (
     MasteryPolicy,
     MasteryRecord,
     MasteryRecordHistory,
-    RecomputeRun,
     WorkingStage,
 )
 from proficio.mastery.permissions import can_rate
-from proficio.mastery.policies import (
-    district_competency,
-    district_default,
-    policy_for,
-    proposed_policy,
-)
-from proficio.mastery.tasks import recompute_policy_scope
-from proficio.people.api import District, Person, School
-
-# ---- recording a rating ---------------------------------------------------------------------
+from proficio.mastery.policies import policy_for
+from proficio.people.api import Person
 
 
 @transaction.atomic
@@ -289,71 +280,3 @@ def _history_of(record: MasteryRecord, *, replaced_at: datetime) -> MasteryRecor
         computed_at=record.computed_at,
         replaced_at=replaced_at,
     )
-
-
-# ---- changing a policy ----------------------------------------------------------------------
-
-
-@transaction.atomic
-def policy_change(
-    *,
-    actor: Person,
-    district: District,
-    school: School | None = None,
-    framework: Framework | None = None,
-    competency: Competency | None = None,
-    method: str,
-    parameters: Mapping[str, object],
-    minimum_evidence: int,
-    threshold: Decimal | float | str,
-    higher_implies_lower: bool = True,
-    include_self_assessment: bool = False,
-    effective_from: date | None = None,
-) -> MasteryPolicy:
-    """Save a new version of the policy for one scope and recompute what it governs.
-
-    Scope: the district (no school, framework or competency), one school, one framework
-    or one competency. Old versions are never edited; the recompute runs in the background
-    (on the policy's effective day when that is still ahead).
-    """
-    if school is None and framework is None and competency is None:
-        # The version every existing record names, before the first change replaces it.
-        some_competency = district_competency(district)
-        if some_competency is not None:
-            district_default(district_id=district.pk, competency=some_competency)
-    policy = proposed_policy(
-        actor=actor,
-        district=district,
-        school=school,
-        framework=framework,
-        competency=competency,
-        method=method,
-        parameters=parameters,
-        minimum_evidence=minimum_evidence,
-        threshold=threshold,
-        higher_implies_lower=higher_implies_lower,
-        include_self_assessment=include_self_assessment,
-        effective_from=effective_from,
-        lock=True,
-    )
-    policy.save()
-    _recompute_enqueue(policy=policy, actor=actor)
-    return policy
-
-
-def _recompute_enqueue(*, policy: MasteryPolicy, actor: Person) -> RecomputeRun:
-    starts = None
-    if policy.effective_from > timezone.localdate():
-        starts = timezone.make_aware(datetime.combine(policy.effective_from, time.min))
-    run = RecomputeRun.objects.create(
-        district_id=policy.district_id,
-        policy=policy,
-        requested_by=actor,
-        enqueued_at=timezone.now(),
-        run_after=starts,
-    )
-    task = recompute_policy_scope
-    if starts is not None and task.get_backend().supports_defer:
-        task = task.using(run_after=starts)
-    task.enqueue(policy.pk)
-    return run

@@ -1,0 +1,25 @@
+"""Writes of the frameworks app: authoring scales, frameworks, competencies and courses, and
+syncing frameworks from CASE documents and from trajectory spreadsheets."""
+
+from proficio.frameworks.services.authoring import (
+    competency_create,
+    course_create,
+    course_sequence,
+    framework_code_for,
+    framework_create,
+    scale_create,
+)
+from proficio.frameworks.services.case_sync import competency_align, framework_sync_case
+from proficio.frameworks.services.trajectory_sync import framework_sync_trajectories
+
+__all__ = [
+    "competency_align",
+    "competency_create",
+    "course_create",
+    "course_sequence",
+    "framework_code_for",
+    "framework_create",
+    "framework_sync_case",
+    "framework_sync_trajectories",
+    "scale_create",
+]

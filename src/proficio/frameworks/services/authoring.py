@@ -1,0 +1,171 @@
+"""Writes for scales, frameworks, competencies with their trajectories, and courses; and what
+the syncs from CASE and from spreadsheets share: who may run them, a framework's code, the
+default scale."""
+
+from collections.abc import Sequence
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils.text import slugify
+
+from proficio.frameworks.data import LevelSpec, StageSpec
+from proficio.frameworks.models import (
+    Competency,
+    CompetencyKind,
+    Course,
+    CourseTarget,
+    EvidenceStatement,
+    Framework,
+    Scale,
+    ScaleLevel,
+    Stage,
+)
+from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.people.api import District, Person, district_admin_of
+
+DEFAULT_LEVELS = (
+    LevelSpec(Decimal(1), "Beginning", "#a0522d"),
+    LevelSpec(Decimal(2), "Developing", "#8a6a00"),
+    LevelSpec(Decimal(3), "Proficient", "#2b6e4a", is_mastery=True),
+    LevelSpec(Decimal(4), "Advanced", "#2b5f9e", is_mastery=True),
+)
+
+
+@transaction.atomic
+def scale_create(*, district: District, name: str, levels: Sequence[LevelSpec]) -> Scale:
+    values = [Decimal(level.value) for level in levels]
+    if not levels:
+        raise InvalidInput({"levels": "A scale needs at least one level."})
+    if len(set(values)) != len(values):
+        raise InvalidInput({"levels": "Two levels share a value."})
+    if not any(level.is_mastery for level in levels):
+        raise InvalidInput({"levels": "Mark at least one level as mastery."})
+    scale = Scale.objects.create(district=district, name=name)
+    ScaleLevel.objects.bulk_create(
+        ScaleLevel(
+            scale=scale,
+            value=Decimal(level.value),
+            label=level.label,
+            colour=level.colour,
+            is_mastery=level.is_mastery,
+            description=level.description,
+        )
+        for level in levels
+    )
+    return scale
+
+
+@transaction.atomic
+def framework_create(
+    *, district: District, code: str, title: str, scale: Scale, description: str = ""
+) -> Framework:
+    if Framework.objects.filter(district=district, code=code).exists():
+        raise InvalidInput({"code": f"A framework with code {code!r} exists."})
+    return Framework.objects.create(
+        district=district, code=code, title=title, scale=scale, description=description
+    )
+
+
+@transaction.atomic
+def competency_create(
+    *,
+    framework: Framework,
+    code: str,
+    title: str,
+    kind: CompetencyKind,
+    stages: Sequence[StageSpec],
+    statement: str = "",
+    subject: str = "",
+    scale: Scale | None = None,
+) -> Competency:
+    """A competency with its whole trajectory; stages are numbered 1, 2, … in order."""
+    if Competency.objects.filter(framework=framework, code=code).exists():
+        raise InvalidInput({"code": f"{framework.code} already has a competency {code!r}."})
+    if not stages:
+        raise InvalidInput({"stages": "A trajectory needs at least one stage."})
+    competency = Competency.objects.create(
+        framework=framework,
+        code=code,
+        title=title,
+        kind=kind,
+        statement=statement,
+        subject=subject,
+        scale=scale,
+        position=framework.competencies.count(),
+    )
+    for ordinal, spec in enumerate(stages, start=1):
+        stage = Stage.objects.create(
+            competency=competency,
+            ordinal=ordinal,
+            label=spec.label,
+            descriptor=spec.descriptor,
+            typical_grade=spec.typical_grade,
+        )
+        EvidenceStatement.objects.bulk_create(
+            EvidenceStatement(stage=stage, text=text, position=position)
+            for position, text in enumerate(spec.evidence_statements)
+        )
+    return competency
+
+
+@transaction.atomic
+def course_create(
+    *, district: District, code: str, title: str, targets: Sequence[tuple[Competency, int]]
+) -> Course:
+    """A course whose targets are (competency, stage ordinal) pairs."""
+    course = Course.objects.create(district=district, code=code, title=title)
+    for competency, ordinal in targets:
+        stage = competency.stages.filter(ordinal=ordinal).first()
+        if stage is None:
+            raise InvalidInput({"targets": f"{competency.code} has no stage {ordinal}."})
+        CourseTarget.objects.create(course=course, stage=stage)
+    return course
+
+
+@transaction.atomic
+def course_sequence(*, course: Course, next_course: Course | None) -> Course:
+    """Set the course that follows `course` (None ends the sequence); refuses loops."""
+    if next_course is not None:
+        if next_course.district_id != course.district_id:
+            raise InvalidInput({"next_course": "The next course is in another district."})
+        step: Course | None = next_course
+        while step is not None:
+            if step.pk == course.pk:
+                raise InvalidInput({"next_course": "Courses cannot follow each other in a loop."})
+            step = step.next_course
+    course.next_course = next_course
+    course.save(update_fields=["next_course"])
+    return course
+
+
+# ---- what the syncs share -------------------------------------------------------------------
+
+
+def check_district_admin(actor: Person | None, district: District) -> None:
+    """`None` is the operator at the command line, who holds the whole installation."""
+    if actor is not None and not district_admin_of(actor, district):
+        raise NotVisible(f"No district {district.pk}.")
+
+
+def framework_code_for(*, district: District, title: str) -> str:
+    """A code derived from the title (its initials when long), unique in the district."""
+    words = slugify(title).upper().split("-")
+    base = "-".join(words)
+    if len(base) > 20:
+        base = "".join(word[0] for word in words if word) or "CASE"
+    base = base[:40] or "CASE"
+    taken = set(
+        Framework.objects.filter(district=district, code__startswith=base).values_list(
+            "code", flat=True
+        )
+    )
+    code, suffix = base, 2
+    while code in taken:
+        code, suffix = f"{base}-{suffix}", suffix + 1
+    return code
+
+
+def default_scale(district: District) -> Scale:
+    """The district's first scale; a four-level one is made for a district without any."""
+    scale = Scale.objects.filter(district=district).order_by("pk").first()
+    return scale or scale_create(district=district, name="Four levels", levels=DEFAULT_LEVELS)

@@ -1,0 +1,177 @@
+"""A district as NumPy lookup tables, the policy governing each of its (school, competency),
+and a chunk of its evidence as arrays."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from proficio.frameworks.api import Competency, district_competencies, district_stages
+from proficio.mastery.data import Scope
+from proficio.mastery.models import MasteryPolicy
+from proficio.mastery.policies import most_specific
+from proficio.people.api import district_person_ids, student_school_assignments
+
+Ints = NDArray[np.int64]
+Floats = NDArray[np.float64]
+Bools = NDArray[np.bool_]
+
+
+@dataclass
+class Layout:
+    """A district's competencies, stages, schools and students as NumPy lookup tables.
+
+    Competencies are numbered by id and stages by (competency number, ordinal), so keys
+    built from them sort like the rows the evidence query returns.
+    """
+
+    district_id: int
+    competencies: list[Competency]
+    competency_index: Ints  # competency id → number, -1 for others
+    stage_ids: Ints  # stage number → Stage id
+    stage_ordinal: Ints
+    stage_position: Ints  # 0 for a competency's first stage, 1 for its second, …
+    stage_index: Ints  # Stage id → stage number
+    first_stage: Ints  # competency number → number of its first stage
+    stage_owner: Ints  # stage number → competency number
+    stage_count: Ints  # competency number → how many stages
+    school_ids: list[int | None]  # school number → School id; 0 is "no school"
+    students: Ints  # person ids in scope, ascending
+    student_school: Ints  # per student: school number
+    scope_competencies: list[int] | None  # competency ids read, None for all
+
+    @property
+    def stage_total(self) -> int:
+        return int(self.stage_ids.size)
+
+
+def lookup(ids: Sequence[int] | Ints) -> Ints:
+    ids = np.asarray(ids, dtype=np.int64)
+    table = np.full(int(ids.max()) + 1 if ids.size else 1, -1, dtype=np.int64)
+    table[ids] = np.arange(ids.size)
+    return table
+
+
+def district_layout(scope: Scope) -> Layout:
+    competencies = list(
+        district_competencies(scope.district_id)
+        .select_related("framework__scale", "scale")
+        .order_by("pk")
+    )
+    stages = list(
+        district_stages(scope.district_id)
+        .order_by("competency_id", "ordinal")
+        .values_list("pk", "competency_id", "ordinal")
+    )
+    competency_index = lookup([c.pk for c in competencies])
+    stage_ids = np.array([s[0] for s in stages], dtype=np.int64)
+    owner = competency_index[np.array([s[1] for s in stages], dtype=np.int64)]
+    stage_count = np.bincount(owner, minlength=len(competencies)).astype(np.int64)
+    first_stage = np.cumsum(stage_count) - stage_count
+    schools: dict[int, int | None] = {}
+    assignments = student_school_assignments().filter(person__district_id=scope.district_id)
+    for person_id, school_id in assignments.values_list("person_id", "school_id"):
+        schools.setdefault(person_id, school_id)
+    people = np.array(district_person_ids(scope.district_id), dtype=np.int64)
+    school_ids: list[int | None] = [None, *sorted({s for s in schools.values() if s is not None})]
+    school_number = {school_id: n for n, school_id in enumerate(school_ids)}
+    student_school = np.array([school_number[schools.get(p)] for p in people.tolist()], np.int64)
+    if scope.school_id is not None:
+        keep = student_school == school_number.get(scope.school_id, -1)
+        people, student_school = people[keep], student_school[keep]
+    scope_competencies = None
+    if scope.competency_id is not None:
+        scope_competencies = [scope.competency_id]
+    elif scope.framework_id is not None:
+        scope_competencies = [c.pk for c in competencies if c.framework_id == scope.framework_id]
+    return Layout(
+        district_id=scope.district_id,
+        competencies=competencies,
+        competency_index=competency_index,
+        stage_ids=stage_ids,
+        stage_ordinal=np.array([s[2] for s in stages], dtype=np.int64),
+        stage_position=np.arange(stage_ids.size) - np.repeat(first_stage, stage_count),
+        stage_index=lookup(stage_ids),
+        first_stage=first_stage,
+        stage_owner=owner,
+        stage_count=stage_count,
+        school_ids=school_ids,
+        students=people,
+        student_school=student_school,
+        scope_competencies=scope_competencies,
+    )
+
+
+@dataclass
+class PolicyGrid:
+    """Which policy governs each (school, competency), and each policy's settings as arrays."""
+
+    policies: list[MasteryPolicy]
+    grid: Ints  # [school number, competency number] → policy number
+    threshold: Floats = field(init=False)
+    minimum_evidence: Ints = field(init=False)
+    implies_lower: Bools = field(init=False)
+    include_self: Bools = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.threshold = np.array([float(p.threshold) for p in self.policies])
+        self.minimum_evidence = np.array([p.minimum_evidence for p in self.policies], np.int64)
+        self.implies_lower = np.array([p.higher_implies_lower for p in self.policies], bool)
+        self.include_self = np.array([p.include_self_assessment for p in self.policies], bool)
+
+
+def governing_policies(
+    layout: Layout,
+    candidates: Iterable[MasteryPolicy],
+    default: Callable[[Competency], MasteryPolicy],
+) -> PolicyGrid:
+    """The policy in force for every school and competency, as `policy_for` would choose;
+    default(competency) where the district has none in force."""
+    candidates = list(candidates)
+    chosen: list[MasteryPolicy] = []
+    number: dict[int, int] = {}
+    grid = np.zeros((len(layout.school_ids), len(layout.competencies)), dtype=np.int64)
+    for s, school_id in enumerate(layout.school_ids):
+        for c, competency in enumerate(layout.competencies):
+            policy = most_specific(candidates, school_id=school_id, competency=competency)
+            if policy is None:
+                policy = default(competency)
+                candidates.append(policy)
+            if id(policy) not in number:
+                number[id(policy)] = len(chosen)
+                chosen.append(policy)
+            grid[s, c] = number[id(policy)]
+    return PolicyGrid(policies=chosen, grid=grid)
+
+
+@dataclass
+class EvidenceChunk:
+    """One chunk's evidence, in the per-student path's order within each (student, competency)."""
+
+    ids: Ints
+    student: Ints  # student number (position in the chunk)
+    competency: Ints  # competency number
+    stage: Ints  # stage number
+    level: Floats
+    weight: Floats
+    is_self: Bools
+    replaced: Bools  # superseded by a correction
+
+    @property
+    def size(self) -> int:
+        return int(self.ids.size)
+
+    def where(self, keep: Bools) -> EvidenceChunk:
+        """Only the rows where keep is true."""
+        if keep.all():
+            return self
+        return EvidenceChunk(
+            **{name: getattr(self, name)[keep] for name in self.__dataclass_fields__}
+        )
+
+
+def int_zeros(size: int) -> Ints:
+    return np.zeros(size, dtype=np.int64)

@@ -1,0 +1,154 @@
+"""The mastery app's frozen data that crosses app lines: a policy change as an admin drafts
+it, checked in one place, and the scope of a recompute."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from typing import Self
+
+from proficio.engine import METHOD_PARAMETERS
+from proficio.frameworks.api import Competency, Framework, Scale
+from proficio.lib.errors import InvalidInput
+from proficio.mastery.models import MasteryPolicy, Method
+from proficio.people.api import District, School
+
+MINIMUM_EVIDENCE_MAX = 50
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicyDraft:
+    """A new version of one scope's mastery policy as an admin proposes it, not yet checked.
+
+    Scope: the district alone, or one school, framework or competency of it. `parameters`
+    are the method's, by name (those left out keep the engine's default); `effective_from`
+    None is today. `checked` is the one place a draft is validated: `policy_preview` and
+    `policy_change` both reach it through `policies.proposed_policy`.
+    """
+
+    district: District
+    school: School | None = None
+    framework: Framework | None = None
+    competency: Competency | None = None
+    method: str
+    parameters: Mapping[str, object]
+    minimum_evidence: int
+    threshold: Decimal | float | str
+    higher_implies_lower: bool = True
+    include_self_assessment: bool = False
+    effective_from: date | None = None
+
+    @property
+    def scope(self) -> dict[str, object]:
+        """The scope as a policy's fields."""
+        return {
+            "district": self.district,
+            "school": self.school,
+            "framework": self.framework,
+            "competency": self.competency,
+        }
+
+    def checked(self, *, scales: Sequence[Scale], today: date) -> dict[str, object]:
+        """The policy's fields, checked: parameters as numbers, the threshold as a level that
+        fits every scale in `scales` (those the policy's competencies are rated on), the
+        effective date filled in. InvalidInput naming every bad field."""
+        errors: dict[str, str] = {}
+        if sum(part is not None for part in (self.school, self.framework, self.competency)) > 1:
+            errors["scope"] = (
+                "Choose one scope: the district, a school, a framework or a competency."
+            )
+        checked: dict[str, float] = {}
+        if self.method not in Method.values:
+            errors["method"] = (
+                f"Unknown method {self.method!r}; use one of {', '.join(Method.values)}."
+            )
+        else:
+            checked, parameter_errors = _checked_parameters(self.method, self.parameters)
+            errors.update(parameter_errors)
+        if (
+            not isinstance(self.minimum_evidence, int)
+            or isinstance(self.minimum_evidence, bool)
+            or not 1 <= self.minimum_evidence <= MINIMUM_EVIDENCE_MAX
+        ):
+            errors["minimum_evidence"] = f"Use a whole number from 1 to {MINIMUM_EVIDENCE_MAX}."
+        value, threshold_error = _checked_threshold(self.threshold, scales)
+        if threshold_error:
+            errors["threshold"] = threshold_error
+        effective_from = self.effective_from or today
+        if effective_from < today:
+            errors["effective_from"] = (
+                "A policy cannot start in the past: past mastery stays as the policy then in "
+                "force made it. Choose today or a later day."
+            )
+        if errors:
+            raise InvalidInput(errors)
+        return {
+            **self.scope,
+            "method": self.method,
+            "parameters": checked,
+            "minimum_evidence": self.minimum_evidence,
+            "threshold": value,
+            "higher_implies_lower": self.higher_implies_lower,
+            "include_self_assessment": self.include_self_assessment,
+            "effective_from": effective_from,
+        }
+
+
+def _checked_threshold(threshold: object, scales: Sequence[Scale]) -> tuple[Decimal | None, str]:
+    try:
+        value = Decimal(str(threshold).strip())
+    except InvalidOperation:
+        return None, f"{threshold!r} is not a number."
+    if not value.is_finite() or value <= 0:
+        return None, "Use a positive number."
+    if value != value.quantize(Decimal("0.01")):
+        return None, "Use at most two decimals."
+    for scale in scales:
+        values = [level.value for level in scale.levels.all()]
+        low, high = min(values), max(values)
+        if not low <= value <= high:
+            return None, (
+                f"Use a level between {low.normalize()} and {high.normalize()} "
+                f"(the scale {scale.name})."
+            )
+    return value, ""
+
+
+def _checked_parameters(
+    method: str, parameters: Mapping[str, object]
+) -> tuple[dict[str, float], dict[str, str]]:
+    """The parameters given, checked (those left out keep the engine's default), and errors
+    keyed `parameters.<name>`."""
+    specs = METHOD_PARAMETERS[method]
+    checked, errors = {}, {}
+    for name, value in parameters.items():
+        spec = specs.get(name)
+        if spec is None:
+            takes = ", ".join(specs) or "no parameters"
+            errors["parameters"] = f"This method does not take {name}; it takes {takes}."
+            continue
+        try:
+            checked[name] = spec.check(name, value)
+        except ValueError:
+            errors[f"parameters.{name}"] = f"{spec.label}: use {spec.describe()}."
+    return checked, errors
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What a recompute covers: a district, optionally narrowed to one school's students,
+    one framework's or one competency's stages."""
+
+    district_id: int
+    school_id: int | None = None
+    framework_id: int | None = None
+    competency_id: int | None = None
+
+    @classmethod
+    def governed_by(cls, policy: MasteryPolicy) -> Self:
+        return cls(
+            district_id=policy.district_id,
+            school_id=policy.school_id,
+            framework_id=policy.framework_id,
+            competency_id=policy.competency_id,
+        )

@@ -1,0 +1,122 @@
+"""What a proposed policy would change: its scope recomputed on the evidence under the
+policies in force before and after it, compared, and nothing written."""
+
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from proficio.frameworks.api import Competency
+from proficio.mastery.bulk.arrays import Ints, Layout, district_layout, governing_policies
+from proficio.mastery.bulk.computing import Computed, compute_chunk
+from proficio.mastery.bulk.writing import same_float
+from proficio.mastery.data import Scope
+from proficio.mastery.models import MasteryPolicy
+from proficio.mastery.policies import default_policy, policies_in_force
+from proficio.mastery.recompute import chunks, read_evidence
+
+
+@dataclass(frozen=True)
+class StageChange:
+    """One stage whose mastery a proposed policy would change."""
+
+    student_id: int
+    competency: Competency
+    stage_ordinal: int
+    before: float | None
+    after: float | None
+    was_mastered: bool
+    now_mastered: bool
+    now_implied: bool  # mastered only through a higher stage
+
+
+@dataclass
+class PreviewResult:
+    students: int = 0  # students with evidence the proposed policy would govern
+    students_changed: int = 0  # … whose mastered stages or working stage would change
+    newly_mastered: int = 0
+    no_longer_mastered: int = 0
+    working_stages_moved: int = 0
+    values_changed: int = 0
+    evidence_rows: int = 0
+    seconds: float = 0.0
+    examples: list[StageChange] = field(default_factory=list)
+
+
+def preview(*, scope: Scope, proposed: MasteryPolicy, examples: int = 5) -> PreviewResult:
+    """What saving `proposed` would change in its scope, computed on the evidence without
+    writing anything: the stages it would master or unmaster, working stages it would move,
+    and a few examples (one stage per student, mastery flips first).
+
+    Both sides are read on the proposal's first day, against the policies in force then:
+    a version already scheduled before it counts, and so does a narrower scope's.
+    """
+    began = time.perf_counter()
+    layout = district_layout(scope)
+    candidates = policies_in_force(district_id=scope.district_id, on=proposed.effective_from)
+    defaults: dict[str, MasteryPolicy] = {}
+
+    def default(competency: Competency) -> MasteryPolicy:
+        # Unsaved: previewing writes nothing, not even the district's first version.
+        if "policy" not in defaults:
+            defaults["policy"] = default_policy(
+                district_id=scope.district_id, competency=competency
+            )
+        return defaults["policy"]
+
+    before = governing_policies(layout, candidates, default)
+    after = governing_policies(layout, [*candidates, proposed], default)
+    result = PreviewResult()
+    numbers = [n for n, policy in enumerate(after.policies) if policy is proposed]
+    governed = after.grid == (numbers[0] if numbers else -1)
+    student_lookup = np.full(int(layout.students.max(initial=0)) + 1, -1, dtype=np.int64)
+    flips: list[StageChange] = []
+    shifts: list[StageChange] = []
+    shown: set[int] = set()
+    for chunk in chunks(layout) if numbers else ():
+        students = chunk.students
+        student_lookup[students] = np.arange(students.size)
+        evidence = read_evidence(layout, student_lookup, chunk.low, chunk.high)
+        student_lookup[students] = -1
+        evidence = evidence.where(governed[chunk.schools[evidence.student], evidence.competency])
+        result.evidence_rows += evidence.size
+        if not evidence.size:
+            continue
+        old = compute_chunk(layout, evidence, before, chunk.schools)
+        new = compute_chunk(layout, evidence, after, chunk.schools)
+        result.students += int(np.unique(new.pair_student).size)
+        flipped = old.mastered != new.mastered
+        shifted = ~same_float(old.value, new.value)
+        moved = old.working_ordinal != new.working_ordinal
+        result.newly_mastered += int((flipped & new.mastered).sum())
+        result.no_longer_mastered += int((flipped & old.mastered).sum())
+        result.values_changed += int(shifted.sum())
+        result.working_stages_moved += int(moved.sum())
+        changed = np.union1d(new.record_student[flipped], new.pair_student[moved])
+        result.students_changed += int(changed.size)
+        for rows, bucket in ((np.flatnonzero(flipped), flips), (np.flatnonzero(shifted), shifts)):
+            for row in rows.tolist():
+                student_id = int(students[new.record_student[row]])
+                if len(bucket) == examples:
+                    break
+                if student_id in shown:
+                    continue
+                shown.add(student_id)
+                bucket.append(_change(layout, students, old, new, row))
+    result.examples = (flips + shifts)[:examples]
+    result.seconds = time.perf_counter() - began
+    return result
+
+
+def _change(layout: Layout, students: Ints, old: Computed, new: Computed, row: int) -> StageChange:
+    stage = int(new.record_stage[row])
+    return StageChange(
+        student_id=int(students[new.record_student[row]]),
+        competency=layout.competencies[int(layout.stage_owner[stage])],
+        stage_ordinal=int(layout.stage_ordinal[stage]),
+        before=None if np.isnan(old.value[row]) else float(old.value[row]),
+        after=None if np.isnan(new.value[row]) else float(new.value[row]),
+        was_mastered=bool(old.mastered[row]),
+        now_mastered=bool(new.mastered[row]),
+        now_implied=bool(new.implied[row]),
+    )

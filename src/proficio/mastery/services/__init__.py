@@ -1,0 +1,22 @@
+"""Writes of mastery: recording a rating with its mastery kept in step, refreshing one
+student's competency, changing a policy (a new version, then a background recompute), and
+the state of that recompute as it runs."""
+
+from proficio.mastery.services.policy_changes import policy_change
+from proficio.mastery.services.rating import evidence_record, mastery_refresh
+from proficio.mastery.services.runs import (
+    recompute_run_fail,
+    recompute_run_finish,
+    recompute_run_queue,
+    recompute_run_start,
+)
+
+__all__ = [
+    "evidence_record",
+    "mastery_refresh",
+    "policy_change",
+    "recompute_run_fail",
+    "recompute_run_finish",
+    "recompute_run_queue",
+    "recompute_run_start",
+]

@@ -1,0 +1,35 @@
+"""Changing a policy: a new version of one scope's policy, then a background recompute of
+what it governs."""
+
+from django.db import transaction
+
+# The module, not its task: the task reports through services.runs, so either may load first.
+from proficio.mastery import tasks
+from proficio.mastery.data import PolicyDraft
+from proficio.mastery.models import MasteryPolicy
+from proficio.mastery.policies import district_competency, district_default, proposed_policy
+from proficio.mastery.services.runs import recompute_run_queue
+from proficio.people.api import Person
+
+
+@transaction.atomic
+def policy_change(*, actor: Person, draft: PolicyDraft) -> MasteryPolicy:
+    """Save a new version of the policy for one scope and recompute what it governs.
+
+    Scope: the draft's district (no school, framework or competency), one school, one
+    framework or one competency. Old versions are never edited; the recompute runs in the
+    background (on the policy's effective day when that is still ahead).
+    """
+    if draft.school is None and draft.framework is None and draft.competency is None:
+        # The version every existing record names, before the first change replaces it.
+        some_competency = district_competency(draft.district)
+        if some_competency is not None:
+            district_default(district_id=draft.district.pk, competency=some_competency)
+    policy = proposed_policy(actor=actor, draft=draft, lock=True)
+    policy.save()
+    run = recompute_run_queue(policy=policy, actor=actor)
+    task = tasks.recompute_policy_scope
+    if run.run_after is not None and task.get_backend().supports_defer:
+        task = task.using(run_after=run.run_after)
+    task.enqueue(policy.pk)
+    return policy
