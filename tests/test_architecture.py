@@ -39,7 +39,9 @@ def _lint_imports_in_copy(tmp_path: Path, module: str, text: str) -> subprocess.
 
 @pytest.mark.skipif(not LINT_IMPORTS.exists(), reason="import-linter is not installed")
 def test_the_contracts_hold_on_the_code_as_it_is(tmp_path):
-    result = _lint_imports_in_copy(tmp_path, "interop.harmless", "from proficio.people import api\n")
+    result = _lint_imports_in_copy(
+        tmp_path, "interop.harmless", "from proficio.people import api\n"
+    )
     assert result.returncode == 0, result.stdout + result.stderr
 
 

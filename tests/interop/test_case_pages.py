@@ -141,3 +141,26 @@ def test_a_framework_of_another_district_is_not_found(client, world, sample_path
 def test_staff_find_frameworks_in_the_top_bar(client, world):
     client.force_login(world.teacher)
     assert reverse("interop:frameworks") in client.get(reverse("home")).content.decode()
+
+
+def test_someone_not_signed_in_is_sent_to_sign_in_and_nothing_is_kept(client, sample_path):
+    shelf = home_dir() / "uploads" / "case"
+    before = set(shelf.glob("*")) if shelf.exists() else set()
+    for response in (
+        client.get(reverse("interop:case_import")),
+        client.post(reverse("interop:case_import"), {"file": upload(sample_path)}),
+        client.post(reverse("interop:case_confirm"), {"upload": "0" * 32}),
+    ):
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert (set(shelf.glob("*")) if shelf.exists() else set()) == before
+
+
+def test_cancelling_a_preview_forgets_the_upload(client, world, sample_path):
+    client.force_login(world.district_admin)
+    preview = client.post(reverse("interop:case_import"), {"file": upload(sample_path)})
+    token = preview.context["confirm"].initial["upload"]
+    stored = home_dir() / "uploads" / "case" / f"{world.district_admin.pk}-{token}.upload"
+    cancelled = client.post(reverse("interop:case_confirm"), {"upload": token, "cancel": "1"})
+    assert cancelled.status_code == 302 and cancelled["Location"] == reverse("interop:case_import")
+    assert not stored.exists()
+    assert not Framework.objects.filter(case_identifier__isnull=False).exists()

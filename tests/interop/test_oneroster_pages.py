@@ -194,3 +194,27 @@ def test_uploading_nothing_asks_again(world):
 
     assert response.status_code == 422
     assert "Please choose the file again." in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "who", ["teacher", "school_admin", "student", "guardian", "other_district_teacher"]
+)
+def test_nobody_else_reaches_an_uploads_preview_confirm_or_result(world, tmp_path, who):
+    admin = signed_in(world.district_admin)
+    package = zip_upload(tmp_path)
+    preview = upload(admin, package)
+    someone = signed_in(getattr(world, who))
+
+    package.seek(0)
+    assert someone.post(UPLOAD, {"package": package}).status_code == 404
+    assert someone.get(preview).status_code == 404
+    assert someone.post(preview + "confirm/").status_code == 404
+    assert len(kept_files()) == 1, "only the admin's upload is kept"
+    result = admin.post(preview + "confirm/")["Location"]
+    assert someone.get(result).status_code == 404
+
+
+def test_someone_not_signed_in_uploads_nothing(world, tmp_path):
+    response = Client().post(UPLOAD, {"package": zip_upload(tmp_path)})
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+    assert kept_files() == set()

@@ -28,5 +28,6 @@ def test_ten_times_the_roster_costs_a_few_more_queries_not_ten_times_as_many(tmp
         tmp_path / "large", students=300, guardians=100, students_per_class=50
     )
 
-    assert small < 20
-    assert large < 30, "about 800 more rows: a few more INSERT batches, not 800 queries"
+    # Three of them write the sync's one audit entry: savepoint, insert, release.
+    assert small < 23
+    assert large < 33, "about 800 more rows: a few more INSERT batches, not 800 queries"

@@ -171,3 +171,14 @@ def test_another_admins_upload_cannot_be_confirmed(client, world):
     )
     assert response.status_code == 404
     assert row_counts() == before
+
+
+def test_someone_not_signed_in_cannot_upload_or_confirm(client, world):
+    upload = SimpleUploadedFile("t.xlsx", template_xlsx_with(COLLABORATION))
+    before = row_counts()
+    for response in (
+        client.post(reverse("interop:spreadsheet_import"), {"file": upload}),
+        client.post(reverse("interop:spreadsheet_confirm"), {"upload": "0" * 32}),
+    ):
+        assert response.status_code == 302 and reverse("login") in response["Location"]
+    assert row_counts() == before

@@ -14,6 +14,10 @@ EVIDENCE_CORRECTED = "evidence.corrected"
 MASTERY_RECOMPUTED = "mastery.recomputed"
 POLICY_CHANGED = "policy.changed"
 GUARDIAN_LINKED = "guardian.linked"
+ROLE_ASSIGNED = "role.assigned"
+SECTION_ENROLLED = "section.enrolled"
+SITE_ADMIN_GRANTED = "site_admin.granted"
+FRAMEWORK_IMPORTED = "framework.imported"
 ROSTER_SYNCED = "roster.synced"
 STUDENT_EXPORTED = "student.exported"
 AUDIT_EXPORTED = "audit.exported"
@@ -28,6 +32,10 @@ ACTION_LABELS = {
     MASTERY_RECOMPUTED: _("Recomputed mastery"),
     POLICY_CHANGED: _("Changed a mastery policy"),
     GUARDIAN_LINKED: _("Linked a guardian"),
+    ROLE_ASSIGNED: _("Gave a role"),
+    SECTION_ENROLLED: _("Enrolled a student in a section"),
+    SITE_ADMIN_GRANTED: _("Made a site admin"),
+    FRAMEWORK_IMPORTED: _("Imported a framework"),
     ROSTER_SYNCED: _("Synced the roster"),
     STUDENT_EXPORTED: _("Exported a student's record"),
     AUDIT_EXPORTED: _("Downloaded the audit log"),

@@ -1,18 +1,23 @@
-"""Import pages for district admins: upload → preview → confirm; and framework pages."""
+"""Import pages for district admins (upload → preview → confirm, see `importers`); and the
+framework pages."""
 
 from django.urls import path
 
-from proficio.interop import views_case, views_oneroster, views_spreadsheet
+from proficio.interop import views_case, views_spreadsheet
+from proficio.interop.importers import CASE, ROSTER, SPREADSHEET
+from proficio.lib.imports import import_paths
 
 app_name = "interop"
 
 urlpatterns = [
-    path("oneroster/", views_oneroster.upload_page, name="oneroster_upload"),
-    path("oneroster/<str:token>/", views_oneroster.preview_page, name="oneroster_preview"),
-    path("oneroster/<str:token>/confirm/", views_oneroster.confirm_page, name="oneroster_confirm"),
-    path("oneroster/<str:token>/result/", views_oneroster.result_page, name="oneroster_result"),
-    path("case/", views_case.case_import, name="case_import"),
-    path("case/confirm/", views_case.case_import_confirm, name="case_confirm"),
+    *import_paths(
+        ROSTER,
+        upload="oneroster/",
+        preview="oneroster/<str:token>/",
+        confirm="oneroster/<str:token>/confirm/",
+        result="oneroster/<str:token>/result/",
+    ),
+    *import_paths(CASE, upload="case/", confirm="case/confirm/"),
     path("frameworks/", views_case.framework_list, name="frameworks"),
     path("frameworks/template/", views_spreadsheet.template_page, name="framework_template"),
     path(
@@ -20,13 +25,8 @@ urlpatterns = [
         views_spreadsheet.template_download,
         name="framework_template_file",
     ),
-    path(
-        "frameworks/spreadsheet/", views_spreadsheet.spreadsheet_import, name="spreadsheet_import"
-    ),
-    path(
-        "frameworks/spreadsheet/confirm/",
-        views_spreadsheet.spreadsheet_confirm,
-        name="spreadsheet_confirm",
+    *import_paths(
+        SPREADSHEET, upload="frameworks/spreadsheet/", confirm="frameworks/spreadsheet/confirm/"
     ),
     path("frameworks/<uuid:framework_id>/", views_case.framework_tree, name="framework"),
 ]

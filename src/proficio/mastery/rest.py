@@ -10,6 +10,7 @@ from ninja import Field, Query, Router, Schema
 from pydantic import field_validator
 from pydantic_core import PydanticCustomError
 
+from proficio.audit import api as audit
 from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
 from proficio.frameworks.api import competency_get
 from proficio.lib.api_schemas import ErrorOut, InvalidOut, Text
@@ -214,6 +215,12 @@ def mastery_get(
     """
     student, statuses = student_mastery(
         user=request.auth, student_id=_student_id(student_id), as_of=query.as_of
+    )
+    audit.record_views(
+        actor=request.auth,
+        action=audit.STUDENT_VIEWED,
+        students=[student],
+        data={"via": "api", **({"as_of": query.as_of.isoformat()} if query.as_of else {})},
     )
     return {"student": student.uuid, "competencies": statuses}
 

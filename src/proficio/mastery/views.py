@@ -11,6 +11,7 @@ from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from proficio.audit import api as audit
 from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
 from proficio.frameworks.api import Competency, competency_get
 from proficio.lib.errors import InvalidInput, NotVisible
@@ -61,6 +62,12 @@ def section_from_query(request: HttpRequest) -> Section | None:
 def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
     section = section_served_get(user=request.user, section_id=section_id)
     book = gradebook(user=request.user, section=section)
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENTS_LISTED,
+        students=book.students,
+        data={"section": str(section.uuid), "page": "gradebook"},
+    )
     chosen = request.GET.get("pace", "")
     matching = matching_cells({pair: cell.pace for pair, cell in book.cells.items() if cell.pace})
     picked = matching.get(chosen)  # None: no filter, or one we do not know
@@ -154,6 +161,12 @@ def student_competency_page(
     section = section_from_query(request)
     may_rate = can_rate(request.user, student, EvidenceSource.OBSERVATION)
     if request.method == "GET":
+        audit.record_views(
+            actor=request.user,
+            action=audit.EVIDENCE_VIEWED,
+            students=[student],
+            data={"competency": competency.code},
+        )
         status = _competency_status(request.user, student, competency)
         form = (
             RatingForm(competency=competency, working_stage=status.working_stage)
@@ -221,6 +234,12 @@ def student_page(request: HttpRequest, student_id: str) -> HttpResponse:
     as_of_form = AsOfForm(request.GET or None)
     as_of = as_of_form.cleaned_data["as_of"] if as_of_form.is_valid() else None
     student, statuses = student_mastery(user=request.user, student_id=student_id, as_of=as_of)
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENT_VIEWED,
+        students=[student],
+        data={"as_of": as_of.isoformat()} if as_of else None,
+    )
     evidence = list(evidence_of(student=student, as_of=as_of))
     by_competency: dict[int, list[Evidence]] = {}
     for row in evidence:

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput
 from proficio.lib.progress import Progress
 from proficio.people.models import (
@@ -73,8 +74,14 @@ def person_create(
 
 @transaction.atomic
 def role_assign(
-    *, person: Person, role: Role, district: District, school: School | None = None
+    *,
+    person: Person,
+    role: Role,
+    district: District,
+    school: School | None = None,
+    actor: Person | None = None,
 ) -> RoleAssignment:
+    """Give `person` an active role (again). `actor`: who grants it; None, the operator."""
     if role not in (Role.DISTRICT_ADMIN, Role.GUARDIAN) and school is None:
         raise InvalidInput({"school": f"A {Role(role).label.lower()} belongs to a school."})
     if school is not None and school.district_id != district.pk:
@@ -82,15 +89,32 @@ def role_assign(
     assignment, _ = RoleAssignment.objects.update_or_create(
         person=person, role=role, district=district, school=school, defaults={"active": True}
     )
+    audit.record(
+        actor=actor,
+        action=audit.ROLE_ASSIGNED,
+        student=person if role == Role.STUDENT else None,
+        district_id=district.pk,
+        target=person,
+        data={"role": str(role), "school": school.name if school else ""},
+    )
     return assignment
 
 
 @transaction.atomic
-def guardian_link(*, guardian: Person, student: Person, relationship: str = "") -> GuardianLink:
+def guardian_link(
+    *, guardian: Person, student: Person, relationship: str = "", actor: Person | None = None
+) -> GuardianLink:
     if guardian.pk == student.pk:
         raise InvalidInput({"guardian": "A person cannot be their own guardian."})
     link, _ = GuardianLink.objects.get_or_create(
         guardian=guardian, student=student, defaults={"relationship": relationship}
+    )
+    audit.record(
+        actor=actor,
+        action=audit.GUARDIAN_LINKED,
+        student=student,
+        target=guardian,
+        data={"guardian": guardian.username, "relationship": relationship},
     )
     return link
 
@@ -107,10 +131,21 @@ def section_create(
 
 @transaction.atomic
 def section_enroll(
-    *, section: Section, student: Person, enrolled_on: date | None = None
+    *,
+    section: Section,
+    student: Person,
+    enrolled_on: date | None = None,
+    actor: Person | None = None,
 ) -> Enrollment:
     enrollment, _ = Enrollment.objects.update_or_create(
         section=section, student=student, defaults={"active": True, "enrolled_on": enrolled_on}
+    )
+    audit.record(
+        actor=actor,
+        action=audit.SECTION_ENROLLED,
+        student=student,
+        target=section,
+        data={"section": section.name},
     )
     return enrollment
 
@@ -128,11 +163,12 @@ def api_token_issue(*, person: Person) -> str:
 
 
 @transaction.atomic
-def person_grant_site_admin(*, person: Person) -> Person:
+def person_grant_site_admin(*, person: Person, actor: Person | None = None) -> Person:
     """Let a person use the Django admin for district setup (staff and superuser)."""
     person.is_staff = True
     person.is_superuser = True
     person.save(update_fields=["is_staff", "is_superuser"])
+    audit.record(actor=actor, action=audit.SITE_ADMIN_GRANTED, target=person)
     return person
 
 
@@ -143,6 +179,7 @@ def roster_sync(
     into: District | None = None,
     dry_run: bool = False,
     progress: Progress | None = None,
+    actor: Person | None = None,
 ) -> RosterChanges:
     """Bring a district in line with a roster from its student information system.
 
@@ -152,4 +189,21 @@ def roster_sync(
     the district with the roster's sourced id, or a new one. A dry run writes nothing and
     reports the same changes.
     """
-    return RosterSync(roster, into=into, dry_run=dry_run, progress=progress).run()
+    changes = RosterSync(roster, into=into, dry_run=dry_run, progress=progress).run()
+    if not dry_run:
+        # One entry for the sync (the people, roles and enrolments it wrote are counted in
+        # it): a district's nightly roster must not add an entry per student.
+        audit.record(
+            actor=actor,
+            action=audit.ROSTER_SYNCED,
+            district_id=changes.district.pk if changes.district else None,
+            data={
+                kind: dict(sorted(counts.items()))
+                for kind, counts in (
+                    ("created", changes.created),
+                    ("updated", changes.updated),
+                    ("deactivated", changes.deactivated),
+                )
+            },
+        )
+    return changes

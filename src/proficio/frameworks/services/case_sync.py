@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.db import transaction
 
+from proficio.audit import api as audit
 from proficio.frameworks.data import (
     AssociationSpec,
     CaseDocumentSpec,
@@ -343,6 +344,13 @@ def framework_sync_case(
     _sync_associations(framework, associations, by_identifier, result)
     _sync_competencies(
         framework, [by_identifier[spec.identifier] for spec in standards], competency_types, result
+    )
+    audit.record(
+        actor=actor,
+        action=audit.FRAMEWORK_IMPORTED,
+        district_id=district.pk,
+        target=framework,
+        data={"title": framework.title, "format": "case"},
     )
     return result
 

@@ -6,6 +6,7 @@ from collections.abc import Collection, Sequence
 from django.db import transaction
 from django.db.models import Prefetch
 
+from proficio.audit import api as audit
 from proficio.frameworks.data import (
     CompetencySpec,
     KeptStage,
@@ -199,4 +200,11 @@ def framework_sync_trajectories(
         _sync_stages(competency, spec.stages, absent, result)
     given = {spec.code for spec in competencies}
     result.kept_competencies = sorted(code for code in existing if code not in given)
+    audit.record(
+        actor=actor,
+        action=audit.FRAMEWORK_IMPORTED,
+        district_id=district.pk,
+        target=framework,
+        data={"title": framework.title, "format": "trajectories"},
+    )
     return result

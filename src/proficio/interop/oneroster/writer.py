@@ -14,7 +14,7 @@ from proficio.interop.oneroster.reader import read_package
 from proficio.interop.report import ImportRefused, ImportReport, Problem
 from proficio.lib.errors import InvalidInput
 from proficio.lib.progress import Progress
-from proficio.people.api import District, RosterChanges, roster_sync
+from proficio.people.api import District, Person, RosterChanges, roster_sync
 
 # What a report counts, by OneRoster kind, in the order it is shown.
 KINDS = ("orgs", "users", "roles", "guardian_links", "classes", "enrollments", "academic_sessions")
@@ -39,19 +39,27 @@ def import_oneroster(
     dry_run: bool = False,
     into: District | None = None,
     progress: Progress | None = None,
+    actor: Person | None = None,
 ) -> ImportReport:
     """Import the package at `path` (a zip or a folder); raises ImportRefused, changing nothing,
     when anything in it is wrong. `into`: the district it must land in (see `plan_package`)."""
     if not path.exists():
         raise ImportRefused([Problem(str(path), "does not exist.")])
     plan = plan_package(read_package(path), into=into)
-    return write_plan(plan, dry_run=dry_run, progress=progress)
+    return write_plan(plan, dry_run=dry_run, progress=progress, actor=actor)
 
 
-def write_plan(plan: Plan, *, dry_run: bool, progress: Progress | None = None) -> ImportReport:
+def write_plan(
+    plan: Plan, *, dry_run: bool, progress: Progress | None = None, actor: Person | None = None
+) -> ImportReport:
+    """Write the checked plan; `actor` (None: the operator) is who the audit trail names."""
     try:
         changes = roster_sync(
-            roster=plan.roster, into=plan.district, dry_run=dry_run, progress=progress
+            roster=plan.roster,
+            into=plan.district,
+            dry_run=dry_run,
+            progress=progress,
+            actor=actor,
         )
     except InvalidInput as conflict:
         # The database changed between checking and writing, or holds what the check missed.

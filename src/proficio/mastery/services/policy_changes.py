@@ -4,6 +4,7 @@ what it governs."""
 from django.db import transaction
 
 # The module, not its task: the task reports through services.runs, so either may load first.
+from proficio.audit import api as audit
 from proficio.mastery import tasks
 from proficio.mastery.data import PolicyDraft
 from proficio.mastery.models import MasteryPolicy
@@ -27,6 +28,23 @@ def policy_change(*, actor: Person, draft: PolicyDraft) -> MasteryPolicy:
             district_default(district_id=draft.district.pk, competency=some_competency)
     policy = proposed_policy(actor=actor, draft=draft, lock=True)
     policy.save()
+    audit.record(
+        actor=actor,
+        action=audit.POLICY_CHANGED,
+        district_id=policy.district_id,
+        target=policy,
+        data={
+            "school": policy.school_id,
+            "framework": policy.framework_id,
+            "competency": policy.competency_id,
+            "version": policy.version,
+            "method": policy.method,
+            "parameters": policy.parameters,
+            "threshold": str(policy.threshold),
+            "minimum_evidence": policy.minimum_evidence,
+            "effective_from": policy.effective_from.isoformat(),
+        },
+    )
     run = recompute_run_queue(policy=policy, actor=actor)
     task = tasks.recompute_policy_scope
     if run.run_after is not None and task.get_backend().supports_defer:

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from proficio.audit import api as audit
 from proficio.evidence.api import Evidence, EvidenceSource, evidence_append
 from proficio.frameworks.api import Competency
 from proficio.lib.errors import NotVisible
@@ -68,6 +69,19 @@ def evidence_record(
         supersedes=supersedes,
     )
     _refresh_after_rating(evidence=evidence, student=student, competency=competency)
+    audit.record(
+        actor=assessor,
+        action=audit.EVIDENCE_CORRECTED if supersedes is not None else audit.EVIDENCE_RECORDED,
+        student=student,
+        target=evidence,
+        data={
+            "competency": competency.code,
+            "stage": stage,
+            "level": str(evidence.level),
+            "source": str(source),
+            **({"supersedes": str(supersedes.uuid)} if supersedes is not None else {}),
+        },
+    )
     return evidence
 
 

@@ -6,6 +6,7 @@ from datetime import datetime, time
 
 from django.utils import timezone
 
+from proficio.audit import api as audit
 from proficio.mastery.models import MasteryPolicy, RecomputeRun, RecomputeState
 from proficio.mastery.recompute import RecomputeResult
 from proficio.people.api import Person
@@ -43,6 +44,17 @@ def recompute_run_finish(*, run: RecomputeRun | None, result: RecomputeResult) -
             finished_at=timezone.now(),
             evidence_rows=result.evidence_rows,
             records_changed=result.records_written,
+        )
+        audit.record(
+            actor=run.requested_by,
+            action=audit.MASTERY_RECOMPUTED,
+            district_id=run.district_id,
+            target=run,
+            data={
+                "students": result.students,
+                "evidence_rows": result.evidence_rows,
+                "records_written": result.records_written,
+            },
         )
 
 

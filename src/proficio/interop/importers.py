@@ -1,0 +1,461 @@
+"""The import pages as importers on the shared upload → preview → confirm flow (lib.imports):
+a CASE package or a framework spreadsheet into the district admin's district, and a OneRoster
+roster. Each says who may use it, how to preview and to import a file with the interop
+readers and writers, and what its pages show; `urls.py` gives each its pages."""
+
+from collections.abc import Callable, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import ClassVar
+
+from django import forms
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from proficio.frameworks.api import CompetencyKind, Framework, framework_competencies, framework_get
+from proficio.interop.case.writer import import_case
+from proficio.interop.oneroster.writer import import_oneroster
+from proficio.interop.permissions import may_import_frameworks
+from proficio.interop.report import ImportRefused, ImportReport
+from proficio.interop.spreadsheet.table import read_sheet
+from proficio.interop.spreadsheet.trajectories import read_trajectories
+from proficio.interop.spreadsheet.writer import OPENSALT, TEMPLATE, import_framework_file
+from proficio.lib.errors import NotVisible
+from proficio.lib.imports import (
+    CountTable,
+    Importer,
+    Link,
+    Notes,
+    Refused,
+    Steps,
+    Summary,
+    Upload,
+    UploadShelf,
+    count_table,
+)
+from proficio.people.api import Person, roster_import_district
+
+# An import report's counters, as the columns of its table; the first three always show.
+COLUMNS = {
+    "created": gettext_lazy("New"),
+    "updated": gettext_lazy("Changed"),
+    "unchanged": gettext_lazy("Unchanged"),
+    "deactivated": gettext_lazy("Deactivated"),
+    "skipped": gettext_lazy("Left out"),
+}
+
+
+def _counts(report: dict, kinds: Mapping[str, str], *, every_kind: bool = False) -> CountTable:
+    counters = {column: report.get(column, {}) for column in COLUMNS}
+    always = ("created", "updated", "unchanged")
+    return count_table(counters, COLUMNS, kinds, always=always, every_kind=every_kind)
+
+
+@contextmanager
+def _refusals():
+    """The interop writers' refusals, as the flow's."""
+    try:
+        yield
+    except ImportRefused as refused:
+        raise Refused(refused.problems) from refused
+
+
+class FrameworkImporter(Importer):
+    """A file that makes (or updates) one framework of the district admin's own district."""
+
+    parents = ((gettext_lazy("Frameworks"), "interop:frameworks"),)
+    writer: ClassVar[Callable[..., ImportReport]]  # import_case or import_framework_file
+    kinds: ClassVar[Mapping[str, str]]
+    updates: ClassVar[str] = gettext_lazy("This updates the framework %(code)s.")
+
+    def may_use(self, user: Person) -> bool:
+        return may_import_frameworks(user)
+
+    def options(self, upload: Upload) -> dict:
+        """The writer's own keyword arguments, from the upload form's other fields."""
+        raise NotImplementedError
+
+    def write(self, upload: Upload, user: Person, *, dry_run: bool) -> ImportReport:
+        with _refusals():
+            return self.writer(
+                data=upload.path.read_bytes(),
+                source=upload.name,
+                actor=user,
+                district=user.district,
+                dry_run=dry_run,
+                **self.options(upload),
+            )
+
+    def preview(self, upload: Upload, user: Person) -> ImportReport:
+        return self.write(upload, user, dry_run=True)
+
+    def confirm(self, upload: Upload, user: Person) -> ImportReport:
+        return self.write(upload, user, dry_run=False)
+
+    def notes(self, report: ImportReport) -> list[Notes]:
+        raise NotImplementedError
+
+    def shows_standards(self, report: ImportReport) -> bool:
+        return True
+
+    def format(self, report: ImportReport) -> str:
+        return ""
+
+    def summary(self, report: ImportReport, *, done: bool) -> Summary:
+        framework = report.extra["framework"]
+        code, title = framework["code"], framework["title"]
+        counts, notes = _counts(report.as_dict(), self.kinds), self.notes(report)
+        if not done:
+            makes = _("This makes a new framework, %(code)s.")
+            return Summary(
+                heading=_("Preview: %(title)s") % {"title": title},
+                format=self.format(report),
+                lead=(self.updates if framework["id"] else makes) % {"code": code},
+                counts=counts,
+                notes=notes,
+            )
+        url = reverse("interop:framework", args=[framework["id"]])
+        return Summary(
+            heading=_("Imported %(title)s") % {"title": title},
+            format=self.format(report),
+            lead=_("The framework %(code)s is saved.") % {"code": code},
+            counts=counts,
+            notes=notes,
+            links=[Link(_("Open its standards"), url)] if self.shows_standards(report) else [],
+        )
+
+
+class CaseForm(forms.Form):
+    competency_types = forms.CharField(
+        label=gettext_lazy("Item types that become competencies"),
+        required=False,
+        help_text=gettext_lazy(
+            "Optional, separated by commas, e.g. “Competency”. Items of these types also "
+            "become competencies aligned to them; every item is kept as a standard."
+        ),
+    )
+
+
+class CaseImporter(FrameworkImporter):
+    key = "case"
+    title = gettext_lazy("Import a CASE framework")
+    intro = gettext_lazy(
+        "Choose a CASE package (CFPackage JSON) from your state or publisher. You will see what "
+        "it contains, and what would be repaired, before anything is saved. Importing the same "
+        "document again updates its framework instead of adding a second one."
+    )
+    urls = Steps(upload="interop:case_import", confirm="interop:case_confirm")
+    shelf = UploadShelf(folder="uploads/case", suffix=".upload")
+    file_label = gettext_lazy("CASE package (JSON)")
+    file_help = gettext_lazy("A CFPackage exported from a CASE server, version 1.0 or 1.1.")
+    accept = ".json,application/json"
+    form_class = CaseForm
+    writer = staticmethod(import_case)
+    kinds = {
+        "frameworks": gettext_lazy("Framework"),
+        "items": gettext_lazy("Standards"),
+        "associations": gettext_lazy("Associations"),
+        "scales": gettext_lazy("Scales from rubrics"),
+        "competencies": gettext_lazy("Competencies"),
+    }
+    updates = gettext_lazy("This document is already the framework %(code)s: importing updates it.")
+
+    def options(self, upload: Upload) -> dict:
+        types = [part.strip() for part in upload.fields["competency_types"].split(",")]
+        return {"competency_types": [kind for kind in types if kind]}
+
+    def notes(self, report: ImportReport) -> list[Notes]:
+        hint = _(
+            "Real CASE exports are often untidy. These repairs have one obvious answer; "
+            "nothing else was changed."
+        )
+        return [Notes(_("Repaired on the way in"), report.fixed, hint)] if report.fixed else []
+
+
+LAYOUTS = (
+    ("", gettext_lazy("Decide from the header row")),
+    (TEMPLATE, gettext_lazy("Proficio's template: competencies with trajectories")),
+    (OPENSALT, gettext_lazy("OpenSALT CSV of CASE items")),
+)
+FORMATS = {TEMPLATE: gettext_lazy("Proficio's template"), OPENSALT: gettext_lazy("OpenSALT CSV")}
+
+
+class SpreadsheetForm(forms.Form):
+    title = forms.CharField(
+        label=gettext_lazy("Framework title"),
+        required=False,
+        max_length=300,
+        help_text=gettext_lazy(
+            "Optional. A spreadsheet names no framework: without a title here (or in the "
+            "template's Framework title column) the file's name is used."
+        ),
+    )
+    layout = forms.ChoiceField(label=gettext_lazy("Layout"), choices=LAYOUTS, required=False)
+
+
+@dataclass(frozen=True)
+class StageView:
+    ordinal: int
+    label: str
+    grade: int | None
+    statements: list[str]
+
+
+@dataclass(frozen=True)
+class CompetencyView:
+    code: str
+    title: str
+    kind: str
+    stages: list[StageView]
+
+
+def _planned(upload: Upload) -> list[CompetencyView]:
+    """The trajectories a (checked) template file holds, for its preview."""
+    sheet = read_sheet(upload.path.read_bytes(), upload.name)
+    plan = read_trajectories(sheet, title=upload.fields["title"])
+    return [
+        CompetencyView(
+            code=spec.code,
+            title=spec.title,
+            kind=str(CompetencyKind(spec.kind).label),
+            stages=[
+                StageView(
+                    ordinal, stage.label, stage.typical_grade, list(stage.evidence_statements)
+                )
+                for ordinal, stage in enumerate(spec.stages, start=1)
+            ],
+        )
+        for spec in plan.competencies
+    ]
+
+
+def _saved(framework: Framework) -> list[CompetencyView]:
+    return [
+        CompetencyView(
+            code=competency.code,
+            title=competency.title,
+            kind=competency.get_kind_display(),
+            stages=[
+                StageView(
+                    stage.ordinal,
+                    stage.label,
+                    stage.typical_grade,
+                    [statement.text for statement in stage.evidence_statements.all()],
+                )
+                for stage in competency.stages.all()
+            ],
+        )
+        for competency in framework_competencies(framework)
+    ]
+
+
+class SpreadsheetImporter(FrameworkImporter):
+    """Proficio's template filled in (competencies with trajectories), or an OpenSALT CSV. A
+    template's competencies are listed on the pages (report.extra["competencies"])."""
+
+    key = "spreadsheet"
+    title = gettext_lazy("Import a spreadsheet")
+    intro = gettext_lazy(
+        "Choose Proficio's template filled in with your competencies and their stages, or a CSV "
+        "of CASE items exported from OpenSALT. You will see what it contains, and what would "
+        "change, before anything is saved."
+    )
+    links = ((gettext_lazy("Get the template"), "interop:framework_template"),)
+    urls = Steps(upload="interop:spreadsheet_import", confirm="interop:spreadsheet_confirm")
+    shelf = UploadShelf(folder="uploads/spreadsheet", suffix=".upload")
+    file_label = gettext_lazy("Spreadsheet (.xlsx or .csv)")
+    file_help = gettext_lazy(
+        "Proficio's template filled in, or a CSV exported from OpenSALT. CSV files are read as "
+        "UTF-8 (in Excel: “CSV UTF-8”)."
+    )
+    accept = ".xlsx,.csv,text/csv"
+    form_class = SpreadsheetForm
+    writer = staticmethod(import_framework_file)
+    field_label = gettext_lazy("column")
+    details_template = "interop/_spreadsheet_details.html"
+    kinds = {
+        "frameworks": gettext_lazy("Framework"),
+        "items": gettext_lazy("Standards"),
+        "competencies": gettext_lazy("Competencies"),
+        "stages": gettext_lazy("Stages"),
+        "evidence_statements": gettext_lazy("Evidence statements"),
+    }
+
+    def options(self, upload: Upload) -> dict:
+        return {"title": upload.fields["title"], "layout": upload.fields["layout"] or None}
+
+    def preview(self, upload: Upload, user: Person) -> ImportReport:
+        report = super().preview(upload, user)
+        if report.extra["format"] == TEMPLATE:
+            report.extra["competencies"] = _planned(upload)
+        return report
+
+    def confirm(self, upload: Upload, user: Person) -> ImportReport:
+        report = super().confirm(upload, user)
+        if report.extra["format"] == TEMPLATE:
+            framework = framework_get(user=user, framework_id=report.extra["framework"]["id"])
+            report.extra["competencies"] = _saved(framework)
+        return report
+
+    def shows_standards(self, report: ImportReport) -> bool:
+        return report.extra["format"] != TEMPLATE
+
+    def format(self, report: ImportReport) -> str:
+        return str(FORMATS[report.extra["format"]])
+
+    def notes(self, report: ImportReport) -> list[Notes]:
+        notes = []
+        if report.extra.get("notes"):  # a template's stages and statements kept or removed
+            notes.append(Notes(_("Left as they were, or removed"), report.extra["notes"]))
+        if report.fixed:
+            hint = _("Each of these has one obvious answer; nothing else was changed.")
+            notes.append(Notes(_("Decided or repaired on the way in"), report.fixed, hint))
+        return notes
+
+
+class RosterImporter(Importer):
+    """A OneRoster zip into the district the person administers (or, for a site admin while
+    there is none, into the district it creates). Its reports are `ImportReport.as_dict()`:
+    the result page keeps them in the session."""
+
+    key = "oneroster"
+    title = gettext_lazy("Import a roster")
+    guidance = (
+        gettext_lazy(
+            "Use the OneRoster CSV zip (version 1.1 or 1.2) that your student information "
+            "system exports."
+        ),
+        gettext_lazy(
+            "You see what the roster would change before anything is saved. A file with any "
+            "problem is refused whole, with each problem's file, line and column."
+        ),
+        gettext_lazy(
+            "People and classes are matched by their sourcedId: importing the same roster "
+            "again changes nothing, and rows marked tobedeleted are deactivated, never deleted."
+        ),
+    )
+    urls = Steps(
+        upload="interop:oneroster_upload",
+        preview="interop:oneroster_preview",
+        confirm="interop:oneroster_confirm",
+        result="interop:oneroster_result",
+    )
+    shelf = UploadShelf(folder="imports", suffix=".zip")
+    file_field = "package"
+    file_label = gettext_lazy("OneRoster package (.zip)")
+    file_help = gettext_lazy(
+        "The zip your student information system exports: manifest.csv, orgs.csv, users.csv "
+        "and the rest, OneRoster 1.1 or 1.2."
+    )
+    accept = ".zip,application/zip"
+    max_mb = 100
+    noun = gettext_lazy("roster")
+    field_label = gettext_lazy("column")
+    problems_hint = gettext_lazy(
+        "Fix these in your student information system's export (or in the files), then upload "
+        "it again."
+    )
+    details_template = "interop/_roster_details.html"
+    kinds = {  # in the order of oneroster.writer.KINDS
+        "orgs": gettext_lazy("District and schools"),
+        "users": gettext_lazy("People"),
+        "roles": gettext_lazy("Roles"),
+        "guardian_links": gettext_lazy("Guardian links"),
+        "classes": gettext_lazy("Classes (sections)"),
+        "enrollments": gettext_lazy("Enrollments and teaching"),
+        "academic_sessions": gettext_lazy("Academic sessions"),
+    }
+
+    def may_use(self, user: Person) -> bool:
+        try:
+            roster_import_district(user)
+        except NotVisible:
+            return False
+        return True
+
+    def scope(self, user: Person) -> int | None:
+        district = roster_import_district(user)
+        return district.pk if district else None
+
+    def introduce(self, user: Person) -> str:
+        district = roster_import_district(user)
+        if district is None:
+            return _(
+                "No district exists yet: this first roster creates it, with its schools, "
+                "people, classes and enrollments."
+            )
+        return _(
+            "Bring schools, people, classes and enrollments from your student information "
+            "system into %(name)s."
+        ) % {"name": district.name}
+
+    def write(self, upload: Upload, user: Person, *, dry_run: bool) -> dict:
+        district = roster_import_district(user)
+        with _refusals():
+            report = import_oneroster(
+                upload.path, dry_run=dry_run, into=district, actor=user
+            ).as_dict()
+        if district is not None:
+            report["into"] = {"name": district.name, "sourced_id": district.sourced_id}
+        return report
+
+    def preview(self, upload: Upload, user: Person) -> dict:
+        return self.write(upload, user, dry_run=True)
+
+    def confirm(self, upload: Upload, user: Person) -> dict:
+        return self.write(upload, user, dry_run=False)
+
+    def summary(self, report: dict, *, done: bool) -> Summary:
+        district = report["district"]
+        counts = _counts(report, self.kinds, every_kind=True)
+        notes = [Notes(_("Tidied or left out while reading"), report["fixed"])]
+        notes = notes if report["fixed"] else []
+        if done:
+            return Summary(
+                heading=_("Roster imported into %(name)s") % {"name": district["name"]},
+                lead=_(
+                    "The roster is in. Teachers see their classes and students the next time "
+                    "they open Proficio."
+                ),
+                format=report["format"],
+                counts=counts,
+                notes=notes,
+                links=[Link(_("Go to my home page"), reverse("home"))],
+            )
+        return Summary(
+            heading=_("Preview: roster for %(name)s") % {"name": district["name"]},
+            lead=_("The roster updates this district.")
+            if district["id"]
+            else _("The roster creates this district."),
+            format=report["format"],
+            notices=self.notices(report),
+            counts=counts,
+            notes=notes,
+        )
+
+    def notices(self, report: dict) -> list[str]:
+        """What importing changes about the district itself."""
+        into, district = report.get("into"), report["district"]
+        if into is None:
+            return []
+        notices = []
+        if into["name"] != district["name"]:
+            notices.append(
+                _("Importing renames %(ours)s to %(theirs)s, as the roster names it.")
+                % {"ours": into["name"], "theirs": district["name"]}
+            )
+        if not into["sourced_id"]:
+            notices.append(
+                _(
+                    "From now on, rosters for this district are recognised by the district's "
+                    "sourcedId, “%(sourced_id)s”."
+                )
+                % {"sourced_id": district["sourced_id"]}
+            )
+        return notices
+
+
+CASE = CaseImporter()
+SPREADSHEET = SpreadsheetImporter()
+ROSTER = RosterImporter()
