@@ -9,14 +9,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from proficio.evidence.models import Evidence
-from proficio.frameworks.models import CompetencyKind
-from proficio.frameworks.data import (
+from proficio.frameworks.api import (
     LevelSpec,
     StageSpec,
     competency_create,
     framework_create,
     scale_create,
 )
+from proficio.frameworks.models import CompetencyKind
 from proficio.mastery.services import evidence_record
 from proficio.people.models import Role
 from proficio.people.services import (

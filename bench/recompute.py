@@ -134,14 +134,14 @@ def generate() -> None:
     from django.db import connection, transaction
 
     from proficio.evidence.models import Evidence
-    from proficio.frameworks.models import CompetencyKind
-    from proficio.frameworks.data import (
+    from proficio.frameworks.api import (
         LevelSpec,
         StageSpec,
         competency_create,
         framework_create,
         scale_create,
     )
+    from proficio.frameworks.models import CompetencyKind
     from proficio.people.models import Person, Role, RoleAssignment
     from proficio.people.services import district_create, school_create
 

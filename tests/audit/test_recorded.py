@@ -159,9 +159,7 @@ def test_the_gradebook_records_each_student_it_shows(client, world):
 
 
 def test_an_api_read_of_a_students_mastery_is_audited(world):
-    response = Api(token_for(world.teacher.username)).get(
-        f"/students/{world.student.uuid}/mastery"
-    )
+    response = Api(token_for(world.teacher.username)).get(f"/students/{world.student.uuid}/mastery")
     assert response.status_code == 200
     (entry,) = entries(audit.STUDENT_VIEWED)
     assert entry.actor == world.teacher and entry.data["via"] == "api"
