@@ -32,7 +32,9 @@ def demo(transactional_db):
 
 
 def seed_log() -> None:
-    """A few days of entries, spread in time as a real log would be."""
+    """A few days of entries, spread in time as a real log would be, in place of the roles
+    and enrolments that loading the demo recorded."""
+    AuditEntry.objects.all()._prune()
     people = {p.username: p for p in Person.objects.filter(district__isnull=False)}
     teacher, student, guardian = people["teacher"], people["student"], people["guardian"]
     classmates = [

@@ -195,7 +195,7 @@ class SpreadsheetForm(forms.Form):
 
 
 @dataclass(frozen=True)
-class StageView:
+class TrajectoryStageRow:
     ordinal: int
     label: str
     grade: int | None
@@ -203,24 +203,24 @@ class StageView:
 
 
 @dataclass(frozen=True)
-class CompetencyView:
+class TrajectoryRow:
     code: str
     title: str
     kind: str
-    stages: list[StageView]
+    stages: list[TrajectoryStageRow]
 
 
-def _planned(upload: Upload) -> list[CompetencyView]:
+def _planned(upload: Upload) -> list[TrajectoryRow]:
     """The trajectories a (checked) template file holds, for its preview."""
     sheet = read_sheet(upload.path.read_bytes(), upload.name)
     plan = read_trajectories(sheet, title=upload.fields["title"])
     return [
-        CompetencyView(
+        TrajectoryRow(
             code=spec.code,
             title=spec.title,
             kind=str(CompetencyKind(spec.kind).label),
             stages=[
-                StageView(
+                TrajectoryStageRow(
                     ordinal, stage.label, stage.typical_grade, list(stage.evidence_statements)
                 )
                 for ordinal, stage in enumerate(spec.stages, start=1)
@@ -230,14 +230,14 @@ def _planned(upload: Upload) -> list[CompetencyView]:
     ]
 
 
-def _saved(framework: Framework) -> list[CompetencyView]:
+def _saved(framework: Framework) -> list[TrajectoryRow]:
     return [
-        CompetencyView(
+        TrajectoryRow(
             code=competency.code,
             title=competency.title,
             kind=competency.get_kind_display(),
             stages=[
-                StageView(
+                TrajectoryStageRow(
                     stage.ordinal,
                     stage.label,
                     stage.typical_grade,
