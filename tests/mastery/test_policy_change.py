@@ -336,3 +336,33 @@ def test_a_narrower_policy_scheduled_sooner_shields_a_later_broader_change(world
         world, method="highest", minimum_evidence=1, effective_from=today + timedelta(days=5)
     )
     assert sooner.students == 1
+
+
+# ---- the background recompute is enqueued with the change (ADR 0012)
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The production task backend: the task is a row written in the change's transaction."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }
+
+
+def test_a_policy_change_enqueues_its_recompute_in_the_same_transaction(world, database_tasks):
+    from django_tasks_db.models import DBTaskResult
+
+    saved = change(world)
+    assert DBTaskResult.objects.count() == 1
+    assert RecomputeRun.objects.get(policy=saved).state == RecomputeState.QUEUED
+
+
+def test_a_rolled_back_policy_change_leaves_no_task_behind(world, database_tasks):
+    from django.db import transaction
+    from django_tasks_db.models import DBTaskResult
+
+    with pytest.raises(RuntimeError), transaction.atomic():
+        change(world)
+        raise RuntimeError("the request failed after saving")
+    assert DBTaskResult.objects.count() == 0
+    assert not RecomputeRun.objects.exists()
