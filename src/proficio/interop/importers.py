@@ -3,6 +3,7 @@ a CASE package or a framework spreadsheet into the district admin's district, an
 roster. Each says who may use it, how to preview and to import a file with the interop
 readers and writers, and what its pages show; `urls.py` gives each its pages."""
 
+from abc import abstractmethod
 from collections.abc import Callable, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -72,9 +73,9 @@ class FrameworkImporter(Importer):
     def may_use(self, user: Person) -> bool:
         return may_import_frameworks(user)
 
+    @abstractmethod
     def options(self, upload: Upload) -> dict:
         """The writer's own keyword arguments, from the upload form's other fields."""
-        raise NotImplementedError
 
     def write(self, upload: Upload, user: Person, *, dry_run: bool) -> ImportReport:
         with _refusals():
@@ -93,8 +94,9 @@ class FrameworkImporter(Importer):
     def confirm(self, upload: Upload, user: Person) -> ImportReport:
         return self.write(upload, user, dry_run=False)
 
+    @abstractmethod
     def notes(self, report: ImportReport) -> list[Notes]:
-        raise NotImplementedError
+        """The note lists its preview and result pages show of `report`."""
 
     def shows_standards(self, report: ImportReport) -> bool:
         return True

@@ -16,6 +16,7 @@ the preview itself; likewise with a result page, whose report is then kept in th
 it must be JSON-serialisable).
 """
 
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import wraps
@@ -60,9 +61,8 @@ class Upload:
     fields: dict = field(default_factory=dict)
 
 
-class Importer:
-    """What an import page is: subclass it, set the attributes, write the methods that raise
-    NotImplementedError."""
+class Importer(ABC):
+    """What an import page is: subclass it, set the attributes, write the abstract methods."""
 
     key: ClassVar[str]  # names its entries in the session
     title: ClassVar[str]  # the upload page's heading: "Import a roster"
@@ -84,9 +84,9 @@ class Importer:
     problems_hint: ClassVar[str] = ""  # how to mend a refused file
     details_template: ClassVar[str] = ""  # the partial with what only this importer reports
 
+    @abstractmethod
     def may_use(self, user: User) -> bool:
         """Whether `user` may import here; to anyone else the pages do not exist."""
-        raise NotImplementedError
 
     def scope(self, user: User) -> object:
         """What an upload is for, when that can change between the steps (JSON-serialisable):
@@ -97,18 +97,18 @@ class Importer:
         """The upload page's introduction for `user`."""
         return str(self.intro)
 
+    @abstractmethod
     def preview(self, upload: Upload, user: User) -> Any:
         """Check the whole file and report what importing it would do; write nothing. Raises
         `Refused` with every problem found."""
-        raise NotImplementedError
 
+    @abstractmethod
     def confirm(self, upload: Upload, user: User) -> Any:
         """Import the file, checked again; the report of what was done, or `Refused`."""
-        raise NotImplementedError
 
+    @abstractmethod
     def summary(self, report: Any, *, done: bool) -> Summary:
         """What the preview page (or, once `done`, the result page) shows of `report`."""
-        raise NotImplementedError
 
     def upload_form(self, data=None, files=None) -> forms.Form:
         """The file chooser, then `form_class`'s fields."""
