@@ -134,3 +134,30 @@ def test_writes_are_refused(world):
         HTTP_AUTHORIZATION=f"Bearer {token}",
     )
     assert response.status_code == 405 and minor(response) == "forbidden"
+
+
+def test_a_competency_made_from_an_item_is_that_item_to_its_districts_admin(get, world, testdata):
+    """`proficio import case --competency-type`: the competency's uuid names the CASE item it
+    mirrors, for the item and for its associations; another district still reads 404."""
+    path = testdata / "case" / "frameworks" / "opensalt-sample-framework.json"
+    import_case(
+        data=path.read_bytes(),
+        source=path.name,
+        actor=None,
+        district=world.district,
+        competency_types=["Standard"],
+    )
+    standard = Standard.objects.get(human_coding_scheme="CCSS.Math.Content.6.RP.A.1")
+    competency = standard.competency
+
+    item = get(f"/CFItems/{competency.uuid}", as_="district_admin")
+    linked = get(f"/CFItemAssociations/{competency.uuid}", as_="district_admin")
+
+    assert item.status_code == 200, item.json()
+    assert item.json()["identifier"] == str(standard.identifier)
+    assert item.json()["fullStatement"] == standard.full_statement
+    assert linked.status_code == 200, linked.json()
+    assert linked.json()["CFItem"]["identifier"] == str(standard.identifier)
+    assert linked.json()["CFAssociations"]
+    hidden = get(f"/CFItems/{competency.uuid}", as_="other_district_teacher")
+    assert hidden.status_code == 404 and minor(hidden) == "unknownobject"

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from functools import wraps
 from uuid import UUID
 
+from django.db.models import F
 from django.http import HttpRequest, JsonResponse
 from django.urls import path
 
@@ -195,9 +196,25 @@ def _framework_of_item(user: Person, identifier: UUID) -> Framework | None:
     return competency
 
 
+def _mirrored_item(user: Person, identifier: UUID) -> UUID:
+    """The identifier of the CASE item a competency mirrors, else `identifier` as it is.
+
+    A competency made from an imported item (`--competency-type`) is that item in CASE: the
+    package carries the item, not a second "Competency" item (case/export.py), so asking for
+    the competency answers with the item it mirrors.
+    """
+    mirrored = (
+        standards_visible_to(user)
+        .filter(competency__uuid=identifier, competency__framework=F("framework"))
+        .values_list("identifier", flat=True)
+        .first()
+    )
+    return mirrored or identifier
+
+
 def _item(request: HttpRequest, user: Person, sourced_id: str) -> tuple[dict, dict]:
     """The CFItem (with its CFDocumentURI) and the package it belongs to."""
-    identifier = _uuid(sourced_id)
+    identifier = _mirrored_item(user, _uuid(sourced_id))
     framework = _framework_of_item(user, identifier)
     if framework is None:
         raise _unknown(sourced_id)
