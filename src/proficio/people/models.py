@@ -237,12 +237,30 @@ class Enrollment(models.Model):
 
 
 class ApiToken(models.Model):
-    """A bearer token for the JSON API. Only its SHA-256 digest is stored."""
+    """A bearer token for the JSON API. Only its SHA-256 digest is stored.
 
+    A token works while it is unexpired, unrevoked, its person is active and
+    `password_fingerprint` still matches the person's password: changing the password in any
+    way (ADR 0015) ends every token issued before.
+    """
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="api_tokens")
     digest = models.CharField(max_length=64, unique=True)
+    password_fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     expires_at = models.DateTimeField()
+    # Refreshed at most every few minutes, so reading the API does not write on every request.
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"API token of {self.person} until {self.expires_at:%Y-%m-%d}"
