@@ -10,6 +10,7 @@ from django.utils import timezone
 from proficio.evidence.models import Evidence
 from proficio.mastery.compute import competency_mastery
 from proficio.mastery.models import MasteryRecord, MasteryRecordHistory, WorkingStage
+from proficio.mastery.permissions import correctable_evidence_q
 from proficio.mastery.services import evidence_record
 from tests.mastery.varied import policy
 
@@ -72,10 +73,14 @@ def test_every_rating_leaves_what_a_full_recompute_would(world, name):
     today = timezone.localdate()
     for _ in range(70):
         own = rng.random() < 0.2
-        current = Evidence.objects.filter(student=world.student, superseded_by__isnull=True)
+        assessor = world.student if own else world.teacher
+        # Each corrects only what they may: the teacher their ratings, the student their own.
+        current = Evidence.objects.filter(
+            correctable_evidence_q(assessor), student=world.student, superseded_by__isnull=True
+        )
         moment = time(12) if rng.random() < 0.6 else time(rng.randint(8, 15), rng.randint(0, 59))
         evidence_record(
-            assessor=world.student if own else world.teacher,
+            assessor=assessor,
             student=world.student,
             competency=world.competency,
             stage=rng.choice([1, 1, 2, 2, 3]),

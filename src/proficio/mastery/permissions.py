@@ -1,11 +1,11 @@
-"""Who may rate a student, set a mastery policy, and follow a recompute.
+"""Who may rate a student, correct a rating, set a mastery policy, and follow a recompute.
 
 Each rule is a yes/no check paired, where a list needs it, with the filter for the same rule.
 """
 
 from django.db.models import Q
 
-from proficio.evidence.api import EvidenceSource
+from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
 from proficio.people.api import (
     District,
     Person,
@@ -13,9 +13,12 @@ from proficio.people.api import (
     district_admin_of,
     districts_administered_by,
     is_self,
+    is_signed_in,
     school_admin_of,
     schools_administered_by,
     serves_as_staff,
+    students_administered_by,
+    students_served_by,
 )
 
 
@@ -25,6 +28,30 @@ def can_rate(assessor: Person, student: Person, source: str) -> bool:
     if serves_as_staff(assessor, student):
         return True
     return source == EvidenceSource.SELF and is_self(assessor, student)
+
+
+def correctable_evidence_q(user: Person) -> Q:
+    """Ratings a user may correct (a filter on Evidence).
+
+    Staff correct their own ratings of students they still serve, and a student their own
+    self-assessments; an admin of the student's school or district corrects any rating of that
+    student. Nobody else replaces another person's judgement: a student never supersedes a
+    teacher's rating, nor one teacher another's.
+    """
+    if not is_signed_in(user):
+        return Q(pk__in=[])
+    own = Q(assessor_id=user.pk, student__in=students_served_by(user))
+    if is_self(user, user):
+        own |= Q(assessor_id=user.pk, student_id=user.pk, source=EvidenceSource.SELF)
+    return own | Q(student__in=students_administered_by(user))
+
+
+def can_correct(user: Person, evidence: Evidence) -> bool:
+    return (
+        evidence_of(student=evidence.student)
+        .filter(correctable_evidence_q(user), pk=evidence.pk)
+        .exists()
+    )
 
 
 def may_set_policy(user: Person, *, district: District, school: School | None) -> bool:

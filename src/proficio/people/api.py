@@ -9,6 +9,7 @@ from proficio.people.data import (
     GuardianSpec,
     MembershipSpec,
     PersonSpec,
+    Pseudonymised,
     RoleSpec,
     Roster,
     RosterChanges,
@@ -24,6 +25,7 @@ from proficio.people.permissions import (
     guardian_of,
     is_self,
     is_signed_in,
+    keeps_records_of,
     school_admin_of,
     serves_as_staff,
 )
@@ -42,10 +44,14 @@ from proficio.people.selectors import (
     section_students,
     sections_served_by,
     sections_taught_by,
+    student_for_operator,
     student_get,
+    student_record_kept_get,
     student_school_assignments,
     student_school_ids,
     student_school_sql,
+    students_administered_by,
+    students_served_by,
     students_visible_to,
 )
 from proficio.people.services import (
@@ -58,6 +64,7 @@ from proficio.people.services import (
     school_create,
     section_create,
     section_enroll,
+    student_pseudonymise,
 )
 
 __all__ = [
@@ -66,6 +73,7 @@ __all__ = [
     "MembershipSpec",
     "Person",
     "PersonSpec",
+    "Pseudonymised",
     "Role",
     "RoleSpec",
     "Roster",
@@ -87,6 +95,7 @@ __all__ = [
     "guardian_of",
     "is_self",
     "is_signed_in",
+    "keeps_records_of",
     "person_create",
     "person_for_token",
     "person_grant_site_admin",
@@ -106,9 +115,14 @@ __all__ = [
     "sections_served_by",
     "sections_taught_by",
     "serves_as_staff",
+    "student_for_operator",
     "student_get",
+    "student_pseudonymise",
+    "student_record_kept_get",
     "student_school_assignments",
     "student_school_ids",
     "student_school_sql",
+    "students_administered_by",
+    "students_served_by",
     "students_visible_to",
 ]

@@ -8,6 +8,7 @@ duplicate rows), paired with the yes/no check that asks the same filter about on
 from django.db.models import Q
 
 from proficio.people.models import (
+    ApiToken,
     District,
     Enrollment,
     GuardianLink,
@@ -75,15 +76,26 @@ def _students_in(**scope) -> Q:
     return Q(pk__in=students.values("person_id"))
 
 
-def staff_students_q(user: Person) -> Q:
-    """Students a user serves as staff: taught, or in the school or district they administer."""
+def administered_students_q(user: Person) -> Q:
+    """Students of a school or district the user administers (a filter on Person)."""
     q = NOBODY
     for assignment in _active_roles(user):
         if assignment.role == Role.DISTRICT_ADMIN:
             q |= _students_in(district_id=assignment.district_id)
         elif assignment.role == Role.SCHOOL_ADMIN:
             q |= _students_in(school_id=assignment.school_id)
-        elif assignment.role == Role.TEACHER:
+    return q
+
+
+def administers_student(user: Person, student: Person) -> bool:
+    return Person.objects.filter(administered_students_q(user), pk=student.pk).exists()
+
+
+def staff_students_q(user: Person) -> Q:
+    """Students a user serves as staff: taught, or in the school or district they administer."""
+    q = administered_students_q(user)
+    for assignment in _active_roles(user):
+        if assignment.role == Role.TEACHER:
             taught = Enrollment.objects.filter(
                 active=True,
                 section__teachingassignment__teacher=user,
@@ -92,6 +104,27 @@ def staff_students_q(user: Person) -> Q:
             )
             q |= Q(pk__in=taught.values("student_id"))
     return q
+
+
+def record_keeper_students_q(user: Person) -> Q:
+    """Students, current or former, whose whole record a user answers for (a filter on Person):
+    those of a district they administer and of the school they administer. Export and erasure
+    use it, so it reaches a student whose roles have ended, unlike the everyday pages."""
+    q = NOBODY
+    for assignment in _active_roles(user):
+        if assignment.role == Role.DISTRICT_ADMIN:
+            scope = {"district_id": assignment.district_id}
+        elif assignment.role == Role.SCHOOL_ADMIN:
+            scope = {"school_id": assignment.school_id}
+        else:
+            continue
+        ever = RoleAssignment.objects.filter(role=Role.STUDENT, **scope)
+        q |= Q(pk__in=ever.values("person_id"))
+    return q
+
+
+def keeps_records_of(user: Person, student: Person) -> bool:
+    return Person.objects.filter(record_keeper_students_q(user), pk=student.pk).exists()
 
 
 def serves_as_staff(user: Person, student: Person) -> bool:
@@ -149,3 +182,24 @@ def visible_sections_q(user: Person) -> Q:
 
 def can_view_section(user: Person, section: Section) -> bool:
     return Section.objects.filter(visible_sections_q(user), pk=section.pk).exists()
+
+
+# ---- API tokens -----------------------------------------------------------------------------
+
+
+def revocable_tokens_q(user: Person) -> Q:
+    """API tokens a user may see listed and revoke (a filter on ApiToken): their own; as district
+    admin, those of the people of their district; as site admin, any — a site admin may set
+    anyone's password in the admin, which ends all of that person's tokens anyway."""
+    if not is_signed_in(user):
+        return NOBODY
+    if user.is_superuser:
+        return Q()
+    administered = RoleAssignment.objects.filter(
+        person=user, active=True, role=Role.DISTRICT_ADMIN
+    ).values("district_id")
+    return Q(person=user) | Q(person__district_id__in=administered)
+
+
+def can_revoke_token(user: Person, token: ApiToken) -> bool:
+    return ApiToken.objects.filter(revocable_tokens_q(user), pk=token.pk).exists()

@@ -1,7 +1,9 @@
 """Reads about people and sections, always scoped to the requesting user."""
 
 import hashlib
+import operator
 from collections.abc import Collection, Iterable
+from functools import reduce
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
@@ -21,8 +23,11 @@ from proficio.people.models import (
 from proficio.people.permissions import (
     administered_districts_q,
     administered_schools_q,
+    administered_students_q,
     is_signed_in,
+    record_keeper_students_q,
     role_names,
+    staff_students_q,
     visible_sections_q,
     visible_students_q,
 )
@@ -37,6 +42,16 @@ from proficio.people.roster.index import (
 def students_visible_to(user: Person) -> QuerySet[Person]:
     """Every student this user may see; nothing else."""
     return Person.objects.filter(visible_students_q(user))
+
+
+def students_served_by(user: Person) -> QuerySet[Person]:
+    """Students the user teaches or administers."""
+    return Person.objects.filter(staff_students_q(user))
+
+
+def students_administered_by(user: Person) -> QuerySet[Person]:
+    """Students of the schools and districts the user administers."""
+    return Person.objects.filter(administered_students_q(user))
 
 
 def student_get(*, user: Person, student_id: UUID | str) -> Person:
@@ -138,15 +153,40 @@ def student_school_ids(students: Iterable[Person]) -> dict[int, int | None]:
     return {pk: first.get(pk) for pk in ids}
 
 
-def person_for_token(raw_token: str) -> Person | None:
-    """The active person a bearer token belongs to, if it is known and unexpired."""
+def api_token_live(raw_token: str) -> ApiToken | None:
+    """The token with this value if it opens the API (`ApiToken.is_live`), with its person."""
     digest = hashlib.sha256(raw_token.encode()).hexdigest()
     token = (
         ApiToken.objects.select_related("person")
-        .filter(digest=digest, expires_at__gt=timezone.now(), person__is_active=True)
+        .filter(
+            digest=digest,
+            revoked_at__isnull=True,
+            expires_at__gt=timezone.now(),
+            person__is_active=True,
+        )
         .first()
     )
-    return token.person if token else None
+    return token if token is not None and token.matches_password() else None
+
+
+def api_tokens_live_of(user: Person) -> list[ApiToken]:
+    """The user's own tokens that still open the API, newest first."""
+    if not is_signed_in(user):
+        return []
+    tokens = ApiToken.objects.select_related("person").filter(
+        person=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    )
+    return [token for token in tokens if token.matches_password()]
+
+
+def api_tokens_visible_to(user: Person) -> QuerySet[ApiToken]:
+    """Every token, live or not, this user may see listed and revoke."""
+    return ApiToken.objects.filter(revocable_tokens_q(user)).select_related("person")
+
+
+def api_token_get(*, user: Person, token_id: UUID | str) -> ApiToken:
+    """One token this user may revoke, by UUID, or NotVisible."""
+    return visible_get(api_tokens_visible_to(user), token_id, "API token")
 
 
 def roster_target(
@@ -191,3 +231,28 @@ def roster_import_district(user: Person) -> District | None:
     if user.is_superuser and not District.objects.exists():
         return None
     raise NotVisible("No roster import here.")
+
+
+def student_record_kept_get(*, user: Person, student_id: UUID | str) -> Person:
+    """One student, current or former, whose whole record this user answers for (to export or
+    erase it), by UUID; NotVisible otherwise."""
+    return visible_get(
+        Person.objects.filter(record_keeper_students_q(user)), student_id, "student"
+    )
+
+
+def student_for_operator(identifier: str) -> Person:
+    """A student, current or former, by id, UUID or username, for the operator at the command
+    line (who holds the installation); NotVisible when there is none."""
+    students = Person.objects.filter(roles__role=Role.STUDENT).distinct()
+    lookups = [Q(username=identifier)]
+    if identifier.isdigit():
+        lookups.append(Q(pk=int(identifier)))
+    try:
+        lookups.append(Q(uuid=UUID(identifier)))
+    except ValueError:
+        pass
+    match = students.filter(reduce(operator.or_, lookups)).first()
+    if match is None:
+        raise NotVisible(f"No student {identifier}.")
+    return match

@@ -12,7 +12,7 @@ from django.utils import timezone
 from proficio.audit import api as audit
 from proficio.evidence.api import Evidence, EvidenceSource, evidence_append
 from proficio.frameworks.api import Competency
-from proficio.lib.errors import NotVisible
+from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery import storage
 from proficio.mastery.compute import (
     CompetencyMastery,
@@ -30,7 +30,7 @@ from proficio.mastery.models import (
     MasteryRecordHistory,
     WorkingStage,
 )
-from proficio.mastery.permissions import can_rate
+from proficio.mastery.permissions import can_correct, can_rate
 from proficio.mastery.policies import policy_for
 from proficio.people.api import Person
 
@@ -52,6 +52,13 @@ def evidence_record(
     """Record one rating and bring the student's mastery up to date."""
     if not can_rate(assessor, student, source):
         raise NotVisible(f"No student {student.uuid} that you may rate.")
+    if supersedes is not None and not can_correct(assessor, supersedes):
+        raise InvalidInput(
+            {
+                "supersedes": "Only the person who gave this rating, or an admin of the "
+                "student's school, may correct it."
+            }
+        )
     # Validating the level and explaining the result both read the scale: read it once.
     prefetch_related_objects(
         [competency], "scale__levels" if competency.scale_id else "framework__scale__levels"
