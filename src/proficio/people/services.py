@@ -13,6 +13,7 @@ from django.utils import timezone
 from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput
 from proficio.lib.progress import Progress
+from proficio.people.data import Pseudonymised
 from proficio.people.models import (
     ApiToken,
     District,
@@ -207,3 +208,69 @@ def roster_sync(
             },
         )
     return changes
+
+
+ERASED_USERNAME_PREFIX = "erased-"
+
+
+def identity_erased(person: Person) -> bool:
+    """Whether `student_pseudonymise` has replaced this person's identity."""
+    return person.username.startswith(ERASED_USERNAME_PREFIX) and not person.is_active
+
+
+@transaction.atomic
+def student_pseudonymise(*, student: Person) -> Pseudonymised:
+    """Replace a student's identity with a pseudonym, for erasure by request; refuse with the
+    reason (InvalidInput) when it would not hold. One step of `privacy.student_erase`, which
+    checks who asks and records it in the audit trail.
+
+    Names, username, email and every sourced id go; the password becomes unusable and the
+    person inactive, so no one signs in as them again. Roles and enrolments are ended, not
+    deleted, so sections and schools keep counting the work done there. Guardian links and
+    API tokens are deleted: a guardian link names the family, which would say who the
+    pseudonym is. The UUID and the age-grade stay: neither names anyone, and age-grade
+    reports keep their counts (docs/decisions/0015).
+    """
+    roles = set(RoleAssignment.objects.filter(person=student).values_list("role", flat=True))
+    if Role.STUDENT not in roles:
+        raise InvalidInput({"student": f"{student} has never been a student here."})
+    if roles != {Role.STUDENT}:
+        others = ", ".join(sorted(Role(role).label.lower() for role in roles - {Role.STUDENT}))
+        raise InvalidInput(
+            {"student": f"{student} is also a {others}; only a student's identity is erased."}
+        )
+    if identity_erased(student):
+        raise InvalidInput({"student": "This student's identity has already been erased."})
+    if student.sourced_id and student.is_active:
+        raise InvalidInput(
+            {
+                "student": "The roster from the student information system still lists this "
+                "student: remove them there and import the roster first, or the next import "
+                "would bring their identity back."
+            }
+        )
+    code = secrets.token_hex(4)
+    pseudonym = f"{ERASED_USERNAME_PREFIX}{code}"
+    while Person.objects.filter(username=pseudonym).exists():
+        code = secrets.token_hex(4)
+        pseudonym = f"{ERASED_USERNAME_PREFIX}{code}"
+    student.username = pseudonym
+    student.first_name = "Erased"
+    student.last_name = f"student {code}"
+    student.preferred_name = ""
+    student.email = ""
+    student.sourced_id = ""
+    student.is_active = False
+    student.is_staff = False
+    student.is_superuser = False
+    student.set_unusable_password()
+    student.save()
+    RoleAssignment.objects.filter(person=student).update(active=False, sourced_id="")
+    Enrollment.objects.filter(student=student).update(active=False, sourced_id="")
+    guardian_links_removed, _ = GuardianLink.objects.filter(student=student).delete()
+    api_tokens_removed, _ = ApiToken.objects.filter(person=student).delete()
+    return Pseudonymised(
+        pseudonym=pseudonym,
+        guardian_links_removed=guardian_links_removed,
+        api_tokens_removed=api_tokens_removed,
+    )
