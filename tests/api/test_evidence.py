@@ -79,6 +79,12 @@ def test_every_source_a_teacher_uses_is_accepted(world, teacher, source):
     assert teacher.post("/evidence", rating(world, source=source)).status_code == 201
 
 
+def test_a_whole_stage_written_as_a_json_float_is_that_stage(world, teacher):
+    response = teacher.post_raw("/evidence", json.dumps(rating(world, stage=2.0)))
+    assert response.status_code == 201, response.content
+    assert response.json()["stage"] == 2
+
+
 def test_a_correction_supersedes_the_rating_it_corrects(world, teacher):
     wrong = teacher.post("/evidence", rating(world, level=1)).json()
     fixed = teacher.post("/evidence", rating(world, level=3, supersedes=wrong["id"]))

@@ -110,12 +110,32 @@ def test_a_self_assessment_is_kept_apart_from_mastery(world):
 
 @pytest.mark.parametrize(
     "as_of",
-    ["yesterday", "2024-13-01", "2024-02-30", "14/03/2024", "99999-01-01", "2024-03-14T09:00"],
+    [
+        "yesterday",
+        "2024-13-01",
+        "2024-02-30",
+        "14/03/2024",
+        "99999-01-01",
+        "2024-03-14T09:00",
+        "0",
+        "1700000000",
+        "20240314",
+    ],
 )
 def test_a_bad_as_of_day_is_a_400(world, teacher, as_of):
     response = teacher.get(f"/students/{world.student.uuid}/mastery", as_of=as_of)
     assert response.status_code == 400
     assert set(response.json()["errors"]) == {"as_of"}
+
+
+def test_the_as_of_rules_are_in_the_openapi_schema(world):
+    schema = Api().get("/openapi.json").json()
+    operation = schema["paths"]["/api/v1/students/{student_id}/mastery"]["get"]
+    (as_of,) = [p for p in operation["parameters"] if p["name"] == "as_of"]
+    assert "later day is a 400" in as_of["description"]
+    assert as_of["schema"]["format"] == "date"
+    assert as_of["schema"]["pattern"] == r"^\d{4}-\d{2}-\d{2}$"
+    assert "400" in operation["responses"]
 
 
 def test_mastery_as_of_a_future_day_is_a_400(world, teacher):

@@ -1,5 +1,6 @@
 """API: a student's mastery (now or as of a past day) and recording a rating."""
 
+import re
 from datetime import UTC, date, datetime
 from typing import Any
 from uuid import UUID
@@ -23,6 +24,7 @@ router = Router(tags=["mastery"])
 
 # Stage ordinals are small database integers; larger numbers cannot name a stage.
 STAGE_MAX = 32_767
+ISO_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 def _student_id(raw: str) -> str:
@@ -33,10 +35,27 @@ def _student_id(raw: str) -> str:
         raise NotVisible("No such student.") from malformed
 
 
+def _a_day_in_the_schema(schema: dict[str, Any]) -> None:
+    """Optional in the query string, but when present a plain YYYY-MM-DD day, never null."""
+    schema.pop("anyOf", None)
+    schema.update(type="string", format="date", pattern=ISO_DAY.pattern)
+
+
 class MasteryQuery(Schema):
     as_of: date | None = Field(
-        None, description="Mastery as it stood at the end of this day (YYYY-MM-DD)."
+        None,
+        description="Mastery as it stood at the end of this day (YYYY-MM-DD), "
+        "today or earlier in the server's time zone; a later day is a 400.",
+        json_schema_extra=_a_day_in_the_schema,
     )
+
+    @field_validator("as_of", mode="before")
+    @classmethod
+    def _a_calendar_day(cls, value: Any) -> Any:
+        # Pydantic would read `0` or `1700000000` as Unix timestamps; a day is written out.
+        if value is not None and not (isinstance(value, str) and ISO_DAY.fullmatch(value)):
+            raise PydanticCustomError("iso_day", "Use a day written YYYY-MM-DD, e.g. 2025-03-14.")
+        return value
 
     @field_validator("as_of")
     @classmethod
@@ -97,6 +116,14 @@ class EvidenceIn(Schema):
     feedback_present: Text = ""
     feedback_next: Text = ""
     supersedes: UUID | None = Field(None, description="The rating this one corrects.")
+
+    @field_validator("stage", mode="before")
+    @classmethod
+    def _whole_number(cls, value: Any) -> Any:
+        # JSON does not tell 1 from 1.0, and some clients send every number as a float.
+        if isinstance(value, float) and value.is_integer():
+            return int(value)
+        return value
 
     @field_validator("observed_at", mode="before")
     @classmethod
