@@ -1,0 +1,619 @@
+"""Every URL pattern of the project, asked for by every role about things out of that role's reach.
+
+The walker reads the patterns from Django's resolver (pages, the JSON API, CASE REST, the
+admin), so a URL added tomorrow is walked tomorrow. Each is requested with GET and POST by
+each role, its parameters filled with objects that belong to another user, another school
+or another district, and must be refused: 404 or 403, a redirect to a sign-in page, 401 from
+the APIs, or 405 for a method it does not take. A pattern the walker cannot fill fails
+`test_every_url_pattern_is_covered` with what to add.
+
+Three tables say what the walker needs to know, keyed by URL name (or route, when the
+pattern has none):
+- OPEN: patterns anyone may use, with the reason (signing in, the API's description).
+- OPENS_FOR: patterns with no object in their address, and the roles they open for; every
+  other role must be refused. The roles listed must get an answer that is not a server error.
+- OUT_OF_REACH (and BODIES for the JSON API's writes): how to fill each parameter with an
+  object out of reach, from a `Hidden` bundle. A bundle lacks what does not exist at its
+  distance (competencies belong to a whole district, so only another district's are out of
+  a district member's reach); a pattern is walked at the distances where it can be filled.
+"""
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
+from typing import Any
+from uuid import uuid4
+
+import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Model
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from proficio.audit.models import AuditEntry
+from proficio.config.api import api
+from proficio.frameworks.models import (
+    Competency,
+    Framework,
+    Stage,
+    Standard,
+    StandardAssociation,
+)
+from proficio.frameworks.services import course_create, framework_create, scale_create
+from proficio.interop.importers import ROSTER
+from proficio.mastery.data import PolicyDraft
+from proficio.mastery.models import (
+    MasteryRecord,
+    PaceExpectation,
+    RecomputeRun,
+    WorkingStage,
+)
+from proficio.mastery.services import evidence_record, policy_change
+from proficio.people.models import (
+    ApiToken,
+    GuardianLink,
+    Person,
+    Role,
+    RoleAssignment,
+    Section,
+)
+from proficio.people.services import (
+    api_token_issue,
+    district_create,
+    guardian_link,
+    school_create,
+    section_create,
+    section_enroll,
+)
+from tests.factories import FOUR_LEVELS, World, make_competency, make_person
+
+pytestmark = pytest.mark.django_db
+
+# ---- who asks, and what is out of their reach
+
+ANONYMOUS = "anonymous"
+# Each role of the world, and the person of `World` who plays it.
+PLAYED_BY = {
+    "student": "student",
+    "guardian": "guardian",
+    "teacher": "teacher",
+    "school_admin": "school_admin",
+    "district_admin": "district_admin",
+    "other_district": "other_district_teacher",
+}
+ROLES = (ANONYMOUS, *PLAYED_BY)
+SIGNED_IN = frozenset(PLAYED_BY)
+
+ANOTHER_USER, ANOTHER_SCHOOL, ANOTHER_DISTRICT = (
+    "another user",
+    "another school",
+    "another district",
+)
+# The distances at which a role's reach ends: a school admin reaches every student of their
+# school, a district admin every one of their district. For the other district's teacher the
+# world's district is another district at every distance.
+DISTANCES = {
+    ANONYMOUS: (ANOTHER_USER, ANOTHER_SCHOOL, ANOTHER_DISTRICT),
+    "student": (ANOTHER_USER, ANOTHER_SCHOOL, ANOTHER_DISTRICT),
+    "guardian": (ANOTHER_USER, ANOTHER_SCHOOL, ANOTHER_DISTRICT),
+    "teacher": (ANOTHER_USER, ANOTHER_SCHOOL, ANOTHER_DISTRICT),
+    "school_admin": (ANOTHER_SCHOOL, ANOTHER_DISTRICT),
+    "district_admin": (ANOTHER_DISTRICT,),
+    "other_district": (ANOTHER_USER, ANOTHER_SCHOOL, ANOTHER_DISTRICT),
+}
+
+
+@dataclass
+class Hidden:
+    """Objects out of reach at one distance; None where no such thing exists at it."""
+
+    student: Person
+    section: Section
+    upload_owner: Person
+    competency: Competency | None = None
+    framework: Framework | None = None
+    standard: Standard | None = None
+    association: StandardAssociation | None = None
+    recompute_run: RecomputeRun | None = None
+    # For the admin's object pages: one row of each registered model.
+    admin_rows: dict[type[Model], Model] = field(default_factory=dict)
+
+
+def build_hidden_district() -> Hidden:
+    """A third district no role of the world belongs to, with one of everything in it."""
+    district = district_create(name="Faraway")
+    school = school_create(district=district, name="Faraway Academy")
+    scale = scale_create(district=district, name="Faraway levels", levels=FOUR_LEVELS)
+    framework = framework_create(district=district, code="FA", title="Faraway writing", scale=scale)
+    competency = make_competency(framework, "F1")
+    admin = make_person(district, "farawayadmin", Role.DISTRICT_ADMIN, None)
+    teacher = make_person(district, "farawayteacher", Role.TEACHER, school)
+    student = make_person(district, "farawaystudent", Role.STUDENT, school)
+    guardian = make_person(district, "farawayguardian", Role.GUARDIAN, None)
+    guardian_link(guardian=guardian, student=student)
+    api_token_issue(person=student)
+    section = section_create(school=school, name="Faraway studio", teachers=[teacher])
+    section_enroll(section=section, student=student)
+    evidence = evidence_record(
+        assessor=teacher,
+        student=student,
+        competency=competency,
+        stage=1,
+        level=Decimal(3),
+        observed_at=timezone.now() - timedelta(days=1),
+        source="observation",
+    )
+    policy = policy_change(
+        actor=admin,
+        draft=PolicyDraft(
+            district=district, method="mean", parameters={}, minimum_evidence=1, threshold="3"
+        ),
+    )
+    standard = Standard.objects.create(
+        framework=framework, identifier=uuid4(), full_statement="Writes at a distance."
+    )
+    association = StandardAssociation.objects.create(
+        framework=framework,
+        identifier=uuid4(),
+        association_type="isChildOf",
+        origin_identifier=str(standard.identifier),
+        destination_identifier=str(framework.uuid),
+        origin=standard,
+    )
+    task_result = DBTaskResult.objects.create(
+        args_kwargs={"args": [], "kwargs": {}},
+        task_path="proficio.mastery.tasks.recompute",
+        backend_name="default",
+        run_after=timezone.now(),
+        exception_class_path="",
+        traceback="",
+    )
+    rows: list[Model] = [
+        district,
+        school,
+        student,
+        RoleAssignment.objects.filter(person=student).first(),
+        GuardianLink.objects.filter(student=student).first(),
+        section,
+        scale,
+        framework,
+        competency,
+        Stage.objects.filter(competency=competency).first(),
+        course_create(district=district, code="FC", title="Faraway course", targets=[]),
+        evidence,
+        policy,
+        MasteryRecord.objects.filter(student=student).first(),
+        WorkingStage.objects.filter(student=student).first(),
+        PaceExpectation.objects.create(district=district),
+        AuditEntry.objects.filter(student=student).first(),
+        Group.objects.create(name="Faraway helpers"),
+        task_result,
+        *_sign_in_records(admin),
+        ApiToken.objects.get(person=student),
+    ]
+    return Hidden(
+        student=student,
+        section=section,
+        upload_owner=admin,
+        competency=competency,
+        framework=framework,
+        standard=standard,
+        association=association,
+        recompute_run=RecomputeRun.objects.filter(policy=policy).first(),
+        admin_rows={type(row): row for row in rows if row is not None},
+    )
+
+
+def _sign_in_records(person: Person) -> list[Model]:
+    """django-axes' rows about one person's sign-ins: an attempt, a failure, a session."""
+    seen = {"username": person.username, "user_agent": "walker", "http_accept": "*/*"}
+    return [
+        AccessAttempt.objects.create(
+            **seen, path_info="/accounts/login/", get_data="", post_data="", failures_since_start=1
+        ),
+        AccessFailureLog.objects.create(**seen, path_info="/accounts/login/"),
+        AccessLog.objects.create(**seen, path_info="/accounts/login/"),
+    ]
+
+
+def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
+    far_section = Section.objects.get(name="Studio C")
+    return {
+        # The student of another teacher of the same school, in their section; an upload
+        # of someone else.
+        ANOTHER_USER: Hidden(
+            student=world.other_student,
+            section=world.other_section,
+            upload_owner=world.district_admin,
+        ),
+        ANOTHER_SCHOOL: Hidden(
+            student=world.far_student, section=far_section, upload_owner=world.district_admin
+        ),
+        ANOTHER_DISTRICT: faraway,
+    }
+
+
+# ---- what the walker knows about each pattern
+
+OPEN = {
+    "login": "signing in",
+    "logout": "signing out ends whatever session there is",
+    "admin:login": "signing in to the admin",
+    "admin:logout": "signing out of the admin",
+    "api:token_create": "signing in to the API: username and password in, token out",
+    "api:openapi-json": "the API's description: paths and schemas, no data",
+    "api:openapi-view": "the API's documentation page, drawn from openapi.json",
+}
+
+# The admin's pages that name no object: its index and each model's list and add pages.
+# No role of the world is a site admin, so the admin turns every one of them away.
+ADMIN_PAGES = frozenset(
+    {
+        "admin:index",
+        "admin:app_list",
+        "admin:password_change",
+        "admin:password_change_done",
+        "admin:autocomplete",
+        "admin:jsi18n",
+        "admin/(?P<url>.*)$",
+    }
+)
+ADMIN_MODEL_PAGE = re.compile(r"^admin:\w+_(changelist|add)$")
+
+OPENS_FOR: dict[str, frozenset[str]] = {
+    "home": SIGNED_IN,
+    "guardian_home": frozenset({"guardian"}),
+    "audit": frozenset({"district_admin"}),
+    "audit_export": frozenset({"district_admin"}),
+    # Every signed-in person sees the policies that govern their district's mastery; only the
+    # admins may change them (the service decides).
+    "mastery:policies": SIGNED_IN,
+    "mastery:policy_form": SIGNED_IN,
+    "mastery:policy_preview": SIGNED_IN,
+    "interop:frameworks": SIGNED_IN,
+    "interop:framework_template": frozenset({"district_admin"}),
+    "interop:framework_template_file": frozenset({"district_admin"}),
+    "interop:oneroster_upload": frozenset({"district_admin"}),
+    "interop:case_import": frozenset({"district_admin"}),
+    "interop:case_confirm": frozenset({"district_admin"}),
+    "interop:spreadsheet_import": frozenset({"district_admin"}),
+    "interop:spreadsheet_confirm": frozenset({"district_admin"}),
+    # The JSON API's own lists answer every signed-in caller with what is theirs to see.
+    "api:api-root": frozenset(),
+    "api:me_get": SIGNED_IN,
+    "api:student_list": SIGNED_IN,
+    "api:competency_list": SIGNED_IN,
+    "api:token_list": SIGNED_IN,
+    "api:token_revoke_current": SIGNED_IN,
+    "case:documents": SIGNED_IN,
+    **dict.fromkeys(ADMIN_PAGES, frozenset()),
+}
+
+
+def opens_for(key: str) -> frozenset[str] | None:
+    """The roles a page with no object in its address opens for; None if it is not listed."""
+    if ADMIN_MODEL_PAGE.match(key):
+        return frozenset()
+    return OPENS_FOR.get(key)
+
+
+# Values that name no object, so need no owner (the pattern's roles are in OPENS_FOR).
+FIXED = {
+    ("interop:framework_template_file", "extension"): "xlsx",
+    ("admin:app_list", "app_label"): "people",
+    ("admin/(?P<url>.*)$", "url"): "nowhere/",
+}
+
+
+def _upload_token(importer) -> Callable[[Hidden], str]:
+    return lambda hidden: importer.shelf.keep(
+        SimpleUploadedFile("kept.zip", b"someone else's upload"), str(hidden.upload_owner.pk)
+    )
+
+
+def _token_of(hidden: Hidden) -> Any:
+    api_token_issue(person=hidden.student)
+    return ApiToken.objects.filter(person=hidden.student).latest("pk").uuid
+
+
+def _uuid_of(attribute: str) -> Callable[[Hidden], Any]:
+    def value(hidden: Hidden) -> Any:
+        found = getattr(hidden, attribute)
+        return None if found is None else found.uuid
+
+    return value
+
+
+def _identifier_of(attribute: str) -> Callable[[Hidden], Any]:
+    def value(hidden: Hidden) -> Any:
+        found = getattr(hidden, attribute)
+        return None if found is None else found.identifier
+
+    return value
+
+
+OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
+    ("mastery:recompute_run", "run_id"): _uuid_of("recompute_run"),
+    ("mastery:gradebook", "section_id"): _uuid_of("section"),
+    ("mastery:student", "student_id"): _uuid_of("student"),
+    ("mastery:student_competency", "student_id"): _uuid_of("student"),
+    ("mastery:student_competency", "competency_id"): _uuid_of("competency"),
+    ("interop:framework", "framework_id"): _uuid_of("framework"),
+    ("interop:oneroster_preview", "token"): _upload_token(ROSTER),
+    ("interop:oneroster_confirm", "token"): _upload_token(ROSTER),
+    ("interop:oneroster_result", "token"): _upload_token(ROSTER),
+    ("api:mastery_get", "student_id"): _uuid_of("student"),
+    ("api:token_revoke", "token_id"): _token_of,
+    ("privacy:student", "student_id"): _uuid_of("student"),
+    ("privacy:export", "student_id"): _uuid_of("student"),
+    ("case:document", "sourced_id"): _uuid_of("framework"),
+    ("case:package", "sourced_id"): _uuid_of("framework"),
+    ("case:item", "sourced_id"): _identifier_of("standard"),
+    ("case:item_associations", "sourced_id"): _identifier_of("standard"),
+    ("case:association", "sourced_id"): _identifier_of("association"),
+}
+
+
+def _rating_of(hidden: Hidden) -> dict[str, Any] | None:
+    if hidden.competency is None:
+        return None
+    return {
+        "student": str(hidden.student.uuid),
+        "competency": str(hidden.competency.uuid),
+        "stage": 1,
+        "level": 3,
+        "observed_at": timezone.localdate().isoformat(),
+        "source": "task",
+    }
+
+
+# JSON API writes whose object is in the body, not the address.
+BODIES: dict[str, Callable[[Hidden], dict[str, Any] | None]] = {
+    "api:evidence_post": _rating_of,
+}
+
+ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<(?:path:)?(object_id|id)>/")
+
+
+def _admin_row(route: str, hidden: Hidden) -> Any:
+    """An admin object page's row of the hidden district: any registered model, automatically
+    (`test_the_hidden_district_has_a_row_for_every_admin_model` sees that there is one)."""
+    match = ADMIN_OBJECT.match(route)
+    row = hidden.admin_rows.get(apps.get_model(match["app"], match["model"]))
+    return None if row is None else row.pk
+
+
+def _view_on_site(hidden: Hidden) -> Any:
+    return (
+        None
+        if not hidden.admin_rows
+        else {"content_type_id": _content_type_of(hidden.student), "object_id": hidden.student.pk}
+    )
+
+
+def _content_type_of(obj: Model) -> int:
+    return ContentType.objects.get_for_model(obj).pk
+
+
+# ---- the patterns
+
+
+@dataclass(frozen=True)
+class Pattern:
+    key: str  # its name, namespaced, or its route when it has none
+    route: str
+    params: tuple[str, ...]
+
+    @property
+    def is_api(self) -> bool:
+        return self.route.startswith(("api/", "ims/"))
+
+
+PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")
+
+
+def url_patterns() -> list[Pattern]:
+    found: list[Pattern] = []
+
+    def descend(patterns, prefix: str, namespace: str | None) -> None:
+        for entry in patterns:
+            route = prefix + str(entry.pattern)
+            if isinstance(entry, URLResolver):
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                descend(entry.url_patterns, route, inner)
+            elif isinstance(entry, URLPattern):
+                name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+                params = tuple(a or b for a, b in PARAM.findall(route))
+                found.append(Pattern(key=name or route, route=route, params=params))
+
+    descend(get_resolver().url_patterns, "", None)
+    return found
+
+
+def _fill(pattern: Pattern, hidden: Hidden) -> dict[str, Any] | None:
+    """The pattern's parameters out of reach at `hidden`'s distance; None if one cannot be."""
+    if pattern.key == "admin:view_on_site":
+        return _view_on_site(hidden)
+    values: dict[str, Any] = {}
+    for param in pattern.params:
+        if (pattern.key, param) in FIXED:
+            value = FIXED[(pattern.key, param)]
+        elif (pattern.key, param) in OUT_OF_REACH:
+            value = OUT_OF_REACH[(pattern.key, param)](hidden)
+        elif ADMIN_OBJECT.match(pattern.route):
+            value = _admin_row(pattern.route, hidden)
+        else:
+            raise LookupError(param)
+        if value is None:
+            return None
+        values[param] = value
+    return values
+
+
+def _address(pattern: Pattern, values: dict[str, Any]) -> str:
+    def substitute(match: re.Match) -> str:
+        return str(values[match[1] or match[2]])
+
+    url = "/" + PARAM.sub(substitute, pattern.route).replace("^", "").replace("$", "")
+    leads_to = resolve(url).route
+    assert leads_to == pattern.route.replace("^", ""), f"{url} leads to {leads_to}"
+    return url
+
+
+def _holds_objects(pattern: Pattern) -> bool:
+    return pattern.key in BODIES or any(
+        (pattern.key, param) not in FIXED for param in pattern.params
+    )
+
+
+def missing_fixtures(pattern: Pattern) -> list[str]:
+    """What the walker lacks to walk `pattern`, as instructions to whoever added it."""
+    if pattern.key in OPEN:
+        return []
+    if not _holds_objects(pattern):
+        if opens_for(pattern.key) is not None:
+            return []
+        return [
+            f"{pattern.key!r} (/{pattern.route}): add it to OPENS_FOR with the roles it opens "
+            "for (every other role must be refused), or to OPEN with the reason anyone may use it"
+        ]
+    missing = [
+        f"{pattern.key!r} (/{pattern.route}): add OUT_OF_REACH[({pattern.key!r}, {param!r})], "
+        "a factory of a value naming an object out of the caller's reach (or FIXED if it "
+        "names no object)"
+        for param in pattern.params
+        if (pattern.key, param) not in FIXED
+        and (pattern.key, param) not in OUT_OF_REACH
+        and not ADMIN_OBJECT.match(pattern.route)
+        and pattern.key != "admin:view_on_site"
+    ]
+    return missing
+
+
+# ---- asking
+
+
+def refused(pattern: Pattern, response) -> bool:
+    status = response.status_code
+    if status in (403, 404, 405):
+        return True
+    if status == 401:
+        return pattern.is_api
+    if status == 302:
+        sign_in = (reverse("login"), reverse("admin:login"))
+        return response.url.split("?")[0] in sign_in
+    return False
+
+
+def _client_for(world: World, role: str) -> tuple[Client, dict[str, str]]:
+    client = Client()
+    if role == ANONYMOUS:
+        return client, {}
+    person = getattr(world, PLAYED_BY[role])
+    client.force_login(person)
+    return client, {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(person=person)}"}
+
+
+def api_methods() -> dict[str, list[str]]:
+    """The methods each JSON API operation takes, by URL name: ninja gives every operation on
+    one path a pattern of its own (POST /auth/token signs in, DELETE /auth/token signs out)."""
+    return {
+        f"api:{api.get_operation_url_name(operation, router=router)}": operation.methods
+        for _, router in api._routers
+        for path_view in router.path_operations.values()
+        for operation in path_view.operations
+    }
+
+
+def _ask(client: Client, headers: dict[str, str], pattern: Pattern, method: str, url: str, body):
+    if method == "GET":
+        return client.get(url, **headers)
+    if method == "DELETE":
+        return client.delete(url, **headers)
+    if pattern.is_api:
+        return client.post(url, json.dumps(body or {}), content_type="application/json", **headers)
+    return client.post(url, {}, **headers)
+
+
+def _may_have_signed_out(client: Client, method: str) -> bool:
+    """Whether the last request ended the session, or may have revoked the token."""
+    return method == "DELETE" or "_auth_user_id" not in client.session
+
+
+def walk(world: World, role: str, faraway: Hidden) -> tuple[int, list[str]]:
+    """Ask every pattern as `role`; the number of requests and each wrong answer."""
+    hidden = hidden_at(world, faraway)
+    methods_of = api_methods()
+    client, headers = _client_for(world, role)
+    asked, wrong = 0, []
+    for pattern in url_patterns():
+        if pattern.key in OPEN or missing_fixtures(pattern):
+            continue
+        if _holds_objects(pattern):
+            distances = DISTANCES[role]
+            may_open = False
+        else:
+            distances = (ANOTHER_DISTRICT,)
+            may_open = role in opens_for(pattern.key)
+        for distance in distances:
+            values = _fill(pattern, hidden[distance])
+            body = BODIES[pattern.key](hidden[distance]) if pattern.key in BODIES else None
+            if values is None or (pattern.key in BODIES and body is None):
+                continue
+            url = _address(pattern, values)
+            for method in methods_of.get(pattern.key, ("GET", "POST")):
+                response = _ask(client, headers, pattern, method, url, body)
+                asked += 1
+                ok = response.status_code < 500 if may_open else refused(pattern, response)
+                if not ok:
+                    where = response.get("Location", "")
+                    wrong.append(
+                        f"{role} {method} {url} [{pattern.key}, {distance}]: "
+                        f"{response.status_code} {where}".rstrip()
+                    )
+                if role != ANONYMOUS and _may_have_signed_out(client, method):
+                    client, headers = _client_for(world, role)
+    return asked, wrong
+
+
+@pytest.fixture
+def faraway(world) -> Hidden:
+    return build_hidden_district()
+
+
+def test_every_url_pattern_is_covered():
+    missing = [line for pattern in url_patterns() for line in missing_fixtures(pattern)]
+    assert not missing, "The URL walker cannot walk these patterns:\n" + "\n".join(missing)
+
+
+def test_every_table_entry_names_a_pattern_that_exists():
+    keys = {pattern.key for pattern in url_patterns()}
+    listed = {*OPEN, *OPENS_FOR, *BODIES, *(key for key, _ in OUT_OF_REACH), *(k for k, _ in FIXED)}
+    assert listed <= keys, f"No such URL pattern (remove it from the tables): {listed - keys}"
+
+
+def test_the_hidden_district_has_a_row_for_every_admin_model(faraway):
+    missing = [model.__name__ for model in admin.site._registry if model not in faraway.admin_rows]
+    assert not missing, (
+        f"Add a row of each of {missing} in the hidden district to build_hidden_district() in "
+        "tests/test_url_walker.py, so the walker can ask for its admin pages"
+    )
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_no_role_reaches_what_is_not_theirs(world, faraway, role):
+    asked, wrong = walk(world, role, faraway)
+    assert asked > 100
+    assert not wrong, f"{len(wrong)} of {asked} answers were not refusals:\n" + "\n".join(wrong)
