@@ -11,8 +11,8 @@ DATA = Path(__file__).parent / "data"
 PACKAGE_1_1 = DATA / "oneroster-1.1"
 PACKAGE_1_2 = DATA / "oneroster-1.2"
 
-TEACHER_1_1 = ("praman", "Maple-Valley-2025!")
-TEACHER_1_2 = ("epetrova", "Harbor-Point-Elena-7")
+TEACHER_1_1 = ("praman", "Lantern-Orchard-Quill-58")
+TEACHER_1_2 = ("epetrova", "Copper-Kettle-Meadow-31")
 
 
 def copy_package(source: Path, tmp_path: Path) -> Path:

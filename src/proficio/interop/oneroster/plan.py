@@ -25,6 +25,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
+from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
@@ -48,6 +49,7 @@ from proficio.people.api import (
     District,
     GuardianSpec,
     MembershipSpec,
+    Person,
     PersonSpec,
     Role,
     RoleSpec,
@@ -516,7 +518,8 @@ class _Planner:
                 email = ""
         preferred = self.text("users", row, "preferredGivenName", "name", required=False)
         grades_ok, age_grade = self.grade("users", row)
-        if enabled is None or not grades_ok or not username:
+        password_ok = self.password(row, username, first, last, email)
+        if enabled is None or not grades_ok or not username or not password_ok:
             return None
         return PersonSpec(
             sourced_id=sid,
@@ -529,6 +532,24 @@ class _Planner:
             age_grade=age_grade,
             password=row["password"] or None,
         )
+
+    def password(self, row: Row, username: str, first: str, last: str, email: str) -> bool:
+        """Whether the row's password, if it has one, passes the site's password rules
+        (AUTH_PASSWORD_VALIDATORS), judged against this person's own name and address."""
+        password = row["password"]
+        if not password:
+            return True
+        # Unsaved: only what the similarity rule compares the password with.
+        person = Person(username=username, first_name=first, last_name=last, email=email)
+        try:
+            validate_password(password, user=person)
+        except ValidationError as error:
+            # The password itself is never repeated: problems are shown and printed.
+            self.problem(
+                "users", row, "password", "breaks the password rules: " + " ".join(error.messages)
+            )
+            return False
+        return True
 
     def roles_of_user(self, row: Row) -> None:
         """OneRoster 1.1: the user's `role` held at each of their orgs."""
