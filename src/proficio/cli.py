@@ -19,6 +19,7 @@ from proficio.home import home_dir
 from proficio.interop.cli import register as register_interop
 from proficio.lib.errors import ProficioError
 from proficio.lib.progress import ProgressBar
+from proficio.privacy.cli import register as register_privacy
 from proficio.supervise import Supervised
 
 if TYPE_CHECKING:
@@ -97,6 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(command=_demo)
 
     register_interop(commands)
+    register_privacy(commands)
     commands.add_parser(
         "manage", help="run a Django management command, e.g. `proficio manage createsuperuser`"
     )

@@ -20,6 +20,7 @@ SITE_ADMIN_GRANTED = "site_admin.granted"
 FRAMEWORK_IMPORTED = "framework.imported"
 ROSTER_SYNCED = "roster.synced"
 STUDENT_EXPORTED = "student.exported"
+STUDENT_ERASED = "student.erased"
 AUDIT_EXPORTED = "audit.exported"
 AUDIT_PRUNED = "audit.pruned"
 
@@ -38,6 +39,7 @@ ACTION_LABELS = {
     FRAMEWORK_IMPORTED: _("Imported a framework"),
     ROSTER_SYNCED: _("Synced the roster"),
     STUDENT_EXPORTED: _("Exported a student's record"),
+    STUDENT_ERASED: _("Erased a student's identity"),
     AUDIT_EXPORTED: _("Downloaded the audit log"),
     AUDIT_PRUNED: _("Removed old audit entries"),
 }

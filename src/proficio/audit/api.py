@@ -21,6 +21,7 @@ from proficio.audit.actions import (
     ROSTER_SYNCED,
     SECTION_ENROLLED,
     SITE_ADMIN_GRANTED,
+    STUDENT_ERASED,
     STUDENT_EXPORTED,
     STUDENT_VIEWED,
     STUDENTS_LISTED,
@@ -29,7 +30,7 @@ from proficio.audit.actions import (
 from proficio.audit.export import CSV_HEADER, entries_csv
 from proficio.audit.models import AuditEntry, AuditIsAppendOnly
 from proficio.audit.selectors import actions_in_districts, entries_for_districts
-from proficio.audit.services import prune, record, record_views
+from proficio.audit.services import names_pseudonymise, prune, record, record_views
 
 __all__ = [
     "ACTION_LABELS",
@@ -48,6 +49,7 @@ __all__ = [
     "SECTION_ENROLLED",
     "SITE_ADMIN_GRANTED",
     "STUDENTS_LISTED",
+    "STUDENT_ERASED",
     "STUDENT_EXPORTED",
     "STUDENT_VIEWED",
     "AuditEntry",
@@ -56,6 +58,7 @@ __all__ = [
     "actions_in_districts",
     "entries_csv",
     "entries_for_districts",
+    "names_pseudonymise",
     "prune",
     "record",
     "record_views",

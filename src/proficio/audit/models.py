@@ -28,6 +28,11 @@ class AuditEntryQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AuditIsAppendOnly("Audit entries are removed only by the retention prune.")
 
+    def _pseudonymise(self, **names: str) -> int:
+        """The one way to change entries besides the prune: an erased person's name, which
+        `services.names_pseudonymise` writes over; nothing else of an entry ever changes."""
+        return super().update(**names)
+
     def _prune(self) -> int:
         """The one way to delete entries; `services.prune` calls it."""
         deleted, _per_model = super().delete()

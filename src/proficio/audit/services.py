@@ -108,6 +108,17 @@ def prune(*, older_than_days: int | None = None) -> int:
     return removed
 
 
+def names_pseudonymise(*, person: Any, pseudonym: str) -> int:
+    """Write `pseudonym` over an erased person's name in every entry that names them, as the
+    student or as the actor; return how many entries changed. The entries themselves stay,
+    for the retention, and still point at the same person (docs/decisions/0015)."""
+    entries = AuditEntry.objects.all()
+    naming = entries.filter(models.Q(student_id=person.pk) | models.Q(actor_id=person.pk)).count()
+    entries.filter(student_id=person.pk)._pseudonymise(student_name=pseudonym)
+    entries.filter(actor_id=person.pk)._pseudonymise(actor_name=pseudonym)
+    return naming
+
+
 def _person(who: Any) -> Any:
     """A saved person, or None for the system (an anonymous visitor counts as nobody)."""
     if who is None or getattr(who, "pk", None) is None:

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "proficio.evidence",
     "proficio.mastery",
     "proficio.interop",
+    "proficio.privacy",
     "proficio.web",
 ]
 

@@ -37,7 +37,13 @@ from proficio.mastery.selectors import (
     student_mastery,
 )
 from proficio.mastery.services import evidence_record
-from proficio.people.api import Person, Section, section_served_get, student_get
+from proficio.people.api import (
+    Person,
+    Section,
+    keeps_records_of,
+    section_served_get,
+    student_get,
+)
 
 # ---- addresses ------------------------------------------------------------------------------
 
@@ -264,5 +270,7 @@ def student_page(request: HttpRequest, student_id: str) -> HttpResponse:
             "as_of_form": as_of_form,
             "may_rate": can_rate(request.user, student, EvidenceSource.OBSERVATION),
             "is_self": request.user.pk == student.pk,
+            # The admins who answer for the student's whole record: export and erasure.
+            "keeps_records": keeps_records_of(request.user, student),
         },
     )

@@ -57,6 +57,7 @@ from proficio.people.selectors import (
 from proficio.people.services import (
     district_create,
     guardian_link,
+    identity_erased,
     person_create,
     person_grant_site_admin,
     role_assign,
@@ -93,6 +94,7 @@ __all__ = [
     "districts_for_operator",
     "guardian_link",
     "guardian_of",
+    "identity_erased",
     "is_self",
     "is_signed_in",
     "keeps_records_of",

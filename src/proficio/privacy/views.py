@@ -1,0 +1,79 @@
+"""The student's data page: a district admin of the student's district, or a school admin
+of their school, downloads everything held about them or erases their identity. Anyone else
+gets the same 404 as a wrong address (docs/decisions/0004)."""
+
+import tempfile
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_safe
+
+from proficio.lib.errors import InvalidInput
+from proficio.lib.visibility import not_visible_is_404
+from proficio.people.api import identity_erased, student_record_kept_get
+from proficio.privacy.forms import ErasureForm
+from proficio.privacy.services import student_erase, student_export
+from proficio.privacy.tables import person_tables
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+@not_visible_is_404
+def student_data_page(request: HttpRequest, student_id: str) -> HttpResponse:
+    """What is held about the student, the export button, and erasure with its confirm step."""
+    student = student_record_kept_get(user=request.user, student_id=student_id)
+    form = ErasureForm(request.POST or None, username=student.username)
+    refusal = ""
+    if request.method == "POST" and form.is_valid():
+        try:
+            erasure = student_erase(actor=request.user, student=student, via="page")
+        except InvalidInput as refused:
+            refusal = "; ".join(refused.errors.values())
+        else:
+            messages.success(
+                request,
+                _(
+                    "The student's identity is erased: they are now %(pseudonym)s. Their "
+                    "evidence and mastery stay, under that name."
+                )
+                % {"pseudonym": erasure.pseudonym},
+            )
+            return redirect("privacy:student", student_id=student.uuid)
+    counts = [
+        (table.model._meta.verbose_name_plural, table.rows_about(student).count())
+        for table in person_tables()
+    ]
+    response = render(
+        request,
+        "privacy/student.html",
+        {
+            "student": student,
+            "form": form,
+            "refusal": refusal,
+            "erased": identity_erased(student),
+            "counts": [(name, count) for name, count in counts if count],
+        },
+        status=422 if refusal or form.errors else 200,
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+@login_required
+@require_safe
+@not_visible_is_404
+def student_data_export(request: HttpRequest, student_id: str) -> HttpResponse:
+    """The zip of everything held about the student; the download is audited."""
+    student = student_record_kept_get(user=request.user, student_id=student_id)
+    # Closed by the response once sent (FileResponse closes its file), so no `with` here.
+    archive = tempfile.TemporaryFile()  # noqa: SIM115
+    student_export(actor=request.user, student=student, destination=archive, via="page")
+    archive.seek(0)
+    name = f"student-{student.username}-{timezone.localdate():%Y-%m-%d}.zip"
+    response = FileResponse(archive, as_attachment=True, filename=name)
+    response["Cache-Control"] = "no-store"
+    return response
