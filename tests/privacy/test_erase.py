@@ -3,6 +3,7 @@ work so counts stay right, and refuses with the reason when it would not hold.""
 
 import pytest
 from django.urls import reverse
+
 from proficio.audit.models import AuditEntry
 from proficio.evidence.models import Evidence
 from proficio.lib.errors import InvalidInput, NotVisible

@@ -99,6 +99,45 @@ def test_the_audit_log_opens_only_for_district_admins(client, world, name, who, 
     assert get_as(client, world, who, reverse(name)).status_code == status
 
 
+@pytest.mark.parametrize("name", ["privacy:student", "privacy:export"])
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("district_admin", 200),
+        ("school_admin", 200),
+        # Staff who teach the student, the student and their family ask an admin.
+        ("teacher", 404),
+        ("other_teacher", 404),
+        ("other_district_teacher", 404),
+        ("student", 404),
+        ("guardian", 404),
+    ],
+)
+def test_a_students_data_page_opens_only_for_their_admins(client, world, name, who, status):
+    url = reverse(name, args=[world.student.uuid])
+    assert get_as(client, world, who, url).status_code == status
+
+
+@pytest.mark.parametrize("name", ["privacy:student", "privacy:export"])
+@pytest.mark.parametrize(("who", "status"), [("school_admin", 404), ("district_admin", 200)])
+def test_a_school_admin_does_not_reach_another_schools_students_data(
+    client, world, name, who, status
+):
+    url = reverse(name, args=[world.far_student.uuid])
+    assert get_as(client, world, who, url).status_code == status
+
+
+def test_nobody_outside_the_students_schools_can_erase_them(client, world):
+    url = reverse("privacy:student", args=[world.student.uuid])
+    for who in ("teacher", "student", "guardian", "other_district_teacher"):
+        client.force_login(getattr(world, who))
+        assert client.post(url, {"confirm": "student"}).status_code == 404
+    client.logout()
+    assert_sent_to_login(client.post(url, {"confirm": "student"}), url)
+    world.student.refresh_from_db()
+    assert world.student.is_active
+
+
 def test_guardian_home_is_for_guardians_only(client, world):
     url = reverse("guardian_home")
     assert get_as(client, world, "guardian", url).status_code == 200
@@ -118,6 +157,8 @@ def test_guardian_home_is_for_guardians_only(client, world):
         ),
         lambda world: reverse("audit"),
         lambda world: reverse("audit_export"),
+        lambda world: reverse("privacy:student", args=[world.student.uuid]),
+        lambda world: reverse("privacy:export", args=[world.student.uuid]),
     ],
 )
 def test_every_page_sends_an_anonymous_visitor_to_sign_in(client, world, url_of):

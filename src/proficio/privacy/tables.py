@@ -32,6 +32,13 @@ class PersonTable:
         return self.model._meta.label
 
     @property
+    def title(self) -> str:
+        """What a person calls the rows: "Profile" for the person's own, else the plural."""
+        if self.keys == ("pk",):
+            return "Profile"
+        return str(self.model._meta.verbose_name_plural).capitalize()
+
+    @property
     def file_fields(self) -> tuple[str, ...]:
         """Columns that name a stored file (uploads), whose content is the person's too."""
         return tuple(

@@ -43,10 +43,7 @@ def student_data_page(request: HttpRequest, student_id: str) -> HttpResponse:
                 % {"pseudonym": erasure.pseudonym},
             )
             return redirect("privacy:student", student_id=student.uuid)
-    counts = [
-        (table.model._meta.verbose_name_plural, table.rows_about(student).count())
-        for table in person_tables()
-    ]
+    counts = [(table.title, table.rows_about(student).count()) for table in person_tables()]
     response = render(
         request,
         "privacy/student.html",
