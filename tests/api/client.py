@@ -44,6 +44,9 @@ class Api:
     def post_raw(self, path: str, raw: str | bytes, content_type: str = "application/json"):
         return self.client.post(BASE + path, raw, content_type=content_type, **self._headers())
 
+    def delete(self, path: str):
+        return self.client.delete(BASE + path, **self._headers())
+
 
 def token_for(username: str, password: str = PASSWORD) -> str:
     response = Api().post("/auth/token", {"username": username, "password": password})

@@ -19,7 +19,7 @@ REFUSED = {"detail": "Unknown username or wrong password."}
 def test_a_token_is_issued_for_the_right_password_and_opens_the_api(world):
     response = Api().post("/auth/token", {"username": "teacher", "password": PASSWORD})
     assert response.status_code == 200
-    assert set(response.json()) == {"token"}
+    assert set(response.json()) == {"token", "id", "expires_at"}
     me = Api(response.json()["token"]).get("/me")
     assert me.status_code == 200 and me.json()["username"] == "teacher"
 

@@ -6,6 +6,8 @@ Hidden students answer 404, never 403, so the API does not reveal who exists.
 import pytest
 
 from proficio.evidence.models import Evidence
+from proficio.people.models import ApiToken
+from proficio.people.services import api_token_issue
 from tests.api.client import CALLERS, NOT_SIGNED_IN, PEOPLE, rating
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +140,42 @@ def test_not_signed_in_is_turned_away_before_the_body_is_read(api_as, caller):
     response = api_as(caller).post_raw("/evidence", "not json at all")
     assert response.status_code == 401
     assert response.json() == {"detail": "Sign in: send a bearer token."}
+
+
+# Whose tokens each caller may revoke by id, of the teacher's and the other district's teacher's.
+REVOKES = {
+    "district_admin": {"teacher"},
+    "school_admin": set(),
+    "teacher": {"teacher"},
+    "other_teacher": set(),
+    "student": set(),
+    "guardian": set(),
+    "other_district_teacher": {"other_district_teacher"},
+}
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+def test_own_tokens(api_as, caller):
+    response = api_as(caller).get("/auth/tokens")
+    if caller in NOT_SIGNED_IN:
+        assert response.status_code == 401
+        return
+    assert response.status_code == 200
+    assert [token["current"] for token in response.json()] == [True]
+
+
+@pytest.mark.parametrize("caller", CALLERS)
+@pytest.mark.parametrize("owner", ["teacher", "other_district_teacher"])
+def test_revoking_a_token_by_id(world, api_as, caller, owner):
+    person = getattr(world, owner)
+    api_token_issue(person=person)
+    token = ApiToken.objects.filter(person=person).latest("created_at")
+    response = api_as(caller).delete(f"/auth/tokens/{token.uuid}")
+    token.refresh_from_db()
+    if caller in NOT_SIGNED_IN:
+        assert response.status_code == 401
+    elif owner in REVOKES[caller]:
+        assert response.status_code == 204
+    else:
+        assert response.status_code == 404
+    assert (token.revoked_at is not None) == (response.status_code == 204)

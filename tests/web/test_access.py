@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from proficio.people.models import Role
-from proficio.people.services import guardian_link, role_assign
+from proficio.people.models import ApiToken, Role
+from proficio.people.services import api_token_issue, guardian_link, role_assign
 
 pytestmark = pytest.mark.django_db
 
@@ -159,11 +159,67 @@ def test_guardian_home_is_for_guardians_only(client, world):
         lambda world: reverse("audit_export"),
         lambda world: reverse("privacy:student", args=[world.student.uuid]),
         lambda world: reverse("privacy:export", args=[world.student.uuid]),
+        lambda world: reverse("account"),
+        lambda world: reverse("password_change"),
+        lambda world: reverse("password_change_done"),
     ],
 )
 def test_every_page_sends_an_anonymous_visitor_to_sign_in(client, world, url_of):
     url = url_of(world)
     assert_sent_to_login(client.get(url), url)
+
+
+@pytest.mark.parametrize("name", ["account", "password_change", "password_change_done"])
+@pytest.mark.parametrize(
+    "who",
+    ["student", "guardian", "teacher", "school_admin", "district_admin", "other_district_teacher"],
+)
+def test_everyone_signed_in_opens_their_own_account_pages(client, world, name, who):
+    assert get_as(client, world, who, reverse(name)).status_code == 200
+
+
+@pytest.mark.parametrize(
+    "url_of",
+    [
+        lambda: reverse("password_reset"),
+        lambda: reverse("password_reset_done"),
+        lambda: reverse("password_reset_confirm", args=["MQ", "not-a-reset-token"]),
+        lambda: reverse("password_reset_complete"),
+    ],
+)
+@pytest.mark.parametrize("who", [ANONYMOUS, "student", "teacher"])
+def test_the_password_reset_pages_open_for_anyone(client, world, url_of, who):
+    """They are for someone who cannot sign in; they show nobody's data."""
+    assert get_as(client, world, who, url_of()).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("teacher", 302),  # their own token
+        ("district_admin", 302),  # a person of their district
+        ("other_teacher", 404),
+        ("school_admin", 404),
+        ("student", 404),
+        ("guardian", 404),
+        ("other_district_teacher", 404),
+    ],
+)
+def test_a_token_is_revoked_only_by_its_owner_or_their_district_admin(client, world, who, status):
+    api_token_issue(person=world.teacher)
+    token = ApiToken.objects.get(person=world.teacher)
+    client.force_login(getattr(world, who))
+    response = client.post(reverse("api_token_revoke", args=[token.uuid]))
+    assert response.status_code == status
+    token.refresh_from_db()
+    assert (token.revoked_at is not None) == (status == 302)
+
+
+def test_revoking_a_token_sends_an_anonymous_visitor_to_sign_in(client, world):
+    api_token_issue(person=world.teacher)
+    url = reverse("api_token_revoke", args=[ApiToken.objects.get(person=world.teacher).uuid])
+    assert_sent_to_login(client.post(url), url)
+    assert ApiToken.objects.get(person=world.teacher).revoked_at is None
 
 
 def test_a_hidden_student_gets_the_same_styled_not_found_page_as_a_wrong_address(client, world):

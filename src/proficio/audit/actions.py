@@ -17,6 +17,7 @@ GUARDIAN_LINKED = "guardian.linked"
 ROLE_ASSIGNED = "role.assigned"
 SECTION_ENROLLED = "section.enrolled"
 SITE_ADMIN_GRANTED = "site_admin.granted"
+API_TOKEN_REVOKED = "api_token.revoked"
 FRAMEWORK_IMPORTED = "framework.imported"
 ROSTER_SYNCED = "roster.synced"
 STUDENT_EXPORTED = "student.exported"
@@ -36,6 +37,7 @@ ACTION_LABELS = {
     ROLE_ASSIGNED: _("Gave a role"),
     SECTION_ENROLLED: _("Enrolled a student in a section"),
     SITE_ADMIN_GRANTED: _("Made a site admin"),
+    API_TOKEN_REVOKED: _("Revoked an API token"),
     FRAMEWORK_IMPORTED: _("Imported a framework"),
     ROSTER_SYNCED: _("Synced the roster"),
     STUDENT_EXPORTED: _("Exported a student's record"),

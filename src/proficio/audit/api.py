@@ -8,6 +8,7 @@ the districts the reader administers.
 
 from proficio.audit.actions import (
     ACTION_LABELS,
+    API_TOKEN_REVOKED,
     AUDIT_EXPORTED,
     AUDIT_PRUNED,
     EVIDENCE_CORRECTED,
@@ -34,6 +35,7 @@ from proficio.audit.services import names_pseudonymise, prune, record, record_vi
 
 __all__ = [
     "ACTION_LABELS",
+    "API_TOKEN_REVOKED",
     "AUDIT_EXPORTED",
     "AUDIT_PRUNED",
     "CSV_HEADER",

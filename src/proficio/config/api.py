@@ -15,13 +15,18 @@ from ninja.security import HttpBearer
 from proficio.frameworks.rest import router as frameworks_router
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.rest import router as mastery_router
-from proficio.people.api import Person, person_for_token
+from proficio.people.api import Person, api_token_use
 from proficio.people.rest import router as people_router
 
 
 class BearerToken(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> Person | None:
-        return person_for_token(token)
+        """The token's person; the token itself stays on the request, for revoking it."""
+        api_token = api_token_use(raw_token=token)
+        if api_token is None:
+            return None
+        request.api_token = api_token
+        return api_token.person
 
 
 class FullPrecisionEncoder(NinjaJSONEncoder):

@@ -9,6 +9,7 @@ import os
 
 import dj_database_url
 
+from proficio.config.mail import mail_settings
 from proficio.home import database_url, home_dir, secret_key
 
 
@@ -145,8 +146,14 @@ if HTTPS:
 # default); `proficio audit prune` removes older entries.
 PROFICIO_AUDIT_RETENTION_DAYS = int(os.environ.get("PROFICIO_AUDIT_RETENTION_DAYS", str(7 * 365)))
 
-# Bearer tokens for the JSON API live this long.
-API_TOKEN_LIFETIME_DAYS = int(os.environ.get("PROFICIO_API_TOKEN_DAYS", "30"))
+# Bearer tokens for the JSON API live this long: a week covers a script's working week, and a
+# leaked token is open for a week at most (ADR 0016). A password change ends them sooner.
+API_TOKEN_LIFETIME_DAYS = int(os.environ.get("PROFICIO_API_TOKEN_DAYS", "7"))
+
+# Mail (password resets), sent by the task worker: EMAIL_BACKEND, EMAIL_HOST, EMAIL_PORT,
+# EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL, EMAIL_FILE_PATH (default: files in
+# <home>/mail) and DEFAULT_FROM_EMAIL, from PROFICIO_EMAIL_URL and friends (config/mail.py).
+globals().update(mail_settings(os.environ, HOME))
 
 LOGGING = {
     "version": 1,

@@ -1,10 +1,15 @@
 """Django admin for district setup: districts, schools, people and their roles, sections."""
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
+from proficio.lib.admin import ReadOnlyAdmin
 from proficio.people.models import (
+    ApiToken,
     District,
     Enrollment,
     GuardianLink,
@@ -14,6 +19,8 @@ from proficio.people.models import (
     Section,
     TeachingAssignment,
 )
+from proficio.people.selectors import api_tokens_visible_to
+from proficio.people.services import api_token_revoke
 
 admin.site.site_header = _("Proficio district setup")
 admin.site.site_title = _("Proficio admin")
@@ -91,3 +98,48 @@ class SectionAdmin(admin.ModelAdmin):
     list_select_related = ["school", "course"]
     search_fields = ["name"]
     autocomplete_fields = ["school", "course"]
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    """Tokens are issued by signing in to the API; here they are only looked at and revoked."""
+
+    list_display = [
+        "person",
+        "created_at",
+        "last_used_at",
+        "expires_at",
+        "state",
+        "revoked_by",
+    ]
+    list_filter = [("revoked_at", admin.EmptyFieldListFilter), "person__district"]
+    search_fields = ["person__username", "person__first_name", "person__last_name"]
+    fields = list_display
+    readonly_fields = list_display
+    actions = ["revoke_tokens"]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[ApiToken]:
+        """Only the tokens the signed-in admin may revoke (people/permissions.py)."""
+        return api_tokens_visible_to(request.user).select_related("revoked_by")
+
+    @admin.display(description=_("state"))
+    def state(self, token: ApiToken) -> str:
+        if token.revoked_at is not None:
+            return str(_("revoked"))
+        if not token.matches_password():
+            return str(_("ended by a password change"))
+        if not token.is_live():
+            return str(_("expired"))
+        return str(_("live"))
+
+    @admin.action(description=_("Revoke the selected API tokens"))
+    def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:
+        revoked = 0
+        for token in queryset.filter(revoked_at__isnull=True):
+            api_token_revoke(actor=request.user, token=token)
+            revoked += 1
+        self.message_user(
+            request,
+            ngettext("Revoked %d API token.", "Revoked %d API tokens.", revoked) % revoked,
+            messages.SUCCESS,
+        )

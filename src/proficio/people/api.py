@@ -18,7 +18,7 @@ from proficio.people.data import (
     SectionSpec,
     SessionSpec,
 )
-from proficio.people.models import District, Person, Role, School, Section
+from proficio.people.models import ApiToken, District, Person, Role, School, Section
 from proficio.people.permissions import (
     can_view_student,
     district_admin_of,
@@ -30,11 +30,12 @@ from proficio.people.permissions import (
     serves_as_staff,
 )
 from proficio.people.selectors import (
+    api_token_get,
+    api_tokens_live_of,
     children_of,
     district_person_ids,
     districts_administered_by,
     districts_for_operator,
-    person_for_token,
     roles_of,
     roster_import_district,
     roster_index,
@@ -55,6 +56,8 @@ from proficio.people.selectors import (
     students_visible_to,
 )
 from proficio.people.services import (
+    api_token_revoke,
+    api_token_use,
     district_create,
     guardian_link,
     identity_erased,
@@ -69,6 +72,7 @@ from proficio.people.services import (
 )
 
 __all__ = [
+    "ApiToken",
     "District",
     "GuardianSpec",
     "MembershipSpec",
@@ -85,6 +89,10 @@ __all__ = [
     "Section",
     "SectionSpec",
     "SessionSpec",
+    "api_token_get",
+    "api_token_revoke",
+    "api_token_use",
+    "api_tokens_live_of",
     "can_view_student",
     "children_of",
     "district_admin_of",
@@ -99,7 +107,6 @@ __all__ = [
     "is_signed_in",
     "keeps_records_of",
     "person_create",
-    "person_for_token",
     "person_grant_site_admin",
     "role_assign",
     "roles_of",

@@ -5,6 +5,8 @@ import uuid
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 
@@ -241,7 +243,7 @@ class ApiToken(models.Model):
 
     A token works while it is unexpired, unrevoked, its person is active and
     `password_fingerprint` still matches the person's password: changing the password in any
-    way (ADR 0015) ends every token issued before.
+    way (ADR 0016) ends every token issued before.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -264,3 +266,24 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"API token of {self.person} until {self.expires_at:%Y-%m-%d}"
+
+    @staticmethod
+    def fingerprint_of(person: Person) -> str:
+        """A digest of the person's password hash, keyed by the secret key: every new password
+        (and a new secret key) gives another, and it reveals nothing of the hash."""
+        return salted_hmac(
+            "proficio.people.ApiToken.password_fingerprint", person.password, algorithm="sha256"
+        ).hexdigest()
+
+    def matches_password(self) -> bool:
+        """Issued under the person's current password."""
+        return constant_time_compare(self.password_fingerprint, self.fingerprint_of(self.person))
+
+    def is_live(self) -> bool:
+        """Opens the API: unrevoked, unexpired, its person active and their password unchanged."""
+        return (
+            self.revoked_at is None
+            and self.expires_at > timezone.now()
+            and self.person.is_active
+            and self.matches_password()
+        )

@@ -26,6 +26,7 @@ from proficio.people.permissions import (
     administered_students_q,
     is_signed_in,
     record_keeper_students_q,
+    revocable_tokens_q,
     role_names,
     staff_students_q,
     visible_sections_q,

@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from proficio.audit import api as audit
-from proficio.lib.errors import InvalidInput
+from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.progress import Progress
 from proficio.people.data import Pseudonymised
 from proficio.people.models import (
@@ -26,8 +26,10 @@ from proficio.people.models import (
     Section,
     TeachingAssignment,
 )
+from proficio.people.permissions import can_revoke_token
 from proficio.people.roster.data import Roster, RosterChanges
 from proficio.people.roster.sync import RosterSync
+from proficio.people.selectors import api_token_live
 
 if TYPE_CHECKING:
     from proficio.frameworks.api import Course
@@ -151,16 +153,58 @@ def section_enroll(
     return enrollment
 
 
+# How stale `ApiToken.last_used_at` may get: reading the API writes at most this often.
+TOKEN_USE_PRECISION = timedelta(minutes=5)
+
+
 @transaction.atomic
 def api_token_issue(*, person: Person) -> str:
-    """A new bearer token for `person`; the raw value is returned once and never stored."""
+    """A new bearer token for `person`, bound to their current password; the raw value is
+    returned once and never stored."""
     raw = secrets.token_urlsafe(32)
     ApiToken.objects.create(
         person=person,
         digest=hashlib.sha256(raw.encode()).hexdigest(),
+        password_fingerprint=ApiToken.fingerprint_of(person),
         expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_LIFETIME_DAYS),
     )
     return raw
+
+
+def api_token_use(*, raw_token: str) -> ApiToken | None:
+    """The token a bearer request presents, if it opens the API, with its use noted; None for
+    any token that does not. Every bearer-authenticated request goes through here."""
+    token = api_token_live(raw_token)
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= TOKEN_USE_PRECISION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
+    """End a token now: by its owner, an admin of its owner's district, or a site admin.
+
+    Revoking a revoked token changes nothing and records nothing."""
+    if not can_revoke_token(actor, token):
+        raise NotVisible(f"No API token {token.uuid}.")
+    now = timezone.now()
+    revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+        revoked_at=now, revoked_by=actor
+    )
+    token.refresh_from_db(fields=["revoked_at", "revoked_by"])
+    if revoked:
+        audit.record(
+            actor=actor,
+            action=audit.API_TOKEN_REVOKED,
+            district_id=token.person.district_id,
+            target=token.person,
+            data={"token": str(token.uuid), "person": token.person.username},
+        )
+    return token
 
 
 @transaction.atomic

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from proficio.web import audit_views, views
+from proficio.web import account_views, audit_views, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -16,5 +16,33 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", account_views.account, name="account"),
+    path(
+        "accounts/tokens/<uuid:token_id>/revoke/",
+        account_views.api_token_revoke_page,
+        name="api_token_revoke",
+    ),
+    path("accounts/password/", account_views.password_change, name="password_change"),
+    path(
+        "accounts/password/changed/",
+        account_views.password_change_done,
+        name="password_change_done",
+    ),
+    path("accounts/password/reset/", account_views.password_reset, name="password_reset"),
+    path(
+        "accounts/password/reset/sent/",
+        account_views.password_reset_done,
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        account_views.password_reset_confirm,
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        account_views.password_reset_complete,
+        name="password_reset_complete",
+    ),
     path("", include("proficio.mastery.urls")),
 ]

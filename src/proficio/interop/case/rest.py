@@ -24,7 +24,7 @@ from proficio.frameworks.api import (
 )
 from proficio.interop.case.export import PackageBuilder
 from proficio.interop.case.reader import DOCUMENT_PROPERTIES
-from proficio.people.api import Person, person_for_token
+from proficio.people.api import Person, api_token_use
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 1000
@@ -60,7 +60,8 @@ def status_info(error: CaseError) -> JsonResponse:
 
 def _caller(request: HttpRequest) -> Person:
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    person = person_for_token(token.strip()) if scheme.lower() == "bearer" and token else None
+    api_token = api_token_use(raw_token=token.strip()) if scheme.lower() == "bearer" else None
+    person = api_token.person if api_token else None
     if person is None:
         raise CaseError(
             401, "Send a bearer token of the Proficio API.", "unauthorisedrequest", "Authorization"

@@ -1,0 +1,52 @@
+"""A signed-in person's account: their password and their API tokens; and the password reset by
+email for someone who cannot sign in.
+
+The password pages are Django's own views with Proficio's templates. A new password, however
+it is set, ends the person's API tokens (docs/decisions/0016) and their other sessions.
+"""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from proficio.lib.visibility import not_visible_is_404
+from proficio.people.api import api_token_get, api_token_revoke, api_tokens_live_of
+from proficio.web.forms import PasswordResetRequestForm
+
+
+@login_required
+@require_safe
+def account(request: HttpRequest) -> HttpResponse:
+    """The way to a new password, and the API tokens that still open the API as this person."""
+    return render(request, "web/account.html", {"tokens": api_tokens_live_of(request.user)})
+
+
+@login_required
+@require_POST
+@not_visible_is_404
+def api_token_revoke_page(request: HttpRequest, token_id: str) -> HttpResponse:
+    api_token_revoke(actor=request.user, token=api_token_get(user=request.user, token_id=token_id))
+    messages.success(request, _("The token is revoked: it no longer opens the API."))
+    return redirect("account")
+
+
+password_change = auth_views.PasswordChangeView.as_view(template_name="web/password_change.html")
+password_change_done = auth_views.PasswordChangeDoneView.as_view(
+    template_name="web/password_change_done.html"
+)
+password_reset = auth_views.PasswordResetView.as_view(
+    template_name="web/password_reset.html", form_class=PasswordResetRequestForm
+)
+password_reset_done = auth_views.PasswordResetDoneView.as_view(
+    template_name="web/password_reset_done.html"
+)
+password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
+    template_name="web/password_reset_confirm.html"
+)
+password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
+    template_name="web/password_reset_complete.html"
+)
