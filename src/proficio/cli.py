@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
-from proficio.home import home_dir
+from proficio.backup.cli import register as register_backup
+from proficio.home import PRIVATE_UMASK, home_dir, home_tighten
 from proficio.interop.cli import register as register_interop
 from proficio.lib.errors import ProficioError
 from proficio.lib.progress import ProgressBar
@@ -37,6 +38,8 @@ RECOMPUTE_COUNTS = (
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Whatever this process writes (the database, uploads, backups) is its user's alone.
+    os.umask(PRIVATE_UMASK)
     argv = list(sys.argv[1:] if argv is None else argv)
     # Everything after `manage` belongs to Django, options included, so argparse never sees it.
     if argv[:1] == ["manage"]:
@@ -98,6 +101,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(command=_demo)
 
     register_interop(commands)
+    register_backup(commands)
     register_privacy(commands)
     commands.add_parser(
         "manage", help="run a Django management command, e.g. `proficio manage createsuperuser`"
@@ -117,6 +121,8 @@ def _run(command: Callable[[], int]) -> int:
 
 def _prepare_home() -> None:
     """Settings from the home (created with its secret key on first use), then migrations."""
+    if tightened := home_tighten():
+        print(f"proficio: {tightened}", file=sys.stderr, flush=True)
     os.environ["DJANGO_SETTINGS_MODULE"] = "proficio.config.settings"
     import django
 

@@ -23,3 +23,12 @@ def rate(world):
         )
 
     return record
+
+
+@pytest.fixture
+def database_tasks(settings):
+    """The production task backend: a task is a row, written in its caller's transaction,
+    that nothing runs during the test."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
+    }

@@ -218,7 +218,7 @@ def test_a_future_version_waits_for_its_day(world, rate):
 
 
 def test_a_failed_recompute_is_reported_and_changes_nothing(world, rate, monkeypatch):
-    from proficio.mastery import tasks
+    from proficio.mastery.services import runs
 
     rate(level=3)
     before = stored_records()
@@ -226,7 +226,7 @@ def test_a_failed_recompute_is_reported_and_changes_nothing(world, rate, monkeyp
     def broken(**kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(tasks, "recompute", broken)
+    monkeypatch.setattr(runs, "recompute", broken)
     saved = change(world)
     run = RecomputeRun.objects.get(policy=saved)
     assert (run.state, run.message) == (RecomputeState.FAILED, "disk full")
@@ -339,14 +339,6 @@ def test_a_narrower_policy_scheduled_sooner_shields_a_later_broader_change(world
 
 
 # ---- the background recompute is enqueued with the change (ADR 0012)
-
-
-@pytest.fixture
-def database_tasks(settings):
-    """The production task backend: the task is a row written in the change's transaction."""
-    settings.TASKS = {
-        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}
-    }
 
 
 def test_a_policy_change_enqueues_its_recompute_in_the_same_transaction(world, database_tasks):

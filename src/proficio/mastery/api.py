@@ -4,9 +4,13 @@ imported from outside it (`make lint` checks)."""
 from proficio.mastery.data import PolicyDraft, Scope
 from proficio.mastery.pace import stalled_in_sections
 from proficio.mastery.presenters import progress_phrase
-from proficio.mastery.recompute import recompute
 from proficio.mastery.selectors import student_mastery
-from proficio.mastery.services import evidence_record, mastery_refresh
+from proficio.mastery.services import (
+    evidence_record,
+    mastery_refresh,
+    recompute_run_begin,
+    recompute_run_execute,
+)
 
 __all__ = [
     "PolicyDraft",
@@ -14,7 +18,8 @@ __all__ = [
     "evidence_record",
     "mastery_refresh",
     "progress_phrase",
-    "recompute",
+    "recompute_run_begin",
+    "recompute_run_execute",
     "stalled_in_sections",
     "student_mastery",
 ]

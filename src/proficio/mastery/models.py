@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from proficio.engine.pace import DEFAULT_STALL_RATINGS, DEFAULT_STALL_WEEKS
@@ -257,14 +258,20 @@ class RecomputeState(models.TextChoices):
 
 
 class RecomputeRun(models.Model):
-    """One recompute of the mastery a policy governs, as the background worker runs it.
+    """One recompute of a district's mastery: what a saved policy governs, run by the
+    background worker, or the whole district (`proficio recompute`, no policy).
 
-    The page that saved the policy polls this row, whichever task backend runs the work.
+    The page that saved the policy polls this row, whichever task backend runs the work. A run
+    in progress beats (`heartbeat_at`) after each chunk of students; one not heard from for
+    the lease has lost its worker and is tried again, a bounded number of times (ADR 0018).
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     district = models.ForeignKey("people.District", on_delete=models.CASCADE, related_name="+")
-    policy = models.ForeignKey(MasteryPolicy, on_delete=models.PROTECT, related_name="+")
+    # None: every policy in force in the district (`proficio recompute`).
+    policy = models.ForeignKey(
+        MasteryPolicy, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     requested_by = models.ForeignKey(
         "people.Person", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -276,12 +283,34 @@ class RecomputeRun(models.Model):
     run_after = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Starts so far: the number of the attempt in progress, which fences off a worker that
+    # was given up for dead and wakes up after another took its place.
+    attempts = models.PositiveSmallIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    students_done = models.PositiveIntegerField(default=0)
+    students_total = models.PositiveIntegerField(default=0)
+    # The task row of the attempt in progress, failed in its name when its worker died.
+    task_id = models.CharField(max_length=64, blank=True)
     evidence_rows = models.PositiveIntegerField(default=0)
     records_changed = models.PositiveIntegerField(default=0)
-    message = models.TextField(blank=True)
+    message = models.TextField(blank=True)  # why it failed
 
     class Meta:
         ordering = ["-enqueued_at", "-id"]
 
     def __str__(self) -> str:
-        return f"Recompute for {self.policy} ({self.get_state_display()})"
+        what = self.policy or _("every policy in force")
+        return f"Recompute for {what} ({self.get_state_display()})"
+
+    @property
+    def unfinished(self) -> bool:
+        return self.state in {RecomputeState.QUEUED, RecomputeState.RUNNING}
+
+    @property
+    def waits_for_its_day(self) -> bool:
+        """Queued for a policy that takes effect later: nothing happens before that day."""
+        return (
+            self.state == RecomputeState.QUEUED
+            and self.run_after is not None
+            and self.run_after > timezone.now()
+        )

@@ -1,6 +1,7 @@
 """The mastery policy page: what is in force for each scope, its versions, a change with a
 live preview of its effect, and the state of the recompute a saved change starts."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -23,7 +24,7 @@ from proficio.mastery.selectors import (
     recompute_run_get,
     recompute_runs,
 )
-from proficio.mastery.services import policy_change
+from proficio.mastery.services import policy_change, recompute_run_recover
 
 
 def policy_settings(policy: MasteryPolicy) -> str:
@@ -88,6 +89,7 @@ def policies_page(request: HttpRequest) -> HttpResponse:
             "has_versions": any(entry.versions for entry in overview),
             "form": form,
             "runs": recompute_runs(user=request.user),
+            "attempt_limit": settings.PROFICIO_RECOMPUTE_ATTEMPTS,
             "highlight": request.GET.get("run", ""),
             "preview": preview,
             "settings": policy_settings(preview.proposed) if preview else "",
@@ -162,6 +164,20 @@ def policy_preview_part(request: HttpRequest) -> HttpResponse:
 @require_safe
 @not_visible_is_404
 def recompute_run_part(request: HttpRequest, run_id: str) -> HttpResponse:
-    """One recompute's state; while it is unfinished the fragment asks again."""
+    """One recompute's state; while it is unfinished the fragment asks again.
+
+    A run whose worker has died is recovered here too (tried again, or failed with the
+    reason), so the page never waits on a dead worker for longer than the lease.
+    """
     run = recompute_run_get(user=request.user, run_id=run_id)
-    return render(request, "mastery/_recompute_run.html", {"run": run, "highlight": str(run.uuid)})
+    if recompute_run_recover(run=run):
+        run = recompute_run_get(user=request.user, run_id=run_id)
+    return render(
+        request,
+        "mastery/_recompute_run.html",
+        {
+            "run": run,
+            "highlight": str(run.uuid),
+            "attempt_limit": settings.PROFICIO_RECOMPUTE_ATTEMPTS,
+        },
+    )

@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
+from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 from numpy.typing import NDArray
@@ -38,9 +39,6 @@ from proficio.mastery.bulk.writing import stored_records, write_records, write_w
 from proficio.mastery.data import Scope
 from proficio.mastery.policies import district_default, policies_in_force
 
-# Students per chunk: 200k evidence rows at ten competencies of twenty ratings each, short
-# enough that a rating saved meanwhile waits a fraction of a second.
-CHUNK_STUDENTS = 1000
 # PostgreSQL's memory for sorting one chunk's evidence (its default spills it to disk).
 SORT_MEMORY = "64MB"
 
@@ -145,8 +143,12 @@ class Chunk:
 
 
 def chunks(layout: Layout) -> Iterable[Chunk]:
-    for start in range(0, layout.students.size, CHUNK_STUDENTS):
-        end = start + CHUNK_STUDENTS
+    # PROFICIO_RECOMPUTE_CHUNK_STUDENTS, 1000 by default: 200k evidence rows at ten
+    # competencies of twenty ratings each, short enough that a rating saved meanwhile waits a
+    # fraction of a second, and a recompute's run hears from it every second or so.
+    size = settings.PROFICIO_RECOMPUTE_CHUNK_STUDENTS
+    for start in range(0, layout.students.size, size):
+        end = start + size
         yield Chunk(layout.students[start:end], layout.student_school[start:end])
 
 
@@ -162,7 +164,10 @@ def _begin_chunk(cursor) -> None:
 def recompute(*, scope: Scope, progress: Progress | None = None) -> RecomputeResult:
     """Recompute and store the mastery of everything in scope under the policies in force.
 
-    One transaction per chunk of students; only changed rows are written.
+    One transaction per chunk of students; only changed rows are written, so running it
+    again after it stopped part way (a retry) writes only what the first run did not reach.
+    progress hears of the people in scope before the first chunk and of each chunk once it
+    is committed.
     """
     began = time.perf_counter()
     layout = district_layout(scope)
@@ -174,6 +179,8 @@ def recompute(*, scope: Scope, progress: Progress | None = None) -> RecomputeRes
     student_lookup = np.full(int(layout.students.max(initial=0)) + 1, -1, dtype=np.int64)
     result = RecomputeResult()
     done = 0
+    if progress is not None:
+        progress(done, int(layout.students.size), 0)
     for chunk in chunks(layout):
         students, low, high = chunk.students, chunk.low, chunk.high
         student_lookup[students] = np.arange(students.size)

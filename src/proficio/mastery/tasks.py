@@ -1,31 +1,29 @@
 """Background work of mastery, run by the task worker that `proficio start` starts."""
 
-from django_tasks import task
+from django_tasks import TaskContext, task
 
-from proficio.mastery.data import Scope
-from proficio.mastery.models import MasteryPolicy
-from proficio.mastery.recompute import recompute
-from proficio.mastery.services.runs import (
-    recompute_run_fail,
-    recompute_run_finish,
-    recompute_run_start,
-)
+# The module, not its services: they queue these tasks, so either may load first.
+from proficio.mastery.services import runs
 
 
-@task()
-def recompute_policy_scope(policy_id: int) -> dict[str, int]:
-    """Recompute everything a policy governs, reporting on its newest RecomputeRun."""
-    policy = MasteryPolicy.objects.get(pk=policy_id)
-    run = recompute_run_start(policy=policy)
-    try:
-        result = recompute(scope=Scope.governed_by(policy))
-    except Exception as failure:
-        recompute_run_fail(run=run, failure=failure)
-        raise
-    recompute_run_finish(run=run, result=result)
+@task(takes_context=True)
+def recompute_in_background(context: TaskContext, run_id: int) -> dict[str, int]:
+    """Recompute what a RecomputeRun covers, as its next attempt; nothing when another worker
+    has the run or it has ended."""
+    run = runs.recompute_run_claim(run_id=run_id, task_id=context.task_result.id)
+    if run is None:
+        return {}
+    result = runs.recompute_run_execute(run=run)
     return {
         "students": result.students,
         "evidence_rows": result.evidence_rows,
         "records_written": result.records_written,
         "history_rows": result.history_rows,
     }
+
+
+@task()
+def recompute_watchdog(run_id: int, attempt: int) -> None:
+    """Queued for when a run's lease would run out: recovers runs whose worker has died, and
+    looks again later while this attempt still runs (ADR 0018)."""
+    runs.recompute_run_watch(run_id=run_id, attempt=attempt)

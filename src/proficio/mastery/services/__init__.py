@@ -5,18 +5,24 @@ the state of that recompute as it runs."""
 from proficio.mastery.services.policy_changes import policy_change
 from proficio.mastery.services.rating import evidence_record, mastery_refresh
 from proficio.mastery.services.runs import (
-    recompute_run_fail,
-    recompute_run_finish,
+    RunTakenOver,
+    recompute_run_begin,
+    recompute_run_claim,
+    recompute_run_execute,
     recompute_run_queue,
-    recompute_run_start,
+    recompute_run_recover,
+    recompute_runs_recover,
 )
 
 __all__ = [
+    "RunTakenOver",
     "evidence_record",
     "mastery_refresh",
     "policy_change",
-    "recompute_run_fail",
-    "recompute_run_finish",
+    "recompute_run_begin",
+    "recompute_run_claim",
+    "recompute_run_execute",
     "recompute_run_queue",
-    "recompute_run_start",
+    "recompute_run_recover",
+    "recompute_runs_recover",
 ]

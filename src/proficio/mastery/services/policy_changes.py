@@ -3,9 +3,7 @@ what it governs."""
 
 from django.db import transaction
 
-# The module, not its task: the task reports through services.runs, so either may load first.
 from proficio.audit import api as audit
-from proficio.mastery import tasks
 from proficio.mastery.data import PolicyDraft
 from proficio.mastery.models import MasteryPolicy
 from proficio.mastery.policies import district_competency, district_default, proposed_policy
@@ -45,9 +43,5 @@ def policy_change(*, actor: Person, draft: PolicyDraft) -> MasteryPolicy:
             "effective_from": policy.effective_from.isoformat(),
         },
     )
-    run = recompute_run_queue(policy=policy, actor=actor)
-    task = tasks.recompute_policy_scope
-    if run.run_after is not None and task.get_backend().supports_defer:
-        task = task.using(run_after=run.run_after)
-    task.enqueue(policy.pk)
+    recompute_run_queue(policy=policy, actor=actor)
     return policy
