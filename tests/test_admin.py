@@ -8,12 +8,29 @@ from django.contrib import admin
 from django.urls import reverse
 from django.utils import timezone
 
+from proficio.audit.models import AuditEntry
 from proficio.evidence.models import Evidence, EvidenceSource
 from proficio.frameworks.models import Competency, Course, Framework, Scale, Stage
+from proficio.frameworks.services import framework_create, scale_create
 from proficio.mastery.models import MasteryPolicy, MasteryRecord, WorkingStage
 from proficio.mastery.services import evidence_record
-from proficio.people.models import District, GuardianLink, Person, RoleAssignment, School, Section
-from proficio.people.services import person_grant_site_admin
+from proficio.people.models import (
+    District,
+    GuardianLink,
+    Person,
+    Role,
+    RoleAssignment,
+    School,
+    Section,
+)
+from proficio.people.services import (
+    guardian_link,
+    person_grant_district_admin_site,
+    person_grant_site_admin,
+    section_create,
+    section_enroll,
+)
+from tests.factories import FOUR_LEVELS, make_competency, make_person
 
 SETUP_MODELS = [
     District,
@@ -106,3 +123,150 @@ def test_people_without_staff_status_are_sent_to_the_admin_login(client, world, 
     response = client.get(changelist(Evidence))
     assert response.status_code == 302
     assert response.url.startswith(reverse("admin:login"))
+
+
+# ---- a district admin in the admin site sees their district only --------------------------
+
+
+@pytest.fixture
+def two_districts(world, evidence):
+    """The world's district, and Elsewhere with a section, a framework and a rating."""
+    elsewhere = world.other_district_student.district
+    school = world.other_district_student.roles.get().school
+    scale = scale_create(district=elsewhere, name="Elsewhere levels", levels=FOUR_LEVELS)
+    framework = framework_create(district=elsewhere, code="EL", title="Else", scale=scale)
+    competency = make_competency(framework, "E1")
+    section = section_create(
+        school=school, name="Elsewhere studio", teachers=[world.other_district_teacher]
+    )
+    section_enroll(section=section, student=world.other_district_student)
+    guardian = make_person(elsewhere, "elsewhereguardian", Role.GUARDIAN, None)
+    guardian_link(guardian=guardian, student=world.other_district_student)
+    evidence_record(
+        assessor=world.other_district_teacher,
+        student=world.other_district_student,
+        competency=competency,
+        stage=1,
+        level=2,
+        observed_at=timezone.now() - timedelta(days=1),
+        source=EvidenceSource.TASK,
+    )
+    return world
+
+
+@pytest.fixture
+def district_admin_client(client, two_districts):
+    client.force_login(person_grant_district_admin_site(person=two_districts.district_admin))
+    return client
+
+
+def listed(client, model) -> set:
+    response = client.get(changelist(model))
+    assert response.status_code == 200
+    return set(response.context["cl"].queryset)
+
+
+@pytest.mark.parametrize(
+    ("model", "district_of"),
+    [
+        (Person, lambda row: row.district),
+        (RoleAssignment, lambda row: row.district),
+        (GuardianLink, lambda row: row.student.district),
+        (School, lambda row: row.district),
+        (Section, lambda row: row.school.district),
+        (Framework, lambda row: row.district),
+        (Competency, lambda row: row.framework.district),
+        (Evidence, lambda row: row.student.district),
+        (MasteryRecord, lambda row: row.student.district),
+        (WorkingStage, lambda row: row.student.district),
+        (AuditEntry, lambda row: row.district),
+        (District, lambda row: row),
+    ],
+    ids=lambda value: getattr(value, "__name__", ""),
+)
+def test_a_district_admin_lists_only_their_districts_rows(
+    district_admin_client, two_districts, model, district_of
+):
+    rows = listed(district_admin_client, model)
+    assert rows, "nothing to compare"
+    assert {district_of(row) for row in rows} == {two_districts.district}
+    everywhere = {district_of(row) for row in model.objects.all()}
+    assert len(everywhere - {None}) == 2  # the other district has rows the admin does not see
+
+
+@pytest.mark.parametrize(
+    "url_of",
+    [
+        lambda w: reverse("admin:people_person_change", args=[w.other_district_student.pk]),
+        lambda w: reverse("admin:people_person_delete", args=[w.other_district_student.pk]),
+        lambda w: reverse("admin:people_person_change", args=[w.other_district_teacher.pk]),
+        lambda w: reverse("admin:auth_user_password_change", args=[w.other_district_student.pk]),
+        lambda w: reverse(
+            "admin:evidence_evidence_change",
+            args=[Evidence.objects.get(student=w.other_district_student).pk],
+        ),
+        lambda w: reverse(
+            "admin:people_district_change", args=[w.other_district_student.district_id]
+        ),
+    ],
+)
+def test_a_district_admin_cannot_open_another_districts_row_by_url(
+    district_admin_client, two_districts, url_of
+):
+    url = url_of(two_districts)
+    response = district_admin_client.get(url)
+    assert response.status_code in (302, 403, 404)
+    if response.status_code == 302:
+        assert response.url == reverse("admin:index")  # "does not exist", not a page of it
+
+
+def test_a_district_admin_cannot_change_another_districts_person(
+    district_admin_client, two_districts
+):
+    other = two_districts.other_district_student
+    url = reverse("admin:people_person_change", args=[other.pk])
+    district_admin_client.post(url, {"username": "taken-over", "first_name": "X"})
+    other.refresh_from_db()
+    assert other.username == "elsewherestudent"
+
+
+def test_a_district_admin_is_offered_only_their_districts_choices(
+    district_admin_client, two_districts
+):
+    page = district_admin_client.get(reverse("admin:people_roleassignment_add"))
+    form = page.context["adminform"].form
+    assert set(form.fields["district"].queryset) == {two_districts.district}
+    assert two_districts.other_district_student.district not in set(
+        form.fields["district"].queryset
+    )
+    assert set(form.fields["school"].queryset) == {two_districts.school, two_districts.other_school}
+    search = district_admin_client.get(
+        reverse("admin:autocomplete"),
+        {
+            "term": "elsewhere",
+            "app_label": "people",
+            "model_name": "roleassignment",
+            "field_name": "person",
+        },
+    )
+    assert search.status_code == 200
+    assert search.json()["results"] == []
+
+
+def test_a_district_admin_cannot_make_anyone_a_superuser(district_admin_client, two_districts):
+    teacher = two_districts.teacher
+    url = reverse("admin:people_person_change", args=[teacher.pk])
+    page = district_admin_client.get(url)
+    assert "is_superuser" not in page.context["adminform"].form.fields
+    assert "is_staff" not in page.context["adminform"].form.fields
+
+
+def test_a_district_admin_cannot_add_a_district(district_admin_client):
+    assert district_admin_client.get(reverse("admin:people_district_add")).status_code == 403
+
+
+def test_a_staff_person_who_administers_no_district_sees_no_model(client, two_districts):
+    teacher = person_grant_district_admin_site(person=two_districts.teacher)
+    client.force_login(teacher)
+    assert client.get(reverse("admin:index")).context["app_list"] == []
+    assert client.get(changelist(Person)).status_code == 403

@@ -53,10 +53,12 @@ def test_the_fixed_logins_sign_in_and_nobody_else_can(demo):
     assert sorted(usable) == sorted(login.username for login in DEMO_LOGINS)
 
 
-def test_admin_is_district_admin_and_may_use_the_django_admin(demo):
+def test_admin_is_district_admin_and_may_use_the_admin_site_for_their_district_only(demo):
     admin = person("admin")
     assert roles("admin") == {Role.DISTRICT_ADMIN}
-    assert admin.is_staff and admin.is_superuser
+    # Staff for the admin site, which then shows their district only; never a superuser.
+    assert admin.is_staff and not admin.is_superuser
+    assert not Person.objects.filter(is_superuser=True).exists()
 
 
 def test_teacher_teaches_the_section_holding_student_and_guardian_is_linked(demo):

@@ -32,7 +32,7 @@ from proficio.people.api import (
     districts_for_operator,
     guardian_link,
     person_create,
-    person_grant_site_admin,
+    person_grant_district_admin_site,
     role_assign,
     school_create,
     section_create,
@@ -67,7 +67,7 @@ class DemoLogin:
 
 
 DEMO_LOGINS = (
-    DemoLogin("District admin (also Django admin)", "admin", "Priya Raman"),
+    DemoLogin("District admin (also the admin site, for their district)", "admin", "Priya Raman"),
     DemoLogin("School admin, Cedar Grove K-8", "schooladmin", "Marcus Bell"),
     DemoLogin(f"Teacher, {content.TEACHER_SECTION}", "teacher", "Elena Márquez"),
     DemoLogin("Student, age-grade 5", "student", "Amara Okafor"),
@@ -241,7 +241,7 @@ class _Builder:
     def _staff(self) -> None:
         cedar_grove = self.schools[content.SCHOOLS[0]]
         admin = self._person("Priya", "Raman", Role.DISTRICT_ADMIN, username="admin")
-        person_grant_site_admin(person=admin)
+        person_grant_district_admin_site(person=admin)
         school_admin = self._person(
             "Marcus", "Bell", Role.SCHOOL_ADMIN, cedar_grove, username="schooladmin"
         )

@@ -4,11 +4,12 @@ from django.contrib import admin
 from django.db import models
 
 from proficio.evidence.models import Evidence
-from proficio.lib.admin import ReadOnlyAdmin
+from proficio.lib.admin import DistrictScopedAdmin, ReadOnlyAdmin
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyAdmin):
+class EvidenceAdmin(ReadOnlyAdmin, DistrictScopedAdmin):
+    district_path = "student__district"
     list_display = ["observed_at", "student", "competency", "stage", "level", "source", "assessor"]
     list_filter = ["source", "competency"]
     list_select_related = ["student", "competency", "stage__competency", "assessor"]

@@ -14,32 +14,38 @@ from proficio.frameworks.models import (
     ScaleLevel,
     Stage,
 )
+from proficio.lib.admin import DistrictScopedAdmin, DistrictScopedInline
 
 COMPACT_TEXT = {models.TextField: {"widget": Textarea(attrs={"rows": 3, "cols": 60})}}
 
 
-class ScaleLevelInline(admin.TabularInline):
+class ScaleLevelInline(DistrictScopedInline, admin.TabularInline):
+    district_path = "scale__district"
     model = ScaleLevel
     extra = 0
     formfield_overrides = COMPACT_TEXT
 
 
 @admin.register(Scale)
-class ScaleAdmin(admin.ModelAdmin):
+class ScaleAdmin(DistrictScopedAdmin):
+    district_path = "district"
     inlines = [ScaleLevelInline]
     list_display = ["name", "district"]
     list_filter = ["district"]
 
 
 @admin.register(Framework)
-class FrameworkAdmin(admin.ModelAdmin):
+class FrameworkAdmin(DistrictScopedAdmin):
+    district_path = "district"
     list_display = ["title", "code", "version", "district", "scale"]
     list_filter = ["district"]
     search_fields = ["title", "code"]
 
 
-class StageInline(admin.TabularInline):
+class StageInline(DistrictScopedInline, admin.TabularInline):
     """Stages in order; their evidence statements are edited on each stage's own page."""
+
+    district_path = "competency__framework__district"
 
     model = Stage
     extra = 0
@@ -49,7 +55,8 @@ class StageInline(admin.TabularInline):
 
 
 @admin.register(Competency)
-class CompetencyAdmin(admin.ModelAdmin):
+class CompetencyAdmin(DistrictScopedAdmin):
+    district_path = "framework__district"
     inlines = [StageInline]
     list_display = ["code", "title", "framework", "kind", "subject"]
     list_filter = ["framework", "kind"]
@@ -58,14 +65,16 @@ class CompetencyAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent"]
 
 
-class EvidenceStatementInline(admin.TabularInline):
+class EvidenceStatementInline(DistrictScopedInline, admin.TabularInline):
+    district_path = "stage__competency__framework__district"
     model = EvidenceStatement
     extra = 1
     formfield_overrides = COMPACT_TEXT
 
 
 @admin.register(Stage)
-class StageAdmin(admin.ModelAdmin):
+class StageAdmin(DistrictScopedAdmin):
+    district_path = "competency__framework__district"
     inlines = [EvidenceStatementInline]
     list_display = ["__str__", "typical_grade"]
     list_filter = ["competency__framework", "competency"]
@@ -73,14 +82,16 @@ class StageAdmin(admin.ModelAdmin):
     search_fields = ["competency__code", "competency__title", "label"]
 
 
-class CourseTargetInline(admin.TabularInline):
+class CourseTargetInline(DistrictScopedInline, admin.TabularInline):
+    district_path = "course__district"
     model = CourseTarget
     extra = 0
     autocomplete_fields = ["stage"]
 
 
 @admin.register(Course)
-class CourseAdmin(admin.ModelAdmin):
+class CourseAdmin(DistrictScopedAdmin):
+    district_path = "district"
     inlines = [CourseTargetInline]
     list_display = ["title", "code", "next_course", "district"]
     list_filter = ["district"]

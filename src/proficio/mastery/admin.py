@@ -8,14 +8,15 @@ out when it is read, so a changed expectation needs no recompute.
 
 from django.contrib import admin
 
-from proficio.lib.admin import ReadOnlyAdmin
+from proficio.lib.admin import DistrictScopedAdmin, ReadOnlyAdmin
 from proficio.mastery.models import MasteryPolicy, MasteryRecord, PaceExpectation, WorkingStage
 
 STUDENT_SEARCH = ["student__username", "student__first_name", "student__last_name"]
 
 
 @admin.register(MasteryPolicy)
-class MasteryPolicyAdmin(ReadOnlyAdmin):
+class MasteryPolicyAdmin(ReadOnlyAdmin, DistrictScopedAdmin):
+    district_path = "district"
     list_display = [
         "__str__",
         "method",
@@ -30,7 +31,8 @@ class MasteryPolicyAdmin(ReadOnlyAdmin):
 
 
 @admin.register(MasteryRecord)
-class MasteryRecordAdmin(ReadOnlyAdmin):
+class MasteryRecordAdmin(ReadOnlyAdmin, DistrictScopedAdmin):
+    district_path = "student__district"
     list_display = [
         "student",
         "stage",
@@ -47,7 +49,8 @@ class MasteryRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(WorkingStage)
-class WorkingStageAdmin(ReadOnlyAdmin):
+class WorkingStageAdmin(ReadOnlyAdmin, DistrictScopedAdmin):
+    district_path = "student__district"
     list_display = ["student", "competency", "ordinal", "latest_level", "latest_observed_at"]
     list_filter = ["competency"]
     list_select_related = ["student", "competency"]
@@ -55,7 +58,8 @@ class WorkingStageAdmin(ReadOnlyAdmin):
 
 
 @admin.register(PaceExpectation)
-class PaceExpectationAdmin(admin.ModelAdmin):
+class PaceExpectationAdmin(DistrictScopedAdmin):
+    district_path = "district"
     list_display = ["__str__", "stall_weeks", "stall_ratings", "stages_below_on_pace", "updated_at"]
     list_filter = ["district"]
     list_select_related = ["district", "school"]

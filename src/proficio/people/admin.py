@@ -7,7 +7,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from proficio.lib.admin import ReadOnlyAdmin
+from proficio.lib.admin import (
+    DistrictScopedAdmin,
+    DistrictScopedInline,
+    ReadOnlyAdmin,
+    is_operator,
+)
 from proficio.people.models import (
     ApiToken,
     District,
@@ -25,28 +30,49 @@ from proficio.people.services import api_token_revoke
 admin.site.site_header = _("Proficio district setup")
 admin.site.site_title = _("Proficio admin")
 
+# A district admin's person page shows these read-only: only the operator changes them.
+OPERATOR_FIELDS = [
+    "is_staff",
+    "is_superuser",
+    "groups",
+    "user_permissions",
+    "last_login",
+    "date_joined",
+]
+
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(DistrictScopedAdmin):
+    district_path = "pk"
     list_display = ["name", "uuid"]
     search_fields = ["name"]
 
+    # A district admin keeps their own district; districts come and go by the operator.
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return is_operator(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: District | None = None) -> bool:
+        return is_operator(request)
+
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(DistrictScopedAdmin):
+    district_path = "district"
     list_display = ["name", "district"]
     list_filter = ["district"]
     search_fields = ["name"]
 
 
-class RoleInline(admin.TabularInline):
+class RoleInline(DistrictScopedInline, admin.TabularInline):
+    district_path = "district"
     model = RoleAssignment
     extra = 0
     fields = ["role", "district", "school", "active"]
 
 
 @admin.register(Person)
-class PersonAdmin(UserAdmin):
+class PersonAdmin(DistrictScopedAdmin, UserAdmin):
+    district_path = "district"
     inlines = [RoleInline]
     list_display = ["username", "first_name", "last_name", "district", "age_grade", "is_staff"]
     list_filter = ["roles__role", "district", "is_staff", "is_active"]
@@ -59,9 +85,17 @@ class PersonAdmin(UserAdmin):
         (_("Proficio"), {"fields": ["district", "first_name", "last_name", "age_grade"]}),
     ]
 
+    def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
+        """Who may use the admin site, and with which rights, is the operator's to say."""
+        fields = list(super().get_readonly_fields(request, obj))
+        if is_operator(request):
+            return fields
+        return [*fields, *OPERATOR_FIELDS]
+
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(admin.ModelAdmin):
+class RoleAssignmentAdmin(DistrictScopedAdmin):
+    district_path = "district"
     list_display = ["person", "role", "school", "district", "active"]
     list_filter = ["role", "active", "school"]
     list_select_related = ["person", "school", "district"]
@@ -70,20 +104,23 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
 
 @admin.register(GuardianLink)
-class GuardianLinkAdmin(admin.ModelAdmin):
+class GuardianLinkAdmin(DistrictScopedAdmin):
+    district_path = "student__district"
     list_display = ["guardian", "student", "relationship"]
     list_select_related = ["guardian", "student"]
     search_fields = ["guardian__last_name", "guardian__first_name", "student__last_name"]
     autocomplete_fields = ["guardian", "student"]
 
 
-class TeachingInline(admin.TabularInline):
+class TeachingInline(DistrictScopedInline, admin.TabularInline):
+    district_path = "section__school__district"
     model = TeachingAssignment
     extra = 0
     autocomplete_fields = ["teacher"]
 
 
-class EnrollmentInline(admin.TabularInline):
+class EnrollmentInline(DistrictScopedInline, admin.TabularInline):
+    district_path = "section__school__district"
     model = Enrollment
     extra = 0
     fields = ["student", "active", "enrolled_on"]
@@ -91,7 +128,8 @@ class EnrollmentInline(admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(DistrictScopedAdmin):
+    district_path = "school__district"
     inlines = [TeachingInline, EnrollmentInline]
     list_display = ["name", "school", "course"]
     list_filter = ["school"]

@@ -86,6 +86,15 @@ class Person(AbstractUser):
     def __str__(self) -> str:
         return self.display_name
 
+    def administered_district_ids(self) -> list[int]:
+        """The districts this person administers: what the admin site shows them
+        (lib.admin.DistrictScoped asks the user model, as it knows no domain model)."""
+        from proficio.people.permissions import administered_districts_q
+
+        return list(
+            District.objects.filter(administered_districts_q(self)).values_list("pk", flat=True)
+        )
+
 
 class Role(models.TextChoices):
     DISTRICT_ADMIN = "district_admin", _("District admin")

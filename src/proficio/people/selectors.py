@@ -3,6 +3,7 @@
 import hashlib
 import operator
 from collections.abc import Collection, Iterable
+from contextlib import suppress
 from functools import reduce
 from uuid import UUID
 
@@ -249,10 +250,8 @@ def student_for_operator(identifier: str) -> Person:
     lookups = [Q(username=identifier)]
     if identifier.isdigit():
         lookups.append(Q(pk=int(identifier)))
-    try:
+    with suppress(ValueError):
         lookups.append(Q(uuid=UUID(identifier)))
-    except ValueError:
-        pass
     match = students.filter(reduce(operator.or_, lookups)).first()
     if match is None:
         raise NotVisible(f"No student {identifier}.")

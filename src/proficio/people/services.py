@@ -218,6 +218,19 @@ def person_grant_site_admin(*, person: Person, actor: Person | None = None) -> P
 
 
 @transaction.atomic
+def person_grant_district_admin_site(*, person: Person, actor: Person | None = None) -> Person:
+    """Let a district admin use the Django admin for their own districts' setup: staff, not
+    superuser, so the site shows them only what they administer (lib.admin.DistrictScoped)."""
+    person.is_staff = True
+    person.is_superuser = False
+    person.save(update_fields=["is_staff", "is_superuser"])
+    audit.record(
+        actor=actor, action=audit.SITE_ADMIN_GRANTED, target=person, data={"superuser": False}
+    )
+    return person
+
+
+@transaction.atomic
 def roster_sync(
     *,
     roster: Roster,
