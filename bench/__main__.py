@@ -12,7 +12,15 @@ def main() -> None:
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
-    from bench import bkt, bulk, engine_methods, oneroster, rating_latency, recompute
+    from bench import (
+        backup_under_load,
+        bkt,
+        bulk,
+        engine_methods,
+        oneroster,
+        rating_latency,
+        recompute,
+    )
 
     results = {
         "engine_methods": engine_methods.run(),
@@ -21,6 +29,7 @@ def main() -> None:
         "rating_latency": rating_latency.run(),
         "oneroster": oneroster.run(),
         "recompute": recompute.run(),
+        "backup_under_load": backup_under_load.run(),
     }
     print(json.dumps(results, indent=2))
 
