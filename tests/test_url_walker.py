@@ -253,6 +253,10 @@ OPEN = {
     "api:token_create": "signing in to the API: username and password in, token out",
     "api:openapi-json": "the API's description: paths and schemas, no data",
     "api:openapi-view": "the API's documentation page, drawn from openapi.json",
+    "password_reset": "asking for a reset link; the page answers alike for every address",
+    "password_reset_done": "the same words after every request for a link",
+    "password_reset_confirm": "a reset link: only the token mailed to the account opens it",
+    "password_reset_complete": "says the new password is set, and links to sign in",
 }
 
 # The admin's pages that name no object: its index and each model's list and add pages.
@@ -275,6 +279,10 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "guardian_home": frozenset({"guardian"}),
     "audit": frozenset({"district_admin"}),
     "audit_export": frozenset({"district_admin"}),
+    # Each person's own account: their password and their API tokens.
+    "account": SIGNED_IN,
+    "password_change": SIGNED_IN,
+    "password_change_done": SIGNED_IN,
     # Every signed-in person sees the policies that govern their district's mastery; only the
     # admins may change them (the service decides).
     "mastery:policies": SIGNED_IN,
@@ -354,6 +362,7 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("interop:oneroster_result", "token"): _upload_token(ROSTER),
     ("api:mastery_get", "student_id"): _uuid_of("student"),
     ("api:token_revoke", "token_id"): _token_of,
+    ("api_token_revoke", "token_id"): _token_of,
     ("privacy:student", "student_id"): _uuid_of("student"),
     ("privacy:export", "student_id"): _uuid_of("student"),
     ("case:document", "sourced_id"): _uuid_of("framework"),
