@@ -192,6 +192,11 @@ def _start(args: argparse.Namespace) -> int:
             "when_ready": announce,
             # A control socket lives in one shared path per user; two sites would collide.
             "control_socket_disable": True,
+            # The request line and headers are refused past these sizes before Django sees
+            # them; bodies are limited by Proficio's middleware (PROFICIO_MAX_UPLOAD_MB).
+            "limit_request_line": 4094,
+            "limit_request_fields": 64,
+            "limit_request_field_size": 8190,
         },
     )
     try:

@@ -5,6 +5,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import RequestFactory
 from django.utils import timezone
 
 from proficio.audit import api as audit
@@ -129,7 +130,12 @@ def test_a_roster_import_leaves_one_entry_with_its_counts(world):
 
 
 def signed_in(client, person):
-    client.login(username=person.username, password=PASSWORD)
+    # A sign-in request, as the login page passes one: the lockout check needs its address.
+    client.login(
+        request=RequestFactory().post("/accounts/login/"),
+        username=person.username,
+        password=PASSWORD,
+    )
     return client
 
 

@@ -6,8 +6,10 @@ and then passes `manage.py check --deploy`.
 """
 
 import os
+from datetime import timedelta
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 
 from proficio.config.mail import mail_settings
 from proficio.home import database_url, home_dir, secret_key
@@ -33,6 +35,8 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "axes",  # sign-in throttling and lockout; its admin lists the locks, deleting one unlocks
+    "csp",
     "django_htmx",
     "ninja",  # serves the API docs' Swagger UI from its bundled static files, not a CDN
     "django_tasks",
@@ -48,17 +52,26 @@ INSTALLED_APPS = [
     "proficio.web",
 ]
 
+# Order matters for proficio.lib.http: static files leave at WhiteNoise, before the headers
+# below are added; the body limit runs once the session says who is asking and before
+# anything reads the body (the CSRF check reads it in its process_view, after every
+# request phase); axes comes last, as it asks.
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "proficio.lib.http.headers.ResponseHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "proficio.lib.http.sessions.SessionTimeoutMiddleware",
+    "proficio.lib.http.body_limit.RequestBodyLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "proficio.config.urls"
@@ -103,6 +116,13 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["d
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"
 
+# Axes first: it refuses a locked-out sign-in before the password is checked. Every sign-in
+# (the page, the admin's, the API's token) passes the request, which axes needs.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -130,6 +150,56 @@ MEDIA_ROOT = HOME / "media"
 # Uploads are the site's alone, like the rest of the home (Django's default would be 0644).
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
+# Request bodies (proficio.lib.http.body_limit). Signed in, up to the largest import (the
+# OneRoster package, 100 MB); not signed in, only what the sign-in forms need. Form fields and
+# JSON bodies are read into memory up to DATA_UPLOAD_MAX_MEMORY_SIZE; an uploaded file over
+# FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file, which only a signed-in person can cause.
+PROFICIO_MAX_UPLOAD_MB = int(os.environ.get("PROFICIO_MAX_UPLOAD_MB", "100"))
+PROFICIO_ANONYMOUS_BODY_KB = int(os.environ.get("PROFICIO_ANONYMOUS_BODY_KB", "64"))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# Sign-in lockout (django-axes): this many wrong passwords for one account from one address
+# pause its sign-in there for the cool-off, on the page, the admin and the API alike. By the
+# pair, not the address alone (a school signs in from one address) nor the account alone
+# (anyone could lock a teacher out). `proficio manage axes_reset` or the admin unlocks.
+PROFICIO_LOGIN_FAILURE_LIMIT = int(os.environ.get("PROFICIO_LOGIN_FAILURE_LIMIT", "5"))
+PROFICIO_LOGIN_COOLOFF_MINUTES = int(os.environ.get("PROFICIO_LOGIN_COOLOFF_MINUTES", "15"))
+AXES_FAILURE_LIMIT = PROFICIO_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = timedelta(minutes=PROFICIO_LOGIN_COOLOFF_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "proficio.lib.http.lockout.lockout_response"
+AXES_HANDLER = "proficio.lib.http.lockout.LockoutHandler"
+AXES_RESET_ON_SUCCESS = True
+# Behind a reverse proxy every client has the proxy's address: name the header the proxy
+# sets (e.g. X-Forwarded-For); its last address, the one the proxy saw, is the client's.
+PROFICIO_CLIENT_IP_HEADER = os.environ.get("PROFICIO_CLIENT_IP_HEADER", "")
+AXES_CLIENT_IP_CALLABLE = "proficio.lib.http.lockout.client_address"
+
+# Sessions (proficio.lib.http.sessions): signed out after this long without a request, and
+# after the maximum in any case. One idle limit for everyone: students share classroom devices.
+PROFICIO_SESSION_IDLE_MINUTES = int(os.environ.get("PROFICIO_SESSION_IDLE_MINUTES", "30"))
+PROFICIO_SESSION_MAX_HOURS = int(os.environ.get("PROFICIO_SESSION_MAX_HOURS", "12"))
+SESSION_COOKIE_AGE = PROFICIO_SESSION_MAX_HOURS * 3600
+
+# Content-Security-Policy (django-csp): scripts and styles from Proficio's own static files
+# only. No inline script runs (a script a page needs carries the request's nonce) and htmx
+# evaluates nothing (its config in web/base.html). Style attributes stay allowed: a scale's
+# level colours are data, set as `style="--level: #2e7d32"`; they cannot run code.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    },
+}
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

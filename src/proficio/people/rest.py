@@ -86,7 +86,12 @@ class StudentOut(Schema):
         return person.display_name
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 400: InvalidOut, 401: ErrorOut})
+@router.post(
+    "/auth/token",
+    auth=None,
+    # 429: too many wrong passwords for this account from this address (django-axes).
+    response={200: TokenOut, 400: InvalidOut, 401: ErrorOut, 429: ErrorOut},
+)
 def token_create(request: HttpRequest, credentials: Credentials):
     """A bearer token for a username and password; send it as `Authorization: Bearer <token>`."""
     person = authenticate(request, username=credentials.username, password=credentials.password)

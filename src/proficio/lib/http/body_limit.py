@@ -1,0 +1,74 @@
+"""Refuse oversized request bodies from their Content-Length, before anything reads them.
+
+Django parses a multipart body the first time anything touches `request.POST` or
+`request.FILES` (the CSRF check does, before the view's login check), writing each file
+over FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file. So the size is checked here, from the
+header alone: a signed-in person may send up to PROFICIO_MAX_UPLOAD_MB (the largest import);
+someone not signed in only needs the sign-in form, and gets PROFICIO_ANONYMOUS_BODY_KB.
+A request carrying an API token is checked by the API before it reads its JSON body; Django
+refuses one over DATA_UPLOAD_MAX_MEMORY_SIZE from its length, before reading it, and the API
+answers that in its own shape. Only a multipart body can become a file: with a token it may
+be no larger than Django keeps in memory, so even a made-up token writes nothing to disk.
+"""
+
+from collections.abc import Callable
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+
+from proficio.lib.http.answers import refusal
+
+KILOBYTE = 1024
+MEGABYTE = 1024 * KILOBYTE
+# The form around an uploaded file: its other fields and the multipart boundaries.
+MULTIPART_ENVELOPE = MEGABYTE
+
+
+def signed_in_limit() -> int:
+    return settings.PROFICIO_MAX_UPLOAD_MB * MEGABYTE + MULTIPART_ENVELOPE
+
+
+def anonymous_limit(request: HttpRequest) -> int | None:
+    """The most someone not signed in may send; None leaves it to Django's own limit."""
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        if request.content_type == "multipart/form-data":
+            return settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+        return None
+    return settings.PROFICIO_ANONYMOUS_BODY_KB * KILOBYTE
+
+
+class RequestBodyLimitMiddleware:
+    """Placed after AuthenticationMiddleware (it needs `request.user`, read from the session
+    cookie) and before anything that reads the body; CsrfViewMiddleware reads it only in
+    `process_view`, which runs after every middleware's request phase."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        refused = self.refusal(request)
+        return refused if refused is not None else self.get_response(request)
+
+    def refusal(self, request: HttpRequest) -> HttpResponse | None:
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if not declared:
+            if request.META.get("HTTP_TRANSFER_ENCODING"):
+                # Django reads no body without a length; say so instead of dropping it silently.
+                message = _("Send the request body with a Content-Length.")
+                return refusal(request, message, status=411)
+            return None
+        if not declared.isdigit():
+            return refusal(request, _("The Content-Length header is not a number."), status=400)
+        size = int(declared)
+        if request.user.is_authenticated:
+            if size > signed_in_limit():
+                message = _("The request is too large: at most %(size)s MB can be sent.")
+                return refusal(
+                    request, message % {"size": settings.PROFICIO_MAX_UPLOAD_MB}, status=413
+                )
+            return None
+        limit = anonymous_limit(request)
+        if limit is not None and size > limit:
+            return refusal(request, _("Sign in before sending a file."), status=413)
+        return None

@@ -1,0 +1,107 @@
+"""Finding 4: wrong passwords pause sign-in for the account from that address, on the sign-in
+page, the admin's and the API's token endpoint; an admin can lift the pause."""
+
+import pytest
+from axes.models import AccessAttempt
+from django.urls import reverse
+
+from proficio.people.services import person_grant_site_admin
+from tests.factories import PASSWORD
+
+pytestmark = pytest.mark.django_db
+
+LOGIN = "/accounts/login/"
+ADMIN_LOGIN = "/admin/login/"
+TOKEN = "/api/v1/auth/token"
+WRONG = "not-the-password"
+
+
+@pytest.fixture(autouse=True)
+def _limits(settings):
+    settings.AXES_FAILURE_LIMIT = 3
+
+
+def sign_in(client, url, username, password, address="127.0.0.1"):
+    return client.post(url, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def token(client, username, password, address="127.0.0.1"):
+    return client.post(
+        TOKEN,
+        {"username": username, "password": password},
+        content_type="application/json",
+        REMOTE_ADDR=address,
+    )
+
+
+@pytest.mark.parametrize("url", [LOGIN, ADMIN_LOGIN])
+def test_the_right_password_is_refused_after_too_many_wrong_ones(client, world, url):
+    person_grant_site_admin(person=world.teacher)
+    for _attempt in range(3):
+        sign_in(client, url, world.teacher.username, WRONG)
+    response = sign_in(client, url, world.teacher.username, PASSWORD)
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_lockout_page_says_when_to_try_again_and_who_can_unlock(client, world, settings):
+    settings.PROFICIO_LOGIN_COOLOFF_MINUTES = 15
+    for _attempt in range(3):
+        response = sign_in(client, LOGIN, world.teacher.username, WRONG)
+    page = response.content.decode()
+    assert response.status_code == 429
+    assert "paused for 15 minutes" in page
+    assert "Try again after" in page
+    assert "administrator can unlock" in page
+    assert response["Retry-After"] == str(15 * 60)
+
+
+def test_the_api_token_answers_429_json_when_locked_out(client, world):
+    for _attempt in range(3):
+        token(client, world.teacher.username, WRONG)
+    response = token(client, world.teacher.username, PASSWORD)
+    assert response.status_code == 429
+    assert "Too many failed sign-ins" in response.json()["detail"]
+    assert "Retry-After" in response
+
+
+def test_the_lockout_is_for_the_account_from_that_address_only(client, world):
+    for _attempt in range(3):
+        sign_in(client, LOGIN, world.teacher.username, WRONG, address="203.0.113.9")
+    # The same account from the school's own address, and another account from the attacker's.
+    assert sign_in(client, LOGIN, world.teacher.username, PASSWORD).status_code == 302
+    client.logout()
+    assert (
+        sign_in(client, LOGIN, world.student.username, PASSWORD, "203.0.113.9").status_code == 302
+    )
+
+
+def test_fewer_failures_than_the_limit_then_success_start_the_count_again(client, world):
+    for _round in range(2):
+        for _attempt in range(2):
+            assert sign_in(client, LOGIN, world.teacher.username, WRONG).status_code == 200
+        assert sign_in(client, LOGIN, world.teacher.username, PASSWORD).status_code == 302
+        client.logout()
+
+
+def test_a_site_admin_unlocks_by_deleting_the_lock_in_the_admin(client, world):
+    for _attempt in range(3):
+        sign_in(client, LOGIN, world.teacher.username, WRONG)
+    (lock,) = AccessAttempt.objects.filter(username=world.teacher.username)
+    client.force_login(person_grant_site_admin(person=world.district_admin))
+    delete = reverse("admin:axes_accessattempt_delete", args=[lock.pk])
+    assert client.post(delete, {"post": "yes"}).status_code == 302
+    client.logout()
+    assert sign_in(client, LOGIN, world.teacher.username, PASSWORD).status_code == 302
+
+
+def test_behind_a_proxy_the_address_comes_from_its_header(client, world, settings):
+    settings.PROFICIO_CLIENT_IP_HEADER = "X-Forwarded-For"
+    for _attempt in range(3):
+        client.post(
+            LOGIN,
+            {"username": world.teacher.username, "password": WRONG},
+            headers={"X-Forwarded-For": "198.51.100.1, 203.0.113.9"},
+        )
+    (lock,) = AccessAttempt.objects.filter(username=world.teacher.username)
+    assert lock.ip_address == "203.0.113.9"
