@@ -211,7 +211,7 @@ def _start(args: argparse.Namespace) -> int:
 def _recompute(args: argparse.Namespace) -> int:
     from django.core.exceptions import ValidationError
 
-    from proficio.mastery.api import Scope, recompute
+    from proficio.mastery.api import recompute_run_begin, recompute_run_execute
     from proficio.people.api import District
 
     districts = District.objects.order_by("pk")
@@ -227,9 +227,11 @@ def _recompute(args: argparse.Namespace) -> int:
     results = []
     bar = ProgressBar(unit="students recomputed")
     for district in districts:
+        # A run on the policies page like a background recompute's, beating as it goes: if
+        # this process is killed, the worker takes the run over when its lease runs out.
         results.append(
-            recompute(
-                scope=Scope(district_id=district.pk),
+            recompute_run_execute(
+                run=recompute_run_begin(district=district),
                 progress=lambda done, total, _rows, name=str(district): bar(name, done, total),
             )
         )

@@ -219,6 +219,13 @@ if HTTPS:
 # default); `proficio audit prune` removes older entries.
 PROFICIO_AUDIT_RETENTION_DAYS = int(os.environ.get("PROFICIO_AUDIT_RETENTION_DAYS", str(7 * 365)))
 
+# Recomputes (ADR 0018): a run reports after each chunk of this many students; one not heard
+# from for the lease has lost its worker and starts again, up to this many attempts in all,
+# then fails with the reason. The lease must outlast the slowest chunk.
+PROFICIO_RECOMPUTE_CHUNK_STUDENTS = int(os.environ.get("PROFICIO_RECOMPUTE_CHUNK_STUDENTS", "1000"))
+PROFICIO_RECOMPUTE_LEASE_SECONDS = int(os.environ.get("PROFICIO_RECOMPUTE_LEASE_SECONDS", "60"))
+PROFICIO_RECOMPUTE_ATTEMPTS = int(os.environ.get("PROFICIO_RECOMPUTE_ATTEMPTS", "3"))
+
 # Bearer tokens for the JSON API live this long: a week covers a script's working week, and a
 # leaked token is open for a week at most (ADR 0016). A password change ends them sooner.
 API_TOKEN_LIFETIME_DAYS = int(os.environ.get("PROFICIO_API_TOKEN_DAYS", "7"))
