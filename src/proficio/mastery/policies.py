@@ -4,6 +4,7 @@ from collections.abc import Iterable
 from datetime import date
 from functools import cache
 
+from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -81,7 +82,13 @@ def district_default(*, district_id: int, competency: Competency) -> MasteryPoli
     if first is not None:
         return first
     policy = default_policy(district_id=district_id, competency=competency)
-    policy.save()
+    try:
+        with transaction.atomic():
+            policy.save()
+    except IntegrityError:
+        # The district's first ratings arrived together and another writer saved the default
+        # a moment before (PostgreSQL lets both look first): use theirs.
+        return district_scope.order_by("effective_from", "version").first()
     return policy
 
 
