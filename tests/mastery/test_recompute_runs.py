@@ -255,7 +255,7 @@ def test_a_run_finished_by_a_retry_says_so_and_is_not_asked_for_again(client, wo
 # ---- `proficio recompute` records its run
 
 
-def test_the_recompute_command_records_and_audits_its_run(world, rate, capsys):
+def test_the_recompute_command_records_and_audits_its_run(client, world, rate, capsys):
     from proficio.cli import main
 
     rate(level=3)
@@ -266,3 +266,5 @@ def test_the_recompute_command_records_and_audits_its_run(world, rate, capsys):
     assert run.students_done == run.students_total > 0 and run.heartbeat_at is not None
     entry = AuditEntry.objects.get(action="mastery.recomputed")
     assert (entry.target_id, entry.district_id) == (str(run.uuid), world.district.pk)
+    page = part(client, world, run)
+    assert "Every policy in force (proficio recompute)" in page and "Done" in page
