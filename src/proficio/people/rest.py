@@ -116,7 +116,9 @@ def token_revoke_current(request: HttpRequest):
     return 204, None
 
 
-@router.delete("/auth/tokens/{token_id}", response={204: None, 401: ErrorOut, 404: ErrorOut})
+@router.delete(
+    "/auth/tokens/{token_id}", response={204: None, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut}
+)
 def token_revoke(request: HttpRequest, token_id: UUID):
     """Revoke one token: the caller's own, or as district admin one of a person of their
     district. Any other id is not found."""
