@@ -15,6 +15,7 @@ from proficio.frameworks.services import framework_create, scale_create
 from proficio.mastery.models import MasteryPolicy, MasteryRecord, WorkingStage
 from proficio.mastery.services import evidence_record
 from proficio.people.models import (
+    ApiToken,
     District,
     GuardianLink,
     Person,
@@ -24,6 +25,7 @@ from proficio.people.models import (
     Section,
 )
 from proficio.people.services import (
+    api_token_issue,
     guardian_link,
     person_grant_district_admin_site,
     person_grant_site_admin,
@@ -151,6 +153,8 @@ def two_districts(world, evidence):
         observed_at=timezone.now() - timedelta(days=1),
         source=EvidenceSource.TASK,
     )
+    for person in (world.teacher, world.other_district_teacher):
+        api_token_issue(person=person)
     return world
 
 
@@ -181,6 +185,7 @@ def listed(client, model) -> set:
         (WorkingStage, lambda row: row.student.district),
         (AuditEntry, lambda row: row.district),
         (District, lambda row: row),
+        (ApiToken, lambda row: row.person.district),
     ],
     ids=lambda value: getattr(value, "__name__", ""),
 )

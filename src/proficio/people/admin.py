@@ -139,8 +139,10 @@ class SectionAdmin(DistrictScopedAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(ReadOnlyAdmin):
+class ApiTokenAdmin(ReadOnlyAdmin, DistrictScopedAdmin):
     """Tokens are issued by signing in to the API; here they are only looked at and revoked."""
+
+    district_path = "person__district"
 
     list_display = [
         "person",
