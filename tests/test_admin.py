@@ -12,6 +12,7 @@ from proficio.audit.models import AuditEntry
 from proficio.evidence.models import Evidence, EvidenceSource
 from proficio.frameworks.models import Competency, Course, Framework, Scale, Stage
 from proficio.frameworks.services import framework_create, scale_create
+from proficio.lib.admin import DistrictScoped
 from proficio.mastery.models import MasteryPolicy, MasteryRecord, WorkingStage
 from proficio.mastery.services import evidence_record
 from proficio.people.models import (
@@ -275,3 +276,15 @@ def test_a_staff_person_who_administers_no_district_sees_no_model(client, two_di
     client.force_login(teacher)
     assert client.get(reverse("admin:index")).context["app_list"] == []
     assert client.get(changelist(Person)).status_code == 403
+
+
+@pytest.mark.parametrize("model", list(admin.site._registry), ids=lambda m: m._meta.label)
+def test_every_admin_page_is_district_scoped_or_closed_to_a_district_admin(
+    district_admin_client, model
+):
+    """An admin added later without a district scope is not shown to district admins."""
+    response = district_admin_client.get(changelist(model))
+    if isinstance(admin.site._registry[model], DistrictScoped):
+        assert response.status_code == 200
+    else:
+        assert response.status_code == 403
