@@ -110,6 +110,10 @@ def test_changing_the_password_keeps_this_sign_in_and_ends_the_api_tokens(client
     assert client.get(reverse("password_change_done")).status_code == 200
     assert client.get(reverse("account")).status_code == 200  # still signed in here
     assert Api(token).get("/me").status_code == 401
+    entry = AuditEntry.objects.get(action="password.changed")
+    assert (entry.actor_id, entry.target_id) == (world.teacher.pk, str(world.teacher.uuid))
+    assert entry.data == {"via": "password change page", "api_tokens_ended": 1}
+    assert ApiToken.objects.get(person=world.teacher).revoked_by_id == world.teacher.pk
 
 
 def test_the_top_bar_leads_to_the_account_and_the_password_change(client, world):
@@ -162,6 +166,8 @@ def test_a_password_reset_by_email_end_to_end(client, world):
 
     assert password_is(world.teacher, NEW_PASSWORD)
     assert Api(token).get("/me").status_code == 401
+    entry = AuditEntry.objects.get(action="password.changed")
+    assert entry.data == {"via": "reset link", "api_tokens_ended": 1}
     signed_in = client.post(reverse("login"), {"username": "teacher", "password": NEW_PASSWORD})
     assert signed_in.status_code == 302 and signed_in.url == reverse("home")
     client.logout()

@@ -18,6 +18,7 @@ ROLE_ASSIGNED = "role.assigned"
 SECTION_ENROLLED = "section.enrolled"
 SITE_ADMIN_GRANTED = "site_admin.granted"
 API_TOKEN_REVOKED = "api_token.revoked"
+PASSWORD_CHANGED = "password.changed"
 FRAMEWORK_IMPORTED = "framework.imported"
 ROSTER_SYNCED = "roster.synced"
 STUDENT_EXPORTED = "student.exported"
@@ -38,6 +39,7 @@ ACTION_LABELS = {
     SECTION_ENROLLED: _("Enrolled a student in a section"),
     SITE_ADMIN_GRANTED: _("Made a site admin"),
     API_TOKEN_REVOKED: _("Revoked an API token"),
+    PASSWORD_CHANGED: _("Changed their password"),
     FRAMEWORK_IMPORTED: _("Imported a framework"),
     ROSTER_SYNCED: _("Synced the roster"),
     STUDENT_EXPORTED: _("Exported a student's record"),

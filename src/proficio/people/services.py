@@ -208,6 +208,30 @@ def api_token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
 
 
 @transaction.atomic
+def password_change_record(*, person: Person, via: str) -> int:
+    """Note in the audit trail that `person` set a new password `via` a page, and mark the API
+    tokens it ended as revoked by them; how many is the answer.
+
+    The new password has ended those tokens already, on whatever path it was set
+    (`ApiToken.matches_password`); this makes the account pages' changes visible in the
+    trail and the admin's token list."""
+    now = timezone.now()
+    unrevoked = ApiToken.objects.select_related("person").filter(
+        person=person, revoked_at__isnull=True, expires_at__gt=now
+    )
+    ended = [token.pk for token in unrevoked if not token.matches_password()]
+    ApiToken.objects.filter(pk__in=ended).update(revoked_at=now, revoked_by=person)
+    audit.record(
+        actor=person,
+        action=audit.PASSWORD_CHANGED,
+        district_id=person.district_id,
+        target=person,
+        data={"via": via, "api_tokens_ended": len(ended)},
+    )
+    return len(ended)
+
+
+@transaction.atomic
 def person_grant_site_admin(*, person: Person, actor: Person | None = None) -> Person:
     """Let a person use the Django admin for district setup (staff and superuser)."""
     person.is_staff = True

@@ -8,13 +8,19 @@ it is set, ends the person's API tokens (docs/decisions/0016) and their other se
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from proficio.lib.visibility import not_visible_is_404
-from proficio.people.api import api_token_get, api_token_revoke, api_tokens_live_of
+from proficio.people.api import (
+    api_token_get,
+    api_token_revoke,
+    api_tokens_live_of,
+    password_change_record,
+)
 from proficio.web.forms import PasswordResetRequestForm
 
 
@@ -34,7 +40,25 @@ def api_token_revoke_page(request: HttpRequest, token_id: str) -> HttpResponse:
     return redirect("account")
 
 
-password_change = auth_views.PasswordChangeView.as_view(template_name="web/password_change.html")
+class PasswordChange(auth_views.PasswordChangeView):
+    template_name = "web/password_change.html"
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        password_change_record(person=form.user, via="password change page")
+        return response
+
+
+class PasswordResetConfirm(auth_views.PasswordResetConfirmView):
+    template_name = "web/password_reset_confirm.html"
+
+    def form_valid(self, form: Form) -> HttpResponse:
+        response = super().form_valid(form)
+        password_change_record(person=form.user, via="reset link")
+        return response
+
+
+password_change = PasswordChange.as_view()
 password_change_done = auth_views.PasswordChangeDoneView.as_view(
     template_name="web/password_change_done.html"
 )
@@ -44,9 +68,7 @@ password_reset = auth_views.PasswordResetView.as_view(
 password_reset_done = auth_views.PasswordResetDoneView.as_view(
     template_name="web/password_reset_done.html"
 )
-password_reset_confirm = auth_views.PasswordResetConfirmView.as_view(
-    template_name="web/password_reset_confirm.html"
-)
+password_reset_confirm = PasswordResetConfirm.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="web/password_reset_complete.html"
 )
