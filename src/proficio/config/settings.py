@@ -219,6 +219,13 @@ if HTTPS:
 # default); `proficio audit prune` removes older entries.
 PROFICIO_AUDIT_RETENTION_DAYS = int(os.environ.get("PROFICIO_AUDIT_RETENTION_DAYS", str(7 * 365)))
 
+# What an import unpacks at most (interop/archive.py, ADR 0019): one file or zip member, all
+# members of one zip, and how many members. A 20,000-student district's OneRoster package is
+# about 50 MB unpacked (its enrollments.csv 32 MB, users.csv 14 MB).
+PROFICIO_IMPORT_FILE_MAX_MB = int(os.environ.get("PROFICIO_IMPORT_FILE_MAX_MB", "100"))
+PROFICIO_IMPORT_TOTAL_MAX_MB = int(os.environ.get("PROFICIO_IMPORT_TOTAL_MAX_MB", "200"))
+PROFICIO_IMPORT_MAX_FILES = int(os.environ.get("PROFICIO_IMPORT_MAX_FILES", "100"))
+
 # Recomputes (ADR 0018): a run reports after each chunk of this many students; one not heard
 # from for the lease has lost its worker and starts again, up to this many attempts in all,
 # then fails with the reason. The lease must outlast the slowest chunk.

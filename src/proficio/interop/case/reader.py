@@ -26,6 +26,7 @@ from proficio.frameworks.api import (
     RubricScaleSpec,
     StandardSpec,
 )
+from proficio.interop.archive import check_file_size
 from proficio.interop.case.plan import Fixes, FrameworkPlan, Where, order_siblings
 from proficio.interop.report import ImportRefused, Problem
 
@@ -906,6 +907,10 @@ def decode(data: bytes, source: str, fixes: Fixes) -> str:
 def parse(text: str, source: str) -> Any:
     try:
         return json.loads(text)
+    except RecursionError as error:
+        raise ImportRefused(
+            [Problem(file=source, message="The JSON is nested too deeply to be a CASE package.")]
+        ) from error
     except json.JSONDecodeError as error:
         # Cut short: the error is at the very end, or inside a string that never closes.
         truncated = error.pos >= len(text.rstrip()) or (
@@ -921,6 +926,7 @@ def parse(text: str, source: str) -> Any:
 
 def read_case(data: bytes, source: str) -> FrameworkPlan:
     """The plan for one CFPackage file; ImportRefused lists every problem found in it."""
+    check_file_size(data, source)
     fixes = Fixes()
     text = decode(data, source, fixes)
     package = parse(text, source)

@@ -8,11 +8,13 @@ line; a package with any of them is refused before its content is looked at.
 
 import codecs
 import csv
-import io
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
+from proficio.interop.archive import BoundedFolder, BoundedZip
 from proficio.interop.oneroster.spec import FILES, MODES, VERSIONS, FileSpec
 from proficio.interop.report import ImportRefused, Problem
 
@@ -51,17 +53,16 @@ class Package:
 
 
 class _Source:
-    """The files of a zip or a folder, by name."""
+    """The files of a zip or a folder, by name, read within the import limits (interop.archive)."""
 
     def __init__(self, path: Path):
         self.path = path
         self.prefix = ""
         if path.is_dir():
-            self.zip = None
-            names = [p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()]
+            self.files: BoundedZip | BoundedFolder = BoundedFolder(path)
         else:
             try:
-                self.zip = zipfile.ZipFile(path)
+                self.files = BoundedZip(path, archive=ARCHIVE)
             except (zipfile.BadZipFile, OSError) as error:
                 raise ImportRefused(
                     [
@@ -70,8 +71,7 @@ class _Source:
                         )
                     ]
                 ) from error
-            names = [info.filename for info in self.zip.infolist() if not info.is_dir()]
-        self.names = [name for name in names if not name.startswith("__MACOSX/")]
+        self.names = [name for name in self.files.names() if not name.startswith("__MACOSX/")]
 
     def find(self, file: str, fixed: list[str]) -> str | None:
         """The stored name of `file`: at the top, else in the one folder holding the manifest."""
@@ -93,14 +93,11 @@ class _Source:
             return True
         return False
 
-    def read(self, name: str) -> bytes:
-        if self.zip is None:
-            return (self.path / name).read_bytes()
-        return self.zip.read(name)
+    def open(self, name: str) -> BinaryIO:
+        return self.files.open(name)
 
     def close(self) -> None:
-        if self.zip is not None:
-            self.zip.close()
+        self.files.close()
 
 
 def read_package(path: Path) -> Package:
@@ -110,6 +107,21 @@ def read_package(path: Path) -> Package:
         return _Reading(source).package()
     finally:
         source.close()
+
+
+class _Utf8Lines:
+    """The lines of a byte stream as text, each decoded on its own (a UTF-8 character never
+    holds a newline byte); `number` is the line last read, for locating bytes that are not
+    UTF-8."""
+
+    def __init__(self, stream: BinaryIO):
+        self.stream = stream
+        self.number = 0
+
+    def __iter__(self) -> Iterator[str]:
+        for line in self.stream:
+            self.number += 1
+            yield line.decode("utf-8")
 
 
 class _Reading:
@@ -217,27 +229,18 @@ class _Reading:
         return Table(file=file, mode=mode, columns=list(file_spec.columns), rows=rows)
 
     def _rows(self, file: str, file_spec: FileSpec, stored: str | None = None) -> list[Row] | None:
-        """The file's records as trimmed rows, or None after noting why it cannot be read."""
+        """The file's records as trimmed rows, or None after noting why it cannot be read.
+
+        Read as a stream, a line at a time, so no more of it is in memory than its rows."""
         stored = stored or self.source.find(file, self.fixed) or file
         try:
-            data = self.source.read(stored)
+            with self.source.open(stored) as stream:
+                records = self._records_of(file, stream)
         except (zipfile.BadZipFile, OSError, EOFError) as error:
             self._problem(file, None, None, f"cannot be read from the package ({error}).")
             return None
-        text = self._decode(file, data)
-        if text is None:
+        if records is None:
             return None
-        reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-        records: list[tuple[int, list[str]]] = []
-        try:
-            previous_end = 0
-            for record in reader:
-                records.append((previous_end + 1, record))
-                previous_end = reader.line_num
-        except csv.Error as error:
-            self._problem(file, reader.line_num, None, f"is not valid CSV here: {error}.")
-            return None
-        records = [(line, cells) for line, cells in records if any(c.strip() for c in cells)]
         if not records:
             self._problem(file, None, None, "is empty: it needs at least a header line.")
             return None
@@ -246,25 +249,39 @@ class _Reading:
             return None
         return self._records(file, header, records[1:])
 
-    def _decode(self, file: str, data: bytes) -> str | None:
-        if data.startswith(codecs.BOM_UTF8):
-            data = data[len(codecs.BOM_UTF8) :]
+    def _records_of(self, file: str, stream: BinaryIO) -> list[tuple[int, list[str]]] | None:
+        """Each CSV record but blank ones, with the line it starts on, or None after noting the
+        problem. Blank records are dropped as they are read: a file of line breaks alone
+        would otherwise hold an object per byte."""
+        start = stream.peek(len(codecs.BOM_UTF8))[: len(codecs.BOM_UTF8)]
+        if start.startswith(codecs.BOM_UTF8):
+            stream.read(len(codecs.BOM_UTF8))
             self.fixed.append(f"{file}: removed the byte-order mark at its start.")
-        elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        elif start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
             self._problem(file, 1, None, "is UTF-16; save it as UTF-8.")
             return None
+        lines = _Utf8Lines(stream)
+        reader = csv.reader(lines, strict=True)
+        records: list[tuple[int, list[str]]] = []
         try:
-            return data.decode("utf-8")
+            previous_end = 0
+            for record in reader:
+                if record and any(cell.strip() for cell in record):
+                    records.append((previous_end + 1, record))
+                previous_end = reader.line_num
+        except csv.Error as error:
+            self._problem(file, reader.line_num, None, f"is not valid CSV here: {error}.")
+            return None
         except UnicodeDecodeError as error:
-            line = data.count(b"\n", 0, error.start) + 1
             self._problem(
                 file,
-                line,
+                lines.number,
                 None,
-                f"is not UTF-8: byte 0x{data[error.start]:02X} cannot be read "
+                f"is not UTF-8: byte 0x{error.object[error.start]:02X} cannot be read "
                 "(it looks like Latin-1 or Windows-1252); save the file as UTF-8.",
             )
             return None
+        return records
 
     def _header_ok(self, file: str, header: list[str], file_spec: FileSpec) -> bool:
         ok = True

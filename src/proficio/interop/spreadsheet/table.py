@@ -16,6 +16,7 @@ from datetime import date, datetime, time
 from pathlib import PurePath
 from typing import Any
 
+from proficio.interop.archive import BoundedZip, check_file_size
 from proficio.interop.case.plan import Fixes
 from proficio.interop.report import ImportRefused, Problem
 
@@ -82,6 +83,7 @@ class Sheet:
 
 def read_sheet(data: bytes, source: str) -> Sheet:
     """The table in a CSV or XLSX file; ImportRefused when it cannot be read as one."""
+    check_file_size(data, source)
     if not data.strip():
         raise ImportRefused([Problem(file=source, message="The file is empty.")])
     if data.startswith(OLE_MAGIC):
@@ -212,6 +214,27 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
+def _xlsx_parts(data: bytes, source: str) -> list[str]:
+    """The names of a workbook's parts, once their count and unpacked sizes are within the
+    import limits. openpyxl then unpacks no part past the size its header gives (Python's
+    zipfile stops there), so checking the headers bounds what it reads."""
+    try:
+        parts = BoundedZip(io.BytesIO(data), archive=source, nested=True)
+    except ImportRefused as refused:
+        raise ImportRefused(
+            [
+                problem
+                if problem.file == source
+                else Problem(file=source, message=f"Its part {problem.file} {problem.message}")
+                for problem in refused.problems
+            ]
+        ) from refused
+    try:
+        return parts.names()
+    finally:
+        parts.close()
+
+
 def _xlsx_rows(data: bytes, source: str) -> list[tuple[int, list[str]]]:
     from openpyxl import load_workbook
 
@@ -219,8 +242,7 @@ def _xlsx_rows(data: bytes, source: str) -> list[tuple[int, list[str]]]:
         return ImportRefused([Problem(file=source, message=message)])
 
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-        names = set(archive.namelist())
+        names = set(_xlsx_parts(data, source))
     except zipfile.BadZipFile as error:
         raise refuse(
             "This is not a readable XLSX workbook: the file is damaged or cut short. Save it "
