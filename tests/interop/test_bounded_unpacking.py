@@ -10,7 +10,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.test import override_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client, override_settings
 
 from proficio.interop.case.reader import read_case
 from proficio.interop.oneroster.writer import import_oneroster
@@ -81,6 +82,24 @@ def test_members_that_unpack_past_the_total_are_refused(tmp_path):
 
     assert file == "package" and TOTAL_LIMIT in message
     assert "PROFICIO_IMPORT_TOTAL_MAX_MB" in message
+
+
+def test_the_roster_page_lists_the_refusal_and_keeps_nothing(world, tmp_path, monkeypatch):
+    monkeypatch.setenv("PROFICIO_HOME", str(tmp_path / "home"))
+    archive = zip_package(padded_users(tmp_path, 3 * MB), tmp_path / "roster.zip")
+    client = Client()
+    client.force_login(world.district_admin)
+    before = row_counts()
+
+    uploaded = client.post(
+        "/imports/oneroster/", {"package": SimpleUploadedFile("roster.zip", archive.read_bytes())}
+    )
+    page = client.get(uploaded["Location"])
+
+    html = page.content.decode()
+    assert page.status_code == 422
+    assert "users.csv" in html and FILE_LIMIT in html
+    assert row_counts() == before
 
 
 def test_a_file_of_a_folder_is_counted_as_it_is_read(tmp_path):

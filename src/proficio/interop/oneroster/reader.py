@@ -8,11 +8,11 @@ line; a package with any of them is refused before its content is looked at.
 
 import codecs
 import csv
+import io
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
 
 from proficio.interop.archive import BoundedFolder, BoundedZip
 from proficio.interop.oneroster.spec import FILES, MODES, VERSIONS, FileSpec
@@ -93,7 +93,7 @@ class _Source:
             return True
         return False
 
-    def open(self, name: str) -> BinaryIO:
+    def open(self, name: str) -> io.BufferedReader:
         return self.files.open(name)
 
     def close(self) -> None:
@@ -114,7 +114,7 @@ class _Utf8Lines:
     holds a newline byte); `number` is the line last read, for locating bytes that are not
     UTF-8."""
 
-    def __init__(self, stream: BinaryIO):
+    def __init__(self, stream: io.BufferedReader):
         self.stream = stream
         self.number = 0
 
@@ -249,7 +249,9 @@ class _Reading:
             return None
         return self._records(file, header, records[1:])
 
-    def _records_of(self, file: str, stream: BinaryIO) -> list[tuple[int, list[str]]] | None:
+    def _records_of(
+        self, file: str, stream: io.BufferedReader
+    ) -> list[tuple[int, list[str]]] | None:
         """Each CSV record but blank ones, with the line it starts on, or None after noting the
         problem. Blank records are dropped as they are read: a file of line breaks alone
         would otherwise hold an object per byte."""
