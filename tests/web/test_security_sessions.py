@@ -60,3 +60,14 @@ def test_a_session_ends_at_its_maximum_lifetime_even_when_active(client, world):
     response = client.get(HOME, follow=True)
     assert "a session lasts at most 12 hours" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_an_htmx_request_after_the_timeout_loads_the_sign_in_page_whole(client, world):
+    signed_in(client, world.teacher)
+    set_clocks(client, signed_in_ago=31 * 60, last_seen_ago=31 * 60)
+    gradebook = f"http://testserver/sections/{world.section.uuid}/"
+    response = client.get(
+        f"/students/{world.student.uuid}/",
+        headers={"HX-Request": "true", "HX-Current-URL": gradebook},
+    )
+    assert response["HX-Redirect"] == f"/accounts/login/?next=/sections/{world.section.uuid}/"

@@ -172,6 +172,8 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "proficio.lib.http.lockout.lockout_response"
 AXES_HANDLER = "proficio.lib.http.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
+# No banner on stderr whenever Django starts: `proficio`'s errors are one line.
+AXES_VERBOSE = False
 # Behind a reverse proxy every client has the proxy's address: name the header the proxy
 # sets (e.g. X-Forwarded-For); its last address, the one the proxy saw, is the client's.
 PROFICIO_CLIENT_IP_HEADER = os.environ.get("PROFICIO_CLIENT_IP_HEADER", "")

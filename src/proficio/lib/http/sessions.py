@@ -4,15 +4,18 @@ Schools share devices: a session left open on a classroom laptop must not stay o
 next person. Each signed-in request is checked against two clocks kept in the session: the
 last activity (PROFICIO_SESSION_IDLE_MINUTES) and the sign-in (PROFICIO_SESSION_MAX_HOURS).
 A request past either is signed out and carries on as anonymous, so a page that needs a
-sign-in sends the person to the sign-in page, where a message says why.
+sign-in sends the person to the sign-in page, where a message says why. An htmx request is
+sent there as a whole page (HX-Redirect), not swapped into the part of the page it asked for.
 """
 
 import time
 from collections.abc import Callable
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 
@@ -52,6 +55,8 @@ class SessionTimeoutMiddleware:
             if reason is not None:
                 logout(request)
                 messages.info(request, reason)
+                if request.headers.get("HX-Request") == "true":
+                    return self.sign_in_page(request)
         response = self.get_response(request)
         # After the view, so the sign-in request itself starts both clocks.
         if request.user.is_authenticated:
@@ -59,4 +64,12 @@ class SessionTimeoutMiddleware:
             session.setdefault(SIGNED_IN_AT, now)
             if now - session.get(LAST_SEEN_AT, 0) >= LAST_SEEN_RESOLUTION_SECONDS:
                 session[LAST_SEEN_AT] = now
+        return response
+
+    @staticmethod
+    def sign_in_page(request: HttpRequest) -> HttpResponse:
+        """htmx loads the sign-in page in place of the whole page, to return to it after."""
+        page = urlsplit(request.headers.get("HX-Current-URL", "")).path or request.path
+        response = HttpResponse()
+        response["HX-Redirect"] = redirect_to_login(page).url
         return response
