@@ -12,6 +12,7 @@ in. Reading unpacks everything into a staging folder and checks the gzip CRC, th
 every member's name and every checksum before the caller touches the home.
 """
 
+import contextlib
 import dataclasses
 import gzip
 import hashlib
@@ -154,9 +155,12 @@ class ArchiveWriter:
 
     def __exit__(self, *exc_info: object) -> None:
         if not self.finished:
-            self.tar.close()
-            self.file.close()
-            self.partial.unlink(missing_ok=True)
+            try:
+                with contextlib.suppress(OSError):  # a full disk, say: the file goes anyway
+                    self.tar.close()
+                self.file.close()
+            finally:
+                self.partial.unlink(missing_ok=True)
 
     def add(self, name: str, source: Path) -> None:
         """Add the file at `source` as member `name`, hashing it as it is read."""
