@@ -33,7 +33,12 @@ def administered_district_ids(request: HttpRequest) -> list[int]:
     The person model answers (`administered_district_ids`): lib knows no domain model.
     """
     if not hasattr(request, "_administered_district_ids"):
-        request._administered_district_ids = list(request.user.administered_district_ids())
+        user = request.user
+        # The admin asks before sign-in too (its login page lists nothing to the anonymous).
+        signed_in = user.is_authenticated and user.is_active
+        request._administered_district_ids = (
+            list(user.administered_district_ids()) if signed_in else []
+        )
     return request._administered_district_ids
 
 
