@@ -71,6 +71,7 @@ from proficio.people.services import (
     api_token_issue,
     district_create,
     guardian_link,
+    person_grant_district_admin_site,
     school_create,
     section_create,
     section_enroll,
@@ -89,9 +90,13 @@ PLAYED_BY = {
     "teacher": "teacher",
     "school_admin": "school_admin",
     "district_admin": "district_admin",
+    # The same district admin given the Django admin for their district's setup (as the demo's
+    # `admin` is): staff, never superuser, so the admin site is scoped to their district too.
+    "district_admin_on_admin_site": "district_admin",
     "other_district": "other_district_teacher",
 }
 ROLES = (ANONYMOUS, *PLAYED_BY)
+DISTRICT_ADMINS = frozenset({"district_admin", "district_admin_on_admin_site"})
 SIGNED_IN = frozenset(PLAYED_BY)
 
 ANOTHER_USER, ANOTHER_SCHOOL, ANOTHER_DISTRICT = (
@@ -109,6 +114,7 @@ DISTANCES = {
     "teacher": (ANOTHER_USER, ANOTHER_SCHOOL, ANOTHER_DISTRICT),
     "school_admin": (ANOTHER_SCHOOL, ANOTHER_DISTRICT),
     "district_admin": (ANOTHER_DISTRICT,),
+    "district_admin_on_admin_site": (ANOTHER_DISTRICT,),
     "other_district": (ANOTHER_USER, ANOTHER_SCHOOL, ANOTHER_DISTRICT),
 }
 
@@ -260,7 +266,7 @@ OPEN = {
 }
 
 # The admin's pages that name no object: its index and each model's list and add pages.
-# No role of the world is a site admin, so the admin turns every one of them away.
+# Only the district admin given the admin site is let in; it shows them their district alone.
 ADMIN_PAGES = frozenset(
     {
         "admin:index",
@@ -277,8 +283,8 @@ ADMIN_MODEL_PAGE = re.compile(r"^admin:\w+_(changelist|add)$")
 OPENS_FOR: dict[str, frozenset[str]] = {
     "home": SIGNED_IN,
     "guardian_home": frozenset({"guardian"}),
-    "audit": frozenset({"district_admin"}),
-    "audit_export": frozenset({"district_admin"}),
+    "audit": DISTRICT_ADMINS,
+    "audit_export": DISTRICT_ADMINS,
     # Each person's own account: their password and their API tokens.
     "account": SIGNED_IN,
     "password_change": SIGNED_IN,
@@ -289,13 +295,13 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "mastery:policy_form": SIGNED_IN,
     "mastery:policy_preview": SIGNED_IN,
     "interop:frameworks": SIGNED_IN,
-    "interop:framework_template": frozenset({"district_admin"}),
-    "interop:framework_template_file": frozenset({"district_admin"}),
-    "interop:oneroster_upload": frozenset({"district_admin"}),
-    "interop:case_import": frozenset({"district_admin"}),
-    "interop:case_confirm": frozenset({"district_admin"}),
-    "interop:spreadsheet_import": frozenset({"district_admin"}),
-    "interop:spreadsheet_confirm": frozenset({"district_admin"}),
+    "interop:framework_template": DISTRICT_ADMINS,
+    "interop:framework_template_file": DISTRICT_ADMINS,
+    "interop:oneroster_upload": DISTRICT_ADMINS,
+    "interop:case_import": DISTRICT_ADMINS,
+    "interop:case_confirm": DISTRICT_ADMINS,
+    "interop:spreadsheet_import": DISTRICT_ADMINS,
+    "interop:spreadsheet_confirm": DISTRICT_ADMINS,
     # The JSON API's own lists answer every signed-in caller with what is theirs to see.
     "api:api-root": frozenset(),
     "api:me_get": SIGNED_IN,
@@ -304,14 +310,14 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "api:token_list": SIGNED_IN,
     "api:token_revoke_current": SIGNED_IN,
     "case:documents": SIGNED_IN,
-    **dict.fromkeys(ADMIN_PAGES, frozenset()),
+    **dict.fromkeys(ADMIN_PAGES, frozenset({"district_admin_on_admin_site"})),
 }
 
 
 def opens_for(key: str) -> frozenset[str] | None:
     """The roles a page with no object in its address opens for; None if it is not listed."""
     if ADMIN_MODEL_PAGE.match(key):
-        return frozenset()
+        return frozenset({"district_admin_on_admin_site"})
     return OPENS_FOR.get(key)
 
 
@@ -522,7 +528,11 @@ def refused(pattern: Pattern, response) -> bool:
         return pattern.is_api
     if status == 302:
         sign_in = (reverse("login"), reverse("admin:login"))
-        return response.url.split("?")[0] in sign_in
+        # The admin answers an object it does not show with its home page and a message.
+        missing = (reverse("admin:index"),) if pattern.route.startswith("admin/") else ()
+        # Its bare object address only forwards to the change page, which is walked itself.
+        change_page = (f"{response.request['PATH_INFO']}change/",)
+        return response.url.split("?")[0] in (*sign_in, *missing, *change_page)
     return False
 
 
@@ -531,6 +541,8 @@ def _client_for(world: World, role: str) -> tuple[Client, dict[str, str]]:
     if role == ANONYMOUS:
         return client, {}
     person = getattr(world, PLAYED_BY[role])
+    if role == "district_admin_on_admin_site":
+        person = person_grant_district_admin_site(person=person)
     client.force_login(person)
     return client, {"HTTP_AUTHORIZATION": f"Bearer {api_token_issue(person=person)}"}
 
