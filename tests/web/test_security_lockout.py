@@ -1,11 +1,18 @@
 """Finding 4: wrong passwords pause sign-in for the account from that address, on the sign-in
-page, the admin's and the API's token endpoint; an admin can lift the pause."""
+page, the admin's and the API's token endpoint. An admin can lift the pause: the site's
+operator for anyone, a district admin for the people of their district."""
 
 import pytest
 from axes.models import AccessAttempt
 from django.urls import reverse
 
-from proficio.people.services import person_grant_site_admin
+from proficio.audit.models import AuditEntry
+from proficio.lib.errors import NotVisible
+from proficio.people.services import (
+    person_grant_district_admin_site,
+    person_grant_site_admin,
+    person_sign_in_unlock,
+)
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -105,3 +112,40 @@ def test_behind_a_proxy_the_address_comes_from_its_header(client, world, setting
         )
     (lock,) = AccessAttempt.objects.filter(username=world.teacher.username)
     assert lock.ip_address == "203.0.113.9"
+
+
+def unlock_in_admin(client, person):
+    changelist = reverse("admin:people_person_changelist")
+    return client.post(
+        changelist, {"action": "unlock_sign_in", "_selected_action": [person.pk]}, follow=True
+    )
+
+
+def test_a_district_admin_unlocks_a_person_of_their_district_in_the_admin(client, world):
+    for _attempt in range(3):
+        sign_in(client, LOGIN, world.teacher.username, WRONG)
+    client.force_login(person_grant_district_admin_site(person=world.district_admin))
+    response = unlock_in_admin(client, world.teacher)
+    assert "Unlocked 1 person" in response.content.decode()
+    entry = AuditEntry.objects.get(action="sign_in.unlocked")
+    assert (entry.actor_id, entry.data["addresses_unlocked"]) == (world.district_admin.pk, 1)
+    client.logout()
+    assert sign_in(client, LOGIN, world.teacher.username, PASSWORD).status_code == 302
+
+
+def test_nobody_unlocks_a_person_of_another_district(client, world):
+    outsider = world.other_district_teacher
+    for _attempt in range(3):
+        sign_in(client, LOGIN, outsider.username, WRONG)
+    admin = person_grant_district_admin_site(person=world.district_admin)
+    with pytest.raises(NotVisible):
+        person_sign_in_unlock(actor=admin, person=outsider)
+    client.force_login(admin)
+    unlock_in_admin(client, outsider)
+    assert AccessAttempt.objects.filter(username=outsider.username).exists()
+    assert not AuditEntry.objects.filter(action="sign_in.unlocked").exists()
+
+
+def test_unlocking_someone_who_is_not_locked_records_nothing(world):
+    assert person_sign_in_unlock(actor=world.district_admin, person=world.teacher) == 0
+    assert not AuditEntry.objects.filter(action="sign_in.unlocked").exists()

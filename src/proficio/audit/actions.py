@@ -19,6 +19,7 @@ SECTION_ENROLLED = "section.enrolled"
 SITE_ADMIN_GRANTED = "site_admin.granted"
 API_TOKEN_REVOKED = "api_token.revoked"
 PASSWORD_CHANGED = "password.changed"
+SIGN_IN_UNLOCKED = "sign_in.unlocked"
 FRAMEWORK_IMPORTED = "framework.imported"
 ROSTER_SYNCED = "roster.synced"
 STUDENT_EXPORTED = "student.exported"
@@ -40,6 +41,7 @@ ACTION_LABELS = {
     SITE_ADMIN_GRANTED: _("Made a site admin"),
     API_TOKEN_REVOKED: _("Revoked an API token"),
     PASSWORD_CHANGED: _("Changed their password"),
+    SIGN_IN_UNLOCKED: _("Unlocked a locked-out sign-in"),
     FRAMEWORK_IMPORTED: _("Imported a framework"),
     ROSTER_SYNCED: _("Synced the roster"),
     STUDENT_EXPORTED: _("Exported a student's record"),

@@ -25,7 +25,7 @@ from proficio.people.models import (
     TeachingAssignment,
 )
 from proficio.people.selectors import api_tokens_visible_to
-from proficio.people.services import api_token_revoke
+from proficio.people.services import api_token_revoke, person_sign_in_unlock
 
 admin.site.site_header = _("Proficio district setup")
 admin.site.site_title = _("Proficio admin")
@@ -84,6 +84,22 @@ class PersonAdmin(DistrictScopedAdmin, UserAdmin):
         *UserAdmin.add_fieldsets,
         (_("Proficio"), {"fields": ["district", "first_name", "last_name", "age_grade"]}),
     ]
+    actions = ["unlock_sign_in"]
+
+    @admin.action(description=_("Unlock the sign-in of the selected people"))
+    def unlock_sign_in(self, request: HttpRequest, queryset: QuerySet[Person]) -> None:
+        """After too many wrong passwords a person waits out the lockout, or asks an admin."""
+        unlocked = sum(
+            1 for person in queryset if person_sign_in_unlock(actor=request.user, person=person)
+        )
+        self.message_user(
+            request,
+            ngettext("Unlocked %d person's sign-in.", "Unlocked %d people's sign-in.", unlocked)
+            % unlocked
+            if unlocked
+            else _("None of them was locked out."),
+            messages.SUCCESS,
+        )
 
     def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
         """Who may use the admin site, and with which rights, is the operator's to say."""

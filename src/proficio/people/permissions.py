@@ -203,3 +203,17 @@ def revocable_tokens_q(user: Person) -> Q:
 
 def can_revoke_token(user: Person, token: ApiToken) -> bool:
     return ApiToken.objects.filter(revocable_tokens_q(user), pk=token.pk).exists()
+
+
+def sign_in_unlockable_q(user: Person) -> Q:
+    """People whose locked sign-in a user may unlock (a filter on Person): the people of a
+    district they administer; a site admin anyone's."""
+    if not is_signed_in(user):
+        return NOBODY
+    if user.is_superuser:
+        return Q()
+    return Q(district__in=District.objects.filter(administered_districts_q(user)))
+
+
+def can_unlock_sign_in(user: Person, person: Person) -> bool:
+    return Person.objects.filter(sign_in_unlockable_q(user), pk=person.pk).exists()

@@ -238,9 +238,7 @@ def roster_import_district(user: Person) -> District | None:
 def student_record_kept_get(*, user: Person, student_id: UUID | str) -> Person:
     """One student, current or former, whose whole record this user answers for (to export or
     erase it), by UUID; NotVisible otherwise."""
-    return visible_get(
-        Person.objects.filter(record_keeper_students_q(user)), student_id, "student"
-    )
+    return visible_get(Person.objects.filter(record_keeper_students_q(user)), student_id, "student")
 
 
 def student_for_operator(identifier: str) -> Person:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
@@ -26,7 +27,7 @@ from proficio.people.models import (
     Section,
     TeachingAssignment,
 )
-from proficio.people.permissions import can_revoke_token
+from proficio.people.permissions import can_revoke_token, can_unlock_sign_in
 from proficio.people.roster.data import Roster, RosterChanges
 from proficio.people.roster.sync import RosterSync
 from proficio.people.selectors import api_token_live
@@ -205,6 +206,24 @@ def api_token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
             data={"token": str(token.uuid), "person": token.person.username},
         )
     return token
+
+
+@transaction.atomic
+def person_sign_in_unlock(*, actor: Person, person: Person) -> int:
+    """Lift the sign-in lockout of `person` at every address; how many addresses it unlocked
+    (none: they were not locked out, and nothing is recorded)."""
+    if not can_unlock_sign_in(actor, person):
+        raise NotVisible(f"No person {person.uuid}.")
+    cleared = axes_reset(username=person.username)
+    if cleared:
+        audit.record(
+            actor=actor,
+            action=audit.SIGN_IN_UNLOCKED,
+            district_id=person.district_id,
+            target=person,
+            data={"person": person.username, "addresses_unlocked": cleared},
+        )
+    return cleared
 
 
 @transaction.atomic
