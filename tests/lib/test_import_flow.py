@@ -210,6 +210,15 @@ def test_a_file_too_large_or_missing_is_asked_for_again():
     assert kept() == []
 
 
+def test_a_site_limit_below_the_importers_is_the_one_shown_and_applied(settings, monkeypatch):
+    monkeypatch.setattr(Words, "max_mb", 5)
+    settings.PROFICIO_MAX_UPLOAD_MB = 1
+    client = signed_in("editor")
+    assert "At most 1 MB." in client.get("/words/").content.decode()
+    too_large = client.post("/words/", {"file": words("a" * (1024 * 1024 + 1))})
+    assert "The file is larger than 1 MB." in too_large.content.decode()
+
+
 def test_with_pages_of_its_own_each_step_redirects():
     client = signed_in("editor")
     upload = client.post("/paged/", {"file": words()})

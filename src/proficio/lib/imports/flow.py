@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -113,11 +114,13 @@ class Importer(ABC):
     def upload_form(self, data=None, files=None) -> forms.Form:
         """The file chooser, then `form_class`'s fields."""
         form = self.form_class(data, files)
-        limit = _("At most %(size)s MB.") % {"size": self.max_mb}
+        # A site may accept less than the importer can read (PROFICIO_MAX_UPLOAD_MB): say that.
+        max_mb = min(self.max_mb, settings.PROFICIO_MAX_UPLOAD_MB)
+        limit = _("At most %(size)s MB.") % {"size": max_mb}
         chooser = forms.FileField(
             label=self.file_label,
             help_text=f"{self.file_help} {limit}" if self.file_help else limit,
-            validators=[size_limit(self.max_mb)],
+            validators=[size_limit(max_mb)],
             widget=forms.FileInput(attrs={"accept": self.accept} if self.accept else {}),
         )
         form.fields = {self.file_field: chooser, **form.fields}
