@@ -26,6 +26,8 @@ from proficio.backup.archive import (
     Manifest,
     archive_unpack,
 )
+from proficio.backup.databases import SqliteDatabase
+from proficio.backup.operations import _check_restorable as check_restorable
 from tests.test_cli import proficio_env, run_proficio
 
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432"
@@ -194,6 +196,12 @@ def test_an_archive_from_a_newer_format_is_refused_with_the_version(archive, tmp
     rewrite(archive, newer)
     with pytest.raises(BackupError, match=r"newer Proficio \(9.0, archive format 2\)"):
         archive_unpack(archive, tmp_path / "into")
+
+
+def test_an_archive_of_another_database_engine_is_refused_by_name():
+    manifest = Manifest("t", "0.1.0", "postgresql", "database/proficio.pgdump", {}, [])
+    with pytest.raises(BackupError, match="holds a PostgreSQL database and this home uses SQLite"):
+        check_restorable(manifest, SqliteDatabase(Path("proficio.sqlite3")))
 
 
 # The commands, run as a person would.

@@ -187,8 +187,8 @@ def _keep_newest(folder: Path, keep: int) -> list[Path]:
 def _check_restorable(manifest: Manifest, database: Database) -> None:
     if manifest.database_engine != database.engine:
         raise BackupError(
-            f"This archive holds a {manifest.database_engine} database and this home uses "
-            f"{database.engine}; restore it into a home of the same kind."
+            f"This archive holds a {_named(manifest.database_engine)} database and this home "
+            f"uses {_named(database.engine)}; restore it into a home of the same kind."
         )
     if manifest.database_member != database.member:
         raise DamagedArchive(f"Its database member {manifest.database_member} is not expected.")
@@ -223,6 +223,10 @@ def _migrate() -> int:
     if plan:
         call_command("migrate", interactive=False, verbosity=0, skip_checks=True)
     return len(plan)
+
+
+def _named(engine: str) -> str:
+    return {"sqlite": "SQLite", "postgresql": "PostgreSQL"}.get(engine, engine)
 
 
 def _proficio_version() -> str:
