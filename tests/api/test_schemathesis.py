@@ -13,7 +13,9 @@ them, and an unknown query parameter is ignored on purpose; tests/api pins those
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import (
     content_type_conformance,
@@ -35,6 +37,17 @@ ANSWERS_AS_DESCRIBED = [
     response_headers_conformance,
     response_schema_conformance,
 ]
+
+
+@pytest.fixture(autouse=True)
+def _one_connection_for_the_test():
+    """As Django's test client does: the app must not close the connection holding the test's
+    transaction after each request (on PostgreSQL it would, and every later query fails)."""
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 @pytest.fixture(params=["teacher", "student"])
