@@ -33,7 +33,7 @@ from proficio.people.services import (
     section_create,
     section_enroll,
 )
-from tests.factories import FOUR_LEVELS, make_competency, make_person
+from tests.factories import FOUR_LEVELS, PASSWORD, make_competency, make_person
 
 SETUP_MODELS = [
     District,
@@ -234,6 +234,20 @@ def test_a_district_admin_cannot_change_another_districts_person(
     district_admin_client.post(url, {"username": "taken-over", "first_name": "X"})
     other.refresh_from_db()
     assert other.username == "elsewherestudent"
+
+
+def test_a_district_admin_cannot_reach_a_site_operator_of_their_own_district(
+    district_admin_client, two_districts
+):
+    operator = person_grant_site_admin(person=two_districts.school_admin)
+    assert operator not in listed(district_admin_client, Person)
+    password = reverse("admin:auth_user_password_change", args=[operator.pk])
+    response = district_admin_client.post(
+        password, {"password1": "Taken-over-2026!", "password2": "Taken-over-2026!"}
+    )
+    assert response.status_code in (302, 403, 404)
+    operator.refresh_from_db()
+    assert operator.check_password(PASSWORD)
 
 
 def test_a_district_admin_is_offered_only_their_districts_choices(

@@ -101,6 +101,13 @@ class PersonAdmin(DistrictScopedAdmin, UserAdmin):
             messages.SUCCESS,
         )
 
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
+        """A district admin never sees a site operator, even one with a district (as district
+        admins were before they stopped being superusers): its password, name and address are
+        not theirs to change."""
+        people = super().get_queryset(request)
+        return people if is_operator(request) else people.filter(is_superuser=False)
+
     def get_readonly_fields(self, request: HttpRequest, obj: Person | None = None) -> list[str]:
         """Who may use the admin site, and with which rights, is the operator's to say."""
         fields = list(super().get_readonly_fields(request, obj))
