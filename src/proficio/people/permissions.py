@@ -5,7 +5,7 @@ as a `Q` filter built from subqueries (so it composes into any queryset without 
 duplicate rows), paired with the yes/no check that asks the same filter about one object.
 """
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 
 from proficio.people.models import (
     ApiToken,
@@ -108,8 +108,19 @@ def staff_students_q(user: Person) -> Q:
 
 def record_keeper_students_q(user: Person) -> Q:
     """Students, current or former, whose whole record a user answers for (a filter on Person):
-    those of a district they administer and of the school they administer. Export and erasure
-    use it, so it reaches a student whose roles have ended, unlike the everyday pages."""
+    those the school or district they administer serves now — a student's current schools are
+    those of their active student roles — and former students (no active student role) whose
+    last school or district it was. A student who moved on is the new school's to answer for,
+    not the old one's. Export and erasure use it, so it reaches former students, unlike the
+    everyday pages.
+
+    A role keeps no date it ended, so a former student's last school is that of their newest
+    student role: a transfer adds the new school's role after the old one's."""
+    current = RoleAssignment.objects.filter(role=Role.STUDENT, active=True)
+    newer = RoleAssignment.objects.filter(
+        role=Role.STUDENT, person_id=OuterRef("person_id"), pk__gt=OuterRef("pk")
+    )
+    last = RoleAssignment.objects.filter(role=Role.STUDENT).exclude(Exists(newer))
     q = NOBODY
     for assignment in _active_roles(user):
         if assignment.role == Role.DISTRICT_ADMIN:
@@ -118,8 +129,10 @@ def record_keeper_students_q(user: Person) -> Q:
             scope = {"school_id": assignment.school_id}
         else:
             continue
-        ever = RoleAssignment.objects.filter(role=Role.STUDENT, **scope)
-        q |= Q(pk__in=ever.values("person_id"))
+        q |= Q(pk__in=current.filter(**scope).values("person_id"))
+        q |= Q(pk__in=last.filter(**scope).values("person_id")) & ~Q(
+            pk__in=current.values("person_id")
+        )
     return q
 
 
