@@ -6,8 +6,9 @@ import zipfile
 import pytest
 
 from proficio.audit.models import AuditEntry
-from proficio.lib.errors import NotVisible
+from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.people.models import Person
+from proficio.people.selectors import student_for_operator
 from proficio.privacy.cli import erase_command, export_command
 
 pytestmark = pytest.mark.django_db
@@ -43,3 +44,41 @@ def test_erase_with_the_username_typed_erases(world, monkeypatch, capsys):
     assert f"now {erased.username}" in capsys.readouterr().out
     entry = AuditEntry.objects.get(action="student.erased")
     assert (entry.actor, entry.data["via"]) == (None, "command line")
+
+
+@pytest.fixture
+def numeric_username(world):
+    """A student whose username is another student's id, as rosters of numeric ids make."""
+    Person.objects.filter(pk=world.classmate.pk).update(username=str(world.student.pk))
+    return str(world.student.pk)
+
+
+def test_an_identifier_that_names_two_students_is_refused_with_both(
+    world, numeric_username, monkeypatch
+):
+    monkeypatch.setattr("builtins.input", lambda prompt: numeric_username)
+    with pytest.raises(InvalidInput) as refused:
+        erase_command(argparse.Namespace(student=numeric_username, yes=True))
+    message = refused.value.errors["student"]
+    assert f"id {numeric_username}: Student Tester" in message
+    assert f"username {numeric_username}: Classmate Tester" in message
+    assert f"id:{numeric_username} or username:{numeric_username}" in message
+    assert not Person.objects.filter(first_name="Erased").exists()
+    assert not AuditEntry.objects.filter(action="student.erased").exists()
+
+
+@pytest.mark.parametrize(
+    ("form", "who"), [("id", "student"), ("username", "classmate"), ("uuid", "student")]
+)
+def test_an_explicit_identifier_names_one_student(world, numeric_username, form, who):
+    value = str(world.student.uuid) if form == "uuid" else numeric_username
+    assert erase_command(argparse.Namespace(student=f"{form}:{value}", yes=True)) == 0
+    erased = Person.objects.get(first_name="Erased")
+    assert erased.pk == getattr(world, who).pk
+
+
+def test_an_explicit_identifier_of_nobody_is_not_found(world):
+    with pytest.raises(NotVisible):
+        student_for_operator("id:student")
+    with pytest.raises(NotVisible):
+        student_for_operator(f"username:{world.student.pk}")

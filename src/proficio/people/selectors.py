@@ -1,10 +1,8 @@
 """Reads about people and sections, always scoped to the requesting user."""
 
 import hashlib
-import operator
 from collections.abc import Collection, Iterable
 from contextlib import suppress
-from functools import reduce
 from uuid import UUID
 
 from django.db.models import Count, Q, QuerySet
@@ -241,16 +239,50 @@ def student_record_kept_get(*, user: Person, student_id: UUID | str) -> Person:
     return visible_get(Person.objects.filter(record_keeper_students_q(user)), student_id, "student")
 
 
+OPERATOR_LOOKUPS = ("id", "uuid", "username")
+
+
 def student_for_operator(identifier: str) -> Person:
-    """A student, current or former, by id, UUID or username, for the operator at the command
-    line (who holds the installation); NotVisible when there is none."""
+    """A student, current or former, for the operator at the command line (who holds the
+    installation): by `id:123`, `uuid:…` or `username:abc`, or by a bare id, UUID or username.
+    A bare identifier that names two students (a numeric username that is also another's id)
+    is refused with both matches, never guessed; NotVisible when there is none."""
+    kind, explicit, value = identifier.partition(":")
+    if explicit and kind in OPERATOR_LOOKUPS:
+        lookups = {kind: _operator_lookup(kind, value)}
+    else:
+        value = identifier
+        lookups = {kind: _operator_lookup(kind, value) for kind in OPERATOR_LOOKUPS}
     students = Person.objects.filter(roles__role=Role.STUDENT).distinct()
-    lookups = [Q(username=identifier)]
-    if identifier.isdigit():
-        lookups.append(Q(pk=int(identifier)))
-    with suppress(ValueError):
-        lookups.append(Q(uuid=UUID(identifier)))
-    match = students.filter(reduce(operator.or_, lookups)).first()
-    if match is None:
+    matches = {
+        kind: match
+        for kind, lookup in lookups.items()
+        if lookup is not None and (match := students.filter(lookup).first()) is not None
+    }
+    found = {match.pk for match in matches.values()}
+    if not found:
         raise NotVisible(f"No student {identifier}.")
-    return match
+    if len(found) > 1:
+        named = "; ".join(
+            f"{kind} {value}: {match} (id {match.pk}, username {match.username})"
+            for kind, match in matches.items()
+        )
+        raise InvalidInput(
+            {
+                "student": f"{identifier} names more than one student ({named}). Say which: "
+                + " or ".join(f"{kind}:{value}" for kind in matches)
+                + "."
+            }
+        )
+    return next(iter(matches.values()))
+
+
+def _operator_lookup(kind: str, value: str) -> Q | None:
+    """The filter for one kind of identifier, or None when `value` cannot be one."""
+    if kind == "username":
+        return Q(username=value)
+    if kind == "id":
+        return Q(pk=int(value)) if value.isdigit() else None
+    with suppress(ValueError):
+        return Q(uuid=UUID(value))
+    return None

@@ -10,7 +10,10 @@ from pathlib import Path
 
 from proficio.lib.errors import ProficioError
 
-STUDENT_HELP = "the student's id, UUID or username"
+STUDENT_HELP = (
+    "the student's id, UUID or username; id:N, uuid:U or username:NAME when a bare one could "
+    "name two students (a numeric username that is also another's id is refused)"
+)
 
 
 def register(subcommands: argparse._SubParsersAction) -> None:
