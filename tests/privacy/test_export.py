@@ -119,3 +119,23 @@ def test_another_districts_or_schools_admin_cannot_export(recorded):
     far = recorded.far_student
     with pytest.raises(NotVisible):
         exported(recorded.school_admin, far)
+
+
+def test_an_export_holds_no_transaction_while_it_writes_the_zip(recorded, monkeypatch):
+    """On SQLite a transaction is the write lock: every rater would wait for the zip."""
+    from django.db import connection
+
+    from proficio.privacy import services
+
+    depth_outside = len(connection.atomic_blocks)
+    depths: list[int] = []
+
+    def write_export(*args, **kwargs):
+        depths.append(len(connection.atomic_blocks))
+        return real_write_export(*args, **kwargs)
+
+    real_write_export = services.write_export
+    monkeypatch.setattr(services, "write_export", write_export)
+    exported(recorded.district_admin, recorded.student)
+    assert depths == [depth_outside]
+    assert AuditEntry.objects.filter(action="student.exported").count() == 1
