@@ -9,6 +9,7 @@ from django.urls import reverse
 from proficio.audit.models import AuditEntry
 from proficio.lib.errors import NotVisible
 from proficio.people.services import (
+    password_change_record,
     person_grant_district_admin_site,
     person_grant_site_admin,
     person_sign_in_unlock,
@@ -59,7 +60,8 @@ def test_the_lockout_page_says_when_to_try_again_and_who_can_unlock(client, worl
     assert response.status_code == 429
     assert "paused for 15 minutes" in page
     assert "Try again after" in page
-    assert "administrator can unlock" in page
+    assert "Forgot your password?" in page
+    assert "administrator, who can unlock" in page
     assert response["Retry-After"] == str(15 * 60)
 
 
@@ -149,3 +151,26 @@ def test_nobody_unlocks_a_person_of_another_district(client, world):
 def test_unlocking_someone_who_is_not_locked_records_nothing(world):
     assert person_sign_in_unlock(actor=world.district_admin, person=world.teacher) == 0
     assert not AuditEntry.objects.filter(action="sign_in.unlocked").exists()
+
+
+def test_one_address_failing_across_many_accounts_is_paused(client, world, settings):
+    settings.PROFICIO_LOGIN_ADDRESS_FAILURE_LIMIT = 6
+    sprayed = [world.teacher, world.other_teacher, world.classmate]
+    for person in sprayed:
+        for _attempt in range(2):  # under the per-account limit of 3
+            sign_in(client, LOGIN, person.username, WRONG, "203.0.113.9")
+    assert not AccessAttempt.objects.filter(failures_since_start__gte=3).exists()
+    assert (
+        sign_in(client, LOGIN, world.student.username, PASSWORD, "203.0.113.9").status_code == 429
+    )
+    # Another address is not held up by it.
+    assert sign_in(client, LOGIN, world.student.username, PASSWORD).status_code == 302
+
+
+def test_a_new_password_from_a_reset_lifts_the_lockout(client, world):
+    for _attempt in range(3):
+        sign_in(client, LOGIN, world.teacher.username, WRONG)
+    world.teacher.set_password("A-new-one-for-2027!")
+    world.teacher.save()
+    password_change_record(person=world.teacher, via="reset link")
+    assert sign_in(client, LOGIN, world.teacher.username, "A-new-one-for-2027!").status_code == 302

@@ -163,15 +163,21 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Sign-in lockout (django-axes): this many wrong passwords for one account from one address
 # pause its sign-in there for the cool-off, on the page, the admin and the API alike. By the
 # pair, not the address alone (a school signs in from one address) nor the account alone
-# (anyone could lock a teacher out). `proficio manage axes_reset` or the admin unlocks.
+# (anyone could lock a teacher out). A district admin unlocks in the admin (People).
 PROFICIO_LOGIN_FAILURE_LIMIT = int(os.environ.get("PROFICIO_LOGIN_FAILURE_LIMIT", "5"))
 PROFICIO_LOGIN_COOLOFF_MINUTES = int(os.environ.get("PROFICIO_LOGIN_COOLOFF_MINUTES", "15"))
+# ... and this many from one address across accounts (password spraying) pause it entirely.
+PROFICIO_LOGIN_ADDRESS_FAILURE_LIMIT = int(
+    os.environ.get("PROFICIO_LOGIN_ADDRESS_FAILURE_LIMIT", "100")
+)
 AXES_FAILURE_LIMIT = PROFICIO_LOGIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = timedelta(minutes=PROFICIO_LOGIN_COOLOFF_MINUTES)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_CALLABLE = "proficio.lib.http.lockout.lockout_response"
 AXES_HANDLER = "proficio.lib.http.lockout.LockoutHandler"
 AXES_RESET_ON_SUCCESS = True
+# Each failure is kept (who, from where, when) so spraying and guessing leave a trace.
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 # No banner on stderr whenever Django starts: `proficio`'s errors are one line.
 AXES_VERBOSE = False
 # Behind a reverse proxy every client has the proxy's address: name the header the proxy

@@ -228,13 +228,15 @@ def person_sign_in_unlock(*, actor: Person, person: Person) -> int:
 
 @transaction.atomic
 def password_change_record(*, person: Person, via: str) -> int:
-    """Note in the audit trail that `person` set a new password `via` a page, and mark the API
-    tokens it ended as revoked by them; how many is the answer.
+    """Note in the audit trail that `person` set a new password `via` a page, mark the API
+    tokens it ended as revoked by them, and lift any sign-in lockout of theirs (guesses at the
+    old password mean nothing now); how many tokens ended is the answer.
 
     The new password has ended those tokens already, on whatever path it was set
     (`ApiToken.matches_password`); this makes the account pages' changes visible in the
     trail and the admin's token list."""
     now = timezone.now()
+    unlocked = axes_reset(username=person.username)
     unrevoked = ApiToken.objects.select_related("person").filter(
         person=person, revoked_at__isnull=True, expires_at__gt=now
     )
@@ -245,7 +247,11 @@ def password_change_record(*, person: Person, via: str) -> int:
         action=audit.PASSWORD_CHANGED,
         district_id=person.district_id,
         target=person,
-        data={"via": via, "api_tokens_ended": len(ended)},
+        data={
+            "via": via,
+            "api_tokens_ended": len(ended),
+            **({"addresses_unlocked": unlocked} if unlocked else {}),
+        },
     )
     return len(ended)
 

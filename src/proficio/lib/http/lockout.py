@@ -5,7 +5,10 @@ from contextlib import suppress
 from datetime import timedelta
 
 from axes.handlers.database import AxesDatabaseHandler
+from axes.helpers import get_failure_limit
+from axes.models import AccessAttempt
 from django.conf import settings
+from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
@@ -19,12 +22,38 @@ LOCKED_OUT = 429
 
 
 class LockoutHandler(AxesDatabaseHandler):
-    """Axes' database handler, counting a failure whatever the body was.
+    """Axes' database handler, with a brake on one address and counting a failure whatever the
+    body was.
+
+    Axes locks an (account, address) pair. One address trying a few passwords on each of many
+    accounts (password spraying) never trips that; past PROFICIO_LOGIN_ADDRESS_FAILURE_LIMIT
+    failures from one address within the cool-off, every sign-in from there waits. The limit
+    is far above what a school's shared address sees from typos, since a success clears its
+    own account's failures.
 
     Axes copies the form fields of a failed sign-in into its log. A JSON sign-in declared
     as multipart with no boundary cannot be read as a form: the failure still counts, with
     no fields to copy, rather than ending in a server error.
     """
+
+    def get_failures(self, request, credentials: dict | None = None) -> int:
+        """The pair's failures, or the limit itself once its address is over its own limit:
+        axes decides a lockout from this number alone, before sign-in and after a failure."""
+        failures = super().get_failures(request, credentials)
+        if self._address_over_limit(request):
+            return max(failures, get_failure_limit(request, credentials))
+        return failures
+
+    def _address_over_limit(self, request: HttpRequest) -> bool:
+        limit = settings.PROFICIO_LOGIN_ADDRESS_FAILURE_LIMIT
+        address = getattr(request, "axes_ip_address", None) or client_address(request)
+        if not limit or not address:
+            return False
+        recent = AccessAttempt.objects.filter(
+            ip_address=address, attempt_time__gte=timezone.now() - settings.AXES_COOLOFF_TIME
+        )
+        failures = recent.aggregate(total=Sum("failures_since_start"))["total"] or 0
+        return failures >= limit
 
     def user_login_failed(self, sender, credentials: dict, request=None, **kwargs) -> None:
         if request is not None:
