@@ -62,3 +62,9 @@ def test_a_refused_erasure_says_why_and_changes_nothing(admin_client, recorded):
     assert refused.status_code == 422
     assert "still lists this student" in refused.content.decode()
     assert Person.objects.get(pk=recorded.student.pk).username == "student"
+
+
+def test_opening_the_page_is_recorded_as_a_view_of_the_student(admin_client, recorded):
+    admin_client.get(reverse("privacy:student", args=[recorded.student.uuid]))
+    viewed = AuditEntry.objects.get(action="student.viewed", actor=recorded.district_admin)
+    assert (viewed.student, viewed.data) == (recorded.student, {"via": "privacy"})

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404
 from proficio.people.api import identity_erased, student_record_kept_get
@@ -44,6 +45,10 @@ def student_data_page(request: HttpRequest, student_id: str) -> HttpResponse:
             )
             return redirect("privacy:student", student_id=student.uuid)
     counts = [(table.title, table.rows_about(student).count()) for table in person_tables()]
+    # The page shows the student's name and how much is held about them: a view of the record.
+    audit.record_views(
+        actor=request.user, action=audit.STUDENT_VIEWED, students=[student], data={"via": "privacy"}
+    )
     response = render(
         request,
         "privacy/student.html",
