@@ -36,9 +36,9 @@ def multipart(size: int) -> bytes:
     return head + b" " * size + f"\r\n--{BOUNDARY}--\r\n".encode()
 
 
-def post_file(client, size: int):
+def post_file(client, size: int, url: str = CASE_IMPORT):
     return client.post(
-        CASE_IMPORT, data=multipart(size), content_type=f"multipart/form-data; boundary={BOUNDARY}"
+        url, data=multipart(size), content_type=f"multipart/form-data; boundary={BOUNDARY}"
     )
 
 
@@ -107,3 +107,14 @@ def test_a_length_that_is_not_a_number_is_refused(client):
         "/accounts/login/", data=b"", content_type="text/plain", CONTENT_LENGTH="-1"
     )
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("url", ["/policies/", "/accounts/password/", "/admin/people/person/"])
+def test_a_page_that_takes_no_file_refuses_what_would_go_to_a_temporary_file(
+    client, world, upload_handler, url
+):
+    client.force_login(world.student)
+    response = post_file(client, 3 * 1024 * 1024, url)
+    assert response.status_code == 413
+    assert "at most 2.5 MB can be sent here" in response.content.decode()
+    assert upload_handler.parsed == 0

@@ -3,8 +3,10 @@
 Django parses a multipart body the first time anything touches `request.POST` or
 `request.FILES` (the CSRF check does, before the view's login check), writing each file
 over FILE_UPLOAD_MAX_MEMORY_SIZE to a temporary file. So the size is checked here, from the
-header alone: a signed-in person may send up to PROFICIO_MAX_UPLOAD_MB (the largest import);
-someone not signed in only needs the sign-in form, and gets PROFICIO_ANONYMOUS_BODY_KB.
+header alone: a signed-in person may send up to PROFICIO_MAX_UPLOAD_MB (the largest import) to
+a page that takes a file (`takes_uploads`), and elsewhere no more than Django keeps in memory,
+so no other form can be made to write a temporary file; someone not signed in only needs the
+sign-in form, and gets PROFICIO_ANONYMOUS_BODY_KB.
 A request carrying an API token is checked by the API before it reads its JSON body; Django
 refuses one over DATA_UPLOAD_MAX_MEMORY_SIZE from its length, before reading it, and the API
 answers that in its own shape. Only a multipart body can become a file: with a token it may
@@ -15,6 +17,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
 from proficio.lib.http.answers import refusal
@@ -25,8 +28,23 @@ MEGABYTE = 1024 * KILOBYTE
 MULTIPART_ENVELOPE = MEGABYTE
 
 
-def signed_in_limit() -> int:
-    return settings.PROFICIO_MAX_UPLOAD_MB * MEGABYTE + MULTIPART_ENVELOPE
+def takes_uploads(view: Callable) -> Callable:
+    """Mark a view that takes a file: only there may a signed-in person send a large body."""
+    view.takes_uploads = True
+    return view
+
+
+def signed_in_limit(request: HttpRequest) -> tuple[int, float]:
+    """The most a signed-in person may send here, in bytes and as the MB it is shown as."""
+    try:
+        view = resolve(request.path_info).func
+    except Resolver404:
+        view = None
+    if getattr(view, "takes_uploads", False):
+        megabytes = settings.PROFICIO_MAX_UPLOAD_MB
+        return megabytes * MEGABYTE + MULTIPART_ENVELOPE, megabytes
+    in_memory = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
+    return in_memory, round(in_memory / MEGABYTE, 1)
 
 
 def anonymous_limit(request: HttpRequest) -> int | None:
@@ -62,11 +80,10 @@ class RequestBodyLimitMiddleware:
             return refusal(request, _("The Content-Length header is not a number."), status=400)
         size = int(declared)
         if request.user.is_authenticated:
-            if size > signed_in_limit():
-                message = _("The request is too large: at most %(size)s MB can be sent.")
-                return refusal(
-                    request, message % {"size": settings.PROFICIO_MAX_UPLOAD_MB}, status=413
-                )
+            limit, shown = signed_in_limit(request)
+            if size > limit:
+                message = _("The request is too large: at most %(size)s MB can be sent here.")
+                return refusal(request, message % {"size": shown}, status=413)
             return None
         limit = anonymous_limit(request)
         if limit is not None and size > limit:

@@ -34,6 +34,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from proficio.lib.http.body_limit import takes_uploads
 from proficio.lib.imports.report import Refused, Summary
 from proficio.lib.imports.shelf import UPLOAD_TOKEN, UploadShelf, size_limit
 
@@ -245,6 +246,7 @@ def _allowed(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapped
 
 
+@takes_uploads
 @_allowed
 @require_http_methods(["GET", "POST"])
 def upload_page(request: HttpRequest, importer: Importer) -> HttpResponse:
