@@ -87,10 +87,6 @@ def administered_students_q(user: Person) -> Q:
     return q
 
 
-def administers_student(user: Person, student: Person) -> bool:
-    return Person.objects.filter(administered_students_q(user), pk=student.pk).exists()
-
-
 def staff_students_q(user: Person) -> Q:
     """Students a user serves as staff: taught, or in the school or district they administer."""
     q = administered_students_q(user)
