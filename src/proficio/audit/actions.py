@@ -26,6 +26,7 @@ STUDENT_EXPORTED = "student.exported"
 STUDENT_ERASED = "student.erased"
 AUDIT_EXPORTED = "audit.exported"
 AUDIT_PRUNED = "audit.pruned"
+ADMIN_CHANGED = "admin.changed"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -48,6 +49,7 @@ ACTION_LABELS = {
     STUDENT_ERASED: _("Erased a student's identity"),
     AUDIT_EXPORTED: _("Downloaded the audit log"),
     AUDIT_PRUNED: _("Removed old audit entries"),
+    ADMIN_CHANGED: _("Changed a record in the admin site"),
 }
 
 

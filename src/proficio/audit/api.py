@@ -8,6 +8,7 @@ the districts the reader administers.
 
 from proficio.audit.actions import (
     ACTION_LABELS,
+    ADMIN_CHANGED,
     API_TOKEN_REVOKED,
     AUDIT_EXPORTED,
     AUDIT_PRUNED,
@@ -30,6 +31,7 @@ from proficio.audit.actions import (
     STUDENTS_LISTED,
     action_label,
 )
+from proficio.audit.admin_trail import AuditedAdmin
 from proficio.audit.export import CSV_HEADER, entries_csv
 from proficio.audit.models import AuditEntry, AuditIsAppendOnly
 from proficio.audit.selectors import actions_in_districts, entries_for_districts
@@ -37,6 +39,7 @@ from proficio.audit.services import names_pseudonymise, prune, record, record_vi
 
 __all__ = [
     "ACTION_LABELS",
+    "ADMIN_CHANGED",
     "API_TOKEN_REVOKED",
     "AUDIT_EXPORTED",
     "AUDIT_PRUNED",
@@ -60,6 +63,7 @@ __all__ = [
     "STUDENT_VIEWED",
     "AuditEntry",
     "AuditIsAppendOnly",
+    "AuditedAdmin",
     "action_label",
     "actions_in_districts",
     "entries_csv",

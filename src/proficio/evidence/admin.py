@@ -3,12 +3,13 @@
 from django.contrib import admin
 from django.db import models
 
+from proficio.audit.api import AuditedAdmin
 from proficio.evidence.models import Evidence
 from proficio.lib.admin import DistrictScopedAdmin, ReadOnlyAdmin
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyAdmin, DistrictScopedAdmin):
+class EvidenceAdmin(AuditedAdmin, ReadOnlyAdmin, DistrictScopedAdmin):
     district_path = "student__district"
     list_display = ["observed_at", "student", "competency", "stage", "level", "source", "assessor"]
     list_filter = ["source", "competency"]

@@ -8,6 +8,7 @@ out when it is read, so a changed expectation needs no recompute.
 
 from django.contrib import admin
 
+from proficio.audit.api import AuditedAdmin
 from proficio.lib.admin import DistrictScopedAdmin, ReadOnlyAdmin
 from proficio.mastery.models import MasteryPolicy, MasteryRecord, PaceExpectation, WorkingStage
 
@@ -31,7 +32,7 @@ class MasteryPolicyAdmin(ReadOnlyAdmin, DistrictScopedAdmin):
 
 
 @admin.register(MasteryRecord)
-class MasteryRecordAdmin(ReadOnlyAdmin, DistrictScopedAdmin):
+class MasteryRecordAdmin(AuditedAdmin, ReadOnlyAdmin, DistrictScopedAdmin):
     district_path = "student__district"
     list_display = [
         "student",
@@ -49,7 +50,7 @@ class MasteryRecordAdmin(ReadOnlyAdmin, DistrictScopedAdmin):
 
 
 @admin.register(WorkingStage)
-class WorkingStageAdmin(ReadOnlyAdmin, DistrictScopedAdmin):
+class WorkingStageAdmin(AuditedAdmin, ReadOnlyAdmin, DistrictScopedAdmin):
     district_path = "student__district"
     list_display = ["student", "competency", "ordinal", "latest_level", "latest_observed_at"]
     list_filter = ["competency"]

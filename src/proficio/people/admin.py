@@ -1,5 +1,7 @@
 """Django admin for district setup: districts, schools, people and their roles, sections."""
 
+from collections.abc import Iterable
+
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin
 from django.db.models import QuerySet
@@ -7,6 +9,7 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from proficio.audit.api import AuditedAdmin
 from proficio.lib.admin import (
     DistrictScopedAdmin,
     DistrictScopedInline,
@@ -19,6 +22,7 @@ from proficio.people.models import (
     Enrollment,
     GuardianLink,
     Person,
+    Role,
     RoleAssignment,
     School,
     Section,
@@ -71,7 +75,7 @@ class RoleInline(DistrictScopedInline, admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(DistrictScopedAdmin, UserAdmin):
+class PersonAdmin(AuditedAdmin, DistrictScopedAdmin, UserAdmin):
     district_path = "district"
     inlines = [RoleInline]
     list_display = ["username", "first_name", "last_name", "district", "age_grade", "is_staff"]
@@ -101,6 +105,14 @@ class PersonAdmin(DistrictScopedAdmin, UserAdmin):
             messages.SUCCESS,
         )
 
+    def students_of(self, rows: Iterable[Person]) -> list[Person]:
+        """The students among these people (staff and guardians are not a student's record)."""
+        return list(
+            Person.objects.filter(pk__in=[row.pk for row in rows], roles__role=Role.STUDENT)
+            .distinct()
+            .order_by("pk")
+        )
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Person]:
         """A district admin never sees a site operator, even one with a district (as district
         admins were before they stopped being superusers): its password, name and address are
@@ -117,8 +129,12 @@ class PersonAdmin(DistrictScopedAdmin, UserAdmin):
 
 
 @admin.register(RoleAssignment)
-class RoleAssignmentAdmin(DistrictScopedAdmin):
+class RoleAssignmentAdmin(AuditedAdmin, DistrictScopedAdmin):
     district_path = "district"
+
+    def students_of(self, rows: Iterable[RoleAssignment]) -> list[Person]:
+        return [row.person for row in rows if row.role == Role.STUDENT]
+
     list_display = ["person", "role", "school", "district", "active"]
     list_filter = ["role", "active", "school"]
     list_select_related = ["person", "school", "district"]
@@ -127,7 +143,7 @@ class RoleAssignmentAdmin(DistrictScopedAdmin):
 
 
 @admin.register(GuardianLink)
-class GuardianLinkAdmin(DistrictScopedAdmin):
+class GuardianLinkAdmin(AuditedAdmin, DistrictScopedAdmin):
     district_path = "student__district"
     list_display = ["guardian", "student", "relationship"]
     list_select_related = ["guardian", "student"]
@@ -151,8 +167,14 @@ class EnrollmentInline(DistrictScopedInline, admin.TabularInline):
 
 
 @admin.register(Section)
-class SectionAdmin(DistrictScopedAdmin):
+class SectionAdmin(AuditedAdmin, DistrictScopedAdmin):
+    """Its enrolments change here, inline: each save is recorded about the section."""
+
     district_path = "school__district"
+
+    def students_of(self, rows: Iterable[Section]) -> list[Person]:
+        return []
+
     inlines = [TeachingInline, EnrollmentInline]
     list_display = ["name", "school", "course"]
     list_filter = ["school"]
