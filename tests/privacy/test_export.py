@@ -5,11 +5,16 @@ import json
 import zipfile
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
+from django.contrib.admin.models import CHANGE, LogEntry
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.urls import reverse
 
 from proficio.audit.models import AuditEntry
 from proficio.privacy.services import student_export
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +45,19 @@ def rows_pointing_at(person) -> set[tuple[str, object]]:
                     "pk", flat=True
                 )
                 found |= {(table_model._meta.db_table, pk) for pk in pks}
-    return found
+    return found | rows_naming(person)
+
+
+def rows_naming(person) -> set[tuple[str, object]]:
+    """Rows that point at `person` without a key: sign-in logs by their username, and the
+    admin's change log by content type and object id."""
+    person_type = ContentType.objects.get_for_model(person)
+    found = set()
+    for model in (AccessAttempt, AccessFailureLog, AccessLog):
+        pks = model.objects.filter(username=person.username).values_list("pk", flat=True)
+        found |= {(model._meta.db_table, pk) for pk in pks}
+    about = LogEntry.objects.filter(content_type=person_type, object_id=str(person.pk))
+    return found | {(LogEntry._meta.db_table, pk) for pk in about.values_list("pk", flat=True)}
 
 
 def exported(actor, student) -> zipfile.ZipFile:
@@ -59,7 +76,18 @@ def exported_rows(archive: zipfile.ZipFile) -> set[tuple[str, object]]:
     return rows
 
 
-def test_the_export_holds_every_row_about_the_student_in_every_table(recorded):
+def test_the_export_holds_every_row_about_the_student_in_every_table(client, recorded):
+    login = reverse("login")
+    client.post(login, {"username": "student", "password": PASSWORD})
+    client.logout()
+    client.post(login, {"username": "student", "password": "not-the-passphrase"})
+    LogEntry.objects.create(
+        user=recorded.district_admin,
+        content_type=ContentType.objects.get_for_model(recorded.student),
+        object_id=str(recorded.student.pk),
+        object_repr=str(recorded.student),
+        action_flag=CHANGE,
+    )
     about = rows_pointing_at(recorded.student)
     tables = {table for table, _pk in about}
     # The record really spans the apps, so the comparison below is not vacuous.
@@ -75,6 +103,10 @@ def test_the_export_holds_every_row_about_the_student_in_every_table(recorded):
         "mastery_masteryrecordhistory",
         "mastery_workingstage",
         "audit_auditentry",
+        "axes_accessattempt",
+        "axes_accessfailurelog",
+        "axes_accesslog",
+        "django_admin_log",
     } <= tables
 
     missing = about - exported_rows(exported(recorded.district_admin, recorded.student))

@@ -28,10 +28,11 @@ class AuditEntryQuerySet(models.QuerySet):
     def delete(self) -> tuple[int, dict[str, int]]:
         raise AuditIsAppendOnly("Audit entries are removed only by the retention prune.")
 
-    def _pseudonymise(self, **names: str) -> int:
-        """The one way to change entries besides the prune: an erased person's name, which
+    def _pseudonymise(self, **identity: Any) -> int:
+        """The one way to change entries besides the prune: what identifies an erased person
+        (names, the identifiers in `data`, a relative as target), which
         `services.names_pseudonymise` writes over; nothing else of an entry ever changes."""
-        return super().update(**names)
+        return super().update(**identity)
 
     def _prune(self) -> int:
         """The one way to delete entries; `services.prune` calls it."""

@@ -2,7 +2,7 @@
 logged and rolled back to its own savepoint, and the caller's transaction goes on."""
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from datetime import timedelta
 from typing import Any
 
@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import DatabaseError, models, transaction
 from django.utils import timezone
 
-from proficio.audit.actions import AUDIT_PRUNED
+from proficio.audit.actions import AUDIT_PRUNED, GUARDIAN_LINKED
 from proficio.audit.models import AuditEntry
 from proficio.lib.errors import InvalidInput
 
@@ -108,15 +108,55 @@ def prune(*, older_than_days: int | None = None) -> int:
     return removed
 
 
-def names_pseudonymise(*, person: Any, pseudonym: str) -> int:
-    """Write `pseudonym` over an erased person's name in every entry that names them, as the
-    student or as the actor; return how many entries changed. The entries themselves stay,
-    for the retention, and still point at the same person (docs/decisions/0015)."""
+# Data keys of an action about a student that name someone else, whose name would say who
+# an erased student was, and what is written in their place: a guardian names the family.
+RELATIONS_NAMED = {GUARDIAN_LINKED: {"guardian": "a guardian"}}
+
+
+def names_pseudonymise(*, person: Any, pseudonym: str, former: Collection[str] = ()) -> int:
+    """Write `pseudonym` over an erased person's identity in every entry about them — as the
+    student, as the actor, or as what the action was done to — and return how many entries
+    changed. Their name goes from `student_name` and `actor_name`; any value in `data` that
+    is one of their `former` identifiers (username, names, email) becomes the pseudonym; a
+    relative an entry names (a linked guardian) becomes the relation ("a guardian"), and is
+    no longer its target. The entries themselves stay, for the retention, and still point at
+    the same person (docs/decisions/0015)."""
     entries = AuditEntry.objects.all()
-    naming = entries.filter(models.Q(student_id=person.pk) | models.Q(actor_id=person.pk)).count()
+    about = (
+        models.Q(student_id=person.pk)
+        | models.Q(actor_id=person.pk)
+        | models.Q(target_type=_target(person)[0], target_id=_target(person)[1])
+    )
+    changed = set(entries.filter(student_id=person.pk).values_list("pk", flat=True))
+    changed |= set(entries.filter(actor_id=person.pk).values_list("pk", flat=True))
     entries.filter(student_id=person.pk)._pseudonymise(student_name=pseudonym)
     entries.filter(actor_id=person.pk)._pseudonymise(actor_name=pseudonym)
-    return naming
+    identifiers = {identifier for identifier in former if identifier}
+    for entry in entries.filter(about).only("pk", "action", "student", "data").iterator():
+        data = _identifiers_replaced(entry.data, identifiers, pseudonym)
+        relations = RELATIONS_NAMED.get(entry.action, {}) if entry.student_id == person.pk else {}
+        named = {key: value for key, value in relations.items() if key in data}
+        if data == entry.data and not named:
+            continue
+        fields: dict[str, Any] = {"data": {**data, **named}}
+        if named:
+            fields |= {"target_type": "", "target_id": ""}
+        entries.filter(pk=entry.pk)._pseudonymise(**fields)
+        changed.add(entry.pk)
+    return len(changed)
+
+
+def _identifiers_replaced(value: Any, identifiers: set[str], pseudonym: str) -> Any:
+    """`value` with every string equal to one of `identifiers` replaced, at any depth."""
+    if isinstance(value, str):
+        return pseudonym if value in identifiers else value
+    if isinstance(value, dict):
+        return {
+            key: _identifiers_replaced(item, identifiers, pseudonym) for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_identifiers_replaced(item, identifiers, pseudonym) for item in value]
+    return value
 
 
 def _person(who: Any) -> Any:

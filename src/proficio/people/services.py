@@ -185,6 +185,13 @@ def api_token_use(*, raw_token: str) -> ApiToken | None:
     return token
 
 
+def _as_student(person: Person) -> Person | None:
+    """`person` when they are or were a student, for an entry that is then about them (and
+    found, and renamed, with their record); None for staff and guardians."""
+    is_student = RoleAssignment.objects.filter(person=person, role=Role.STUDENT).exists()
+    return person if is_student else None
+
+
 @transaction.atomic
 def api_token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
     """End a token now: by its owner, an admin of its owner's district, or a site admin.
@@ -201,6 +208,7 @@ def api_token_revoke(*, actor: Person, token: ApiToken) -> ApiToken:
         audit.record(
             actor=actor,
             action=audit.API_TOKEN_REVOKED,
+            student=_as_student(token.person),
             district_id=token.person.district_id,
             target=token.person,
             data={"token": str(token.uuid), "person": token.person.username},
@@ -219,6 +227,7 @@ def person_sign_in_unlock(*, actor: Person, person: Person) -> int:
         audit.record(
             actor=actor,
             action=audit.SIGN_IN_UNLOCKED,
+            student=_as_student(person),
             district_id=person.district_id,
             target=person,
             data={"person": person.username, "addresses_unlocked": cleared},

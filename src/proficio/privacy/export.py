@@ -77,7 +77,7 @@ def _table_json(exported: ExportedTable) -> str:
     document = {
         "table": exported.table.name,
         "model": exported.table.label,
-        "about_the_student_through": list(exported.table.keys),
+        "about_the_student_through": list(exported.table.about_through),
         "columns": [field.column for field in columns],
         "rows": [{field.column: _raw(row, field) for field in columns} for row in exported.rows],
     }
@@ -144,7 +144,9 @@ def _readme(
         "tables/<table>.json   every row about the student, with every column, one file per",
         "                      database table. 'about_the_student_through' names the columns",
         "                      that point at the student (for evidence: as the student rated,",
-        "                      and as the assessor of their own self-assessments).",
+        "                      and as the assessor of their own self-assessments; for sign-in",
+        "                      logs, their username; for the admin's change log, the",
+        "                      content type and object id of their own record).",
         "readable/<app>/*.csv  the same rows for reading: names in place of ids, labels in",
         "                      place of codes, one file per table.",
         "files/<table>/<id>/   files the student's rows name (uploads), as stored.",

@@ -6,10 +6,17 @@ line (`actor=None`), who holds the installation.
 """
 
 from dataclasses import dataclass
+from functools import reduce
+from operator import or_
 from typing import BinaryIO, Literal
 
+from django.contrib.admin.models import LogEntry
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
+from django_tasks import TaskResultStatus
+from django_tasks_db.models import DBTaskResult
 
 from proficio.audit import api as audit
 from proficio.lib.errors import NotVisible
@@ -36,6 +43,9 @@ class Erasure:
     api_tokens_removed: int
     audit_entries_renamed: int
     files_removed: int
+    sign_in_records_removed: int
+    admin_log_entries_renamed: int
+    task_results_removed: int
 
 
 def _check(actor: Person | None, student: Person) -> None:
@@ -74,11 +84,22 @@ def student_export(
 @transaction.atomic
 def student_erase(*, actor: Person | None, student: Person, via: Via) -> Erasure:
     """Replace the student's identity with a pseudonym everywhere it is written, and remove
-    their files; keep every row of their work, so counts stay as they were. Refuses with the
-    reason (InvalidInput) when erasure would not hold (docs/decisions/0015)."""
+    their files and sign-in logs; keep every row of their work, so counts stay as they were.
+    Refuses with the reason (InvalidInput) when erasure would not hold
+    (docs/decisions/0015)."""
     _check(actor, student)
+    username, email = student.username, student.email
+    former = {
+        username,
+        email,
+        student.first_name,
+        student.last_name,
+        student.preferred_name,
+        student.display_name,
+        student.get_full_name(),
+    }
     changed = student_pseudonymise(student=student)
-    renamed = audit.names_pseudonymise(person=student, pseudonym=str(student))
+    renamed = audit.names_pseudonymise(person=student, pseudonym=str(student), former=former)
     files_removed = _remove_files(student)
     erasure = Erasure(
         pseudonym=changed.pseudonym,
@@ -86,6 +107,9 @@ def student_erase(*, actor: Person | None, student: Person, via: Via) -> Erasure
         api_tokens_removed=changed.api_tokens_removed,
         audit_entries_renamed=renamed,
         files_removed=files_removed,
+        sign_in_records_removed=_remove_sign_in_records(username),
+        admin_log_entries_renamed=_rename_in_admin_log(student),
+        task_results_removed=_remove_task_results(email),
     )
     audit.record(
         actor=actor,
@@ -98,9 +122,48 @@ def student_erase(*, actor: Person | None, student: Person, via: Via) -> Erasure
             "api_tokens_removed": erasure.api_tokens_removed,
             "audit_entries_renamed": erasure.audit_entries_renamed,
             "files_removed": erasure.files_removed,
+            "sign_in_records_removed": erasure.sign_in_records_removed,
+            "admin_log_entries_renamed": erasure.admin_log_entries_renamed,
+            "task_results_removed": erasure.task_results_removed,
         },
     )
     return erasure
+
+
+def _remove_sign_in_records(username: str) -> int:
+    """Delete the rows kept by the former username (django-axes' attempts, failures and
+    accesses): a log of sign-ins, no part of the school's record, that would name them."""
+    removed = 0
+    for table in person_tables():
+        if table.kept_by_username:
+            rows = table.model._base_manager.filter(
+                reduce(or_, (Q(**{field: username}) for field in table.username_fields))
+            )
+            _deleted, per_model = rows.delete()
+            removed += per_model.get(table.label, 0)
+    return removed
+
+
+def _rename_in_admin_log(student: Person) -> int:
+    """The admin's change log names each object it changed as it read then: the pseudonym
+    takes the place of the name in the rows about the student."""
+    person_type = ContentType.objects.get_for_model(student, for_concrete_model=True)
+    return LogEntry.objects.filter(content_type=person_type, object_id=str(student.pk)).update(
+        object_repr=str(student)[:200]
+    )
+
+
+def _remove_task_results(email: str) -> int:
+    """Delete the finished background tasks whose arguments hold the student's email (the
+    password reset mail): they did their work, and would keep the address."""
+    if not email:
+        return 0
+    finished = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.SUCCESSFUL, TaskResultStatus.FAILED],
+        args_kwargs__icontains=email,
+    )
+    removed, _per_model = finished.delete()
+    return removed
 
 
 def _remove_files(student: Person) -> int:
