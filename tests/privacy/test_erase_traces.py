@@ -13,6 +13,7 @@ from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from proficio.audit.models import AuditEntry
+from proficio.audit.services import record
 from proficio.people.models import Person
 from proficio.people.services import api_token_revoke, person_sign_in_unlock
 from proficio.privacy.services import student_erase
@@ -62,6 +63,12 @@ def traced(client, recorded):
     )
     mail_task(EMAIL, TaskResultStatus.SUCCESSFUL)
     mail_task(EMAIL, TaskResultStatus.FAILED)
+    record(
+        actor=recorded.district_admin,
+        action="admin.changed",
+        student=student,
+        data={"row": f"{FIRST} {LAST} — Student (North)", "change": "changed"},
+    )
     return recorded
 
 
@@ -118,8 +125,6 @@ def test_token_revocation_and_unlocking_are_recorded_about_the_student(traced):
 
 def test_an_entry_only_targeting_the_student_loses_their_username_too(traced):
     """Entries recorded before they were about the student (student left empty)."""
-    from proficio.audit.services import record
-
     record(
         actor=traced.district_admin,
         action="api_token.revoked",

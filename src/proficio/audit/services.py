@@ -117,7 +117,8 @@ def names_pseudonymise(*, person: Any, pseudonym: str, former: Collection[str] =
     """Write `pseudonym` over an erased person's identity in every entry about them — as the
     student, as the actor, or as what the action was done to — and return how many entries
     changed. Their name goes from `student_name` and `actor_name`; any value in `data` that
-    is one of their `former` identifiers (username, names, email) becomes the pseudonym; a
+    is one of their `former` identifiers (username, names, email), or holds their full name
+    or email, has the pseudonym in its place; a
     relative an entry names (a linked guardian) becomes the relation ("a guardian"), and is
     no longer its target. The entries themselves stay, for the retention, and still point at
     the same person (docs/decisions/0015)."""
@@ -147,9 +148,16 @@ def names_pseudonymise(*, person: Any, pseudonym: str, former: Collection[str] =
 
 
 def _identifiers_replaced(value: Any, identifiers: set[str], pseudonym: str) -> Any:
-    """`value` with every string equal to one of `identifiers` replaced, at any depth."""
+    """`value` with every string that is one of `identifiers` replaced, at any depth; within a
+    longer string (a row as the admin names it, "Ann Lee — Student (North)") the identifiers
+    that cannot be ordinary words — a full name, an email — are replaced where they occur."""
     if isinstance(value, str):
-        return pseudonym if value in identifiers else value
+        if value in identifiers:
+            return pseudonym
+        for identifier in identifiers:
+            if " " in identifier or "@" in identifier:
+                value = value.replace(identifier, pseudonym)
+        return value
     if isinstance(value, dict):
         return {
             key: _identifiers_replaced(item, identifiers, pseudonym) for key, item in value.items()
