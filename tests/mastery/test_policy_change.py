@@ -345,8 +345,9 @@ def test_a_policy_change_enqueues_its_recompute_in_the_same_transaction(world, d
     from django_tasks_db.models import DBTaskResult
 
     saved = change(world)
-    assert DBTaskResult.objects.count() == 1
-    assert RecomputeRun.objects.get(policy=saved).state == RecomputeState.QUEUED
+    (task,) = DBTaskResult.objects.filter(task_path__endswith=".recompute_in_background")
+    run = RecomputeRun.objects.get(policy=saved)
+    assert run.state == RecomputeState.QUEUED and run.task_id == str(task.id)
 
 
 def test_a_rolled_back_policy_change_leaves_no_task_behind(world, database_tasks):

@@ -1,7 +1,9 @@
-"""A recompute run survives its worker: a run not heard from for the lease is tried again, a
-bounded number of times, then failed with the reason; two that notice act once; a worker
-given up for dead cannot report over the attempt that replaced it; a retry after a partial
-run writes each earlier value into history once; `proficio recompute` records its run too.
+"""A recompute run survives its worker: a run not heard from for the lease, a queued run whose
+task was lost, or an attempt stopped by a passing database error is tried again, a bounded
+number of times, then failed with the reason; two that notice act once; a worker given up
+for dead can neither commit a chunk nor report over the attempt that replaced it; a retry
+after a partial run writes each earlier value into history once; a run no worker picks up
+says so; `proficio recompute` records its run too, and Ctrl+C fails it.
 
 The clock is faked by setting `heartbeat_at` and passing `now`; the real worker, killed,
 is in tests/mastery/test_worker_crash.py."""
@@ -9,12 +11,14 @@ is in tests/mastery/test_worker_crash.py."""
 from datetime import timedelta
 
 import pytest
+from django.db import OperationalError
 from django.urls import reverse
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
 from proficio.audit.models import AuditEntry
+from proficio.lib.errors import ProficioError
 from proficio.mastery.data import Scope
 from proficio.mastery.models import MasteryRecordHistory, RecomputeRun, RecomputeState
 from proficio.mastery.recompute import recompute
@@ -45,7 +49,7 @@ def _lease(settings):
 def running(world, database_tasks):
     """A run its worker has claimed (attempt 1), last heard from at a known moment."""
     run = recompute_run_queue(policy=policy(world, "latest"), actor=world.district_admin)
-    (queued_task,) = DBTaskResult.objects.all()
+    (queued_task,) = recompute_tasks()
     queued_task.claim("worker-1")
     claimed = recompute_run_claim(run_id=run.pk, task_id=str(queued_task.id))
     return heard_from(claimed, timezone.now() - timedelta(minutes=5))
@@ -140,23 +144,29 @@ def watchdogs() -> list[DBTaskResult]:
     )
 
 
-def test_claiming_a_run_queues_its_watchdog_for_when_the_lease_runs_out(running):
-    (watchdog,) = watchdogs()
-    assert watchdog.args_kwargs["args"] == [running.pk, 1]
-    assert abs(watchdog.run_after - (running.started_at + LEASE)) < timedelta(seconds=1)
+def test_queueing_a_run_queues_its_watchdog_for_when_the_lease_runs_out(running):
+    (watchdog,) = watchdogs()  # claiming it queued no other: the one watchdog follows the run
+    assert watchdog.args_kwargs["args"] == [running.pk]
+    assert abs(watchdog.run_after - (running.enqueued_at + LEASE)) < timedelta(seconds=1)
 
 
-def test_the_watchdog_looks_again_while_the_run_beats_and_recovers_it_once_it_stops(running):
+def test_the_watchdog_looks_again_while_the_run_is_unfinished_and_recovers_it_once_it_stops(
+    running,
+):
     beat = running.heartbeat_at
-    recompute_run_watch(run_id=running.pk, attempt=1, now=beat + LEASE / 2)
+    recompute_run_watch(run_id=running.pk, now=beat + LEASE / 2)
     running.refresh_from_db()
     assert running.state == RecomputeState.RUNNING
     assert [w.run_after for w in watchdogs()].count(beat + LEASE) == 1  # the next look
 
-    recompute_run_watch(run_id=running.pk, attempt=1, now=beat + LEASE)
+    recompute_run_watch(run_id=running.pk, now=beat + LEASE)
     running.refresh_from_db()
     assert running.state == RecomputeState.QUEUED
-    assert len(watchdogs()) == 2  # a finished watch queues no other
+    assert [w.run_after for w in watchdogs()].count(beat + 2 * LEASE) == 1  # still watched
+
+    recompute_run_execute(run=recompute_run_claim(run_id=running.pk))
+    recompute_run_watch(run_id=running.pk, now=beat + 2 * LEASE)
+    assert len(watchdogs()) == 3  # a watch of an ended run queues no other
 
 
 # ---- the attempt number fences off a worker given up for dead
@@ -173,6 +183,143 @@ def test_a_worker_given_up_for_dead_cannot_beat_or_finish_over_its_successor(run
     successor.refresh_from_db()
     assert successor.state == RecomputeState.DONE
     assert successor.students_done == successor.students_total > 0
+
+
+def test_a_worker_given_up_for_dead_between_chunks_commits_no_further_chunk(
+    world, database_tasks, settings
+):
+    refresh_every_student(varied_district(world))
+    newer = policy(world, "latest", minimum_evidence=1)
+    settings.PROFICIO_RECOMPUTE_CHUNK_STUDENTS = 3
+    run = recompute_run_claim(run_id=recompute_run_queue(policy=newer, actor=None).pk)
+    at_takeover = {}
+
+    def stalls_past_its_lease_once_into_the_students(done, total, evidence_rows):
+        records = stored_records()
+        if at_takeover or not any(record[5] == newer.pk for record in records.values()):
+            return
+        # Waiting on a lock, say, while another worker is given the run.
+        later = timezone.now() + LEASE
+        assert recompute_run_recover(run=RecomputeRun.objects.get(pk=run.pk), now=later)
+        assert recompute_run_claim(run_id=run.pk) is not None
+        at_takeover.update(records)
+
+    with pytest.raises(RunTakenOver):
+        recompute_run_execute(run=run, progress=stalls_past_its_lease_once_into_the_students)
+    assert any(record[5] != newer.pk for record in at_takeover.values())  # more to do
+    assert stored_records() == at_takeover  # the chunk in hand rolled back
+
+
+# ---- a queued run whose task was lost
+
+
+def lost_task(run: RecomputeRun, claimed_ago: timedelta) -> DBTaskResult:
+    """The run's task, taken by a worker `claimed_ago` that died before starting the run."""
+    (task,) = recompute_tasks()
+    task.claim("worker-1")
+    DBTaskResult.objects.filter(pk=task.pk).update(started_at=timezone.now() - claimed_ago)
+    run.refresh_from_db()
+    return task
+
+
+@pytest.fixture
+def queued(world, database_tasks):
+    return recompute_run_queue(policy=policy(world, "latest"), actor=world.district_admin)
+
+
+def test_a_queued_run_whose_worker_died_taking_its_task_is_queued_again(queued):
+    dead = lost_task(queued, claimed_ago=LEASE - timedelta(seconds=1))
+    assert not recompute_run_recover(run=queued)  # just taken: the worker is starting it
+    dead = lost_task(queued, claimed_ago=LEASE)
+    assert recompute_run_recover(run=queued)
+    queued.refresh_from_db()
+    assert (queued.state, queued.attempts) == (RecomputeState.QUEUED, 1)  # an attempt used
+    assert queued.message == "The background worker stopped before it began attempt 1 of 3"
+    dead.refresh_from_db()
+    assert dead.status == TaskResultStatus.FAILED
+    (retry,) = [task for task in recompute_tasks() if task.status == TaskResultStatus.READY]
+    assert queued.task_id == str(retry.id)
+    assert recompute_run_claim(run_id=queued.pk).attempts == 2
+
+
+def test_a_queued_run_whose_task_failed_before_starting_it_is_queued_again_at_once(queued):
+    (task,) = recompute_tasks()
+    task.claim("worker-1")
+    task.set_failed(OperationalError("database is locked"))  # claiming the run failed
+    assert recompute_runs_recover() == 1
+    queued.refresh_from_db()
+    assert (queued.state, queued.attempts) == (RecomputeState.QUEUED, 1)
+
+
+def test_a_queued_run_that_lost_its_task_on_the_last_attempt_fails_with_the_reason(queued):
+    RecomputeRun.objects.filter(pk=queued.pk).update(attempts=2)
+    lost_task(queued, claimed_ago=2 * LEASE)
+    assert recompute_runs_recover() == 1
+    queued.refresh_from_db()
+    assert (queued.state, queued.attempts) == (RecomputeState.FAILED, 3)
+    assert queued.message == "The background worker stopped before it began attempt 3 of 3"
+    assert len(recompute_tasks()) == 1  # no retry queued
+
+
+def test_a_queued_run_waiting_for_a_worker_is_not_lost_however_long_it_waits(queued):
+    assert not recompute_run_recover(run=queued, now=timezone.now() + 100 * LEASE)
+    assert recompute_runs_recover(now=timezone.now() + 100 * LEASE) == 0
+
+
+def test_the_page_notices_a_lost_task_and_says_the_run_will_be_tried_again(client, world, queued):
+    lost_task(queued, claimed_ago=2 * LEASE)
+    shown = part(client, world, queued)
+    queued.refresh_from_db()
+    assert queued.state == RecomputeState.QUEUED and queued.attempts == 1
+    assert "The background worker stopped before it began attempt 1 of 3" in shown
+    assert "Waiting for the background worker to try again (attempt 2 of 3)" in shown
+
+
+# ---- a passing database error uses up an attempt; another error fails the run at once
+
+
+def failing_with(monkeypatch, error: Exception) -> None:
+    def read(*args, **kwargs):
+        raise error
+
+    monkeypatch.setattr("proficio.mastery.recompute.read_evidence", read)
+
+
+def test_a_locked_database_uses_up_an_attempt_and_queues_the_next(running, monkeypatch):
+    heard_from(running, timezone.now())
+    failing_with(monkeypatch, OperationalError("database is locked"))
+    next_attempt = r"database is locked; the background worker will try again \(attempt 2 of 3\)"
+    with pytest.raises(ProficioError, match=next_attempt):
+        recompute_run_execute(run=running)
+    running.refresh_from_db()
+    assert (running.state, running.attempts) == (RecomputeState.QUEUED, 1)
+    assert running.message == "A database error during attempt 1 of 3: database is locked"
+    assert [task.status for task in recompute_tasks()].count(TaskResultStatus.READY) == 1
+    assert recompute_run_claim(run_id=running.pk).attempts == 2
+
+
+def test_a_locked_database_on_the_last_attempt_fails_the_run_with_the_reason(running, monkeypatch):
+    RecomputeRun.objects.filter(pk=running.pk).update(attempts=3)
+    running.refresh_from_db()
+    failing_with(monkeypatch, OperationalError("database is locked"))
+    with pytest.raises(ProficioError, match="database is locked"):
+        recompute_run_execute(run=running)
+    running.refresh_from_db()
+    assert running.state == RecomputeState.FAILED
+    assert running.message == "A database error during attempt 3 of 3: database is locked"
+
+
+def test_any_other_error_fails_the_run_at_once(running, monkeypatch):
+    failing_with(monkeypatch, ValueError("a bad policy"))
+    with pytest.raises(ValueError):
+        recompute_run_execute(run=running)
+    running.refresh_from_db()
+    assert (running.state, running.attempts, running.message) == (
+        RecomputeState.FAILED,
+        1,
+        "a bad policy",
+    )
+    assert len(recompute_tasks()) == 1  # no retry queued
 
 
 # ---- a retry after a partial run
@@ -229,8 +376,21 @@ def test_the_page_notices_a_dead_worker_and_says_the_run_will_be_tried_again(
     shown = part(client, world, running)  # last heard from five minutes ago
     running.refresh_from_db()
     assert running.state == RecomputeState.QUEUED
-    assert "waiting for it to try again (attempt 2 of 3)" in shown
+    assert "The background worker stopped during attempt 1 of 3" in shown
+    assert "Waiting for the background worker to try again (attempt 2 of 3)" in shown
     assert 'hx-trigger="every 2s"' in shown
+
+
+def test_a_run_no_worker_picks_up_says_so_and_asks_less_often(client, world, queued):
+    assert 'hx-trigger="every 2s"' in part(client, world, queued)  # within the lease
+    DBTaskResult.objects.filter(id=queued.task_id).update(
+        enqueued_at=timezone.now() - LEASE - timedelta(seconds=1)
+    )
+    shown = part(client, world, queued)
+    assert "none has picked this up yet. Is <code>proficio start</code> running it?" in shown
+    assert 'hx-trigger="every 10s"' in shown
+    queued.refresh_from_db()
+    assert (queued.state, queued.attempts) == (RecomputeState.QUEUED, 0)  # it only waits
 
 
 def test_a_failed_run_says_why_and_is_not_asked_for_again(client, world, running):
@@ -268,3 +428,22 @@ def test_the_recompute_command_records_and_audits_its_run(client, world, rate, c
     assert (entry.target_id, entry.district_id) == (str(run.uuid), world.district.pk)
     page = part(client, world, run)
     assert "Every policy in force (proficio recompute)" in page and "Done" in page
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt, SystemExit])
+def test_the_recompute_command_stopped_by_the_operator_fails_its_run(
+    world, rate, stop, monkeypatch
+):
+    from proficio.cli import main
+
+    rate(level=3)
+
+    def interrupted(**kwargs):
+        raise stop
+
+    monkeypatch.setattr("proficio.mastery.services.runs.recompute", interrupted)
+    with pytest.raises(stop):
+        main(["recompute", "--district", str(world.district.pk)])
+    run = RecomputeRun.objects.get()
+    assert (run.state, run.message) == (RecomputeState.FAILED, "stopped by the operator")
+    assert not recompute_runs_recover(now=timezone.now() + 10 * LEASE)  # not taken over

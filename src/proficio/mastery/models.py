@@ -293,7 +293,9 @@ class RecomputeRun(models.Model):
     task_id = models.CharField(max_length=64, blank=True)
     evidence_rows = models.PositiveIntegerField(default=0)
     records_changed = models.PositiveIntegerField(default=0)
-    message = models.TextField(blank=True)  # why it failed
+    message = models.TextField(blank=True)  # why it failed, or why the last attempt ended
+    # Set by the selectors: queued, and no worker has taken its task for the lease.
+    no_worker = False
 
     class Meta:
         ordering = ["-enqueued_at", "-id"]

@@ -164,10 +164,12 @@ def policy_preview_part(request: HttpRequest) -> HttpResponse:
 @require_safe
 @not_visible_is_404
 def recompute_run_part(request: HttpRequest, run_id: str) -> HttpResponse:
-    """One recompute's state; while it is unfinished the fragment asks again.
+    """One recompute's state; while it is unfinished the fragment asks again, every 10 s
+    rather than 2 once no worker has taken its task for the lease.
 
-    A run whose worker has died is recovered here too (tried again, or failed with the
-    reason), so the page never waits on a dead worker for longer than the lease.
+    A run whose worker has died, or whose task was lost, is recovered here too (tried again,
+    or failed with the reason), so the page never waits on a dead worker for longer than
+    the lease.
     """
     run = recompute_run_get(user=request.user, run_id=run_id)
     if recompute_run_recover(run=run):

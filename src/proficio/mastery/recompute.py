@@ -44,6 +44,9 @@ SORT_MEMORY = "64MB"
 
 # (people done, people in scope, evidence rows read so far)
 Progress = Callable[[int, int, int], None]
+# (people done once this chunk commits, people in scope): called first thing in each chunk's
+# transaction, so what it writes commits with the chunk and what it raises rolls it back.
+ChunkGuard = Callable[[int, int], None]
 
 
 @dataclass
@@ -161,13 +164,16 @@ def _begin_chunk(cursor) -> None:
         cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
 
 
-def recompute(*, scope: Scope, progress: Progress | None = None) -> RecomputeResult:
+def recompute(
+    *, scope: Scope, progress: Progress | None = None, guard: ChunkGuard | None = None
+) -> RecomputeResult:
     """Recompute and store the mastery of everything in scope under the policies in force.
 
     One transaction per chunk of students; only changed rows are written, so running it
     again after it stopped part way (a retry) writes only what the first run did not reach.
     progress hears of the people in scope before the first chunk and of each chunk once it
-    is committed.
+    is committed. guard runs first in each chunk's transaction: a run's heartbeat and its
+    check that this attempt still owns the run, which a chunk must not commit without.
     """
     began = time.perf_counter()
     layout = district_layout(scope)
@@ -185,6 +191,8 @@ def recompute(*, scope: Scope, progress: Progress | None = None) -> RecomputeRes
         students, low, high = chunk.students, chunk.low, chunk.high
         student_lookup[students] = np.arange(students.size)
         with transaction.atomic():
+            if guard is not None:
+                guard(done + int(students.size), int(layout.students.size))
             with connection.cursor() as cursor:
                 _begin_chunk(cursor)
             now = connection.ops.adapt_datetimefield_value(timezone.now())

@@ -23,7 +23,8 @@ def recompute_in_background(context: TaskContext, run_id: int) -> dict[str, int]
 
 
 @task()
-def recompute_watchdog(run_id: int, attempt: int) -> None:
-    """Queued for when a run's lease would run out: recovers runs whose worker has died, and
-    looks again later while this attempt still runs (ADR 0018)."""
-    runs.recompute_run_watch(run_id=run_id, attempt=attempt)
+def recompute_watchdog(run_id: int) -> None:
+    """Queued for when a run's lease would run out: recovers runs whose attempt ended without
+    them (a dead worker, a lost task), and looks again later while this run is unfinished
+    (ADR 0018)."""
+    runs.recompute_run_watch(run_id=run_id)
