@@ -15,7 +15,8 @@ thins. Meanwhile `proficio backup` runs TRIES times, each in its own process. Th
 `copy_with_cp_passing_integrity_check` is the unsafe way the issue measured: each try also
 copies the live home file by file, as `cp -r` does, and runs the same check on that copy.
 
-Run alone with `python -m bench.backup_under_load`; `write` is the writers' process.
+Run alone with `python -m bench.backup_under_load [TRIES [STUDENTS]]`; `write` is the writers'
+process.
 """
 
 import json
@@ -39,11 +40,11 @@ SAMPLED_TABLES = ("people_person", "frameworks_competency")
 REPOSITORY = Path(__file__).resolve().parents[1]  # where `bench` imports from
 
 
-def run(tries: int = TRIES, writers: int = WRITERS) -> dict:
+def run(tries: int = TRIES, writers: int = WRITERS, students: int = STUDENTS) -> dict:
     with tempfile.TemporaryDirectory(prefix="proficio-bench-backup-") as scratch:
         scratch = Path(scratch)
         home = scratch / "home"
-        proficio(home, "demo", "--students", str(STUDENTS))
+        proficio(home, "demo", "--students", str(students))
         load = Writers(home, writers, scratch / "stop")
         archives, seconds, cp_sound = [], [], 0
         try:
@@ -63,6 +64,7 @@ def run(tries: int = TRIES, writers: int = WRITERS) -> dict:
         return {
             "writers": writers,
             "tries": tries,
+            "students": students,
             "ratings_written_meanwhile": written["ratings"],
             "writer_lock_timeouts_retried": written["lock_timeouts"],
             "writer_errors": written["errors"],
@@ -267,4 +269,6 @@ if __name__ == "__main__":
     if sys.argv[1:2] == ["write"]:
         write(int(sys.argv[2]), Path(sys.argv[3]))
     else:
-        print(json.dumps(run(), indent=2))
+        tries = int(sys.argv[1]) if len(sys.argv) > 1 else TRIES
+        students = int(sys.argv[2]) if len(sys.argv) > 2 else STUDENTS
+        print(json.dumps(run(tries, students=students), indent=2))

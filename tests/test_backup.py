@@ -1,6 +1,7 @@
 """`proficio backup` and `proficio restore`: sound copies under load, checked archives, and a
 restore that serves the same data."""
 
+import hashlib
 import io
 import json
 import os
@@ -24,14 +25,18 @@ from proficio.backup.archive import (
     BackupError,
     DamagedArchive,
     Manifest,
+    MemberDigest,
     archive_unpack,
 )
 from proficio.backup.databases import SqliteDatabase
+from proficio.backup.operations import HomeSelection
+from proficio.backup.operations import _check_home_members as check_home_members
 from proficio.backup.operations import _check_restorable as check_restorable
 from tests.test_cli import proficio_env, run_proficio
 
 LOCAL_POSTGRES = "postgres://postgres@127.0.0.1:5432"
 SHELVED = "3-0123456789abcdef0123456789abcdef.zip"  # a roster upload awaiting its confirmation
+RESET_MAIL = "20261205-210000-140000000000.log"  # as the file mail backend names a message
 
 
 def mode(path: Path) -> int:
@@ -198,6 +203,44 @@ def test_an_archive_from_a_newer_format_is_refused_with_the_version(archive, tmp
         archive_unpack(archive, tmp_path / "into")
 
 
+def smuggle(archive: Path, name: str, data: bytes) -> None:
+    """Add member `name` and list it in the manifest with its true checksum, as a crafted
+    archive would: every check of the archive's own soundness passes."""
+
+    def add(member, content):
+        if member == "manifest.json":
+            fields = json.loads(content)
+            digest = {"sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            fields["members"][name] = digest
+            content = json.dumps(fields).encode()
+            yield name, data
+        yield member, content
+
+    rewrite(archive, add)
+
+
+@pytest.mark.parametrize(
+    ("member", "reason"),
+    [
+        ("home/proficio.sqlite3-wal", "it would overwrite the restored database"),
+        ("home/proficio.sqlite3-shm", "it would overwrite the restored database"),
+        ("home/static/web/htmx.js", "a backup never holds that folder"),
+        ("home/backups/old.txt", "a backup never holds that folder"),
+        (f"home/mail/{RESET_MAIL}", "a backup never holds that folder"),
+        ("home/.restore-x/secret_key", "a backup never holds that folder"),
+        ("home/media/proficio-backup-20261205T210000Z.tar.gz", "it is named like a backup archive"),
+    ],
+)
+def test_a_home_member_no_backup_writes_is_refused_with_the_reason(member, reason, settings):
+    home = Path(settings.STATIC_ROOT).parent
+    database = SqliteDatabase(home / "proficio.sqlite3")
+    digests = {name: MemberDigest("", 0) for name in ("home/secret_key", member)}
+    manifest = Manifest("t", "0.1.0", "sqlite", database.member, {}, [], members=digests)
+
+    with pytest.raises(DamagedArchive, match=f"holds {member}, which no backup holds: {reason}"):
+        check_home_members(manifest, HomeSelection(home, database))
+
+
 def test_an_archive_of_another_database_engine_is_refused_by_name():
     manifest = Manifest("t", "0.1.0", "postgresql", "database/proficio.pgdump", {}, [])
     with pytest.raises(BackupError, match="holds a PostgreSQL database and this home uses SQLite"):
@@ -217,6 +260,8 @@ def site(tmp_path_factory) -> Path:
     (home / "media" / "work" / "essay.pdf").write_bytes(b"%PDF-1.7 an essay")
     (home / "imports").mkdir(exist_ok=True)
     (home / "imports" / SHELVED).write_bytes(b"PK roster")
+    (home / "mail").mkdir()
+    (home / "mail" / RESET_MAIL).write_text("Reset your password: /accounts/reset/MQ/set-password/")
     return home
 
 
@@ -249,6 +294,55 @@ def test_backup_then_restore_brings_back_the_database_uploads_and_secret_key(sit
         assert mode(restored / name) == 0o600
     served = run_proficio(restored, "demo", "--if-empty")  # Django reads the restored home
     assert "already loaded" in served.stdout
+    # Mailed password-reset links stay behind: they would work for whoever reads the archive.
+    with tarfile.open(archive) as tar:
+        assert not [name for name in tar.getnames() if name.startswith("home/mail/")]
+    assert not (restored / "mail").exists()
+
+
+def test_a_backup_folder_inside_the_home_is_left_out_of_the_backups_written_into_it(site):
+    nightly = site / "nightly"
+    nightly.mkdir()
+    try:
+        for _ in range(2):
+            result = run_proficio(site, "backup", str(nightly))
+            assert result.returncode == 0, result.stderr
+            time.sleep(1)  # the names are timestamped to the second
+        first, second = sorted(nightly.iterdir())
+        with tarfile.open(second) as tar:
+            assert f"home/nightly/{first.name}" not in tar.getnames()
+            assert not [name for name in tar.getnames() if "nightly" in name]
+        assert "and 3 files to" in result.stdout
+    finally:
+        shutil.rmtree(nightly)
+
+
+def test_a_backup_is_not_written_into_a_folder_of_the_homes_data(site):
+    result = run_proficio(site, "backup", str(site / "media"))
+
+    assert result.returncode == 1
+    assert "holds files other than backups (work/essay.pdf)" in result.stderr
+    assert sorted(p.name for p in (site / "media").rglob("*")) == ["essay.pdf", "work"]
+
+
+def test_restore_refuses_an_archive_that_would_overwrite_its_database_and_writes_nothing(
+    site, tmp_path
+):
+    archive = tmp_path / "site.tar.gz"
+    assert run_proficio(site, "backup", str(archive)).returncode == 0
+    smuggle(archive, "home/proficio.sqlite3", (site / "proficio.sqlite3").read_bytes())
+    home = tmp_path / "fresh"
+    assert run_proficio(home, "audit", "prune").returncode == 0
+
+    result = run_proficio(home, "restore", str(archive))
+
+    assert result.returncode == 1
+    assert (
+        "holds home/proficio.sqlite3, which no backup holds: "
+        "it would overwrite the restored database. Nothing was restored."
+    ) in result.stderr
+    assert sqlite_counts(home)["people_person"] == 0
+    assert not (home / "media").exists()
 
 
 def test_backup_by_default_goes_to_the_homes_backups_folder_and_keeps_the_newest(site):
@@ -300,17 +394,43 @@ def test_restore_of_a_damaged_archive_says_why_and_changes_nothing(site, tmp_pat
     assert not [p for p in home.iterdir() if p.name.startswith(".restore-")]
 
 
-def test_restore_of_an_archive_from_an_older_version_runs_the_migrations(tmp_path):
+def applied_migrations(home: Path) -> list[tuple[str, str]]:
+    with closing(sqlite3.connect(home / "proficio.sqlite3")) as db:
+        return db.execute("SELECT app, name FROM django_migrations ORDER BY id").fetchall()
+
+
+@pytest.fixture
+def older_home(tmp_path) -> Path:
+    """A home as an older Proficio left it: before frameworks learnt CASE items. This version
+    is installed, but the site still runs the older one."""
     older = tmp_path / "older"
     assert run_proficio(older, "audit", "prune").returncode == 0
-    # An older Proficio: before frameworks learnt CASE items.
     rolled_back = run_proficio(older, "manage", "migrate", "frameworks", "0002_initial")
     assert rolled_back.returncode == 0, rolled_back.stderr
+    return older
+
+
+def test_backup_copies_a_database_behind_this_version_as_it_is_and_says_so(older_home, tmp_path):
+    before = applied_migrations(older_home)
     archive = tmp_path / "older.tar.gz"
-    backup = subprocess_without_migrating(older, "backup", str(archive))
+
+    backup = run_proficio(older_home, "backup", str(archive))
+
     assert backup.returncode == 0, backup.stderr
+    assert applied_migrations(older_home) == before
+    assert ("frameworks", "0003_case_items") not in before
+    notes = [line for line in backup.stdout.splitlines() if "backed up as it is" in line]
+    assert len(notes) == 1
+    assert "frameworks.0003_case_items" in notes[0]
     manifest = archive_unpack(archive, tmp_path / "look")
-    assert "frameworks.0003_case_items" not in manifest.migrations
+    assert set(manifest.migrations) == {f"{app}.{name}" for app, name in before}
+
+
+def test_restore_of_an_archive_from_an_older_version_runs_the_migrations(older_home, tmp_path):
+    archive = tmp_path / "older.tar.gz"
+    backup = run_proficio(older_home, "backup", str(archive))
+    assert backup.returncode == 0, backup.stderr
+    assert "frameworks.0003_case_items" not in archive_unpack(archive, tmp_path / "look").migrations
 
     restored = tmp_path / "restored"
     result = run_proficio(restored, "restore", str(archive))
@@ -322,27 +442,6 @@ def test_restore_of_an_archive_from_an_older_version_runs_the_migrations(tmp_pat
             "SELECT 1 FROM django_migrations WHERE app = 'frameworks' AND name = '0003_case_items'"
         ).fetchall()
     assert applied == [(1,)]
-
-
-# `proficio` migrates a home before every command; this runs one on the home as it stands.
-WITHOUT_MIGRATING = """
-import os, sys
-import django
-import proficio.cli
-os.environ["DJANGO_SETTINGS_MODULE"] = "proficio.config.settings"
-proficio.cli._prepare_home = django.setup
-sys.exit(proficio.cli.main(sys.argv[1:]))
-"""
-
-
-def subprocess_without_migrating(home: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", WITHOUT_MIGRATING, *args],
-        env=proficio_env(home),
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
 
 
 # PostgreSQL: pg_dump and pg_restore, when the machine has them.

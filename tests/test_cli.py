@@ -6,11 +6,12 @@ import os
 import re
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
@@ -85,6 +86,24 @@ def test_manage_passes_through_to_django(demo_home):
     assert "[X] 0001_initial" in result.stdout
 
 
+def test_audit_prune_leaves_a_database_behind_this_version_unmigrated_and_says_why(tmp_path):
+    # After `pip install -U` and before the restart, the site runs the older version on it.
+    assert run_proficio(tmp_path, "audit", "prune").returncode == 0
+    rolled_back = run_proficio(tmp_path, "manage", "migrate", "frameworks", "0002_initial")
+    assert rolled_back.returncode == 0, rolled_back.stderr
+    applied = "SELECT app, name FROM django_migrations ORDER BY id"
+    with closing(sqlite3.connect(tmp_path / "proficio.sqlite3")) as db:
+        before = db.execute(applied).fetchall()
+
+    result = run_proficio(tmp_path, "audit", "prune")
+
+    assert result.returncode == 1
+    assert "is 1 migration behind this version of Proficio" in result.stderr
+    assert "Restart the site" in result.stderr
+    with closing(sqlite3.connect(tmp_path / "proficio.sqlite3")) as db:
+        assert db.execute(applied).fetchall() == before
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -149,7 +168,10 @@ def test_start_serves_the_site_with_static_files(demo_home, tmp_path):
         assert home_page.getheader("Location").startswith("/accounts/login/")
         assert get(port, "/admin/login/").status == 200
         assert get(port, "/static/admin/css/base.css").status == 200  # whitenoise, DEBUG off
-    assert f"Proficio is running at http://127.0.0.1:{port}/" in log.read_text()
+    said = log.read_text()
+    assert f"Proficio is running at http://127.0.0.1:{port}/" in said
+    # With no mail settings, the operator is told that reset links stay in the home.
+    assert f"Mail is not sent: password reset links are written to {home / 'mail'}" in said
     assert (home / "static" / "staticfiles.json").exists()
 
 

@@ -1,8 +1,9 @@
 """The `proficio` command: serve a home, load the demo district, or run Django management.
 
 Every command first prepares the home (settings, secret key, migrations), so each
-one works on a fresh machine. Django and the apps are imported only after that:
-importing models before `django.setup()` fails.
+one works on a fresh machine; a command that must not migrate a database already in use says
+so with `pending_migrations` (see `PendingMigrations`). Django and the apps are imported only
+after that: importing models before `django.setup()` fails.
 """
 
 import argparse
@@ -16,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from gunicorn.app.base import BaseApplication
 
 from proficio.backup.cli import register as register_backup
-from proficio.home import PRIVATE_UMASK, home_dir, home_tighten
+from proficio.home import PRIVATE_UMASK, PendingMigrations, home_dir, home_tighten
 from proficio.interop.cli import register as register_interop
 from proficio.lib.errors import ProficioError
 from proficio.lib.progress import ProgressBar
@@ -45,7 +46,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     if argv[:1] == ["manage"]:
         return _run(lambda: _manage(argv[1:]))
     args = _parser().parse_args(argv)
-    return _run(lambda: args.command(args))
+    pending = getattr(args, "pending_migrations", PendingMigrations.APPLY)
+    return _run(lambda: args.command(args), pending)
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -89,7 +91,7 @@ def _parser() -> argparse.ArgumentParser:
         help="remove entries older than N days "
         "(default: PROFICIO_AUDIT_RETENTION_DAYS, seven years unless set)",
     )
-    prune.set_defaults(command=_audit_prune)
+    prune.set_defaults(command=_audit_prune, pending_migrations=PendingMigrations.REFUSE)
 
     demo = commands.add_parser("demo", help="load the demo district into an empty home")
     demo.add_argument(
@@ -109,18 +111,19 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _run(command: Callable[[], int]) -> int:
+def _run(command: Callable[[], int], pending: PendingMigrations = PendingMigrations.APPLY) -> int:
     """Run after preparing the home; expected errors become one line on stderr and exit 1."""
     try:
-        _prepare_home()
+        _prepare_home(pending)
         return command()
     except ProficioError as error:
         print(f"proficio: {error}", file=sys.stderr)
         return 1
 
 
-def _prepare_home() -> None:
-    """Settings from the home (created with its secret key on first use), then migrations."""
+def _prepare_home(pending: PendingMigrations = PendingMigrations.APPLY) -> None:
+    """Settings from the home (created with its secret key on first use), then migrations as
+    the command asks (`pending`)."""
     if tightened := home_tighten():
         print(f"proficio: {tightened}", file=sys.stderr, flush=True)
     os.environ["DJANGO_SETTINGS_MODULE"] = "proficio.config.settings"
@@ -132,9 +135,20 @@ def _prepare_home() -> None:
     from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
-    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
-        print(f"Preparing the database for {home_dir()} …", flush=True)
-        call_command("migrate", interactive=False, verbosity=0, skip_checks=True)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    if not plan:
+        return
+    if executor.loader.applied_migrations and pending != PendingMigrations.APPLY:
+        if pending == PendingMigrations.REFUSE:
+            noun = "migration" if len(plan) == 1 else "migrations"
+            raise ProficioError(
+                f"The database of {home_dir()} is {len(plan):,} {noun} behind this version of "
+                "Proficio, and a site still running the older one may be using it as it is. "
+                "Restart the site (`proficio start` migrates it), then run this again."
+            )
+        return
+    print(f"Preparing the database for {home_dir()} …", flush=True)
+    call_command("migrate", interactive=False, verbosity=0, skip_checks=True)
 
 
 class _Server(BaseApplication):

@@ -12,11 +12,25 @@ group and other access off what an older release, or a copy, left open.
 import os
 import secrets
 import stat
+from enum import StrEnum
 from pathlib import Path
 
 SECRET_KEY_FILE = "secret_key"
 PRIVATE_UMASK = 0o077
 OPEN_TO_OTHERS = 0o077  # the group and other permission bits
+
+
+class PendingMigrations(StrEnum):
+    """What a `proficio` command does with a database this version has not migrated yet.
+
+    Between `pip install -U proficio` and the restart, the site still runs the older version on
+    that database: migrating it then, from a nightly backup say, changes the tables under the
+    running site. A new database (no migration applied) is always migrated: no site runs on it.
+    """
+
+    APPLY = "apply"  # migrate first: the command needs this version's tables (start, demo, …)
+    LEAVE = "leave"  # leave it as it is and carry on (backup copies the database as it stands)
+    REFUSE = "refuse"  # leave it and stop, saying why: the command needs this version's tables
 
 
 def home_dir() -> Path:

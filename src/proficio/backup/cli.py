@@ -3,6 +3,7 @@
 import argparse
 from pathlib import Path
 
+from proficio.home import PendingMigrations
 from proficio.lib.progress import ProgressBar
 
 MEGABYTE = 1024 * 1024
@@ -31,7 +32,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         metavar="N",
         help="afterwards, keep only the N newest timestamped archives in that folder",
     )
-    backup.set_defaults(command=backup_command)
+    # Backing up is what one does before an upgrade: the database is copied as it stands, even
+    # when this (newer) version has migrations for it that the running site has not had.
+    backup.set_defaults(command=backup_command, pending_migrations=PendingMigrations.LEAVE)
 
     restore = subcommands.add_parser(
         "restore",
@@ -45,12 +48,19 @@ def register(subcommands: argparse._SubParsersAction) -> None:
 
 
 def backup_command(args: argparse.Namespace) -> int:
+    from proficio.backup.archive import few_names
     from proficio.backup.operations import backup_create
 
     summary = backup_create(
         destination=args.path, keep=args.keep, progress=ProgressBar(unit="bytes")
     )
     manifest = summary.manifest
+    if pending := summary.migrations_pending:
+        print(
+            f"The database has not had {len(pending):,} of this version's migrations "
+            f"({few_names(pending)}): backed up as it is, unmigrated; `proficio start` or a "
+            "restore of this archive applies them."
+        )
     print(
         f"Backed up {manifest.rows:,} rows in {len(manifest.row_counts):,} tables and "
         f"{len(manifest.home_members()):,} files to {summary.path} "

@@ -29,7 +29,9 @@ from proficio.home import home_dir
 from proficio.lib.progress import Progress, quiet
 
 BACKUPS_FOLDER = "backups"
+MAIL_FOLDER = "mail"  # where the file mail backend writes, by default
 ARCHIVE_NAME = re.compile(r"^proficio-backup-\d{8}T\d{6}Z\.tar\.gz$")
+PARTIAL_SUFFIX = ".partial"  # ArchiveWriter's name for an archive being written
 STAGING_PREFIX = ".restore-"
 RESTORING_FILES = "Restoring files"
 
@@ -41,6 +43,7 @@ class BackupSummary:
     size: int
     seconds: float
     removed: list[Path]  # older backups let go by `keep`
+    migrations_pending: list[str]  # this version's migrations the database has not had yet
 
 
 @dataclass(frozen=True)
@@ -67,8 +70,9 @@ def backup_create(
     path = _archive_path(destination or default_destination())
     home = home_dir()
     database = site_database()
-    skipped = database.own_files() | {path, path.with_name(f"{path.name}.partial")}
-    files = list(_home_files(home, skipped))
+    selection = HomeSelection(home, database, archive=path)
+    files = _home_files(home, selection)
+    pending = _pending_migrations()
     with tempfile.TemporaryDirectory(prefix="proficio-backup-") as scratch:
         copy = Path(scratch) / Path(database.member).name
         snapshot = database.copy(copy, progress)
@@ -97,6 +101,7 @@ def backup_create(
         size=path.stat().st_size,
         seconds=time.perf_counter() - began,
         removed=removed,
+        migrations_pending=pending,
     )
 
 
@@ -120,6 +125,7 @@ def backup_restore(*, archive: Path, progress: Progress = quiet) -> RestoreSumma
         try:
             manifest = archive_unpack(archive, staging, progress)
             _check_restorable(manifest, database)
+            _check_home_members(manifest, HomeSelection(home, database))
             copy = staging / manifest.database_member
             database.check(copy, manifest.row_counts)
         except BackupError as error:
@@ -148,21 +154,84 @@ def _archive_path(destination: Path) -> Path:
     return destination
 
 
-def _home_files(home: Path, skipped: set[Path]) -> list[tuple[str, Path]]:
-    """(member name, path) of every regular file of the home worth keeping. Collected static
-    files come back with the next start, backups are not backed up again, and a restore's
-    staging folder is not the home's."""
-    left_out = {Path(settings.STATIC_ROOT), home / BACKUPS_FOLDER}
+class HomeSelection:
+    """Which files of the home a backup holds, and so the only ones a restore writes.
+
+    Left out: the database's own files (the database is copied on its own, consistently);
+    collected static files (`proficio start` collects them again); the backups folder, the
+    folder this backup goes into and any file named like an archive (a backup never holds
+    earlier ones); the file mail backend's folder (its messages hold password-reset links that
+    would still work wherever the archive is restored or read); and restore staging folders.
+    """
+
+    def __init__(self, home: Path, database: Database, archive: Path | None = None):
+        self.home = home.resolve()
+        self.database_files = {path.resolve() for path in database.own_files()}
+        self.archive_files: set[Path] = set()
+        folders = [Path(settings.STATIC_ROOT), home / BACKUPS_FOLDER, home / MAIL_FOLDER]
+        if mail_folder := getattr(settings, "EMAIL_FILE_PATH", None):
+            folders.append(Path(mail_folder))
+        self.folders = {folder.resolve() for folder in folders}
+        if archive is not None:
+            archive = archive.resolve()
+            self.archive_files = {archive, archive.with_name(f"{archive.name}{PARTIAL_SUFFIX}")}
+            if self.home in archive.parent.parents and archive.parent not in self.folders:
+                _check_holds_only_archives(archive.parent)
+                self.folders.add(archive.parent)
+
+    def holds_folder(self, path: Path) -> bool:
+        return path.resolve() not in self.folders and not path.name.startswith(STAGING_PREFIX)
+
+    def holds_file(self, path: Path) -> bool:
+        resolved = path.resolve()
+        return (
+            resolved not in self.database_files
+            and resolved not in self.archive_files
+            and not _named_like_an_archive(path.name)
+        )
+
+    def why_not(self, relative: Path) -> str | None:
+        """Why the home's file at `relative` is never in a backup, or None if it may be."""
+        path = self.home / relative
+        if path.resolve() in self.database_files:
+            return "it would overwrite the restored database"
+        if _named_like_an_archive(path.name):
+            return "it is named like a backup archive"
+        if not all(self.holds_folder(folder) for folder in path.parents[: len(relative.parts) - 1]):
+            return "a backup never holds that folder"
+        return None
+
+
+def _named_like_an_archive(name: str) -> bool:
+    return bool(ARCHIVE_NAME.match(name.removesuffix(PARTIAL_SUFFIX)))
+
+
+def _check_holds_only_archives(folder: Path) -> None:
+    """A backup leaves the folder it goes into out of itself: refuse one inside the home that
+    holds anything but archives (the uploads folder, say), whose files would be left out too."""
+    if folder.is_dir():
+        others = sorted(
+            str(path.relative_to(folder))
+            for path in folder.rglob("*")
+            if path.is_file() and not path.name.endswith((".tar.gz", f".tar.gz{PARTIAL_SUFFIX}"))
+        )
+        if others:
+            raise BackupError(
+                f"{folder} is inside the home and holds files other than backups "
+                f"({few_names(others)}); a backup leaves out the folder it is written into, so "
+                f"write it into {BACKUPS_FOLDER}/ (the default), a folder of its own or outside "
+                "the home."
+            )
+
+
+def _home_files(home: Path, selection: HomeSelection) -> list[tuple[str, Path]]:
+    """(member name, path) of every regular file of the home the selection holds."""
     files = []
     for root, dirnames, filenames in os.walk(home):
-        dirnames[:] = [
-            name
-            for name in dirnames
-            if Path(root, name) not in left_out and not name.startswith(STAGING_PREFIX)
-        ]
+        dirnames[:] = [name for name in dirnames if selection.holds_folder(Path(root, name))]
         for name in sorted(filenames):
             path = Path(root, name)
-            if path not in skipped and path.is_file() and not path.is_symlink():
+            if selection.holds_file(path) and path.is_file() and not path.is_symlink():
                 files.append((f"{HOME_FOLDER}/{path.relative_to(home).as_posix()}", path))
     return files
 
@@ -200,6 +269,21 @@ def _check_restorable(manifest: Manifest, database: Database) -> None:
             f"changes this version does not know ({few_names(unknown)}); restore it with that "
             "version or newer."
         )
+
+
+def _check_home_members(manifest: Manifest, selection: HomeSelection) -> None:
+    """Refuse an archive holding a home file no backup writes: crafted, it could replace the
+    restored database (`home/proficio.sqlite3`, its -wal) or plant files where none belong."""
+    for name in manifest.home_members():
+        if reason := selection.why_not(Path(name).relative_to(HOME_FOLDER)):
+            raise DamagedArchive(f"It holds {name}, which no backup holds: {reason}.")
+
+
+def _pending_migrations() -> list[str]:
+    """This version's migrations not yet applied to the database, in the order they would run."""
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return [f"{migration.app_label}.{migration.name}" for migration, _backwards in plan]
 
 
 def _move_home_files(manifest: Manifest, staging: Path, home: Path, progress: Progress) -> None:
