@@ -285,6 +285,8 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "guardian_home": frozenset({"guardian"}),
     "audit": DISTRICT_ADMINS,
     "audit_export": DISTRICT_ADMINS,
+    # Finding a student to export or erase lists only those the admin answers for.
+    "privacy:requests": DISTRICT_ADMINS | {"school_admin"},
     # Each person's own account: their password and their API tokens.
     "account": SIGNED_IN,
     "password_change": SIGNED_IN,

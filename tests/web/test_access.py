@@ -127,6 +127,21 @@ def test_a_school_admin_does_not_reach_another_schools_students_data(
     assert get_as(client, world, who, url).status_code == status
 
 
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("district_admin", 200),
+        ("school_admin", 200),
+        ("teacher", 404),
+        ("other_district_teacher", 404),
+        ("student", 404),
+        ("guardian", 404),
+    ],
+)
+def test_the_student_data_requests_page_opens_only_for_admins(client, world, who, status):
+    assert get_as(client, world, who, reverse("privacy:requests")).status_code == status
+
+
 def test_nobody_outside_the_students_schools_can_erase_them(client, world):
     url = reverse("privacy:student", args=[world.student.uuid])
     for who in ("teacher", "student", "guardian", "other_district_teacher"):
@@ -157,6 +172,7 @@ def test_guardian_home_is_for_guardians_only(client, world):
         ),
         lambda world: reverse("audit"),
         lambda world: reverse("audit_export"),
+        lambda world: reverse("privacy:requests"),
         lambda world: reverse("privacy:student", args=[world.student.uuid]),
         lambda world: reverse("privacy:export", args=[world.student.uuid]),
         lambda world: reverse("account"),

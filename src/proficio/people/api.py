@@ -52,6 +52,7 @@ from proficio.people.selectors import (
     student_school_ids,
     student_school_sql,
     students_administered_by,
+    students_record_kept_by,
     students_served_by,
     students_visible_to,
 )
@@ -136,6 +137,7 @@ __all__ = [
     "student_school_ids",
     "student_school_sql",
     "students_administered_by",
+    "students_record_kept_by",
     "students_served_by",
     "students_visible_to",
 ]

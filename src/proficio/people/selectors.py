@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterable
 from contextlib import suppress
 from uuid import UUID
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from proficio.lib.errors import InvalidInput, NotVisible
@@ -20,6 +20,7 @@ from proficio.people.models import (
     Section,
 )
 from proficio.people.permissions import (
+    NOBODY,
     administered_districts_q,
     administered_schools_q,
     administered_students_q,
@@ -231,6 +232,33 @@ def roster_import_district(user: Person) -> District | None:
     if user.is_superuser and not District.objects.exists():
         return None
     raise NotVisible("No roster import here.")
+
+
+def students_record_kept_by(user: Person, *, search: str = "") -> QuerySet[Person]:
+    """Students, current or former, whose whole record this user answers for, by name, each
+    with `is_current` (holds an active student role). `search` keeps those whose names or
+    username hold every word of it, or whose id or UUID it is."""
+    students = Person.objects.filter(record_keeper_students_q(user)).annotate(
+        is_current=Exists(
+            RoleAssignment.objects.filter(person_id=OuterRef("pk"), role=Role.STUDENT, active=True)
+        )
+    )
+    words = search.split()
+    if len(words) == 1 and words[0].isdigit():
+        by_id = Q(pk=int(words[0]))
+    else:
+        by_id = NOBODY
+        with suppress(ValueError):
+            by_id = Q(uuid=UUID(search.strip()))
+    for word in words:
+        by_id_or_name = by_id | (
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(username__icontains=word)
+        )
+        students = students.filter(by_id_or_name)
+    return students.order_by("last_name", "first_name", "username", "pk")
 
 
 def student_record_kept_get(*, user: Person, student_id: UUID | str) -> Person:

@@ -1,12 +1,15 @@
 """The student's data page: a district admin of the student's district, or a school admin
-of their school, downloads everything held about them or erases their identity. Anyone else
-gets the same 404 as a wrong address (docs/decisions/0004)."""
+of their school, downloads everything held about them or erases their identity; the
+requests page finds the student, current or former, among those they answer for. Anyone
+else gets the same 404 as a wrong address (docs/decisions/0004)."""
 
 import tempfile
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,10 +18,45 @@ from django.views.decorators.http import require_http_methods, require_safe
 from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404
-from proficio.people.api import identity_erased, student_record_kept_get
+from proficio.people.api import (
+    Role,
+    identity_erased,
+    roles_of,
+    student_record_kept_get,
+    students_record_kept_by,
+)
 from proficio.privacy.forms import ErasureForm
 from proficio.privacy.services import student_erase, student_export
 from proficio.privacy.tables import person_tables
+
+REQUESTS_PAGE_SIZE = 20
+RECORD_KEEPERS = frozenset({Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN})
+
+
+@login_required
+@require_safe
+def student_data_requests(request: HttpRequest) -> HttpResponse:
+    """Find a student, current or former, among those the admin answers for, to open their
+    data page: the one way to a former student, whose own page is gone."""
+    if not RECORD_KEEPERS & set(roles_of(request.user)):
+        raise Http404(_("This page is for school and district admins."))
+    search = request.GET.get("q", "").strip()[:200]
+    students = students_record_kept_by(request.user, search=search)
+    page = Paginator(students, REQUESTS_PAGE_SIZE).get_page(request.GET.get("page"))
+    # Names are shown, as on a gradebook: the listing is recorded as one.
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENTS_LISTED,
+        students=page.object_list,
+        data={"page": "student data requests"},
+    )
+    response = render(
+        request,
+        "privacy/requests.html",
+        {"page": page, "search": search, "query": urlencode({"q": search}) if search else ""},
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required

@@ -41,6 +41,8 @@ def home(request: HttpRequest) -> HttpResponse:
                 "stalled": stalled_in_sections(user=request.user) if Role.TEACHER in roles else [],
                 "children": children_of(request.user) if Role.GUARDIAN in roles else [],
                 "is_student": Role.STUDENT in roles,
+                "administers_district": Role.DISTRICT_ADMIN in roles,
+                "administers_school": Role.SCHOOL_ADMIN in roles,
             },
         )
     if Role.GUARDIAN in roles:
