@@ -169,6 +169,23 @@ class _Server(BaseApplication):
         return self.application
 
 
+def _startup_notes(*, task_worker: bool) -> list[str]:
+    """What an operator must know before people rely on the site: work that will not happen."""
+    from django.conf import settings
+
+    notes = []
+    if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
+        notes.append(
+            f"Mail is not sent: password reset links are written to {settings.EMAIL_FILE_PATH}. "
+            "Set PROFICIO_EMAIL_URL to send mail (README, Mail)."
+        )
+    if not task_worker:
+        notes.append(
+            "No task worker: recomputes and mail wait until `proficio manage db_worker` runs."
+        )
+    return notes
+
+
 def _start(args: argparse.Namespace) -> int:
     from django.core.management import call_command
     from django.db import connections
@@ -193,6 +210,8 @@ def _start(args: argparse.Namespace) -> int:
 
     def announce(server: Any) -> None:
         print(f"Proficio is running at {url}  (Ctrl+C stops it)", flush=True)
+        for note in _startup_notes(task_worker=args.task_worker):
+            print(note, flush=True)
 
     server = _Server(
         application,
