@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 WRONG = "not-the-passphrase"
 # Distinctive, so a search of every column finds only what names this student.
 USERNAME, FIRST, LAST, EMAIL = "zoe.quill", "Zoe", "Quillfeather", "zoe.q@example.org"
+GUARDIAN = "hal.brook"
 
 
 def mail_task(email: str, status: str) -> DBTaskResult:
@@ -68,6 +69,15 @@ def traced(client, recorded):
         action="admin.changed",
         student=student,
         data={"row": f"{FIRST} {LAST} — Student (North)", "change": "changed"},
+    )
+    Person.objects.filter(pk=recorded.guardian.pk).update(
+        username=GUARDIAN, first_name="Hal", last_name="Brookman"
+    )
+    record(
+        actor=recorded.district_admin,
+        action="admin.changed",
+        student=student,
+        data={"row": f"Hal Brookman → {FIRST} {LAST}", "model": "people.GuardianLink"},
     )
     return recorded
 
@@ -146,6 +156,11 @@ def test_the_linked_guardian_is_no_longer_named(traced):
     linked = AuditEntry.objects.get(pk=linked.pk)
     assert linked.data["guardian"] == "a guardian"
     assert (linked.target_type, linked.target_id) == ("", "")
+    pseudonym = str(Person.objects.get(pk=traced.student.pk))
+    changed = AuditEntry.objects.get(action="admin.changed", data__model="people.GuardianLink")
+    assert changed.data["row"] == f"a guardian → {pseudonym}"
+    about = AuditEntry.objects.filter(student=traced.student).values_list("data", flat=True)
+    assert not [data for data in about if GUARDIAN in str(data) or "Brookman" in str(data)]
 
 
 def test_other_peoples_sign_in_records_and_unfinished_tasks_stay(client, traced):

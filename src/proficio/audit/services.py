@@ -113,15 +113,22 @@ def prune(*, older_than_days: int | None = None) -> int:
 RELATIONS_NAMED = {GUARDIAN_LINKED: {"guardian": "a guardian"}}
 
 
-def names_pseudonymise(*, person: Any, pseudonym: str, former: Collection[str] = ()) -> int:
+def names_pseudonymise(
+    *,
+    person: Any,
+    pseudonym: str,
+    former: Collection[str] = (),
+    relatives: Mapping[str, str] | None = None,
+) -> int:
     """Write `pseudonym` over an erased person's identity in every entry about them — as the
     student, as the actor, or as what the action was done to — and return how many entries
     changed. Their name goes from `student_name` and `actor_name`; any value in `data` that
     is one of their `former` identifiers (username, names, email), or holds their full name
-    or email, has the pseudonym in its place; a
-    relative an entry names (a linked guardian) becomes the relation ("a guardian"), and is
-    no longer its target. The entries themselves stay, for the retention, and still point at
-    the same person (docs/decisions/0015)."""
+    or email, has the pseudonym in its place. In the entries about them as the student, a
+    relative they name would say who the pseudonym was: `relatives` maps each relative's
+    identifiers to the relation's words ("a guardian"), written over them the same way, and a
+    linked guardian is no longer the entry's target. The entries themselves stay, for the
+    retention, and still point at the same person (docs/decisions/0015)."""
     entries = AuditEntry.objects.all()
     about = (
         models.Q(student_id=person.pk)
@@ -132,10 +139,14 @@ def names_pseudonymise(*, person: Any, pseudonym: str, former: Collection[str] =
     changed |= set(entries.filter(actor_id=person.pk).values_list("pk", flat=True))
     entries.filter(student_id=person.pk)._pseudonymise(student_name=pseudonym)
     entries.filter(actor_id=person.pk)._pseudonymise(actor_name=pseudonym)
-    identifiers = {identifier for identifier in former if identifier}
+    own = {identifier: pseudonym for identifier in former if identifier}
+    with_relatives = {
+        identifier: words for identifier, words in (relatives or {}).items() if identifier
+    } | own
     for entry in entries.filter(about).only("pk", "action", "student", "data").iterator():
-        data = _identifiers_replaced(entry.data, identifiers, pseudonym)
-        relations = RELATIONS_NAMED.get(entry.action, {}) if entry.student_id == person.pk else {}
+        about_them = entry.student_id == person.pk
+        data = _identifiers_replaced(entry.data, with_relatives if about_them else own)
+        relations = RELATIONS_NAMED.get(entry.action, {}) if about_them else {}
         named = {key: value for key, value in relations.items() if key in data}
         if data == entry.data and not named:
             continue
@@ -147,23 +158,22 @@ def names_pseudonymise(*, person: Any, pseudonym: str, former: Collection[str] =
     return len(changed)
 
 
-def _identifiers_replaced(value: Any, identifiers: set[str], pseudonym: str) -> Any:
-    """`value` with every string that is one of `identifiers` replaced, at any depth; within a
-    longer string (a row as the admin names it, "Ann Lee — Student (North)") the identifiers
-    that cannot be ordinary words — a full name, an email — are replaced where they occur."""
+def _identifiers_replaced(value: Any, replacements: Mapping[str, str]) -> Any:
+    """`value` with every string that is one of the identifiers of `replacements` replaced, at
+    any depth; within a longer string (a row as the admin names it, "Ann Lee — Student
+    (North)") the identifiers that cannot be ordinary words — a full name, an email — are
+    replaced where they occur, the longest first."""
     if isinstance(value, str):
-        if value in identifiers:
-            return pseudonym
-        for identifier in identifiers:
+        if value in replacements:
+            return replacements[value]
+        for identifier in sorted(replacements, key=len, reverse=True):
             if " " in identifier or "@" in identifier:
-                value = value.replace(identifier, pseudonym)
+                value = value.replace(identifier, replacements[identifier])
         return value
     if isinstance(value, dict):
-        return {
-            key: _identifiers_replaced(item, identifiers, pseudonym) for key, item in value.items()
-        }
+        return {key: _identifiers_replaced(item, replacements) for key, item in value.items()}
     if isinstance(value, list):
-        return [_identifiers_replaced(item, identifiers, pseudonym) for item in value]
+        return [_identifiers_replaced(item, replacements) for item in value]
     return value
 
 

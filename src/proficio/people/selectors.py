@@ -261,6 +261,12 @@ def students_record_kept_by(user: Person, *, search: str = "") -> QuerySet[Perso
     return students.order_by("last_name", "first_name", "username", "pk")
 
 
+def guardians_linked_to(student: Person) -> QuerySet[Person]:
+    """The guardians linked to a student, for a service already authorised (erasure writes
+    over their names where the student's record names them)."""
+    return Person.objects.filter(children_links__student=student).order_by("pk")
+
+
 def student_record_kept_get(*, user: Person, student_id: UUID | str) -> Person:
     """One student, current or former, whose whole record this user answers for (to export or
     erase it), by UUID; NotVisible otherwise."""

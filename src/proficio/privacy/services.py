@@ -20,7 +20,12 @@ from django_tasks_db.models import DBTaskResult
 
 from proficio.audit import api as audit
 from proficio.lib.errors import NotVisible
-from proficio.people.api import Person, keeps_records_of, student_pseudonymise
+from proficio.people.api import (
+    Person,
+    guardians_linked_to,
+    keeps_records_of,
+    student_pseudonymise,
+)
 from proficio.privacy.export import ExportedTable, write_export
 from proficio.privacy.tables import person_tables
 
@@ -89,17 +94,17 @@ def student_erase(*, actor: Person | None, student: Person, via: Via) -> Erasure
     (docs/decisions/0015)."""
     _check(actor, student)
     username, email = student.username, student.email
-    former = {
-        username,
-        email,
-        student.first_name,
-        student.last_name,
-        student.preferred_name,
-        student.display_name,
-        student.get_full_name(),
+    former = _identifiers_of(student)
+    # A guardian's name on the student's record would say whose child the pseudonym was.
+    relatives = {
+        identifier: "a guardian"
+        for guardian in guardians_linked_to(student)
+        for identifier in _identifiers_of(guardian)
     }
     changed = student_pseudonymise(student=student)
-    renamed = audit.names_pseudonymise(person=student, pseudonym=str(student), former=former)
+    renamed = audit.names_pseudonymise(
+        person=student, pseudonym=str(student), former=former, relatives=relatives
+    )
     files_removed = _remove_files(student)
     erasure = Erasure(
         pseudonym=changed.pseudonym,
@@ -128,6 +133,19 @@ def student_erase(*, actor: Person | None, student: Person, via: Via) -> Erasure
         },
     )
     return erasure
+
+
+def _identifiers_of(person: Person) -> set[str]:
+    """What identifies a person wherever it is written: username, names, email."""
+    return {
+        person.username,
+        person.email,
+        person.first_name,
+        person.last_name,
+        person.preferred_name,
+        person.display_name,
+        person.get_full_name(),
+    } - {""}
 
 
 def _remove_sign_in_records(username: str) -> int:
