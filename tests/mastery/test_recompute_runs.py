@@ -266,6 +266,19 @@ def test_a_queued_run_waiting_for_a_worker_is_not_lost_however_long_it_waits(que
     assert recompute_runs_recover(now=timezone.now() + 100 * LEASE) == 0
 
 
+def test_the_watchdog_looks_again_when_a_taken_task_is_a_lease_old_and_recovers_it(queued):
+    taken = lost_task(queued, claimed_ago=timedelta(seconds=10))
+    taken.refresh_from_db()
+    recompute_run_watch(run_id=queued.pk)
+    queued.refresh_from_db()
+    assert (queued.state, queued.attempts) == (RecomputeState.QUEUED, 0)  # not yet
+    assert [w.run_after for w in watchdogs()].count(taken.started_at + LEASE) == 1
+
+    recompute_run_watch(run_id=queued.pk, now=taken.started_at + LEASE)
+    queued.refresh_from_db()
+    assert (queued.state, queued.attempts) == (RecomputeState.QUEUED, 1)
+
+
 def test_the_page_notices_a_lost_task_and_says_the_run_will_be_tried_again(client, world, queued):
     lost_task(queued, claimed_ago=2 * LEASE)
     shown = part(client, world, queued)

@@ -233,15 +233,22 @@ def recompute_runs_recover(*, now: datetime | None = None) -> int:
 def recompute_run_watch(*, run_id: int, now: datetime | None = None) -> None:
     """The watchdog: every run whose attempt ended without it recovered, and while this run
     is unfinished, another look when its lease would next run out (from its last beat while
-    it runs, from now while it waits): one chain of looks per run, whatever its attempt."""
+    it runs, from when a worker took its task, or from now while it waits): one chain of
+    looks per run, whatever its attempt."""
     now = now or timezone.now()
     recompute_runs_recover(now=now)
     run = RecomputeRun.objects.filter(
         pk=run_id, state__in=[RecomputeState.QUEUED, RecomputeState.RUNNING]
     ).first()
-    if run is not None:
-        heard = run.heartbeat_at if run.state == RecomputeState.RUNNING else now
-        _watch(run, at=heard + lease())
+    if run is None:
+        return
+    if run.state == RecomputeState.RUNNING:
+        heard = run.heartbeat_at
+    else:
+        standing = task_standing(task_id=run.task_id)
+        taken = standing is not None and standing.status == TaskResultStatus.RUNNING
+        heard = standing.since if taken else now
+    _watch(run, at=heard + lease())
 
 
 def _recover_running(run: RecomputeRun, now: datetime) -> bool:
