@@ -1,7 +1,8 @@
 """The task worker killed (`kill -9`) in the middle of a policy's recompute: the real worker,
 in its own process, on a home of its own. A second worker takes the run over once the lease
 runs out, and the run ends done by the retry, or failed with the reason when no attempts are
-left, within seconds; each earlier value is kept in history once."""
+left, within seconds; each earlier value is kept in history once. And `proficio recompute`
+stopped with Ctrl+C: its run ends failed, stopped by the operator, and no worker restarts it."""
 
 import os
 import shutil
@@ -204,3 +205,31 @@ def test_a_worker_killed_mid_recompute_ends_the_run_within_a_bounded_time(home, 
         assert kept == records  # every earlier value, each once
     else:
         assert 0 < kept < records  # those of the people it reached
+
+
+@pytest.mark.parametrize("home", [3], indirect=True)
+def test_ctrl_c_on_the_recompute_command_fails_its_run_and_no_worker_takes_it_over(home):
+    command = subprocess.Popen(
+        [sys.executable, "-m", "proficio.cli", "recompute"],
+        env=home.env,
+        cwd=REPO,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not home.query(
+        "SELECT id FROM mastery_recomputerun WHERE policy_id IS NULL AND students_done >= 100"
+    ):
+        assert time.monotonic() < deadline and command.poll() is None
+        time.sleep(0.02)
+    command.send_signal(signal.SIGINT)
+    assert command.wait(timeout=30) != 0
+    ((run_id,),) = home.query("SELECT id FROM mastery_recomputerun WHERE policy_id IS NULL")
+    stopped = home.run(run_id)
+    assert (stopped["state"], stopped["message"]) == ("failed", "stopped by the operator")
+    assert 0 < stopped["students_done"] < stopped["students_total"]
+
+    home.worker()  # runs the policy's queued recompute, and the command run's watchdog
+    home.wait_for_run(home.run_id, lambda run: run["state"] == "done", seconds=RECOVERY_SECONDS)
+    time.sleep(LEASE_SECONDS * 2)
+    assert home.run(run_id)["state"] == "failed"
