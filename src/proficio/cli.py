@@ -27,6 +27,7 @@ from proficio.supervise import Supervised
 if TYPE_CHECKING:
     from proficio.demo import DemoLogin
 
+INTERRUPTED = 130  # the shell's exit status for a command ended by Ctrl+C
 DEFAULT_WORKERS = 2  # with four threads each: a good fit for a small two-core machine
 THREADS = 4
 RECOMPUTE_COUNTS = (
@@ -112,13 +113,17 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _run(command: Callable[[], int], pending: PendingMigrations = PendingMigrations.APPLY) -> int:
-    """Run after preparing the home; expected errors become one line on stderr and exit 1."""
+    """Run after preparing the home; expected errors become one line on stderr and exit 1,
+    Ctrl+C one line and exit 130 (the command has already recorded what it stopped)."""
     try:
         _prepare_home(pending)
         return command()
     except ProficioError as error:
         print(f"proficio: {error}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        print("proficio: stopped (Ctrl+C).", file=sys.stderr)
+        return INTERRUPTED
 
 
 def _prepare_home(pending: PendingMigrations = PendingMigrations.APPLY) -> None:

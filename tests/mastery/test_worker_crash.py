@@ -214,7 +214,8 @@ def test_ctrl_c_on_the_recompute_command_fails_its_run_and_no_worker_takes_it_ov
         env=home.env,
         cwd=REPO,
         stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     deadline = time.monotonic() + 60
     while not home.query(
@@ -223,7 +224,9 @@ def test_ctrl_c_on_the_recompute_command_fails_its_run_and_no_worker_takes_it_ov
         assert time.monotonic() < deadline and command.poll() is None
         time.sleep(0.02)
     command.send_signal(signal.SIGINT)
-    assert command.wait(timeout=30) != 0
+    _, said = command.communicate(timeout=30)
+    assert command.returncode == 130
+    assert said.strip() == "proficio: stopped (Ctrl+C)."  # one line, no traceback
     ((run_id,),) = home.query("SELECT id FROM mastery_recomputerun WHERE policy_id IS NULL")
     stopped = home.run(run_id)
     assert (stopped["state"], stopped["message"]) == ("failed", "stopped by the operator")
