@@ -84,9 +84,7 @@ def test_a_list_records_each_student_it_shows_once(admin_client, world, rating):
     assert entries("students.listed") == [(world.district_admin.pk, world.student.pk, "admin")]
 
 
-def test_changing_a_guardian_link_in_the_admin_is_recorded_about_the_student(
-    admin_client, world
-):
+def test_changing_a_guardian_link_in_the_admin_is_recorded_about_the_student(admin_client, world):
     link = GuardianLink.objects.get(student=world.student)
     response = admin_client.post(
         admin_url(link),
