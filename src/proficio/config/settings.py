@@ -66,6 +66,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The requester's roles, read once per request by every permission rule it asks.
+    "proficio.lib.http.request_memo.RequestMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "proficio.lib.http.sessions.SessionTimeoutMiddleware",
     "proficio.lib.http.body_limit.RequestBodyLimitMiddleware",

@@ -7,6 +7,7 @@ duplicate rows), paired with the yes/no check that asks the same filter about on
 
 from django.db.models import Exists, OuterRef, Q
 
+from proficio.lib.http.request_memo import forget, remembered
 from proficio.people.models import (
     ApiToken,
     District,
@@ -28,10 +29,19 @@ def is_signed_in(user: object) -> bool:
     return bool(getattr(user, "is_authenticated", False) and user.is_active)
 
 
-def _active_roles(user: Person) -> list[RoleAssignment]:
+ROLES = "roles"
+
+
+def _active_roles(user: Person) -> tuple[RoleAssignment, ...]:
+    """The user's active roles, read once per request: every rule below starts from them."""
     if not is_signed_in(user):
-        return []
-    return list(user.roles.filter(active=True))
+        return ()
+    return remembered((ROLES, user.pk), lambda: tuple(user.roles.filter(active=True)))
+
+
+def roles_changed() -> None:
+    """A role was granted or ended: the rest of this request reads roles afresh."""
+    forget(ROLES)
 
 
 def role_names(user: Person) -> list[str]:

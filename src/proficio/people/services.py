@@ -27,7 +27,7 @@ from proficio.people.models import (
     Section,
     TeachingAssignment,
 )
-from proficio.people.permissions import can_revoke_token, can_unlock_sign_in
+from proficio.people.permissions import can_revoke_token, can_unlock_sign_in, roles_changed
 from proficio.people.roster.data import Roster, RosterChanges
 from proficio.people.roster.sync import RosterSync
 from proficio.people.selectors import api_token_live
@@ -93,6 +93,7 @@ def role_assign(
     assignment, _ = RoleAssignment.objects.update_or_create(
         person=person, role=role, district=district, school=school, defaults={"active": True}
     )
+    roles_changed()
     audit.record(
         actor=actor,
         action=audit.ROLE_ASSIGNED,
@@ -307,6 +308,7 @@ def roster_sync(
     """
     changes = RosterSync(roster, into=into, dry_run=dry_run, progress=progress).run()
     if not dry_run:
+        roles_changed()
         # One entry for the sync (the people, roles and enrolments it wrote are counted in
         # it): a district's nightly roster must not add an entry per student.
         audit.record(
@@ -381,6 +383,7 @@ def student_pseudonymise(*, student: Person) -> Pseudonymised:
     student.set_unusable_password()
     student.save()
     RoleAssignment.objects.filter(person=student).update(active=False, sourced_id="")
+    roles_changed()
     Enrollment.objects.filter(student=student).update(active=False, sourced_id="")
     guardian_links_removed, _ = GuardianLink.objects.filter(student=student).delete()
     api_tokens_removed, _ = ApiToken.objects.filter(person=student).delete()
