@@ -16,7 +16,7 @@ from typing import NamedTuple
 
 from proficio.engine.display import format_score
 from proficio.engine.explain import MONTHS, TOLERANCE
-from proficio.engine.methods import METHODS, mean, validate_parameters
+from proficio.engine.running import Running, running_form
 
 AHEAD = "ahead"
 ON_PACE = "on_pace"
@@ -170,30 +170,39 @@ def classify(
 MasteryTest = Callable[[Sequence[float], Sequence[float]], bool]
 
 
+def _running_form(
+    *, method: str, params: Mapping[str, float], threshold: float
+) -> Callable[[], Running]:
+    params = dict(params)
+    if method == "n_mastery":
+        # As in `evaluate`: "n times at mastery" means at the policy's own level by default.
+        params.setdefault("threshold", threshold)
+    return running_form(method, params)
+
+
+def _reaches(running: Running, *, threshold: float, minimum_evidence: int) -> bool:
+    if running.counted < minimum_evidence:
+        return False
+    value = running.value()
+    return value is not None and value >= threshold - TOLERANCE
+
+
 def mastery_test(
     *, method: str, params: Mapping[str, float], threshold: float, minimum_evidence: int
 ) -> MasteryTest:
     """A check `(levels, weights) -> mastered` reaching the verdict `evaluate` reaches.
 
-    The parameters are checked once here, and no explanation is written: replaying a
-    student's ratings day by day asks this many times.
+    The parameters are checked once here, and no explanation is written.
     """
-    params = dict(params)
-    if method == "n_mastery":
-        # As in `evaluate`: "n times at mastery" means at the policy's own level by default.
-        params.setdefault("threshold", threshold)
-    checked = validate_parameters(method, params)
-    compute = METHODS[method]
+    empty = _running_form(method=method, params=params, threshold=threshold)
 
     def mastered(levels: Sequence[float], weights: Sequence[float]) -> bool:
         if len(levels) != len(weights):
             raise ValueError(f"got {len(weights)} weights for {len(levels)} levels")
-        # Weight 0 is visible, not counted; only mean weighs the rest (as `calculate` does).
-        counted = [level for level, weight in zip(levels, weights, strict=True) if weight > 0]
-        if len(counted) < minimum_evidence:
-            return False
-        value = compute(levels, weights) if compute is mean else compute(counted, **checked)
-        return value is not None and value >= threshold - TOLERANCE
+        running = empty()
+        for level, weight in zip(levels, weights, strict=True):
+            running.add(float(level), float(weight))
+        return _reaches(running, threshold=threshold, minimum_evidence=minimum_evidence)
 
     return mastered
 
@@ -243,13 +252,12 @@ def work_history(
     The day a stage becomes mastered is the day of the rating that made it so; the
     working stage moves up on that day. Ratings must run oldest → newest.
     """
-    test = mastery_test(
-        method=method, params=params, threshold=threshold, minimum_evidence=minimum_evidence
-    )
+    empty = _running_form(method=method, params=params, threshold=threshold)
     ordinals = sorted(stages)
     index_of = {ordinal: index for index, ordinal in enumerate(ordinals)}
-    levels: list[list[float]] = [[] for _ in ordinals]
-    weights: list[list[float]] = [[] for _ in ordinals]
+    # Each stage's value is kept up to date rating by rating: linear in the ratings.
+    running = [empty() for _ in ordinals]
+    rated = [False] * len(ordinals)
     mastered = [False] * len(ordinals)
     position = working_index(mastered, higher_implies_lower)
     last_advanced_on = None
@@ -263,12 +271,14 @@ def work_history(
             if rating.stage not in index_of:
                 raise ValueError(f"rating at stage {rating.stage}, not one of {ordinals}")
             index = index_of[rating.stage]
-            levels[index].append(rating.level)
-            weights[index].append(rating.weight)
+            running[index].add(float(rating.level), float(rating.weight))
+            rated[index] = True
             touched.add(index)
         changed = False
         for index in touched:
-            verdict = test(levels[index], weights[index])
+            verdict = _reaches(
+                running[index], threshold=threshold, minimum_evidence=minimum_evidence
+            )
             changed = changed or verdict != mastered[index]
             mastered[index] = verdict
         if changed:
@@ -282,7 +292,7 @@ def work_history(
         completed=completed,
         started_on=ratings[0].day if ratings else None,
         last_advanced_on=last_advanced_on,
-        established=completed or any(mastered) or bool(ordinals and levels[position]),
+        established=completed or any(mastered) or bool(ordinals and rated[position]),
     )
 
 
