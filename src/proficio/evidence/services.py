@@ -48,7 +48,8 @@ def evidence_append(
     errors: dict[str, str] = {}
     if competency.framework.district_id != student.district_id:
         errors["competency"] = f"{competency.code} is not a competency of this student's district."
-    stage_obj = competency.stages.filter(ordinal=stage).first()
+    # From the stages the competency was read with (`competency_get` prefetches them).
+    stage_obj = next((s for s in competency.stages.all() if s.ordinal == stage), None)
     if stage_obj is None:
         ordinals = list(competency.stages.values_list("ordinal", flat=True))
         span = f"{min(ordinals)}–{max(ordinals)}" if ordinals else "none"

@@ -4,7 +4,7 @@ imported from outside it (`make lint` checks)."""
 from proficio.mastery.data import PolicyDraft, Scope
 from proficio.mastery.pace import stalled_in_sections
 from proficio.mastery.presenters import progress_phrase
-from proficio.mastery.selectors import student_mastery
+from proficio.mastery.selectors import student_mastery, students_mastery
 from proficio.mastery.services import (
     evidence_record,
     mastery_refresh,
@@ -22,4 +22,5 @@ __all__ = [
     "recompute_run_execute",
     "stalled_in_sections",
     "student_mastery",
+    "students_mastery",
 ]

@@ -17,7 +17,7 @@ from proficio.frameworks.api import Competency, competency_get
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.forms import AsOfForm, RatingForm
-from proficio.mastery.pace import PACE_LABELS, matching_cells, student_pace
+from proficio.mastery.pace import PACE_LABELS, matching_cells
 from proficio.mastery.permissions import can_rate
 from proficio.mastery.presenters import (
     cell_dom_id,
@@ -31,8 +31,11 @@ from proficio.mastery.presenters import (
 )
 from proficio.mastery.selectors import (
     CompetencyStatus,
-    evidence_for,
+    competency_pace,
+    competency_paces,
+    competency_status,
     gradebook,
+    gradebook_cell,
     mastery_history,
     student_mastery,
 )
@@ -102,11 +105,6 @@ def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
     )
 
 
-def _competency_status(user: Person, student: Person, competency: Competency) -> CompetencyStatus:
-    _, statuses = student_mastery(user=user, student_id=str(student.uuid))
-    return next(status for status in statuses if status.competency.pk == competency.pk)
-
-
 def _render_student_competency(
     request: HttpRequest,
     *,
@@ -118,15 +116,13 @@ def _render_student_competency(
     saved: Evidence | None = None,
     status_code: int = 200,
 ) -> HttpResponse:
-    evidence = evidence_for(user=request.user, student_id=str(student.uuid), competency=competency)
+    evidence = list(evidence_of(student=student, competency=competency))
     context = {
         "student": student,
         "competency": competency,
         "section": section,
         "panel": competency_panel(
-            status,
-            evidence,
-            student_pace(user=request.user, student_id=str(student.uuid)).get(competency.pk),
+            status, evidence, competency_pace(student=student, competency=competency)
         ),
         "form": form,
         "saved": saved,
@@ -139,12 +135,11 @@ def _render_student_competency(
         ),
     }
     if request.htmx and saved and section:
-        book = gradebook(user=request.user, section=section)
         context["cell"] = cell_for(
             student=student,
             competency=competency,
             section=section,
-            record=book.cell(student, competency),
+            record=gradebook_cell(student=student, competency=competency),
         )
     template = (
         "mastery/_student_competency.html" if request.htmx else "mastery/student_competency.html"
@@ -173,7 +168,7 @@ def student_competency_page(
             students=[student],
             data={"competency": competency.code},
         )
-        status = _competency_status(request.user, student, competency)
+        status = competency_status(student=student, competency=competency)
         form = (
             RatingForm(competency=competency, working_stage=status.working_stage)
             if may_rate
@@ -190,7 +185,7 @@ def student_competency_page(
 
     if not may_rate:
         raise Http404(_("No student you may rate."))
-    status = _competency_status(request.user, student, competency)
+    status = competency_status(student=student, competency=competency)
     form = RatingForm(request.POST, competency=competency, working_stage=status.working_stage)
     if form.is_valid():
         try:
@@ -211,7 +206,7 @@ def student_competency_page(
             if not request.htmx:
                 messages.success(request, _("Rating saved."))
                 return redirect(evidence_url(student, competency, section))
-            fresh = _competency_status(request.user, student, competency)
+            fresh = competency_status(student=student, competency=competency)
             return _render_student_competency(
                 request,
                 student=student,
@@ -251,7 +246,9 @@ def student_page(request: HttpRequest, student_id: str) -> HttpResponse:
     for row in evidence:
         by_competency.setdefault(row.competency_id, []).append(row)
     # Pace as it stood on the day shown: the same reading, over the work observed by then.
-    paces = student_pace(user=request.user, student_id=student_id, today=as_of)
+    paces = competency_paces(
+        student=student, competencies=[s.competency for s in statuses], today=as_of
+    )
     panels = [
         competency_panel(s, by_competency.get(s.competency.pk, []), paces.get(s.competency.pk))
         for s in statuses

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from proficio.mastery.api import progress_phrase, stalled_in_sections, student_mastery
+from proficio.mastery.api import progress_phrase, stalled_in_sections, students_mastery
 from proficio.people.api import Person, Role, children_of, roles_of, sections_served_by
 
 STAFF_ROLES = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
@@ -59,18 +59,19 @@ def guardian_home(request: HttpRequest) -> HttpResponse:
     roles = set(roles_of(request.user))
     if Role.GUARDIAN not in roles:
         raise Http404(_("This page is for guardians."))
-    summaries = []
-    for child in children_of(request.user):
-        _child, statuses = student_mastery(user=request.user, student_id=str(child.uuid))
-        summaries.append(
-            ChildSummary(
-                child=child,
-                lines=[
-                    CompetencyLine(status.competency.title, progress_phrase(status))
-                    for status in statuses
-                ],
-            )
+    children = list(children_of(request.user))
+    # The page shows one phrase per competency, never the explanations behind it.
+    statuses = students_mastery(students=children, explained=False)
+    summaries = [
+        ChildSummary(
+            child=child,
+            lines=[
+                CompetencyLine(status.competency.title, progress_phrase(status))
+                for status in statuses[child.pk]
+            ],
         )
+        for child in children
+    ]
     return render(
         request,
         "web/guardian_home.html",

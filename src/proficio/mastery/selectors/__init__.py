@@ -2,6 +2,7 @@
 
 from proficio.mastery.selectors.gradebook import Gradebook, GradebookCell, gradebook
 from proficio.mastery.selectors.history import PastValue, mastery_history
+from proficio.mastery.selectors.panel import competency_pace, competency_paces, gradebook_cell
 from proficio.mastery.selectors.policies import (
     PolicyPreview,
     PolicyScope,
@@ -15,8 +16,9 @@ from proficio.mastery.selectors.runs import recompute_run_get, recompute_runs
 from proficio.mastery.selectors.status import (
     CompetencyStatus,
     StageStatus,
-    evidence_for,
+    competency_status,
     student_mastery,
+    students_mastery,
 )
 
 __all__ = [
@@ -29,8 +31,11 @@ __all__ = [
     "PreviewExample",
     "ScopePolicies",
     "StageStatus",
-    "evidence_for",
+    "competency_pace",
+    "competency_paces",
+    "competency_status",
     "gradebook",
+    "gradebook_cell",
     "mastery_history",
     "policy_overview",
     "policy_preview",
@@ -38,4 +43,5 @@ __all__ = [
     "recompute_run_get",
     "recompute_runs",
     "student_mastery",
+    "students_mastery",
 ]

@@ -1,10 +1,10 @@
-"""Where a student stands on each competency, as stored now or as of a past day, and the
-evidence behind it."""
+"""Where a student stands on each competency, or on the one a panel shows, as stored now or
+as of a past day."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from proficio.evidence.api import Evidence, evidence_of
 from proficio.frameworks.api import Competency, Stage, competencies_for_student
 from proficio.mastery.compute import competency_mastery
 from proficio.mastery.models import MasteryPolicy, MasteryRecord
@@ -62,50 +62,98 @@ def student_mastery(
 ) -> tuple[Person, list[CompetencyStatus]]:
     """Every competency of a student the user may see, as stored now or as of a past day."""
     student = student_get(user=user, student_id=student_id)
-    competencies = list(competencies_for_student(student))
     if as_of is not None:
+        competencies = list(competencies_for_student(student))
         return student, [_computed(student, c, as_of) for c in competencies]
-    records: dict[int, list[MasteryRecord]] = {}
-    for record in MasteryRecord.objects.filter(student=student).order_by("stage__ordinal"):
-        records.setdefault(record.competency_id, []).append(record)
+    return student, students_mastery(students=[student])[student.pk]
+
+
+def students_mastery(
+    *, students: Sequence[Person], explained: bool = True
+) -> dict[int, list[CompetencyStatus]]:
+    """Every competency of each student, as stored now, by student id; for students the
+    caller got through a scoped selector (`children_of`, `section_students`). One read of
+    the competencies per district and one of the records for all the students, however many
+    there are. A page that shows no explanations passes `explained=False`: the records the
+    bulk recompute left unexplained are then not explained from the evidence."""
+    competencies: dict[tuple[int | None, bool], list[Competency]] = {}
+    for student in students:
+        # A student is measured on their district's competencies (none once deactivated).
+        key = (student.district_id, student.is_active)
+        if key not in competencies:
+            competencies[key] = list(competencies_for_student(student))
+    records: dict[tuple[int, int], list[MasteryRecord]] = {}
+    stored = MasteryRecord.objects.filter(student__in=[student.pk for student in students])
+    for record in stored.order_by("stage__ordinal"):
+        records.setdefault((record.student_id, record.competency_id), []).append(record)
     policies: dict[int, MasteryPolicy] = {}
-    statuses = []
-    for competency in competencies:
-        stored = records.get(competency.pk)
-        if stored is None:
-            statuses.append(_computed(student, competency, None))
-            continue
-        by_stage = {record.stage_id: record for record in stored}
-        explanations = _explanations(student, competency, stored, policies)
-        # The first stage not mastered, read off the very records shown beside it.
-        working = next(
-            (
-                stage.ordinal
-                for stage in competency.stages.all()
-                if stage.pk not in by_stage or not by_stage[stage.pk].mastered
-            ),
-            None,
-        )
-        statuses.append(
-            CompetencyStatus(
-                competency=competency,
-                working_stage=working,
-                stages=[
-                    StageStatus(
-                        stage=stage,
-                        value=by_stage[stage.pk].value,
-                        mastered=by_stage[stage.pk].mastered,
-                        implied=by_stage[stage.pk].implied,
-                        sufficient=by_stage[stage.pk].sufficient,
-                        evidence_count=by_stage[stage.pk].evidence_count,
-                        explanation=explanations[stage.pk],
-                    )
-                    for stage in competency.stages.all()
-                    if stage.pk in by_stage
-                ],
+    return {
+        student.pk: [
+            _status(
+                student,
+                competency,
+                records.get((student.pk, competency.pk)),
+                policies if explained else None,
             )
+            for competency in competencies[student.district_id, student.is_active]
+        ]
+        for student in students
+    }
+
+
+def competency_status(*, student: Person, competency: Competency) -> CompetencyStatus:
+    """One competency of a student the caller was allowed to see (`student_get`), as stored
+    now: the one panel a page shows reads that competency's records and nothing else."""
+    stored = list(
+        MasteryRecord.objects.filter(student=student, competency=competency).order_by(
+            "stage__ordinal"
         )
-    return student, statuses
+    )
+    return _status(student, competency, stored or None, {})
+
+
+def _status(
+    student: Person,
+    competency: Competency,
+    stored: list[MasteryRecord] | None,
+    policies: dict[int, MasteryPolicy] | None,
+) -> CompetencyStatus:
+    """A competency's status from its stored records, computed when there are none yet;
+    `policies` None: the stored explanations as they are, none rebuilt."""
+    if stored is None:
+        return _computed(student, competency, None)
+    by_stage = {record.stage_id: record for record in stored}
+    explanations = (
+        _explanations(student, competency, stored, policies)
+        if policies is not None
+        else {record.stage_id: record.explanation for record in stored}
+    )
+    # The first stage not mastered, read off the very records shown beside it.
+    working = next(
+        (
+            stage.ordinal
+            for stage in competency.stages.all()
+            if stage.pk not in by_stage or not by_stage[stage.pk].mastered
+        ),
+        None,
+    )
+    return CompetencyStatus(
+        competency=competency,
+        working_stage=working,
+        stages=[
+            StageStatus(
+                stage=stage,
+                value=by_stage[stage.pk].value,
+                mastered=by_stage[stage.pk].mastered,
+                implied=by_stage[stage.pk].implied,
+                sufficient=by_stage[stage.pk].sufficient,
+                evidence_count=by_stage[stage.pk].evidence_count,
+                explanation=explanations[stage.pk],
+            )
+            for stage in competency.stages.all()
+            if stage.pk in by_stage
+        ],
+    )
 
 
 def _explanations(
@@ -128,11 +176,3 @@ def _explanations(
         if not explained.get(stage.stage.pk):
             explained[stage.stage.pk] = stage.explanation
     return explained
-
-
-def evidence_for(
-    *, user: Person, student_id: str, competency: Competency, as_of: date | None = None
-) -> list[Evidence]:
-    """A visible student's evidence on one competency, oldest work first."""
-    student = student_get(user=user, student_id=student_id)
-    return list(evidence_of(student=student, competency=competency, as_of=as_of))
