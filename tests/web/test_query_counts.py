@@ -126,8 +126,8 @@ def cell_panel(world: World, client: Client, competency=None):
 
 
 def test_cell_panel_reads_as_much_for_a_large_section(grown):
-    # 55 before: every competency's status and pace, the student read four times.
-    assert_flat(grown, cell_panel(grown, signed_in(grown.teacher)), budget=25)
+    # 55 before: every competency's status and pace, the student read five times.
+    assert_flat(grown, cell_panel(grown, signed_in(grown.teacher)), budget=20)
 
 
 def test_cell_panel_reads_one_competency_however_many_the_student_has(grown):
@@ -191,5 +191,5 @@ def test_rating_in_the_cell_panel_reads_as_much_for_a_large_section(grown):
     assert_flat(
         grown,
         lambda: client.post(f"{url}?section={grown.section.uuid}", form, HTTP_HX_REQUEST="true"),
-        budget=43,
+        budget=38,
     )

@@ -31,12 +31,12 @@ from proficio.mastery.presenters import (
 )
 from proficio.mastery.selectors import (
     CompetencyStatus,
+    competency_history,
     competency_pace,
     competency_paces,
     competency_status,
     gradebook,
     gradebook_cell,
-    mastery_history,
     student_mastery,
 )
 from proficio.mastery.services import evidence_record
@@ -130,9 +130,7 @@ def _render_student_competency(
         "cell_id": cell_dom_id(student, competency),
         "action": evidence_url(student, competency, section),
         "in_panel": bool(request.htmx),
-        "history": mastery_history(
-            user=request.user, student_id=str(student.uuid), competency_id=str(competency.uuid)
-        ),
+        "history": competency_history(student=student, competency=competency),
     }
     if request.htmx and saved and section:
         context["cell"] = cell_for(

@@ -1,7 +1,7 @@
 """Reads of mastery for pages and the API, scoped to the requesting user."""
 
 from proficio.mastery.selectors.gradebook import Gradebook, GradebookCell, gradebook
-from proficio.mastery.selectors.history import PastValue, mastery_history
+from proficio.mastery.selectors.history import PastValue, competency_history, mastery_history
 from proficio.mastery.selectors.panel import competency_pace, competency_paces, gradebook_cell
 from proficio.mastery.selectors.policies import (
     PolicyPreview,
@@ -31,6 +31,7 @@ __all__ = [
     "PreviewExample",
     "ScopePolicies",
     "StageStatus",
+    "competency_history",
     "competency_pace",
     "competency_paces",
     "competency_status",

@@ -6,7 +6,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from proficio.engine import format_score
-from proficio.frameworks.api import Stage, competency_get
+from proficio.frameworks.api import Competency, Stage, competency_get
 from proficio.mastery.models import MasteryPolicy, MasteryRecordHistory
 from proficio.people.api import Person, student_get
 
@@ -38,6 +38,12 @@ def mastery_history(*, user: Person, student_id: str, competency_id: str) -> lis
     versions, the most recent change first; stages that read nothing then are left out."""
     student = student_get(user=user, student_id=student_id)
     competency = competency_get(user=user, competency_id=competency_id)
+    return competency_history(student=student, competency=competency)
+
+
+def competency_history(*, student: Person, competency: Competency) -> list[PastValue]:
+    """`mastery_history` for a student and competency the caller has already read through
+    their scoped selectors, so a page that holds them does not read them again."""
     rows = (
         MasteryRecordHistory.objects.filter(student=student, competency=competency)
         .select_related("policy", "stage")
