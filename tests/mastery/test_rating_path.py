@@ -10,6 +10,7 @@ from django.utils import timezone
 from proficio.evidence.models import Evidence
 from proficio.mastery.compute import competency_mastery
 from proficio.mastery.models import MasteryRecord, MasteryRecordHistory, WorkingStage
+from proficio.mastery.pace import pace_facts_computed
 from proficio.mastery.permissions import correctable_evidence_q
 from proficio.mastery.services import evidence_record
 from tests.mastery.varied import policy
@@ -57,11 +58,13 @@ def assert_stored_as_computed(student, competency) -> None:
         working.latest_level,
         working.latest_stage_ordinal,
         working.latest_observed_at,
+        working.pace_facts,
     ) == (
         result.working_stage,
         latest and latest.level,
         latest and latest.stage_ordinal,
         latest and latest.observed_at,
+        pace_facts_computed(student=student, competency=competency),
     )
 
 

@@ -134,6 +134,7 @@ def stored_working() -> dict[RecordKey, tuple]:
             w.latest_level,
             w.latest_stage_ordinal,
             w.latest_observed_at,
+            w.pace_facts,
         )
         for w in WorkingStage.objects.all()
     }

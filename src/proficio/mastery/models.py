@@ -148,6 +148,9 @@ class WorkingStage(models.Model):
     latest_level = models.DecimalField(max_digits=6, decimal_places=2, null=True)
     latest_stage_ordinal = models.PositiveSmallIntegerField(null=True)
     latest_observed_at = models.DateTimeField(null=True)
+    # What pace reads of the ratings, whatever the day (`mastery.pace.facts_from_ratings`);
+    # null on rows from before it was stored (pace reads their ratings until rewritten).
+    pace_facts = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField()
 
     class Meta:

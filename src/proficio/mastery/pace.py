@@ -1,13 +1,19 @@
 """Reads of pace: ahead, on pace or behind, and stalled, per student and competency.
 
-Pace is worked out when it is read, from the counted ratings (one query for a whole
-section) and the policy in force today, by `proficio.engine.pace`. Nothing is stored
-but the school's expectations, so a policy change or a correction shows at once.
+What pace needs of the ratings does not depend on the day it is read, so it is stored
+(`WorkingStage.pace_facts`) when mastery is written: the working stage as the day-by-day
+replay places it, the days it began and last moved up, and the ratings at the working stage
+that the stalled rule weighs. A read applies today's date, the age-grade and the school's
+expectations to them, with no evidence read. Facts written under another policy or stage
+list than today's, not written yet (rows from before they were stored, until a rating or
+`proficio recompute` writes them), or holding a rating after today are worked out from the
+ratings instead. The single-rating path and the bulk recompute write the same facts.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +25,7 @@ from proficio.engine.pace import (
     ON_PACE,
     Rating,
     StageGrade,
+    WorkHistory,
     classify,
     is_stalled,
     work_history,
@@ -26,7 +33,7 @@ from proficio.engine.pace import (
 from proficio.evidence.api import EvidenceSource, ratings_counted_for
 from proficio.frameworks.api import Competency, competencies_for_student, competencies_visible_to
 from proficio.mastery.compute import scale_labels
-from proficio.mastery.models import MasteryPolicy, PaceExpectation
+from proficio.mastery.models import MasteryPolicy, PaceExpectation, WorkingStage
 from proficio.mastery.policies import policy_for
 from proficio.people.api import (
     Person,
@@ -134,7 +141,9 @@ def paces_of(
 ) -> dict[tuple[int, int], Pace]:
     """Pace for every (student id, competency id), from the ratings observed up to `today`.
 
-    Callers pass students the requesting user may see (the public reads below do).
+    Read from the stored facts; only pairs whose facts do not hold today (see the module)
+    read their ratings. Callers pass students the requesting user may see (the public
+    reads below do).
     """
     if not students or not competencies:
         return {}
@@ -142,11 +151,47 @@ def paces_of(
     trajectories = {competency.pk: _Trajectory.of(competency) for competency in competencies}
     expectations: dict[tuple[int, int | None], PaceExpectation] = {}
     policies: dict[tuple[int | None, int], MasteryPolicy] = {}
-    rows = ratings_counted_for(students=students, competencies=competencies, as_of=today)
-    fields = ("student_id", "competency_id", "stage_id", "level", "weight", "observed_at", "source")
-    ratings: dict[tuple[int, int], list] = {}
-    for row in rows.values_list(*fields):
-        ratings.setdefault((row[0], row[1]), []).append(row)
+    stored = {
+        (student_id, competency_id): facts
+        for student_id, competency_id, facts in WorkingStage.objects.filter(
+            student__in=students, competency__in=competencies
+        ).values_list("student_id", "competency_id", "pace_facts")
+    }
+    facts_of: dict[tuple[int, int], dict[str, Any]] = {}
+    stale: list[tuple[Person, Competency]] = []
+    for student in students:
+        school_id = schools.get(student.pk)
+        for competency in competencies:
+            policy_key = (school_id, competency.pk)
+            if policy_key not in policies:
+                policies[policy_key] = policy_for(student=student, competency=competency, on=today)
+            pair = (student.pk, competency.pk)
+            if pair not in stored:
+                # Every write of a rating stores a working stage: none, no rating to read.
+                facts_of[pair] = facts_from_ratings(
+                    rows=[],
+                    ordinal_of=trajectories[competency.pk].ordinal_of,
+                    policy=policies[policy_key],
+                )
+            elif _current(stored[pair], policies[policy_key], trajectories[competency.pk], today):
+                facts_of[pair] = stored[pair]
+            else:
+                stale.append((student, competency))
+    if stale:
+        stale_students = list({student.pk: student for student, _ in stale}.values())
+        stale_competencies = list({c.pk: c for _, c in stale}.values())
+        rows = ratings_counted_for(
+            students=stale_students, competencies=stale_competencies, as_of=today
+        )
+        ratings: dict[tuple[int, int], list] = {}
+        for row in rows.values_list(*_RATING_FIELDS):
+            ratings.setdefault((row[0], row[1]), []).append(row)
+        for student, competency in stale:
+            facts_of[student.pk, competency.pk] = facts_from_ratings(
+                rows=ratings.get((student.pk, competency.pk), []),
+                ordinal_of=trajectories[competency.pk].ordinal_of,
+                policy=policies[schools.get(student.pk), competency.pk],
+            )
     paces = {}
     for student in students:
         school_id = schools.get(student.pk)
@@ -156,49 +201,109 @@ def paces_of(
                 district_id=student.district_id, school_id=school_id
             )
         for competency in competencies:
-            policy_key = (school_id, competency.pk)
-            if policy_key not in policies:
-                policies[policy_key] = policy_for(student=student, competency=competency, on=today)
             paces[student.pk, competency.pk] = _pace(
+                facts=facts_of[student.pk, competency.pk],
                 age_grade=student.age_grade,
                 trajectory=trajectories[competency.pk],
-                rows=ratings.get((student.pk, competency.pk), []),
-                policy=policies[policy_key],
+                policy=policies[school_id, competency.pk],
                 expectation=expectations[expectation_key],
                 today=today,
             )
     return paces
 
 
-def _pace(
-    *,
-    age_grade: int | None,
-    trajectory: _Trajectory,
-    rows: list,
-    policy: MasteryPolicy,
-    expectation: PaceExpectation,
-    today: date,
-) -> Pace:
+_RATING_FIELDS = (
+    "student_id",
+    "competency_id",
+    "stage_id",
+    "level",
+    "weight",
+    "observed_at",
+    "source",
+)
+
+
+def _current(
+    facts: dict[str, Any] | None, policy: MasteryPolicy, trajectory: _Trajectory, today: date
+) -> bool:
+    """Whether stored facts hold for a read today: same policy and stages, no later rating."""
+    return (
+        facts is not None
+        and facts["policy"] == policy.pk
+        and facts["stages"] == sorted(trajectory.ordinal_of.values())
+        and (facts["last_day"] is None or facts["last_day"] <= today.isoformat())
+    )
+
+
+def facts_from_ratings(
+    *, rows: list, ordinal_of: Mapping[int, int], policy: MasteryPolicy
+) -> dict[str, Any]:
+    """What pace needs of one student's counted ratings on one competency, whatever the day.
+
+    `rows` are `_RATING_FIELDS` tuples, oldest work first. JSON-ready: it is stored as is.
+    """
     zone = timezone.get_current_timezone()
     counted = [
         Rating(
             observed_at.astimezone(zone).date(),
-            trajectory.ordinal_of[stage_id],
+            ordinal_of[stage_id],
             float(level),
             float(weight),
         )
         for _, _, stage_id, level, weight, observed_at, source in rows
         if policy.include_self_assessment or source != EvidenceSource.SELF
     ]
-    threshold = float(policy.threshold)
     history = work_history(
-        stages=list(trajectory.ordinal_of.values()),
+        stages=list(ordinal_of.values()),
         ratings=counted,
         method=policy.method,
         params=policy.parameters,
-        threshold=threshold,
+        threshold=float(policy.threshold),
         minimum_evidence=policy.minimum_evidence,
         higher_implies_lower=policy.higher_implies_lower,
+    )
+    at_stage = [
+        [rating.day.isoformat(), rating.level]
+        for rating in counted
+        if rating.stage == history.working_stage and rating.weight > 0
+    ]
+    return {
+        "policy": policy.pk,
+        "stages": sorted(ordinal_of.values()),
+        "last_day": counted[-1].day.isoformat() if counted else None,
+        "working_stage": history.working_stage,
+        "completed": history.completed,
+        "established": history.established,
+        "started_on": _iso(history.started_on),
+        "last_advanced_on": _iso(history.last_advanced_on),
+        "at_stage": at_stage,
+    }
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _day(text: str | None) -> date | None:
+    return date.fromisoformat(text) if text else None
+
+
+def _pace(
+    *,
+    facts: dict[str, Any],
+    age_grade: int | None,
+    trajectory: _Trajectory,
+    policy: MasteryPolicy,
+    expectation: PaceExpectation,
+    today: date,
+) -> Pace:
+    threshold = float(policy.threshold)
+    history = WorkHistory(
+        working_stage=facts["working_stage"],
+        completed=facts["completed"],
+        started_on=_day(facts["started_on"]),
+        last_advanced_on=_day(facts["last_advanced_on"]),
+        established=facts["established"],
     )
     standing = classify(
         stages=trajectory.grades,
@@ -209,7 +314,10 @@ def _pace(
     )
     stall = is_stalled(
         history=history,
-        ratings=counted,
+        ratings=[
+            Rating(date.fromisoformat(day), history.working_stage, level)
+            for day, level in facts["at_stage"]
+        ],
         today=today,
         stall_weeks=expectation.stall_weeks,
         threshold=threshold,
@@ -217,6 +325,58 @@ def _pace(
         labels=trajectory.labels,
     )
     return Pace(standing.status, standing.reason, stall.stalled, stall.reason)
+
+
+def pace_facts_computed(*, student: Person, competency: Competency) -> dict[str, Any]:
+    """What pace needs of one student's ratings on one competency, from the ratings, under
+    the policy in force today: the one a read today compares them with."""
+    policy = policy_for(student=student, competency=competency)
+    rows = ratings_counted_for(students=[student], competencies=[competency], as_of=None)
+    return facts_from_ratings(
+        rows=list(rows.values_list(*_RATING_FIELDS)),
+        ordinal_of={stage.pk: stage.ordinal for stage in competency.stages.all()},
+        policy=policy,
+    )
+
+
+def pace_facts_store(*, student: Person, competency: Competency) -> None:
+    """Store the pace facts of one student on one competency, after a write of mastery."""
+    facts = pace_facts_computed(student=student, competency=competency)
+    WorkingStage.objects.filter(student=student, competency=competency).update(pace_facts=facts)
+
+
+def pace_facts_write(
+    *,
+    student_ids: list[int],
+    competencies: list[Competency],
+    policy_of: Callable[[int, int], MasteryPolicy],
+) -> None:
+    """Store pace facts for the stored working stages of some students (a bulk recompute's
+    chunk), as `pace_facts_store` would one pair at a time; only changed rows are written.
+
+    policy_of(student id, competency id): the policy in force today for that pair.
+    """
+    ordinal_of = {
+        competency.pk: {stage.pk: stage.ordinal for stage in competency.stages.all()}
+        for competency in competencies
+    }
+    ratings: dict[tuple[int, int], list] = {}
+    rows = ratings_counted_for(students=student_ids, competencies=competencies, as_of=None)
+    for row in rows.values_list(*_RATING_FIELDS):
+        ratings.setdefault((row[0], row[1]), []).append(row)
+    changed = []
+    for working in WorkingStage.objects.filter(
+        student_id__in=student_ids, competency__in=competencies
+    ).only("pk", "student_id", "competency_id", "pace_facts"):
+        facts = facts_from_ratings(
+            rows=ratings.get((working.student_id, working.competency_id), []),
+            ordinal_of=ordinal_of[working.competency_id],
+            policy=policy_of(working.student_id, working.competency_id),
+        )
+        if facts != working.pace_facts:
+            working.pace_facts = facts
+            changed.append(working)
+    WorkingStage.objects.bulk_update(changed, ["pace_facts"], batch_size=500)
 
 
 # ---- reads for pages ------------------------------------------------------------------------

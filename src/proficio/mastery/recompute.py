@@ -22,6 +22,7 @@ from dataclasses import dataclass
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from numpy.typing import NDArray
 
@@ -30,6 +31,7 @@ from proficio.mastery.bulk.arrays import (
     EvidenceChunk,
     Ints,
     Layout,
+    PolicyGrid,
     district_layout,
     governing_policies,
 )
@@ -37,6 +39,8 @@ from proficio.mastery.bulk.computing import Computed, compute_chunk
 from proficio.mastery.bulk.sql import ID_BATCH, ID_BITS, competency_filter, fetch_records
 from proficio.mastery.bulk.writing import stored_records, write_records, write_working_stages
 from proficio.mastery.data import Scope
+from proficio.mastery.models import MasteryPolicy
+from proficio.mastery.pace import pace_facts_write
 from proficio.mastery.policies import district_default, policies_in_force
 
 # PostgreSQL's memory for sorting one chunk's evidence (its default spills it to disk).
@@ -164,6 +168,19 @@ def _begin_chunk(cursor) -> None:
         cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
 
 
+def _policy_lookup(
+    layout: Layout, policies: PolicyGrid, chunk: Chunk
+) -> Callable[[int, int], MasteryPolicy]:
+    """(student id, competency id) → the policy in force for the chunk's student."""
+    school_of = dict(zip(chunk.students.tolist(), chunk.schools.tolist(), strict=True))
+
+    def policy_of(student_id: int, competency_id: int) -> MasteryPolicy:
+        school = school_of[student_id]
+        return policies.policies[policies.grid[school, layout.competency_index[competency_id]]]
+
+    return policy_of
+
+
 def recompute(
     *, scope: Scope, progress: Progress | None = None, guard: ChunkGuard | None = None
 ) -> RecomputeResult:
@@ -183,6 +200,12 @@ def recompute(
         lambda competency: district_default(district_id=scope.district_id, competency=competency),
     )
     student_lookup = np.full(int(layout.students.max(initial=0)) + 1, -1, dtype=np.int64)
+    scoped = [
+        competency
+        for competency in layout.competencies
+        if layout.scope_competencies is None or competency.pk in layout.scope_competencies
+    ]
+    prefetch_related_objects(scoped, "stages")
     result = RecomputeResult()
     done = 0
     if progress is not None:
@@ -202,6 +225,11 @@ def recompute(
             written = write_records(layout, policies, computed, stored, students, now)
             result.working_stages_written += write_working_stages(
                 layout, computed, _latest_observed_at(computed), students, low, high, now
+            )
+            pace_facts_write(
+                student_ids=students.tolist(),
+                competencies=scoped,
+                policy_of=_policy_lookup(layout, policies, chunk),
             )
         student_lookup[students] = -1
         result.students += int(np.unique(evidence.student).size)

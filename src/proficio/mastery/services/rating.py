@@ -30,6 +30,7 @@ from proficio.mastery.models import (
     MasteryRecordHistory,
     WorkingStage,
 )
+from proficio.mastery.pace import pace_facts_store
 from proficio.mastery.permissions import can_correct, can_rate
 from proficio.mastery.policies import policy_for
 from proficio.people.api import Person
@@ -76,6 +77,7 @@ def evidence_record(
         supersedes=supersedes,
     )
     _refresh_after_rating(evidence=evidence, student=student, competency=competency)
+    pace_facts_store(student=student, competency=competency)
     audit.record(
         actor=assessor,
         action=audit.EVIDENCE_CORRECTED if supersedes is not None else audit.EVIDENCE_RECORDED,
@@ -223,12 +225,14 @@ def _records_of(student: Person, competency: Competency) -> dict[int, MasteryRec
 def mastery_refresh(*, student: Person, competency: Competency) -> CompetencyMastery:
     """Recompute and store one student's mastery of one competency."""
     policy = policy_for(student=student, competency=competency)
-    return _refresh(
+    result = _refresh(
         student=student,
         competency=competency,
         policy=policy,
         records=_records_of(student, competency),
     )
+    pace_facts_store(student=student, competency=competency)
+    return result
 
 
 def _refresh(

@@ -1,0 +1,179 @@
+"""Pace read from the facts stored when mastery is written: no evidence read, a query count
+that does not grow with the students, and always what the ratings themselves give."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from proficio.evidence.models import Evidence
+from proficio.mastery.data import Scope
+from proficio.mastery.models import WorkingStage
+from proficio.mastery.pace import pace_facts_computed, paces_of
+from proficio.mastery.recompute import recompute
+from proficio.mastery.services import evidence_record
+from tests.mastery.test_pace import graded_competency, graded_student, observed, rate
+from tests.mastery.varied import policy
+
+pytestmark = pytest.mark.django_db
+
+
+def paces_from_ratings(students, competencies, today):
+    """The paces a read gives when nothing is stored: every pair worked out from its ratings."""
+    stored = list(WorkingStage.objects.values_list("pk", "pace_facts"))
+    WorkingStage.objects.update(pace_facts=None)
+    try:
+        return paces_of(students=students, competencies=competencies, today=today)
+    finally:
+        for pk, facts in stored:
+            WorkingStage.objects.filter(pk=pk).update(pace_facts=facts)
+
+
+def read_queries(students, competencies):
+    with CaptureQueriesContext(connection) as queries:
+        paces_of(students=students, competencies=competencies, today=timezone.localdate())
+    return [query["sql"] for query in queries.captured_queries]
+
+
+def test_a_read_of_pace_reads_no_evidence_and_as_many_queries_for_200_students_as_for_10(world):
+    competencies = [graded_competency(world, "G1"), graded_competency(world, "G2")]
+    students = []
+    for number in range(200):
+        student = graded_student(world, f"pacer{number}", 3 + number % 4)
+        for competency in competencies:
+            rate(world, student, competency, (60, 1, 4), (50, 1, 3), (10, 2, 2))
+        students.append(student)
+    few, many = read_queries(students[:10], competencies), read_queries(students, competencies)
+    assert len(few) == len(many)
+    assert not [sql for sql in many if Evidence._meta.db_table in sql]
+
+
+def test_facts_from_before_they_were_stored_and_from_another_policy_are_read_from_ratings(
+    world,
+):
+    competency = graded_competency(world, "G1")
+    student = graded_student(world, "pacer", 5)
+    rate(world, student, competency, (120, 2, 4), (115, 2, 4), (60, 3, 2), (20, 3, 2), (5, 3, 2))
+    today = timezone.localdate()
+    expected = paces_from_ratings([student], [competency], today)
+    assert expected[student.pk, competency.pk].stalled
+    WorkingStage.objects.update(pace_facts=None)
+    assert paces_of(students=[student], competencies=[competency], today=today) == expected
+    queries = read_queries([student], [competency])
+    assert [sql for sql in queries if Evidence._meta.db_table in sql]
+    # A new policy version (no recompute yet): the stored facts are of the old one.
+    evidence_record(
+        assessor=world.teacher,
+        student=student,
+        competency=competency,
+        stage=3,
+        level=2,
+        observed_at=observed(4),
+        source="observation",
+    )
+    policy(world, "latest", minimum_evidence=1, threshold=Decimal(2))
+    fresh = paces_from_ratings([student], [competency], today)
+    assert fresh[student.pk, competency.pk] != expected[student.pk, competency.pk]
+    assert paces_of(students=[student], competencies=[competency], today=today) == fresh
+
+
+OPERATIONS = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("rate"),
+            st.integers(0, 2),  # student
+            st.integers(0, 1),  # competency
+            st.integers(1, 4),  # stage
+            st.sampled_from([1, 2, 3, 4]),
+            st.integers(0, 90),  # days ago
+            st.sampled_from(["observation", "observation", "self"]),
+        ),
+        st.tuples(st.just("correct"), st.integers(0, 50), st.sampled_from([1, 2, 3, 4])),
+        st.tuples(
+            st.just("policy"),
+            st.sampled_from(["latest", "mean", "decaying_average", "n_mastery", "highest"]),
+            st.booleans(),  # higher implies lower
+            st.booleans(),  # self-assessments count
+            st.integers(1, 3),  # minimum evidence
+        ),
+    ),
+    min_size=1,
+    max_size=14,
+)
+
+
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(operations=OPERATIONS)
+def test_stored_pace_equals_a_full_recompute_after_any_ratings_corrections_and_policies(
+    world, operations
+):
+    with transaction.atomic():
+        competencies = [graded_competency(world, "P1"), graded_competency(world, "P2")]
+        students = [graded_student(world, f"prop{n}", 3 + n) for n in range(3)]
+        today = timezone.localdate()
+        for operation in operations:
+            apply(world, operation, students, competencies)
+            assert_stored_equals_recompute(students, competencies, today)
+        transaction.set_rollback(True)
+
+
+def apply(world, operation, students, competencies):
+    kind, *args = operation
+    if kind == "rate":
+        student, competency, stage, level, days_ago, source = args
+        evidence_record(
+            assessor=world.teacher if source != "self" else students[student],
+            student=students[student],
+            competency=competencies[competency],
+            stage=stage,
+            level=level,
+            observed_at=timezone.now() - timedelta(days=days_ago),
+            source=source,
+        )
+    elif kind == "correct":
+        choice, level = args
+        current = Evidence.objects.filter(
+            student__in=students, superseded_by__isnull=True, assessor=world.teacher
+        ).order_by("pk")
+        if current:
+            replaced = current[choice % len(current)]
+            evidence_record(
+                assessor=world.teacher,
+                student=replaced.student,
+                competency=replaced.competency,
+                stage=replaced.stage.ordinal,
+                level=level,
+                observed_at=replaced.observed_at,
+                source=replaced.source,
+                supersedes=replaced,
+            )
+    else:
+        method, implies, counts_self, minimum = args
+        policy(
+            world,
+            method,
+            higher_implies_lower=implies,
+            include_self_assessment=counts_self,
+            minimum_evidence=minimum,
+            effective_from=timezone.localdate() - timedelta(days=1),
+        )
+        recompute(scope=Scope(district_id=world.district.pk))
+
+
+def assert_stored_equals_recompute(students, competencies, today):
+    for working in WorkingStage.objects.filter(student__in=students):
+        student = next(s for s in students if s.pk == working.student_id)
+        competency = next(c for c in competencies if c.pk == working.competency_id)
+        assert working.pace_facts == pace_facts_computed(student=student, competency=competency)
+    assert paces_of(
+        students=students, competencies=competencies, today=today
+    ) == paces_from_ratings(students, competencies, today)
