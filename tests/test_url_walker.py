@@ -55,6 +55,7 @@ from proficio.mastery.data import PolicyDraft
 from proficio.mastery.models import (
     MasteryRecord,
     PaceExpectation,
+    PolicyPreviewRun,
     RecomputeRun,
     WorkingStage,
 )
@@ -65,6 +66,7 @@ from proficio.people.models import (
     Person,
     Role,
     RoleAssignment,
+    School,
     Section,
 )
 from proficio.people.services import (
@@ -131,6 +133,7 @@ class Hidden:
     standard: Standard | None = None
     association: StandardAssociation | None = None
     recompute_run: RecomputeRun | None = None
+    policy_preview_run: PolicyPreviewRun | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -216,6 +219,9 @@ def build_hidden_district() -> Hidden:
         standard=standard,
         association=association,
         recompute_run=RecomputeRun.objects.filter(policy=policy).first(),
+        policy_preview_run=PolicyPreviewRun.objects.create(
+            requested_by=admin, district=district, proposal={}
+        ),
         admin_rows={type(row): row for row in rows if row is not None},
     )
 
@@ -234,6 +240,12 @@ def _sign_in_records(person: Person) -> list[Model]:
 
 def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
     far_section = Section.objects.get(name="Studio C")
+
+    def preview_by_district_admin(school: School | None) -> PolicyPreviewRun:
+        return PolicyPreviewRun.objects.create(
+            requested_by=world.district_admin, district=world.district, school=school, proposal={}
+        )
+
     return {
         # The student of another teacher of the same school, in their section; an upload
         # of someone else.
@@ -241,9 +253,13 @@ def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
             student=world.other_student,
             section=world.other_section,
             upload_owner=world.district_admin,
+            policy_preview_run=preview_by_district_admin(world.school),
         ),
         ANOTHER_SCHOOL: Hidden(
-            student=world.far_student, section=far_section, upload_owner=world.district_admin
+            student=world.far_student,
+            section=far_section,
+            upload_owner=world.district_admin,
+            policy_preview_run=preview_by_district_admin(world.other_school),
         ),
         ANOTHER_DISTRICT: faraway,
     }
@@ -360,6 +376,7 @@ def _identifier_of(attribute: str) -> Callable[[Hidden], Any]:
 
 OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("mastery:recompute_run", "run_id"): _uuid_of("recompute_run"),
+    ("mastery:policy_preview_run", "preview_id"): _uuid_of("policy_preview_run"),
     ("mastery:gradebook", "section_id"): _uuid_of("section"),
     ("mastery:student", "student_id"): _uuid_of("student"),
     ("mastery:student_competency", "student_id"): _uuid_of("student"),

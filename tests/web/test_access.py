@@ -3,6 +3,7 @@
 import pytest
 from django.urls import reverse
 
+from proficio.mastery.models import PolicyPreviewRun
 from proficio.people.models import ApiToken, Role
 from proficio.people.services import api_token_issue, guardian_link, role_assign
 
@@ -151,6 +152,26 @@ def test_nobody_outside_the_students_schools_can_erase_them(client, world):
     assert_sent_to_login(client.post(url, {"confirm": "student"}), url)
     world.student.refresh_from_db()
     assert world.student.is_active
+
+
+@pytest.mark.parametrize(
+    ("who", "status"),
+    [
+        ("district_admin", 200),
+        (ANONYMOUS, 302),
+        ("school_admin", 404),
+        ("teacher", 404),
+        ("student", 404),
+        ("guardian", 404),
+        ("other_district_teacher", 404),
+    ],
+)
+def test_a_background_policy_preview_opens_only_for_the_admin_who_asked(client, world, who, status):
+    preview = PolicyPreviewRun.objects.create(
+        requested_by=world.district_admin, district=world.district, proposal={}
+    )
+    url = reverse("mastery:policy_preview_run", args=[preview.uuid])
+    assert get_as(client, world, who, url).status_code == status
 
 
 def test_guardian_home_is_for_guardians_only(client, world):

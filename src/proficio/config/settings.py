@@ -243,6 +243,16 @@ PROFICIO_RECOMPUTE_CHUNK_STUDENTS = int(os.environ.get("PROFICIO_RECOMPUTE_CHUNK
 PROFICIO_RECOMPUTE_LEASE_SECONDS = int(os.environ.get("PROFICIO_RECOMPUTE_LEASE_SECONDS", "60"))
 PROFICIO_RECOMPUTE_ATTEMPTS = int(os.environ.get("PROFICIO_RECOMPUTE_ATTEMPTS", "3"))
 
+# Policy previews: a scope with more evidence rows than this is previewed by the task worker
+# while the page polls (about 2 µs a row: 50,000 rows answer inside the request in ~0.1 s);
+# one not heard from for the timeout shows as stopped, to be asked again.
+PROFICIO_POLICY_PREVIEW_BACKGROUND_ROWS = int(
+    os.environ.get("PROFICIO_POLICY_PREVIEW_BACKGROUND_ROWS", "50000")
+)
+PROFICIO_POLICY_PREVIEW_TIMEOUT_SECONDS = int(
+    os.environ.get("PROFICIO_POLICY_PREVIEW_TIMEOUT_SECONDS", "180")
+)
+
 # Bearer tokens for the JSON API live this long: a week covers a script's working week, and a
 # leaked token is open for a week at most (ADR 0016). A password change ends them sooner.
 API_TOKEN_LIFETIME_DAYS = int(os.environ.get("PROFICIO_API_TOKEN_DAYS", "7"))

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -319,3 +320,57 @@ class RecomputeRun(models.Model):
             and self.run_after is not None
             and self.run_after > timezone.now()
         )
+
+
+class PreviewState(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+
+
+class PolicyPreviewRun(models.Model):
+    """A policy preview too large to work out inside the request (more evidence rows in its
+    scope than PROFICIO_POLICY_PREVIEW_BACKGROUND_ROWS), worked out by the task worker while
+    the page that asked polls this row. Seen only by the admin who asked; kept a day."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    requested_by = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey("people.District", on_delete=models.CASCADE, related_name="+")
+    school = models.ForeignKey(
+        "people.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The checked, unsaved policy's fields (`mastery.preview.proposal_json`).
+    proposal = models.JSONField()
+    state = models.CharField(
+        max_length=10, choices=PreviewState.choices, default=PreviewState.QUEUED
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    students_done = models.PositiveIntegerField(default=0)
+    students_total = models.PositiveIntegerField(default=0)
+    # The counts and a few examples (`mastery.preview.PreviewResult.as_json`).
+    result = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Policy preview {self.uuid} ({self.get_state_display()})"
+
+    @property
+    def stopped(self) -> bool:
+        """Unfinished and not heard from for PROFICIO_POLICY_PREVIEW_TIMEOUT_SECONDS: its worker
+        died, or none took it. A preview is not retried: the admin asks again."""
+        if self.state == PreviewState.FAILED:
+            return True
+        if self.state == PreviewState.DONE:
+            return False
+        last_sign = self.heartbeat_at or self.created_at
+        limit = settings.PROFICIO_POLICY_PREVIEW_TIMEOUT_SECONDS
+        return (timezone.now() - last_sign).total_seconds() > limit
+
+    @property
+    def polling(self) -> bool:
+        return self.state in {PreviewState.QUEUED, PreviewState.RUNNING} and not self.stopped

@@ -66,3 +66,12 @@ def recompute_runs_visible_q(user: Person) -> Q:
     return Q(district__in=districts_administered_by(user)) | Q(
         policy__school__in=schools_administered_by(user)
     )
+
+
+def policy_previews_visible_q(user: Person) -> Q:
+    """Background policy previews this user may follow (a filter on PolicyPreviewRun): their
+    own, of a scope they may still set."""
+    return Q(requested_by_id=user.pk) & (
+        Q(district__in=districts_administered_by(user))
+        | Q(school__in=schools_administered_by(user))
+    )

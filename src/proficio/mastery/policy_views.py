@@ -14,17 +14,23 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from proficio.engine import METHOD_PARAMETERS, format_score
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404
-from proficio.mastery.models import MasteryPolicy
+from proficio.mastery.models import MasteryPolicy, PolicyPreviewRun, PreviewState
 from proficio.mastery.policy_forms import PolicyForm
 from proficio.mastery.selectors import (
+    PolicyPreview,
     ScopePolicies,
     policy_overview,
-    policy_preview,
+    policy_preview_run_get,
+    policy_preview_run_shown,
     policy_scopes,
     recompute_run_get,
     recompute_runs,
 )
-from proficio.mastery.services import policy_change, recompute_run_recover
+from proficio.mastery.services import (
+    policy_change,
+    policy_preview_start,
+    recompute_run_recover,
+)
 
 
 def policy_settings(policy: MasteryPolicy) -> str:
@@ -64,14 +70,14 @@ def policies_page(request: HttpRequest) -> HttpResponse:
     """
     overview, current = _forms_state(request)
     scopes = policy_scopes(user=request.user)
-    status, preview = 200, None
+    status, preview, preview_run = 200, None, None
     if request.method == "POST":
         form = PolicyForm(request.POST, scopes=scopes, current=current)
         previewing = request.POST.get("action") == "preview"
         if form.is_valid():
             try:
                 if previewing:
-                    preview = policy_preview(user=request.user, draft=form.draft())
+                    preview, preview_run = _preview_or_run(request, form)
                 else:
                     policy = policy_change(actor=request.user, draft=form.draft())
                     return _saved(request, form, policy)
@@ -92,10 +98,24 @@ def policies_page(request: HttpRequest) -> HttpResponse:
             "attempt_limit": settings.PROFICIO_RECOMPUTE_ATTEMPTS,
             "highlight": request.GET.get("run", ""),
             "preview": preview,
+            "preview_run": preview_run,
             "settings": policy_settings(preview.proposed) if preview else "",
         },
         status=status,
     )
+
+
+def _preview_or_run(
+    request: HttpRequest, form: PolicyForm
+) -> tuple[PolicyPreview | None, PolicyPreviewRun | None]:
+    """The preview at once, or the background run of one too large for the request, with
+    its preview when the run has already finished (a backend that runs tasks at once)."""
+    started = policy_preview_start(actor=request.user, draft=form.draft())
+    if not isinstance(started, PolicyPreviewRun):
+        return started, None
+    if started.state == PreviewState.DONE:
+        return policy_preview_run_shown(user=request.user, run=started), started
+    return None, started
 
 
 def _saved(request: HttpRequest, form: PolicyForm, policy: MasteryPolicy) -> HttpResponse:
@@ -143,12 +163,14 @@ def policy_form_fields(request: HttpRequest) -> HttpResponse:
 def policy_preview_part(request: HttpRequest) -> HttpResponse:
     """What the change in the form would do, on the real evidence; nothing is saved."""
     form = _form(request, data=request.POST)
-    preview = None
+    preview = preview_run = None
     if form.is_valid():
         try:
-            preview = policy_preview(user=request.user, draft=form.draft())
+            preview, preview_run = _preview_or_run(request, form)
         except InvalidInput as bad:
             form.add_service_errors(bad.errors)
+    if preview_run is not None:
+        return _preview_run_response(request, preview_run, preview)
     if preview is None:
         return render(
             request, "mastery/_policy_preview.html", {"form": form, "preview": None}, status=422
@@ -157,6 +179,35 @@ def policy_preview_part(request: HttpRequest) -> HttpResponse:
         request,
         "mastery/_policy_preview.html",
         {"form": form, "preview": preview, "settings": policy_settings(preview.proposed)},
+    )
+
+
+@login_required
+@require_safe
+@not_visible_is_404
+def policy_preview_run_part(request: HttpRequest, preview_id: str) -> HttpResponse:
+    """A background preview's progress, asked for again every second while it runs; its
+    result once done, or that it stopped (a dead worker, none taking it): then polling ends."""
+    run = policy_preview_run_get(user=request.user, preview_id=preview_id)
+    preview = (
+        policy_preview_run_shown(user=request.user, run=run)
+        if run.state == PreviewState.DONE
+        else None
+    )
+    return _preview_run_response(request, run, preview)
+
+
+def _preview_run_response(
+    request: HttpRequest, run: PolicyPreviewRun, preview: PolicyPreview | None
+) -> HttpResponse:
+    return render(
+        request,
+        "mastery/_policy_preview_run.html",
+        {
+            "run": run,
+            "preview": preview,
+            "settings": policy_settings(preview.proposed) if preview else "",
+        },
     )
 
 

@@ -2,10 +2,14 @@
 policies in force before and after it, compared, and nothing written."""
 
 import time
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from decimal import Decimal
 
 import numpy as np
 
+from proficio.evidence.api import evidence_in_district
 from proficio.frameworks.api import Competency
 from proficio.mastery.bulk.arrays import Ints, Layout, district_layout, governing_policies
 from proficio.mastery.bulk.computing import Computed, compute_chunk
@@ -14,6 +18,7 @@ from proficio.mastery.data import Scope
 from proficio.mastery.models import MasteryPolicy
 from proficio.mastery.policies import default_policy, policies_in_force
 from proficio.mastery.recompute import chunks, read_evidence
+from proficio.people.api import student_school_assignments
 
 
 @dataclass(frozen=True)
@@ -42,14 +47,79 @@ class PreviewResult:
     seconds: float = 0.0
     examples: list[StageChange] = field(default_factory=list)
 
+    def as_json(self) -> dict[str, object]:
+        """The counts and examples as a PolicyPreviewRun keeps them (a competency by its code)."""
+        counts = {name: value for name, value in asdict(self).items() if name != "examples"}
+        examples = [
+            {**asdict(change), "competency": change.competency.code} for change in self.examples
+        ]
+        return {**counts, "examples": examples}
 
-def preview(*, scope: Scope, proposed: MasteryPolicy, examples: int = 5) -> PreviewResult:
+
+# Called after each chunk of students with how many are done and how many there are.
+PreviewProgress = Callable[[int, int], None]
+
+_PROPOSAL_FIELDS = (
+    "district_id",
+    "school_id",
+    "framework_id",
+    "competency_id",
+    "method",
+    "parameters",
+    "minimum_evidence",
+    "higher_implies_lower",
+    "include_self_assessment",
+    "version",
+)
+
+
+def proposal_json(proposed: MasteryPolicy) -> dict[str, object]:
+    """A checked, unsaved policy as JSON, for the worker that previews it."""
+    fields = {name: getattr(proposed, name) for name in _PROPOSAL_FIELDS}
+    return {
+        **fields,
+        "threshold": str(proposed.threshold),
+        "effective_from": proposed.effective_from.isoformat(),
+    }
+
+
+def proposal_from_json(data: dict) -> MasteryPolicy:
+    """The unsaved policy proposal_json wrote, as checked when it was asked for."""
+    return MasteryPolicy(
+        **{name: data[name] for name in _PROPOSAL_FIELDS},
+        threshold=Decimal(data["threshold"]),
+        effective_from=date.fromisoformat(data["effective_from"]),
+    )
+
+
+def scope_has_more_rows_than(scope: Scope, limit: int) -> bool:
+    """Whether the scope holds more than `limit` evidence rows: read up to limit + 1 of them,
+    not all, so asking costs no more than the instant preview it decides on."""
+    rows = evidence_in_district(scope.district_id)
+    if scope.competency_id is not None:
+        rows = rows.filter(competency_id=scope.competency_id)
+    elif scope.framework_id is not None:
+        rows = rows.filter(competency__framework_id=scope.framework_id)
+    if scope.school_id is not None:
+        students = student_school_assignments().filter(school_id=scope.school_id)
+        rows = rows.filter(student_id__in=students.values("person_id"))
+    return rows.order_by().values("pk")[limit : limit + 1].exists()
+
+
+def preview(
+    *,
+    scope: Scope,
+    proposed: MasteryPolicy,
+    examples: int = 5,
+    progress: PreviewProgress | None = None,
+) -> PreviewResult:
     """What saving `proposed` would change in its scope, computed on the evidence without
     writing anything: the stages it would master or unmaster, working stages it would move,
     and a few examples (one stage per student, mastery flips first).
 
     Both sides are read on the proposal's first day, against the policies in force then:
     a version already scheduled before it counts, and so does a narrower scope's.
+    Memory stays bounded by a chunk of students: only the counts and the examples are kept.
     """
     began = time.perf_counter()
     layout = district_layout(scope)
@@ -73,8 +143,12 @@ def preview(*, scope: Scope, proposed: MasteryPolicy, examples: int = 5) -> Prev
     flips: list[StageChange] = []
     shifts: list[StageChange] = []
     shown: set[int] = set()
+    done = 0
     for chunk in chunks(layout) if numbers else ():
         students = chunk.students
+        if progress is not None:
+            progress(done, layout.students.size)
+        done += students.size
         student_lookup[students] = np.arange(students.size)
         evidence = read_evidence(layout, student_lookup, chunk.low, chunk.high)
         student_lookup[students] = -1

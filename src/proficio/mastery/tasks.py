@@ -3,7 +3,7 @@
 from django_tasks import TaskContext, task
 
 # The module, not its services: they queue these tasks, so either may load first.
-from proficio.mastery.services import runs
+from proficio.mastery.services import previews, runs
 
 
 @task(takes_context=True)
@@ -28,3 +28,10 @@ def recompute_watchdog(run_id: int) -> None:
     them (a dead worker, a lost task), and looks again later while this run is unfinished
     (ADR 0018)."""
     runs.recompute_run_watch(run_id=run_id)
+
+
+@task()
+def policy_preview_in_background(preview_id: int) -> None:
+    """Work out a policy preview too large for the request; not retried (the admin asks
+    again when the page says it stopped)."""
+    previews.policy_preview_execute(preview_id=preview_id)

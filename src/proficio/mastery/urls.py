@@ -9,6 +9,11 @@ urlpatterns = [
     path("policies/form/", policy_views.policy_form_fields, name="policy_form"),
     path("policies/preview/", policy_views.policy_preview_part, name="policy_preview"),
     path(
+        "policies/previews/<uuid:preview_id>/",
+        policy_views.policy_preview_run_part,
+        name="policy_preview_run",
+    ),
+    path(
         "policies/recomputes/<uuid:run_id>/",
         policy_views.recompute_run_part,
         name="recompute_run",

@@ -10,6 +10,8 @@ from proficio.mastery.selectors.policies import (
     ScopePolicies,
     policy_overview,
     policy_preview,
+    policy_preview_run_get,
+    policy_preview_run_shown,
     policy_scopes,
 )
 from proficio.mastery.selectors.runs import recompute_run_get, recompute_runs
@@ -40,6 +42,8 @@ __all__ = [
     "mastery_history",
     "policy_overview",
     "policy_preview",
+    "policy_preview_run_get",
+    "policy_preview_run_shown",
     "policy_scopes",
     "recompute_run_get",
     "recompute_runs",

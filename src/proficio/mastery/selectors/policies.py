@@ -14,15 +14,17 @@ from proficio.frameworks.api import (
     district_competencies,
     district_frameworks,
 )
+from proficio.lib.visibility import visible_get
 from proficio.mastery.data import PolicyDraft, Scope
-from proficio.mastery.models import MasteryPolicy
+from proficio.mastery.models import MasteryPolicy, PolicyPreviewRun
+from proficio.mastery.permissions import policy_previews_visible_q
 from proficio.mastery.policies import (
     default_policy,
     district_competency,
     policy_rank,
     proposed_policy,
 )
-from proficio.mastery.preview import preview
+from proficio.mastery.preview import preview, proposal_from_json
 from proficio.people.api import (
     District,
     Person,
@@ -243,30 +245,49 @@ def policy_preview(*, user: Person, draft: PolicyDraft) -> PolicyPreview:
     """
     proposed = proposed_policy(actor=user, draft=draft)
     result = preview(scope=Scope.governed_by(proposed), proposed=proposed)
-    shown = students_visible_to(user).filter(pk__in=[c.student_id for c in result.examples])
+    return presented_preview(user=user, proposed=proposed, result=result.as_json())
+
+
+def presented_preview(*, user: Person, proposed: MasteryPolicy, result: dict) -> PolicyPreview:
+    """A preview's counts and examples (`PreviewResult.as_json`, worked out in the request or
+    by the worker) as the page shows them: examples only of students the user sees."""
+    examples = result["examples"]
+    shown = students_visible_to(user).filter(pk__in=[e["student_id"] for e in examples])
     people = {person.pk: person.display_name for person in shown}
     return PolicyPreview(
         proposed=proposed,
-        students=result.students,
-        students_changed=result.students_changed,
-        newly_mastered=result.newly_mastered,
-        no_longer_mastered=result.no_longer_mastered,
-        working_stages_moved=result.working_stages_moved,
-        values_changed=result.values_changed,
-        evidence_rows=result.evidence_rows,
-        seconds=result.seconds,
+        students=result["students"],
+        students_changed=result["students_changed"],
+        newly_mastered=result["newly_mastered"],
+        no_longer_mastered=result["no_longer_mastered"],
+        working_stages_moved=result["working_stages_moved"],
+        values_changed=result["values_changed"],
+        evidence_rows=result["evidence_rows"],
+        seconds=result["seconds"],
         examples=[
             PreviewExample(
-                student=people[change.student_id],
-                competency_code=change.competency.code,
-                stage=change.stage_ordinal,
-                before=change.before,
-                after=change.after,
-                was_mastered=change.was_mastered,
-                now_mastered=change.now_mastered,
-                now_implied=change.now_implied,
+                student=people[change["student_id"]],
+                competency_code=change["competency"],
+                stage=change["stage_ordinal"],
+                before=change["before"],
+                after=change["after"],
+                was_mastered=change["was_mastered"],
+                now_mastered=change["now_mastered"],
+                now_implied=change["now_implied"],
             )
-            for change in result.examples
-            if change.student_id in people
+            for change in examples
+            if change["student_id"] in people
         ],
     )
+
+
+def policy_preview_run_get(*, user: Person, preview_id: str) -> PolicyPreviewRun:
+    """One background preview of this user's; NotVisible for anyone else's."""
+    previews = PolicyPreviewRun.objects.filter(policy_previews_visible_q(user))
+    return visible_get(previews, preview_id, "preview")
+
+
+def policy_preview_run_shown(*, user: Person, run: PolicyPreviewRun) -> PolicyPreview:
+    """A finished background preview as the page shows it."""
+    proposed = proposal_from_json(run.proposal)
+    return presented_preview(user=user, proposed=proposed, result=run.result)

@@ -3,6 +3,7 @@ student's competency, changing a policy (a new version, then a background recomp
 the state of that recompute as it runs."""
 
 from proficio.mastery.services.policy_changes import policy_change
+from proficio.mastery.services.previews import policy_preview_execute, policy_preview_start
 from proficio.mastery.services.rating import evidence_record, mastery_refresh
 from proficio.mastery.services.runs import (
     RunTakenOver,
@@ -19,6 +20,8 @@ __all__ = [
     "evidence_record",
     "mastery_refresh",
     "policy_change",
+    "policy_preview_execute",
+    "policy_preview_start",
     "recompute_run_begin",
     "recompute_run_claim",
     "recompute_run_execute",
