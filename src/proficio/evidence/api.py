@@ -11,13 +11,15 @@ from proficio.evidence.selectors import (
     ratings_counted,
     ratings_counted_for,
 )
-from proficio.evidence.services import evidence_append
+from proficio.evidence.services import EvidenceDraft, evidence_append, evidence_append_many
 
 __all__ = [
     "AppendOnlyError",
     "Evidence",
+    "EvidenceDraft",
     "EvidenceSource",
     "evidence_append",
+    "evidence_append_many",
     "evidence_in_district",
     "evidence_of",
     "ratings_counted",

@@ -1,11 +1,14 @@
 """Appending evidence: validated, atomic, never an update or a delete."""
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
 
+from proficio.audit import api as audit
 from proficio.evidence.models import Evidence, EvidenceSource
 from proficio.frameworks.api import Competency
 from proficio.lib.errors import InvalidInput
@@ -14,6 +17,7 @@ from proficio.people.api import Person
 # A device clock a little ahead of the server's must not make today's work "future".
 CLOCK_SKEW = timedelta(minutes=10)
 FEEDBACK_MAX = 10_000
+BULK_BATCH = 2_000  # rows per insert: under SQLite's limit of bound parameters
 
 
 def _check_level(competency: Competency, level: Decimal | float | str) -> Decimal:
@@ -46,6 +50,103 @@ def evidence_append(
 ) -> Evidence:
     """Validate one rating completely, then append it. Permission is the caller's job."""
     errors: dict[str, str] = {}
+    if supersedes is not None:
+        # Lock the corrected row first so two simultaneous corrections cannot both pass.
+        list(Evidence.objects.select_for_update().filter(pk=supersedes.pk))
+    if supersedes is not None and (
+        supersedes.student_id != student.pk
+        or supersedes.competency_id != competency.pk
+        or Evidence.objects.filter(supersedes=supersedes).exists()
+    ):
+        errors["supersedes"] = (
+            "Only this student's current rating on this competency can be corrected."
+        )
+    try:
+        row = _checked_row(
+            assessor=assessor,
+            student=student,
+            competency=competency,
+            stage=stage,
+            level=level,
+            observed_at=observed_at,
+            source=source,
+            feedback_present=feedback_present,
+            feedback_next=feedback_next,
+            weight=weight,
+            artifact_url=artifact_url,
+        )
+    except InvalidInput as bad:
+        raise InvalidInput({**bad.errors, **errors}) from None
+    if errors:
+        raise InvalidInput(errors)
+    row.supersedes = supersedes
+    row.save(force_insert=True)
+    return row
+
+
+@dataclass(frozen=True)
+class EvidenceDraft:
+    """One rating to append in bulk: the arguments of `evidence_append`, bar corrections."""
+
+    assessor: Person | None
+    student: Person
+    competency: Competency
+    stage: int
+    level: Decimal | float | str
+    observed_at: datetime
+    source: EvidenceSource | str
+    feedback_present: str = ""
+    feedback_next: str = ""
+    weight: Decimal = Decimal(1)
+    artifact_url: str = ""
+
+
+@transaction.atomic
+def evidence_append_many(
+    *, actor: Person | None, district_id: int, drafts: Sequence[EvidenceDraft]
+) -> int:
+    """Validate every rating as `evidence_append` does, then append them all in batched
+    inserts, or none: an import or a generated district, audited as one entry.
+
+    Mastery is not refreshed here: the caller runs the bulk recompute once the rows are in.
+    A rating whose student is not of `district_id` is refused with the rest.
+    """
+    rows, errors = [], {}
+    for index, draft in enumerate(drafts):
+        try:
+            if draft.student.district_id != district_id:
+                raise InvalidInput({"student": "The student is not of this district."})
+            rows.append(_checked_row(**vars(draft)))
+        except InvalidInput as bad:
+            errors.update({f"{index}.{field}": message for field, message in bad.errors.items()})
+    if errors:
+        raise InvalidInput(errors)
+    Evidence.objects.bulk_create(rows, batch_size=BULK_BATCH)
+    audit.record(
+        actor=actor,
+        action="evidence.appended_in_bulk",
+        district_id=district_id,
+        data={"ratings": len(rows)},
+    )
+    return len(rows)
+
+
+def _checked_row(
+    *,
+    assessor: Person | None,
+    student: Person,
+    competency: Competency,
+    stage: int,
+    level: Decimal | float | str,
+    observed_at: datetime,
+    source: EvidenceSource | str,
+    feedback_present: str,
+    feedback_next: str,
+    weight: Decimal,
+    artifact_url: str,
+) -> Evidence:
+    """The unsaved row for one rating, or InvalidInput naming every field that is wrong."""
+    errors: dict[str, str] = {}
     if competency.framework.district_id != student.district_id:
         errors["competency"] = f"{competency.code} is not a competency of this student's district."
     # From the stages the competency was read with (`competency_get` prefetches them).
@@ -70,20 +171,9 @@ def evidence_append(
             errors[name] = f"Keep feedback under {FEEDBACK_MAX:,} characters."
     if weight < 0:
         errors["weight"] = "Weight cannot be negative."
-    if supersedes is not None:
-        # Lock the corrected row first so two simultaneous corrections cannot both pass.
-        list(Evidence.objects.select_for_update().filter(pk=supersedes.pk))
-    if supersedes is not None and (
-        supersedes.student_id != student.pk
-        or supersedes.competency_id != competency.pk
-        or Evidence.objects.filter(supersedes=supersedes).exists()
-    ):
-        errors["supersedes"] = (
-            "Only this student's current rating on this competency can be corrected."
-        )
     if errors:
         raise InvalidInput(errors)
-    return Evidence.objects.create(
+    return Evidence(
         student=student,
         competency=competency,
         stage=stage_obj,
@@ -95,5 +185,4 @@ def evidence_append(
         feedback_next=feedback_next.strip(),
         weight=weight,
         artifact_url=artifact_url,
-        supersedes=supersedes,
     )
