@@ -54,11 +54,12 @@ def test_every_badge_has_a_word_an_arrow_and_its_reason_on_hover(client, world, 
     assert "Pace: " in text_of(content)  # read out before the badge inside the cell's link
 
 
-def test_chips_count_the_students_each_pace_would_show(client, world, paced):
-    words = text_of(page(client, world.teacher, gradebook_url(world)))
-    assert "All students (6)" in words
-    for chip in ("Stalled (1 student)", "Behind (1 student)", "On pace (2 students)", "Ahead (1"):
-        assert chip in words
+def test_chips_link_to_each_pace_without_counting_the_whole_section(client, world, paced):
+    # Counting would compute every student's pace on every page; the chips only link.
+    content = page(client, world.teacher, gradebook_url(world))
+    assert "All students (6)" in text_of(content)
+    for key in ("stalled", "behind", "on_pace", "ahead"):
+        assert f'href="?pace={key}"' in content
 
 
 def test_the_stalled_filter_keeps_only_stalled_students_and_their_competencies(
@@ -70,7 +71,7 @@ def test_the_stalled_filter_keeps_only_stalled_students_and_their_competencies(
         assert elsewhere not in content
     assert "Competency W1" not in content  # nobody is stalled there: no column for it
     assert 'href="?pace=stalled" aria-current="true"' in content
-    assert "Showing the 1 student with a competency marked “stalled”" in text_of(content)
+    assert "1 student with a competency marked “stalled”" in text_of(content)
 
 
 def test_a_filtered_row_fades_the_cells_the_filter_did_not_pick(client, world, paced):
@@ -97,8 +98,6 @@ def test_a_filter_that_picks_nobody_says_so_plainly(client, world):
     content = page(client, world.teacher, gradebook_url(world), pace="stalled")
     assert "No student in this section is marked “stalled” right now." in content
     assert 'href="?pace=stalled" aria-current="true"' in content
-    # The other paces pick nobody either: plain words, not links to an empty table.
-    assert '<span class="chip chip--none">Behind <span>(0' in content
 
 
 @pytest.mark.parametrize(

@@ -243,6 +243,10 @@ PROFICIO_RECOMPUTE_CHUNK_STUDENTS = int(os.environ.get("PROFICIO_RECOMPUTE_CHUNK
 PROFICIO_RECOMPUTE_LEASE_SECONDS = int(os.environ.get("PROFICIO_RECOMPUTE_LEASE_SECONDS", "60"))
 PROFICIO_RECOMPUTE_ATTEMPTS = int(os.environ.get("PROFICIO_RECOMPUTE_ATTEMPTS", "3"))
 
+# The gradebook shows this many students a page (Canvas shows 20): a page costs the same
+# however large the section.
+PROFICIO_GRADEBOOK_PAGE_SIZE = max(1, int(os.environ.get("PROFICIO_GRADEBOOK_PAGE_SIZE", "25")))
+
 # Policy previews: a scope with more evidence rows than this is previewed by the task worker
 # while the page polls (about 2 µs a row: 50,000 rows answer inside the request in ~0.1 s);
 # one not heard from for the timeout shows as stopped, to be asked again.

@@ -2,14 +2,17 @@
 statuses and evidence the selectors return — gradebook cells, the stages of a trajectory,
 evidence rows and a competency's panel, and the words and addresses they carry."""
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from uuid import UUID
 
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
+from django.utils.html import escape
 from django.utils.http import urlencode
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from proficio.engine import format_score
@@ -18,6 +21,7 @@ from proficio.frameworks.api import Competency, Scale, ScaleLevel
 from proficio.mastery.forms import level_text
 from proficio.mastery.pace import PACE_FILTERS, PACE_LABELS, Pace
 from proficio.mastery.selectors import CompetencyStatus, Gradebook, GradebookCell, StageStatus
+from proficio.mastery.selectors.gradebook import STAGE_COMPLETED, STAGE_NONE, GradebookQuery
 from proficio.people.api import Person, Section
 
 # Float arithmetic can land a hair under a level (1.9999999 for 2); that still reads as the level.
@@ -103,32 +107,107 @@ class Cell:
     # Left out by the gradebook's pace filter: shown quietly, for context.
     dimmed: bool = False
 
+    @property
+    def html(self) -> SafeString:
+        return cell_markup(self)
 
-@dataclass(frozen=True)
-class PaceChip:
-    """One of the gradebook's pace filters, with how many students it would show."""
+    @property
+    def oob_html(self) -> SafeString:
+        """The cell redrawn in place after a rating, marked as the one the panel shows."""
+        return cell_markup(self, oob=True)
 
-    key: str
-    label: str
-    students: int
-    current: bool
+
+def pace_badge_markup(key: str, label: str, title: str = "", also: str = "") -> str:
+    """A pace badge (the markup of _pace_badge.html, for the gradebook's cells)."""
+    icon = {"stalled": "‖", "behind": "↓", "ahead": "↑"}.get(key, "→")
+    title_attr = f' title="{escape(title)}"' if title else ""
+    also_part = f'<span class="pace__also"> · {escape(also.lower())}</span>' if also else ""
+    return (
+        f'<span class="pace pace--{escape(key)}"{title_attr}>'
+        f'<span class="pace__icon" aria-hidden="true">{icon}</span>'
+        f"{escape(label)}{also_part}</span>"
+    )
+
+
+def cell_markup(cell: Cell, *, oob: bool = False) -> SafeString:
+    """A cell's link, written directly rather than through a template: a page has a thousand
+    of them, and a template include per cell cost most of the gradebook's time."""
+    classes = f"cell cell--{cell.state}"
+    if cell.dimmed:
+        classes += " cell--dimmed"
+    extra = ""
+    if oob:
+        classes += " cell--open"
+    if cell.level:
+        extra += f' style="--level: {escape(cell.level.colour)}"'
+    if cell.observed:
+        day = dateformat.format(cell.observed, "j M Y")
+        title = _("Latest rating observed %(day)s") % {"day": day}
+        extra += f' title="{escape(title)}"'
+    if oob:
+        extra += ' hx-swap-oob="true"'
+    if cell.state == "empty":
+        body = f'<span class="cell__none">— {escape(_("no ratings yet"))}</span>'
+    elif cell.state == "completed":
+        body = (
+            '<span class="cell__stage"><span aria-hidden="true">✓ </span>'
+            f"{escape(_('Completed'))}</span>"
+        )
+    else:
+        body = (
+            f'<span class="cell__stage"><span class="visually-hidden">{escape(_("Stage"))} '
+            f'</span><span aria-hidden="true">S</span>{cell.working_stage}</span>'
+            '<span class="cell__sep" aria-hidden="true"> · </span>'
+        )
+        if cell.level:
+            body += (
+                f'<span class="cell__level"><span class="swatch" aria-hidden="true"></span>'
+                f"{escape(cell.level_text)} {escape(cell.level.label)}</span>"
+            )
+            if cell.latest_stage != cell.working_stage:
+                body += (
+                    ' <span class="cell__note">(<span class="visually-hidden">'
+                    f'{escape(_("rated at stage"))} </span><span aria-hidden="true">S</span>'
+                    f"{cell.latest_stage})</span>"
+                )
+        else:
+            body += f'<span class="cell__none">{escape(_("no ratings yet"))}</span>'
+    pace = cell.pace
+    if pace is not None and pace.known:
+        body += (
+            f'<span class="cell__pace"><span class="visually-hidden">{escape(_("Pace:"))} </span>'
+            f"{pace_badge_markup(pace.badge or '', pace.label, pace.reason, pace.also_label)}"
+            "</span>"
+        )
+    return mark_safe(  # every value above is escaped
+        f'<a id="{cell.dom_id}" class="{classes}" href="{escape(cell.href)}" '
+        f'hx-get="{escape(cell.href)}"{extra}>{body}</a>'
+    )
 
 
 def cell_for(
     *, student: Person, competency: Competency, section: Section, record: GradebookCell | None
 ) -> Cell:
-    href = evidence_url(student, competency, section)
-    dom_id = cell_dom_id(student, competency)
+    return _cell(
+        dom_id=cell_dom_id(student, competency),
+        href=evidence_url(student, competency, section),
+        levels=levels_of(competency),
+        record=record,
+    )
+
+
+def _cell(
+    *, dom_id: str, href: str, levels: list[ScaleLevel], record: GradebookCell | None
+) -> Cell:
     if record is None:
         return Cell(dom_id, href, "empty", None, None, None, "", None)
-    level = level_named(levels_of(competency), record.latest_level)
     return Cell(
         dom_id=dom_id,
         href=href,
         state="completed" if record.working_stage is None else "working",
         working_stage=record.working_stage,
         latest_stage=record.latest_stage,
-        level=level,
+        level=level_named(levels, record.latest_level),
         level_text=level_text(record.latest_level) if record.latest_level is not None else "",
         observed=(
             timezone.localdate(record.latest_observed_at) if record.latest_observed_at else None
@@ -137,46 +216,184 @@ def cell_for(
     )
 
 
-def gradebook_rows(
-    book: Gradebook,
-    section: Section,
-    students: list[Person],
-    competencies: list[Competency],
-    picked: set[tuple[int, int]] | None,
-) -> list[tuple[Person, list[Cell]]]:
-    """Each student's cells; `picked`, the (student id, competency id) pairs a pace filter
-    chose (None: no filter), leaves the other cells dimmed."""
-    return [
-        (
-            student,
-            [
-                replace(
-                    cell_for(
-                        student=student,
-                        competency=competency,
-                        section=section,
-                        record=book.cell(student, competency),
-                    ),
-                    dimmed=picked is not None and (student.pk, competency.pk) not in picked,
-                )
-                for competency in competencies
-            ],
-        )
-        for student in students
+def gradebook_rows(book: Gradebook) -> list[tuple[Person, list[Cell]]]:
+    """Each of the page's students with their cells; with a pace filter, the cells it did
+    not pick are dimmed. The evidence address is reversed once and each cell's made by
+    joining ids to it."""
+    before, middle, after = _evidence_url_parts()
+    query = f"?{urlencode({'section': book.section.uuid})}"
+    columns = [
+        (competency, f"{competency.uuid}{after}{query}", levels_of(competency))
+        for competency in book.columns
     ]
+    picked = book.picked
+    rows = []
+    for student in book.students:
+        cells = []
+        for competency, tail, levels in columns:
+            cell = _cell(
+                dom_id=f"cell-{student.uuid}-{competency.uuid}",
+                href=f"{before}{student.uuid}{middle}{tail}",
+                levels=levels,
+                record=book.cells.get((student.pk, competency.pk)),
+            )
+            if picked is not None and (student.pk, competency.pk) not in picked:
+                cell = replace(cell, dimmed=True)
+            cells.append(cell)
+        rows.append((student, cells))
+    return rows
 
 
-def pace_chips(matching: Mapping[str, set[tuple[int, int]]], chosen: str) -> list[PaceChip]:
-    """One chip per pace filter, with the students it picks; `chosen` is the current one."""
-    return [
-        PaceChip(
-            key=key,
-            label=str(PACE_LABELS[key]),
-            students=len({student_id for student_id, _ in matching[key]}),
-            current=key == chosen,
+@dataclass(frozen=True)
+class ColumnHead:
+    """A gradebook column's header: what it sorts by and whether it is sorted now."""
+
+    competency: Competency | None  # None: the students' names
+    href: str
+    aria_sort: str  # "ascending", "descending" or "none"
+
+
+@dataclass(frozen=True)
+class PageLink:
+    number: int
+    href: str
+    current: bool
+
+
+@dataclass(frozen=True)
+class GradebookView:
+    """The gradebook's controls: sortable headers, the pages, and the filter form's state."""
+
+    name_head: ColumnHead
+    heads: list[ColumnHead]
+    pages: list[PageLink | None]  # None: a gap in the page numbers
+    previous: str  # the previous page's address, "" on the first
+    next: str  # the next page's address, "" on the last
+    first_shown: int
+    last_shown: int
+    stage_choices: list[tuple[str, str]]
+    all_href: str  # every student: the filters cleared, the sort kept
+
+
+def gradebook_href(query: GradebookQuery, **changes: object) -> str:
+    """The gradebook's address for `query` with `changes`, leaving out what is at its default
+    so addresses stay short and bookmarkable; any change but the page goes back to page 1."""
+    values = {
+        "q": query.search,
+        "competency": str(query.competency.uuid) if query.competency else "",
+        "stage": query.stage,
+        "pace": query.pace,
+        "sort": query.sort,
+        "page": query.page,
+    }
+    if "page" not in changes:
+        values["page"] = 1
+    values.update(changes)
+    kept = {
+        key: value
+        for key, value in values.items()
+        if value and not (key == "sort" and value == "name") and not (key == "page" and value == 1)
+    }
+    return f"?{urlencode(kept)}"
+
+
+def _page_numbers(page: int, pages: int) -> list[int | None]:
+    """The first, the last and two either side of the current page, with gaps as None."""
+    wanted = sorted({1, pages, *range(max(1, page - 2), min(pages, page + 2) + 1)})
+    numbers: list[int | None] = []
+    for number in wanted:
+        if numbers and number - (numbers[-1] or 0) > 1:
+            numbers.append(None)
+        numbers.append(number)
+    return numbers
+
+
+def gradebook_view(book: Gradebook) -> GradebookView:
+    query = book.query
+    by_name = not (query.sort.endswith("stage") and query.competency is not None)
+    name_sort = "none"
+    if by_name:
+        name_sort = "descending" if query.sort == "-name" else "ascending"
+    name_head = ColumnHead(
+        None,
+        gradebook_href(query, sort="-name" if name_sort == "ascending" else "name"),
+        name_sort,
+    )
+    heads = []
+    for competency in book.columns:
+        current = not by_name and query.competency is not None and query.competency == competency
+        order = "none"
+        if current:
+            order = "descending" if query.sort.startswith("-") else "ascending"
+        heads.append(
+            ColumnHead(
+                competency,
+                gradebook_href(
+                    query,
+                    sort="-stage" if order == "ascending" else "stage",
+                    competency=str(competency.uuid),
+                    stage=query.stage if current else "",
+                ),
+                order,
+            )
         )
-        for key in PACE_FILTERS
-    ]
+    size = len(book.students)
+    first = (book.page - 1) * book.page_size + 1 if size else 0
+    stage_choices = [(STAGE_NONE, _("No ratings yet"))]
+    if query.competency is not None:
+        stage_choices += [
+            (str(stage.ordinal), _("Stage %(stage)s") % {"stage": stage.ordinal})
+            for stage in query.competency.stages.all()
+        ]
+    stage_choices.append((STAGE_COMPLETED, _("Completed")))
+    return GradebookView(
+        name_head=name_head,
+        heads=heads,
+        pages=[
+            PageLink(number, gradebook_href(query, page=number), number == book.page)
+            if number is not None
+            else None
+            for number in _page_numbers(book.page, book.pages)
+        ],
+        previous=gradebook_href(query, page=book.page - 1) if book.page > 1 else "",
+        next=gradebook_href(query, page=book.page + 1) if book.page < book.pages else "",
+        first_shown=first,
+        last_shown=first + size - 1 if size else 0,
+        stage_choices=stage_choices,
+        all_href=gradebook_href(GradebookQuery(sort=query.sort, competency=query.competency)),
+    )
+
+
+# Stand-ins reversed once to find where a student's and a competency's ids go in the address.
+_STUDENT_MARK = UUID(int=1)
+_COMPETENCY_MARK = UUID(int=2)
+
+
+def _evidence_url_parts() -> tuple[str, str, str]:
+    """The evidence address before the student's id, between it and the competency's, and
+    after the competency's."""
+    url = reverse(
+        "mastery:student_competency",
+        kwargs={"student_id": _STUDENT_MARK, "competency_id": _COMPETENCY_MARK},
+    )
+    before, rest = url.split(str(_STUDENT_MARK))
+    middle, after = rest.split(str(_COMPETENCY_MARK))
+    return before, middle, after
+
+
+@dataclass(frozen=True)
+class PaceChip:
+    """One of the gradebook's pace filters. It carries no count: counting would compute the
+    pace of the whole section on every page."""
+
+    key: str
+    label: str
+    current: bool
+
+
+def pace_chips(chosen: str) -> list[PaceChip]:
+    """One chip per pace filter; `chosen` is the current one."""
+    return [PaceChip(key, str(PACE_LABELS[key]), key == chosen) for key in PACE_FILTERS]
 
 
 def scale_legends(

@@ -3,6 +3,7 @@ the student page. Every object comes through a selector scoped to the signed-in 
 
 from itertools import groupby
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,11 +14,11 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from proficio.audit import api as audit
 from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
-from proficio.frameworks.api import Competency, competency_get
+from proficio.frameworks.api import Competency, competencies_for_student, competency_get
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.forms import AsOfForm, RatingForm
-from proficio.mastery.pace import PACE_LABELS, matching_cells
+from proficio.mastery.pace import PACE_LABELS
 from proficio.mastery.permissions import can_rate
 from proficio.mastery.presenters import (
     cell_dom_id,
@@ -25,6 +26,7 @@ from proficio.mastery.presenters import (
     competency_panel,
     evidence_url,
     gradebook_rows,
+    gradebook_view,
     level_words,
     pace_chips,
     scale_legends,
@@ -39,6 +41,8 @@ from proficio.mastery.selectors import (
     gradebook_cell,
     student_mastery,
 )
+from proficio.mastery.selectors.gradebook import SORTS as GRADEBOOK_SORTS
+from proficio.mastery.selectors.gradebook import GradebookQuery
 from proficio.mastery.services import evidence_record
 from proficio.people.api import (
     Person,
@@ -65,42 +69,55 @@ def section_from_query(request: HttpRequest) -> Section | None:
 # ---- pages ----------------------------------------------------------------------------------
 
 
+def _gradebook_query(request: HttpRequest, competencies: list[Competency]) -> GradebookQuery:
+    """The gradebook's page, sort and filters from its address; anything unknown is ignored,
+    so an old or edited bookmark still opens."""
+    params = request.GET
+    chosen = params.get("competency", "")
+    competency = next((c for c in competencies if str(c.uuid) == chosen), None)
+    page = params.get("page", "1")
+    sort = params.get("sort", "name")
+    pace = params.get("pace", "")
+    return GradebookQuery(
+        page=int(page) if page.isdigit() else 1,
+        sort=sort if sort in GRADEBOOK_SORTS else "name",
+        search=params.get("q", "").strip()[:100],
+        competency=competency,
+        stage=params.get("stage", "") if competency is not None else "",
+        pace=pace if pace in PACE_LABELS else "",
+    )
+
+
 @login_required
 @require_safe
 @not_visible_is_404
 def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
     section = section_served_get(user=request.user, section_id=section_id)
-    book = gradebook(user=request.user, section=section)
+    competencies = list(competencies_for_student(request.user))
+    book = gradebook(
+        user=request.user,
+        section=section,
+        query=_gradebook_query(request, competencies),
+        competencies=competencies,
+        page_size=settings.PROFICIO_GRADEBOOK_PAGE_SIZE,
+    )
     audit.record_views(
         actor=request.user,
         action=audit.STUDENTS_LISTED,
         students=book.students,
-        data={"section": str(section.uuid), "page": "gradebook"},
+        data={"section": str(section.uuid), "page": "gradebook", "page_number": book.page},
     )
-    chosen = request.GET.get("pace", "")
-    matching = matching_cells({pair: cell.pace for pair, cell in book.cells.items() if cell.pace})
-    picked = matching.get(chosen)  # None: no filter, or one we do not know
-    students, competencies = book.students, book.competencies
-    if picked is not None:
-        # Only the students and competencies the filter picks, so the table stays small.
-        student_ids = {student_id for student_id, _ in picked}
-        competency_ids = {competency_id for _, competency_id in picked}
-        students = [student for student in students if student.pk in student_ids]
-        competencies = [c for c in competencies if c.pk in competency_ids]
-    rows = gradebook_rows(book, section, students, competencies, picked)
-    chips = pace_chips(matching, chosen)
-    legends = scale_legends(book.competencies)
     return render(
         request,
         "mastery/gradebook.html",
         {
             "section": section,
             "book": book,
-            "rows": rows,
-            "legends": legends,
-            "competencies": competencies,
-            "chips": chips,
-            "pace_filter": PACE_LABELS[chosen] if picked is not None else "",
+            "view": gradebook_view(book),
+            "rows": gradebook_rows(book),
+            "legends": scale_legends(book.competencies),
+            "chips": pace_chips(book.query.pace),
+            "pace_filter": PACE_LABELS[book.query.pace] if book.query.pace else "",
         },
     )
 

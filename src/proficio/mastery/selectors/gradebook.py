@@ -1,16 +1,46 @@
-"""A section's gradebook: students × competencies, each cell with its working stage, latest
-rating and pace."""
+"""A section's gradebook, one page of students at a time: students × competencies, each cell
+with its working stage, latest rating and pace.
+
+Filtering, sorting and the page's students are chosen in SQL over the whole section, so a
+page reads as much for a section of 500 as for one of 20. Pace is computed only for the
+page's students — except when filtering by pace, which (until pace is stored in columns)
+needs every filtered student's pace to know who matches.
+"""
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from proficio.frameworks.api import Competency, competencies_for_student
 from proficio.mastery.models import WorkingStage
-from proficio.mastery.pace import Pace, paces_of
+from proficio.mastery.pace import PACE_FILTERS, Pace, matching_cells, paces_of
 from proficio.people.api import Person, Section, section_students
+
+# How a stage sorts and filters: a student without records before stage 1, one who completed
+# every stage after any stage.
+NO_RECORD = 0
+COMPLETED = 10_000
+# The stage filter's words for those two.
+STAGE_NONE = "none"
+STAGE_COMPLETED = "completed"
+SORTS = ("name", "-name", "stage", "-stage")
+
+
+@dataclass(frozen=True)
+class GradebookQuery:
+    """What a teacher asked of the gradebook: a page, a sort and filters. `competency` is
+    the one a stage sort or stage filter reads; without it both are ignored."""
+
+    page: int = 1
+    sort: str = "name"
+    search: str = ""
+    competency: Competency | None = None
+    stage: str = ""  # an ordinal, STAGE_NONE or STAGE_COMPLETED; "" for every stage
+    pace: str = ""  # one of PACE_FILTERS; "" for every pace
 
 
 @dataclass(frozen=True)
@@ -25,22 +55,109 @@ class GradebookCell:
 @dataclass(frozen=True)
 class Gradebook:
     section: Section
-    students: list[Person]
-    competencies: list[Competency]
+    students: list[Person]  # the page's
+    competencies: list[Competency]  # all the section's; `shown` those of the page's columns
     cells: dict[tuple[int, int], GradebookCell]
+    query: GradebookQuery
+    page: int
+    pages: int
+    page_size: int
+    matching: int  # students the filters pick across the section
+    enrolled: int  # students in the section, filters aside
+    # With a pace filter: the (student id, competency id) pairs it picked; None without one.
+    picked: set[tuple[int, int]] | None = None
+    shown: list[Competency] | None = None
 
     def cell(self, student: Person, competency: Competency) -> GradebookCell | None:
         return self.cells.get((student.pk, competency.pk))
 
+    @property
+    def columns(self) -> list[Competency]:
+        return self.competencies if self.shown is None else self.shown
 
-def gradebook(*, user: Person, section: Section, today: date | None = None) -> Gradebook:
-    """Students × competencies for a section the caller has already been allowed to open,
-    each cell with its pace as of `today`."""
-    students = list(section_students(user=user, section=section))
-    competencies = list(competencies_for_student(user))
-    working = WorkingStage.objects.filter(student__in=students, competency__in=competencies)
-    paces = paces_of(
-        students=students, competencies=competencies, today=today or timezone.localdate()
+
+def _stage_key(competency: Competency) -> Coalesce:
+    """A student's working stage on `competency` as one sortable number."""
+    stage = WorkingStage.objects.filter(
+        student_id=OuterRef("pk"), competency_id=competency.pk
+    ).values_list(Coalesce("ordinal", Value(COMPLETED)))[:1]
+    return Coalesce(Subquery(stage, output_field=IntegerField()), Value(NO_RECORD))
+
+
+def _filtered(students: QuerySet[Person], query: GradebookQuery) -> QuerySet[Person]:
+    for word in query.search.split():
+        students = students.filter(
+            Q(first_name__icontains=word)
+            | Q(preferred_name__icontains=word)
+            | Q(last_name__icontains=word)
+        )
+    if query.competency is not None:
+        students = students.annotate(stage_key=_stage_key(query.competency))
+        if query.stage == STAGE_NONE:
+            students = students.filter(stage_key=NO_RECORD)
+        elif query.stage == STAGE_COMPLETED:
+            students = students.filter(stage_key=COMPLETED)
+        elif query.stage.isdigit():
+            students = students.filter(stage_key=int(query.stage))
+    return students
+
+
+def _sorted(students: QuerySet[Person], query: GradebookQuery) -> QuerySet[Person]:
+    names = ("last_name", "first_name", "pk")
+    if query.sort.endswith("stage") and query.competency is not None:
+        key = "-stage_key" if query.sort.startswith("-") else "stage_key"
+        return students.order_by(key, *names)
+    if query.sort == "-name":
+        return students.order_by(*(f"-{name}" for name in names))
+    return students.order_by(*names)
+
+
+def gradebook(
+    *,
+    user: Person,
+    section: Section,
+    query: GradebookQuery | None = None,
+    competencies: list[Competency] | None = None,
+    page_size: int = 25,
+    today: date | None = None,
+) -> Gradebook:
+    """One page of a section the caller has already been allowed to open, each cell with
+    its pace as of `today`. `competencies`, when the caller has read them already, are the
+    user's own (`competencies_for_student`)."""
+    query = query or GradebookQuery()
+    today = today or timezone.localdate()
+    section_all = section_students(user=user, section=section)
+    if competencies is None:
+        competencies = list(competencies_for_student(user))
+    students = _sorted(_filtered(section_all, query), query)
+    enrolled = section_all.count()
+    picked = None
+    shown = None
+    section_paces: dict[tuple[int, int], Pace] | None = None
+    if query.pace in PACE_FILTERS:
+        candidates = list(students)
+        section_paces = paces_of(students=candidates, competencies=competencies, today=today)
+        matching_pairs = matching_cells(section_paces)[query.pace]
+        chosen = {student_id for student_id, _ in matching_pairs}
+        competency_ids = {competency_id for _, competency_id in matching_pairs}
+        everyone = [student for student in candidates if student.pk in chosen]
+        picked = matching_pairs
+        shown = [c for c in competencies if c.pk in competency_ids]
+        matching = len(everyone)
+    else:
+        matching = students.count() if query.search or query.stage else enrolled
+    pages = max(1, -(-matching // page_size))
+    page = min(max(query.page, 1), pages)
+    start = (page - 1) * page_size
+    if picked is not None:
+        page_students = everyone[start : start + page_size]
+    else:
+        page_students = list(students[start : start + page_size])
+    working = WorkingStage.objects.filter(student__in=page_students, competency__in=competencies)
+    paces = (
+        section_paces
+        if section_paces is not None
+        else paces_of(students=page_students, competencies=competencies, today=today)
     )
     cells = {
         (w.student_id, w.competency_id): GradebookCell(
@@ -50,6 +167,26 @@ def gradebook(*, user: Person, section: Section, today: date | None = None) -> G
             latest_observed_at=w.latest_observed_at,
             pace=paces.get((w.student_id, w.competency_id)),
         )
-        for w in working
+        for w in working.only(
+            "student_id",
+            "competency_id",
+            "ordinal",
+            "latest_level",
+            "latest_stage_ordinal",
+            "latest_observed_at",
+        )
     }
-    return Gradebook(section=section, students=students, competencies=competencies, cells=cells)
+    return Gradebook(
+        section=section,
+        students=page_students,
+        competencies=competencies,
+        cells=cells,
+        query=query,
+        page=page,
+        pages=pages,
+        page_size=page_size,
+        matching=matching,
+        enrolled=enrolled,
+        picked=picked,
+        shown=shown,
+    )
