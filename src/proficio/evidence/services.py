@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from proficio.audit import api as audit
@@ -111,6 +112,9 @@ def evidence_append_many(
     Mastery is not refreshed here: the caller runs the bulk recompute once the rows are in.
     A rating whose student is not of `district_id` is refused with the rest.
     """
+    # Each competency's stages and scale read once, not once per rating.
+    competencies = list({id(draft.competency): draft.competency for draft in drafts}.values())
+    prefetch_related_objects(competencies, "stages", "scale__levels", "framework__scale__levels")
     rows, errors = [], {}
     for index, draft in enumerate(drafts):
         try:
