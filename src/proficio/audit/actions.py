@@ -22,6 +22,8 @@ PASSWORD_CHANGED = "password.changed"
 SIGN_IN_UNLOCKED = "sign_in.unlocked"
 FRAMEWORK_IMPORTED = "framework.imported"
 ROSTER_SYNCED = "roster.synced"
+PEOPLE_CREATED_IN_BULK = "people.created_in_bulk"
+EVIDENCE_APPENDED_IN_BULK = "evidence.appended_in_bulk"
 STUDENT_EXPORTED = "student.exported"
 STUDENT_ERASED = "student.erased"
 AUDIT_EXPORTED = "audit.exported"
@@ -45,6 +47,8 @@ ACTION_LABELS = {
     SIGN_IN_UNLOCKED: _("Unlocked a locked-out sign-in"),
     FRAMEWORK_IMPORTED: _("Imported a framework"),
     ROSTER_SYNCED: _("Synced the roster"),
+    PEOPLE_CREATED_IN_BULK: _("Created people in bulk"),
+    EVIDENCE_APPENDED_IN_BULK: _("Appended ratings in bulk"),
     STUDENT_EXPORTED: _("Exported a student's record"),
     STUDENT_ERASED: _("Erased a student's identity"),
     AUDIT_EXPORTED: _("Downloaded the audit log"),

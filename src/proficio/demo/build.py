@@ -2,7 +2,7 @@
 
 import random
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import cycle
 
@@ -35,12 +35,14 @@ from proficio.mastery.api import (
 )
 from proficio.people.api import (
     Person,
+    PersonDraft,
     Role,
     School,
     Section,
     district_create,
     districts_for_operator,
     guardian_link,
+    people_create_many,
     person_create,
     person_grant_district_admin_site,
     role_assign,
@@ -114,6 +116,12 @@ def load_demo(*, students: int = 200, seed: int = 2026, today: date | None = Non
         )
     with transaction.atomic():
         return _Builder(random.Random(seed), today or timezone.localdate()).build(students)
+
+
+@dataclass
+class _Family:
+    children: list[tuple[PersonDraft, Section, Pace, date]] = field(default_factory=list)
+    guardians: list[tuple[PersonDraft, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -296,10 +304,12 @@ class _Builder:
             section_enroll(section=seat[0], student=child, enrolled_on=year_start)
             self.students.append(_Student(child, seat[0], Pace.STEADY))
         self.rng.shuffle(seats)
+        families = []
         while seats:
             size = min(len(seats), self.rng.choices((1, 2, 3), weights=(50, 35, 15))[0])
             family, seats = seats[:size], seats[size:]
-            self._family(family, paces, year_start)
+            families.append(self._family(family, paces, year_start))
+        self._create_families(families)
         self._math_workshops(year_start)
 
     def _seats(self, count: int) -> list[tuple[Section, int]]:
@@ -329,26 +339,55 @@ class _Builder:
 
     def _family(
         self, seats: list[tuple[Section, int]], paces: list[Pace], year_start: date
-    ) -> None:
+    ) -> "_Family":
+        """Who is in one family, drawn now; created with every other family at once."""
         last = self.rng.choice(LAST_NAMES)
         first_names = self.rng.sample(CHILD_FIRST_NAMES, len(seats))
-        children = []
+        family = _Family()
         for (section, age_grade), first in zip(seats, first_names, strict=True):
             pace = paces.pop()
-            child = self._person(first, last, Role.STUDENT, section.school, age_grade=age_grade)
             # A recent arrival, rated only in their last ten school days (see `_days_for`).
             joined = self.days[-self.rng.randint(10, 15)] if pace is Pace.SPARSE else year_start
-            section_enroll(section=section, student=child, enrolled_on=joined)
-            self.students.append(_Student(child, section, pace))
-            children.append(child)
+            draft = self._draft(first, last, Role.STUDENT, section.school, age_grade=age_grade)
+            family.children.append((draft, section, pace, joined))
         guardian_count = 2 if self.rng.random() < 0.15 else 1
         for _ in range(guardian_count):
             surname = last if self.rng.random() < 0.8 else self.rng.choice(LAST_NAMES)
-            guardian = self._person(self.rng.choice(ADULT_FIRST_NAMES), surname, Role.GUARDIAN)
+            draft = self._draft(self.rng.choice(ADULT_FIRST_NAMES), surname, Role.GUARDIAN)
             relationship = self.rng.choices(("Parent", "Grandparent", "Guardian"), (8, 1, 1))[0]
-            for child in children:
-                guardian_link(guardian=guardian, student=child, relationship=relationship)
-        self.guardian_count += guardian_count
+            family.guardians.append((draft, relationship))
+        return family
+
+    def _draft(
+        self, first: str, last: str, role: Role, school: School | None = None, **extra
+    ) -> PersonDraft:
+        return PersonDraft(
+            username=self._username(first, last),
+            first_name=first,
+            last_name=last,
+            role=role,
+            school=school,
+            **extra,
+        )
+
+    def _create_families(self, families: list["_Family"]) -> None:
+        """Every family's people in one bulk insert, then their enrolments and guardians."""
+        drafts = [
+            draft for family in families for draft, *_ in (*family.children, *family.guardians)
+        ]
+        people = iter(people_create_many(district=self.district, drafts=drafts))
+        for family in families:
+            children = []
+            for _draft, section, pace, joined in family.children:
+                child = next(people)
+                section_enroll(section=section, student=child, enrolled_on=joined)
+                self.students.append(_Student(child, section, pace))
+                children.append(child)
+            for _draft, relationship in family.guardians:
+                guardian = next(people)
+                for child in children:
+                    guardian_link(guardian=guardian, student=child, relationship=relationship)
+            self.guardian_count += len(family.guardians)
 
     def _math_workshops(self, year_start: date) -> None:
         """Each school's math workshop takes an even mix of its age band, Amara included."""

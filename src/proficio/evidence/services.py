@@ -128,7 +128,7 @@ def evidence_append_many(
     Evidence.objects.bulk_create(rows, batch_size=BULK_BATCH)
     audit.record(
         actor=actor,
-        action="evidence.appended_in_bulk",
+        action=audit.EVIDENCE_APPENDED_IN_BULK,
         district_id=district_id,
         data={"ratings": len(rows)},
     )
