@@ -242,6 +242,22 @@ def facts_from_ratings(
 
     `rows` are `_RATING_FIELDS` tuples, oldest work first. JSON-ready: it is stored as is.
     """
+    return facts_from_counted(
+        ratings=[
+            (stage_id, level, weight, observed_at)
+            for _, _, stage_id, level, weight, observed_at, source in rows
+            if policy.include_self_assessment or source != EvidenceSource.SELF
+        ],
+        ordinal_of=ordinal_of,
+        policy=policy,
+    )
+
+
+def facts_from_counted(
+    *, ratings: list[tuple], ordinal_of: Mapping[int, int], policy: MasteryPolicy
+) -> dict[str, Any]:
+    """`facts_from_ratings` of ratings the policy counts: (stage id, level, weight,
+    observed_at), oldest work first."""
     zone = timezone.get_current_timezone()
     counted = [
         Rating(
@@ -250,8 +266,7 @@ def facts_from_ratings(
             float(level),
             float(weight),
         )
-        for _, _, stage_id, level, weight, observed_at, source in rows
-        if policy.include_self_assessment or source != EvidenceSource.SELF
+        for stage_id, level, weight, observed_at in ratings
     ]
     history = work_history(
         stages=list(ordinal_of.values()),

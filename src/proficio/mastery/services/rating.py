@@ -5,7 +5,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
@@ -30,7 +30,7 @@ from proficio.mastery.models import (
     MasteryRecordHistory,
     WorkingStage,
 )
-from proficio.mastery.pace import pace_facts_store
+from proficio.mastery.pace import facts_from_counted, pace_facts_store
 from proficio.mastery.permissions import can_correct, can_rate
 from proficio.mastery.policies import policy_for
 from proficio.people.api import Person
@@ -77,7 +77,6 @@ def evidence_record(
         supersedes=supersedes,
     )
     _refresh_after_rating(evidence=evidence, student=student, competency=competency)
-    pace_facts_store(student=student, competency=competency)
     audit.record(
         actor=assessor,
         action=audit.EVIDENCE_CORRECTED if supersedes is not None else audit.EVIDENCE_RECORDED,
@@ -103,8 +102,9 @@ def _refresh_after_rating(*, evidence: Evidence, student: Person, competency: Co
 
     Only the stages whose counted ratings changed are evaluated again; the other stages keep
     their values, and implication, the working stage and the latest rating follow from the
-    verdicts. Rows are updated in place. A record from another policy version or a missing
-    row recomputes the whole competency instead.
+    verdicts. Rows are updated in place, pace's facts with the working stage (from the same
+    read of the ratings). A record from another policy version or a missing row recomputes
+    the whole competency instead.
     """
     policy = policy_for(student=student, competency=competency)
     rows = storage.stage_records(student_id=student.pk, competency_id=competency.pk)
@@ -119,6 +119,7 @@ def _refresh_after_rating(*, evidence: Evidence, student: Person, competency: Co
             policy=policy,
             records=_records_of(student, competency),
         )
+        pace_facts_store(student=student, competency=competency)
         return
     replaced = evidence.supersedes
     changed_stages = {evidence.stage_id} if _counts(evidence, policy) else set()
@@ -126,10 +127,11 @@ def _refresh_after_rating(*, evidence: Evidence, student: Person, competency: Co
         changed_stages.add(replaced.stage_id)
     if not changed_stages:
         return
+    # Every stage's: pace replays them all.
     ratings = storage.counted_ratings(
         student_id=student.pk,
         competency_id=competency.pk,
-        stage_ids=changed_stages,
+        stage_ids=[row.stage.pk for row in rows],
         include_self=policy.include_self_assessment,
     )
     labels = scale_labels(competency)
@@ -173,7 +175,16 @@ def _refresh_after_rating(*, evidence: Evidence, student: Person, competency: Co
     ordinal = next(
         (r.stage.ordinal for r, v in zip(rows, after, strict=True) if not v.mastered), None
     )
-    working_fields: dict[str, object] = {}
+    facts = facts_from_counted(
+        ratings=[(r.stage_id, r.level, r.weight, r.observed_at) for r in ratings],
+        ordinal_of={row.stage.pk: row.stage.ordinal for row in rows},
+        policy=policy,
+    )
+    working_fields: dict[str, object] = {
+        "pace_facts": WorkingStage._meta.get_field("pace_facts").get_db_prep_value(
+            facts, connection
+        )
+    }
     if ordinal != working.ordinal:
         working_fields["ordinal"] = ordinal
     latest = _latest_after(evidence=evidence, working=working, policy=policy)
@@ -183,8 +194,7 @@ def _refresh_after_rating(*, evidence: Evidence, student: Person, competency: Co
             "latest_stage_ordinal": latest.stage_ordinal,
             "latest_observed_at": latest.observed_at,
         }
-    if working_fields:
-        storage.working_update(pk=working.pk, fields={**working_fields, "updated_at": now})
+    storage.working_update(pk=working.pk, fields={**working_fields, "updated_at": now})
 
 
 def _own_explanation(row: storage.StageRecord, verdict: Verdict, rows: list) -> str:
