@@ -11,7 +11,7 @@ ratings instead. The single-rating path and the bulk recompute write the same fa
 """
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -25,6 +25,7 @@ from proficio.engine.pace import (
     ON_PACE,
     Rating,
     StageGrade,
+    Standing,
     WorkHistory,
     classify,
     is_stalled,
@@ -125,6 +126,7 @@ class _Trajectory:
     ordinal_of: dict[int, int]  # stage id → ordinal
     grades: list[StageGrade]
     labels: dict[float, str]
+    standings: dict[tuple, Standing] = field(default_factory=dict, compare=False)
 
     @classmethod
     def of(cls, competency: Competency) -> "_Trajectory":
@@ -320,13 +322,18 @@ def _pace(
         last_advanced_on=_day(facts["last_advanced_on"]),
         established=facts["established"],
     )
-    standing = classify(
-        stages=trajectory.grades,
-        age_grade=age_grade,
-        working_stage=history.placed_stage,
-        completed=history.completed,
-        tolerance=expectation.stages_below_on_pace,
-    )
+    tolerance = expectation.stages_below_on_pace
+    # A section's students share few of these: each standing is classified once per read.
+    key = (age_grade, history.placed_stage, history.completed, tolerance)
+    standing = trajectory.standings.get(key)
+    if standing is None:
+        standing = trajectory.standings[key] = classify(
+            stages=trajectory.grades,
+            age_grade=age_grade,
+            working_stage=history.placed_stage,
+            completed=history.completed,
+            tolerance=tolerance,
+        )
     stall = is_stalled(
         history=history,
         ratings=[
