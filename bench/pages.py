@@ -217,18 +217,17 @@ def load(students: int, users: int, seconds: float, port: int) -> dict[str, obje
     against `proficio start` on 127.0.0.1 over this size's home."""
     _setup(students)
     from django.conf import settings
-    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
-    from django.contrib.sessions.backends.db import SessionStore
+    from django.test import Client
 
     targets = _Targets()
 
     def session_for(person) -> str:
-        store = SessionStore()
-        store[SESSION_KEY] = str(person.pk)
-        store[BACKEND_SESSION_KEY] = settings.AUTHENTICATION_BACKENDS[0]
-        store[HASH_SESSION_KEY] = person.get_session_auth_hash()
-        store.save()
-        return f"{settings.SESSION_COOKIE_NAME}={store.session_key}"
+        """A signed-in session saved in the home's database, as the server will read it."""
+        client = Client()
+        client.force_login(person)
+        return (
+            f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
+        )
 
     teacher_cookie, student_cookie = session_for(targets.teacher), session_for(targets.student)
     bearer = f"Bearer {_token(targets.teacher)}"
@@ -248,11 +247,12 @@ def load(students: int, users: int, seconds: float, port: int) -> dict[str, obje
             targets.evidence_body(random.choice(targets.classmates)).encode(),
         ),
     }
+    log = (home_for(students) / "bench-server.log").open("w")
     server = subprocess.Popen(
         [str(Path(sys.executable).parent / "proficio"), "start", "--port", str(port)],
         env=os.environ | {"PROFICIO_HOME": str(home_for(students))},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         _wait_for(base)
@@ -290,6 +290,7 @@ def load(students: int, users: int, seconds: float, port: int) -> dict[str, obje
     finally:
         server.terminate()
         server.wait(timeout=30)
+        log.close()
     every = [ms for times in latencies.values() for ms in times]
     served = len(every)
     return {
