@@ -18,6 +18,7 @@ def main() -> None:
         bulk,
         engine_methods,
         oneroster,
+        pages,
         rating_latency,
         recompute,
     )
@@ -30,6 +31,7 @@ def main() -> None:
         "oneroster": oneroster.run(),
         "recompute": recompute.run(),
         "backup_under_load": backup_under_load.run(),
+        "pages": pages.compare(pages.QUICK_SIZE, pages.WARM_RUNS),
     }
     print(json.dumps(results, indent=2))
 

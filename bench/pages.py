@@ -24,6 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 DEMO_SIZE = 200
+QUICK_SIZE = 400  # `make bench`'s size: a quick run; district scale is --students 20000
 SEED = 2026
 WARM_RUNS = 5
 # The mixed workload of the load mode: page → weight.
@@ -330,7 +331,7 @@ def _wait_for(base: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--students", type=int, default=400)
+    parser.add_argument("--students", type=int, default=QUICK_SIZE)
     parser.add_argument("--runs", type=int, default=WARM_RUNS, help="warm runs per page")
     parser.add_argument("--one-size", action="store_true", help="this size only, no demo")
     parser.add_argument("--load", action="store_true", help="concurrent users over HTTP")
