@@ -3,7 +3,7 @@ statuses and evidence the selectors return — gradebook cells, the stages of a 
 evidence rows and a competency's panel, and the words and addresses they carry."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -108,10 +108,6 @@ class Cell:
     dimmed: bool = False
 
     @property
-    def html(self) -> SafeString:
-        return cell_markup(self)
-
-    @property
     def oob_html(self) -> SafeString:
         """The cell redrawn in place after a rating, marked as the one the panel shows."""
         return cell_markup(self, oob=True)
@@ -129,60 +125,87 @@ def pace_badge_markup(key: str, label: str, title: str = "", also: str = "") -> 
     )
 
 
-def cell_markup(cell: Cell, *, oob: bool = False) -> SafeString:
-    """A cell's link, written directly rather than through a template: a page has a thousand
-    of them, and a template include per cell cost most of the gradebook's time."""
-    classes = f"cell cell--{cell.state}"
-    if cell.dimmed:
-        classes += " cell--dimmed"
-    extra = ""
-    if oob:
-        classes += " cell--open"
-    if cell.level:
-        extra += f' style="--level: {escape(cell.level.colour)}"'
-    if cell.observed:
-        day = dateformat.format(cell.observed, "j M Y")
-        title = _("Latest rating observed %(day)s") % {"day": day}
-        extra += f' title="{escape(title)}"'
-    if oob:
-        extra += ' hx-swap-oob="true"'
-    if cell.state == "empty":
-        body = f'<span class="cell__none">— {escape(_("no ratings yet"))}</span>'
-    elif cell.state == "completed":
-        body = (
-            '<span class="cell__stage"><span aria-hidden="true">✓ </span>'
-            f"{escape(_('Completed'))}</span>"
-        )
-    else:
-        body = (
-            f'<span class="cell__stage"><span class="visually-hidden">{escape(_("Stage"))} '
-            f'</span><span aria-hidden="true">S</span>{cell.working_stage}</span>'
-            '<span class="cell__sep" aria-hidden="true"> · </span>'
-        )
-        if cell.level:
-            body += (
-                f'<span class="cell__level"><span class="swatch" aria-hidden="true"></span>'
-                f"{escape(cell.level_text)} {escape(cell.level.label)}</span>"
+class CellWriter:
+    """Writes gradebook cells, their words translated once and each day's and each pace's
+    markup made once for the page: translation lookups and date formatting per cell cost
+    more than the rest of a cell together."""
+
+    def __init__(self) -> None:
+        self.no_ratings = escape(_("no ratings yet"))
+        self.completed = escape(_("Completed"))
+        self.stage = escape(_("Stage"))
+        self.rated_at = escape(_("rated at stage"))
+        self.pace = escape(_("Pace:"))
+        self._titles: dict[date, str] = {}
+        self._badges: dict[tuple[str | None, str | None, str], str] = {}
+
+    def title(self, day: date) -> str:
+        if day not in self._titles:
+            words = _("Latest rating observed %(day)s") % {"day": dateformat.format(day, "j M Y")}
+            self._titles[day] = f' title="{escape(words)}"'
+        return self._titles[day]
+
+    def badge(self, pace: Pace) -> str:
+        key = (pace.badge, pace.standing, pace.reason)
+        if key not in self._badges:
+            self._badges[key] = (
+                f'<span class="cell__pace"><span class="visually-hidden">{self.pace} </span>'
+                f"{pace_badge_markup(pace.badge or '', pace.label, pace.reason, pace.also_label)}"
+                "</span>"
             )
-            if cell.latest_stage != cell.working_stage:
-                body += (
-                    ' <span class="cell__note">(<span class="visually-hidden">'
-                    f'{escape(_("rated at stage"))} </span><span aria-hidden="true">S</span>'
-                    f"{cell.latest_stage})</span>"
-                )
+        return self._badges[key]
+
+    def __call__(self, cell: Cell, *, oob: bool = False) -> SafeString:
+        classes = f"cell cell--{cell.state}"
+        if cell.dimmed:
+            classes += " cell--dimmed"
+        extra = ""
+        if oob:
+            classes += " cell--open"
+        if cell.level:
+            extra += f' style="--level: {escape(cell.level.colour)}"'
+        if cell.observed:
+            extra += self.title(cell.observed)
+        if oob:
+            extra += ' hx-swap-oob="true"'
+        if cell.state == "empty":
+            body = f'<span class="cell__none">— {self.no_ratings}</span>'
+        elif cell.state == "completed":
+            body = (
+                '<span class="cell__stage"><span aria-hidden="true">✓ </span>'
+                f"{self.completed}</span>"
+            )
         else:
-            body += f'<span class="cell__none">{escape(_("no ratings yet"))}</span>'
-    pace = cell.pace
-    if pace is not None and pace.known:
-        body += (
-            f'<span class="cell__pace"><span class="visually-hidden">{escape(_("Pace:"))} </span>'
-            f"{pace_badge_markup(pace.badge or '', pace.label, pace.reason, pace.also_label)}"
-            "</span>"
+            body = (
+                f'<span class="cell__stage"><span class="visually-hidden">{self.stage} '
+                f'</span><span aria-hidden="true">S</span>{cell.working_stage}</span>'
+                '<span class="cell__sep" aria-hidden="true"> · </span>'
+            )
+            if cell.level:
+                body += (
+                    f'<span class="cell__level"><span class="swatch" aria-hidden="true"></span>'
+                    f"{escape(cell.level_text)} {escape(cell.level.label)}</span>"
+                )
+                if cell.latest_stage != cell.working_stage:
+                    body += (
+                        ' <span class="cell__note">(<span class="visually-hidden">'
+                        f'{self.rated_at} </span><span aria-hidden="true">S</span>'
+                        f"{cell.latest_stage})</span>"
+                    )
+            else:
+                body += f'<span class="cell__none">{self.no_ratings}</span>'
+        if cell.pace is not None and cell.pace.known:
+            body += self.badge(cell.pace)
+        href = escape(cell.href)
+        return mark_safe(  # every value above is escaped
+            f'<a id="{cell.dom_id}" class="{classes}" href="{href}" hx-get="{href}"{extra}>'
+            f"{body}</a>"
         )
-    return mark_safe(  # every value above is escaped
-        f'<a id="{cell.dom_id}" class="{classes}" href="{escape(cell.href)}" '
-        f'hx-get="{escape(cell.href)}"{extra}>{body}</a>'
-    )
+
+
+def cell_markup(cell: Cell, *, oob: bool = False) -> SafeString:
+    """One cell's link, written directly rather than through a template (see CellWriter)."""
+    return CellWriter()(cell, oob=oob)
 
 
 def cell_for(
@@ -197,10 +220,15 @@ def cell_for(
 
 
 def _cell(
-    *, dom_id: str, href: str, levels: list[ScaleLevel], record: GradebookCell | None
+    *,
+    dom_id: str,
+    href: str,
+    levels: list[ScaleLevel],
+    record: GradebookCell | None,
+    dimmed: bool = False,
 ) -> Cell:
     if record is None:
-        return Cell(dom_id, href, "empty", None, None, None, "", None)
+        return Cell(dom_id, href, "empty", None, None, None, "", None, dimmed=dimmed)
     return Cell(
         dom_id=dom_id,
         href=href,
@@ -213,13 +241,14 @@ def _cell(
             timezone.localdate(record.latest_observed_at) if record.latest_observed_at else None
         ),
         pace=record.pace,
+        dimmed=dimmed,
     )
 
 
-def gradebook_rows(book: Gradebook) -> list[tuple[Person, list[Cell]]]:
-    """Each of the page's students with their cells; with a pace filter, the cells it did
-    not pick are dimmed. The evidence address is reversed once and each cell's made by
-    joining ids to it."""
+def gradebook_rows(book: Gradebook) -> list[tuple[Person, list[SafeString]]]:
+    """Each of the page's students with their cells' markup; with a pace filter, the cells
+    it did not pick are dimmed. The evidence address is reversed once and each cell's made
+    by joining ids to it."""
     before, middle, after = _evidence_url_parts()
     query = f"?{urlencode({'section': book.section.uuid})}"
     columns = [
@@ -227,19 +256,20 @@ def gradebook_rows(book: Gradebook) -> list[tuple[Person, list[Cell]]]:
         for competency in book.columns
     ]
     picked = book.picked
+    write = CellWriter()
     rows = []
     for student in book.students:
         cells = []
         for competency, tail, levels in columns:
+            pair = (student.pk, competency.pk)
             cell = _cell(
                 dom_id=f"cell-{student.uuid}-{competency.uuid}",
                 href=f"{before}{student.uuid}{middle}{tail}",
                 levels=levels,
-                record=book.cells.get((student.pk, competency.pk)),
+                record=book.cells.get(pair),
+                dimmed=picked is not None and pair not in picked,
             )
-            if picked is not None and (student.pk, competency.pk) not in picked:
-                cell = replace(cell, dimmed=True)
-            cells.append(cell)
+            cells.append(write(cell))
         rows.append((student, cells))
     return rows
 
