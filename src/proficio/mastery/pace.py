@@ -35,7 +35,7 @@ from proficio.evidence.api import EvidenceSource, ratings_counted_for
 from proficio.frameworks.api import Competency, competencies_for_student, competencies_visible_to
 from proficio.mastery.compute import scale_labels
 from proficio.mastery.models import MasteryPolicy, PaceExpectation, WorkingStage
-from proficio.mastery.policies import policy_for
+from proficio.mastery.policies import policy_for, policy_resolver
 from proficio.people.api import (
     Person,
     Section,
@@ -153,6 +153,7 @@ def paces_of(
     trajectories = {competency.pk: _Trajectory.of(competency) for competency in competencies}
     expectations: dict[tuple[int, int | None], PaceExpectation] = {}
     policies: dict[tuple[int | None, int], MasteryPolicy] = {}
+    policy_in_force = policy_resolver(on=today)
     stored = {
         (student_id, competency_id): facts
         for student_id, competency_id, facts in WorkingStage.objects.filter(
@@ -166,7 +167,7 @@ def paces_of(
         for competency in competencies:
             policy_key = (school_id, competency.pk)
             if policy_key not in policies:
-                policies[policy_key] = policy_for(student=student, competency=competency, on=today)
+                policies[policy_key] = policy_in_force(school_id, competency)
             pair = (student.pk, competency.pk)
             if pair not in stored:
                 # Every write of a rating stores a working stage: none, no rating to read.
