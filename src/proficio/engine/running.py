@@ -13,6 +13,7 @@ non-overlapping partial sums and rounded once when read, which rounds to the sam
 from __future__ import annotations
 
 import math
+from abc import ABC, abstractmethod
 from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from statistics import median
@@ -43,7 +44,7 @@ class _ExactSum:
         return math.fsum(self._partials)
 
 
-class Running:
+class Running(ABC):
     """The value of one method over the ratings added so far (weight 0: visible, not counted)."""
 
     def __init__(self) -> None:
@@ -58,11 +59,13 @@ class Running:
             self.counted += 1
             self._count(level)
 
+    @abstractmethod
     def _count(self, level: float) -> None:
-        raise NotImplementedError
+        """Take in one counted rating."""
 
+    @abstractmethod
     def value(self) -> float | None:
-        raise NotImplementedError
+        """The method's value over the ratings so far; None while there is none to take."""
 
 
 class _Latest(Running):
