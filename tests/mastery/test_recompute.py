@@ -55,16 +55,35 @@ def test_bulk_equals_per_student_for_every_method(world, method):
     varied = varied_district(world)
     mixed_policies(varied, method, METHOD_CASES[method])
     refresh_every_student(varied)
-    records, working = stored_records(), stored_working()
+    records, working, texts = stored_records(), stored_working(), explanations()
     assert len(records) > 100 and any(r[2] for r in records.values())  # some implied
     wipe_derived()
 
     result = recompute(scope=Scope(district_id=world.district.pk))
 
     assert_same_records(records, stored_records())
-    assert stored_working() == working
+    assert stored_working() == working  # pace facts included
+    assert explanations() == texts
     assert result.evidence_rows == Evidence.objects.count()
     assert result.records_written == len(records)
+
+
+@pytest.mark.parametrize("zone", ["Pacific/Auckland", "America/Los_Angeles", "Asia/Kathmandu"])
+def test_bulk_equals_per_student_in_a_time_zone_whose_days_are_not_utcs(world, settings, zone):
+    """Pace counts days where the school is, explanations name the UTC day, as the
+    per-student path does: a rating in the morning in Auckland falls on yesterday in UTC."""
+    settings.TIME_ZONE = zone
+    varied = varied_district(world)
+    mixed_policies(varied, "decaying_average", {"rate": 0.5})
+    refresh_every_student(varied)
+    records, working, texts = stored_records(), stored_working(), explanations()
+    wipe_derived()
+
+    recompute(scope=Scope(district_id=world.district.pk))
+
+    assert_same_records(records, stored_records())
+    assert stored_working() == working
+    assert explanations() == texts
 
 
 def test_recompute_over_current_records_writes_nothing(world):
@@ -79,14 +98,14 @@ def test_recompute_over_current_records_writes_nothing(world):
     assert explanations() == before
 
 
-def test_bulk_written_records_are_explained_on_read_as_the_per_student_path_explains(world):
+def test_records_from_before_explanations_were_stored_read_explained_until_a_recompute(world):
+    """Rows the bulk path wrote before it explained them (ADR 0025) are explained on read from
+    their evidence; a recompute writes their explanations even though their values hold."""
     varied = varied_district(world)
     mixed_policies(varied, "weighted_average", {})
     refresh_every_student(varied)
     expected = explanations()
-    wipe_derived()
-    recompute(scope=Scope(district_id=world.district.pk))
-    assert set(explanations().values()) == {""}
+    MasteryRecord.objects.update(explanation="")
 
     read = {}
     for student in varied.students:
@@ -95,6 +114,12 @@ def test_bulk_written_records_are_explained_on_read_as_the_per_student_path_expl
             for stage in status.stages:
                 read[(student.pk, stage.stage.pk)] = stage.explanation
     assert {key: read[key] for key in expected} == expected
+
+    result = recompute(scope=Scope(district_id=world.district.pk))
+
+    assert result.records_written == len(expected)
+    assert MasteryRecordHistory.objects.count() == 0
+    assert explanations() == expected
 
 
 def test_a_new_policy_version_moves_old_values_into_history(world):
@@ -154,7 +179,7 @@ def test_a_narrow_scope_recomputes_only_what_it_governs(world, kind):
     assert_same_records(stored_records(), after)
 
 
-def test_the_api_explains_every_value_the_bulk_path_wrote(world):
+def test_the_api_reads_the_explanations_the_bulk_path_wrote(world):
     from tests.api.client import Api, token_for
 
     varied = varied_district(world)
@@ -163,6 +188,7 @@ def test_the_api_explains_every_value_the_bulk_path_wrote(world):
     expected = explanations()
     wipe_derived()
     recompute(scope=Scope(district_id=world.district.pk))
+    assert explanations() == expected
 
     api = Api(token_for(world.district_admin.username))
     body = api.get(f"/students/{world.student.uuid}/mastery").json()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 
 NO_VALUE = "—"
 
@@ -16,6 +17,11 @@ def round_half_up(value: float, places: int = 2) -> Decimal:
     return Decimal(str(value)).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
+# An explanation formats every rating, step and threshold it names: ratings and thresholds
+# repeat across a district (the bulk recompute explains every record it writes), and the
+# Decimal rounding costs more than a lookup. typed: 2.675 and a Decimal equal to its binary
+# value are equal keys but read differently.
+@lru_cache(maxsize=1 << 16, typed=True)
 def format_score(value: float | None, places: int = 2) -> str:
     """A score for display: "2.65", "2.5", "3"; "—" when there is no value."""
     if value is None:

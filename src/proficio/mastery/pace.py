@@ -10,7 +10,7 @@ list than today's, not written yet (rows from before they were stored, until a r
 ratings instead. The single-rating path and the bulk recompute write the same facts.
 """
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -366,40 +366,6 @@ def pace_facts_store(*, student: Person, competency: Competency) -> None:
     """Store the pace facts of one student on one competency, after a write of mastery."""
     facts = pace_facts_computed(student=student, competency=competency)
     WorkingStage.objects.filter(student=student, competency=competency).update(pace_facts=facts)
-
-
-def pace_facts_write(
-    *,
-    student_ids: list[int],
-    competencies: list[Competency],
-    policy_of: Callable[[int, int], MasteryPolicy],
-) -> None:
-    """Store pace facts for the stored working stages of some students (a bulk recompute's
-    chunk), as `pace_facts_store` would one pair at a time; only changed rows are written.
-
-    policy_of(student id, competency id): the policy in force today for that pair.
-    """
-    ordinal_of = {
-        competency.pk: {stage.pk: stage.ordinal for stage in competency.stages.all()}
-        for competency in competencies
-    }
-    ratings: dict[tuple[int, int], list] = {}
-    rows = ratings_counted_for(students=student_ids, competencies=competencies, as_of=None)
-    for row in rows.values_list(*_RATING_FIELDS):
-        ratings.setdefault((row[0], row[1]), []).append(row)
-    changed = []
-    for working in WorkingStage.objects.filter(
-        student_id__in=student_ids, competency__in=competencies
-    ).only("pk", "student_id", "competency_id", "pace_facts"):
-        facts = facts_from_ratings(
-            rows=ratings.get((working.student_id, working.competency_id), []),
-            ordinal_of=ordinal_of[working.competency_id],
-            policy=policy_of(working.student_id, working.competency_id),
-        )
-        if facts != working.pace_facts:
-            working.pace_facts = facts
-            changed.append(working)
-    WorkingStage.objects.bulk_update(changed, ["pace_facts"], batch_size=500)
 
 
 # ---- reads for pages ------------------------------------------------------------------------

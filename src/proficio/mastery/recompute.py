@@ -3,26 +3,28 @@
 For each chunk of students, one query reads the evidence (in the order the per-student path
 uses: observed_at, recorded_at, id), NumPy maps every (student, stage) to an int64 key,
 `engine.bulk.compute` gives every stage's value per policy, and minimum evidence, threshold,
-higher-implies-lower, working stages and latest ratings follow in array operations. The
-result equals `services.mastery_refresh` record by record (tests/mastery/test_recompute.py).
+higher-implies-lower, working stages and latest ratings follow in array operations; so do
+the pace facts (`engine.bulk_pace`, ADR 0025). The result equals `services.mastery_refresh`
+record by record, pace facts and explanations included (tests/mastery/test_recompute.py).
 
 Only what changed is written, in one transaction per chunk: a record whose producing policy
-changes is copied into MasteryRecordHistory first. Rows written here carry an empty
-explanation; selectors explain them from their evidence on read (ADR 0005), because writing
-a paragraph for every stage of a district is the one part that cannot be vectorised.
+changes is copied into MasteryRecordHistory first. Every record written carries its
+explanation, worded as the per-student path words it (`bulk.explaining`), so reads need no
+evidence; a stored record without one (written before ADR 0025) counts as changed.
 
 This module reads the evidence and runs the chunks; `mastery.bulk` holds the arrays, the
-computing and the writing, which `mastery.preview` shares.
+computing, the pace facts, the explanations and the writing, which `mastery.preview` shares.
 """
 
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from numpy.typing import NDArray
 
@@ -36,11 +38,11 @@ from proficio.mastery.bulk.arrays import (
     governing_policies,
 )
 from proficio.mastery.bulk.computing import Computed, compute_chunk
+from proficio.mastery.bulk.explaining import Explainer
+from proficio.mastery.bulk.pacing import no_rating_facts, pace_facts
 from proficio.mastery.bulk.sql import ID_BATCH, ID_BITS, competency_filter, fetch_records
 from proficio.mastery.bulk.writing import stored_records, write_records, write_working_stages
 from proficio.mastery.data import Scope
-from proficio.mastery.models import MasteryPolicy
-from proficio.mastery.pace import pace_facts_write
 from proficio.mastery.policies import district_default, policies_in_force
 
 # PostgreSQL's memory for sorting one chunk's evidence (its default spills it to disk).
@@ -68,10 +70,23 @@ class RecomputeResult:
 
 # Rows come back packed into few integers: each value a Python object costs more than all the
 # database's work, so three per row instead of seven reads a chunk about twice as fast.
-_EVIDENCE_ROW = np.dtype([("id", np.int64), ("who", np.int64), ("what", np.int64)])
+_EVIDENCE_ROW = np.dtype(
+    [("id", np.int64), ("who", np.int64), ("what", np.int64), ("observed", np.int64)]
+)
 # who = student_id · 2³² + stage_id; what = level·100 · 2²² + weight·100 · 4 + self · 2 + replaced.
 # Levels and weights have two decimals (their fields say so), so ·100 is exact.
 _LEVEL_SHIFT = 1 << 22
+
+
+def _epoch_seconds(column: str) -> str:
+    """SQL for a datetime column in whole seconds since the epoch, the fraction dropped (never
+    rounded up into the next day)."""
+    if connection.vendor == "postgresql":
+        return f"CAST(FLOOR(EXTRACT(EPOCH FROM {column})) AS BIGINT)"
+    # SQLite keeps "YYYY-MM-DD HH:MM:SS.ffffff" in UTC. Its date functions round a fraction
+    # (23:59:59.9999 would fall on the next day), so it is cut off first; julianday parses
+    # faster than strftime, and its error is far under the half second ROUND takes away.
+    return f"CAST(ROUND((julianday(substr({column}, 1, 19)) - 2440587.5) * 86400) AS BIGINT)"
 
 
 def read_evidence(layout: Layout, student_lookup: Ints, low: int, high: int) -> EvidenceChunk:
@@ -87,7 +102,8 @@ def read_evidence(layout: Layout, student_lookup: Ints, low: int, high: int) -> 
         "+ CAST(ROUND(e.weight * 100) AS BIGINT) * 4 "
         "+ CASE WHEN e.source = %s THEN 2 ELSE 0 END "
         f"+ CASE WHEN EXISTS (SELECT 1 FROM {table} x WHERE x.supersedes_id = e.id) "
-        f"THEN 1 ELSE 0 END AS BIGINT) FROM {table} e WHERE e.student_id BETWEEN %s AND %s{where} "
+        f"THEN 1 ELSE 0 END AS BIGINT), {_epoch_seconds('e.observed_at')} "
+        f"FROM {table} e WHERE e.student_id BETWEEN %s AND %s{where} "
         "ORDER BY e.student_id, e.competency_id, e.observed_at, e.recorded_at, e.id",
         [EvidenceSource.SELF, low, high, *params],
         _EVIDENCE_ROW,
@@ -103,6 +119,7 @@ def read_evidence(layout: Layout, student_lookup: Ints, low: int, high: int) -> 
         weight=(flags >> 2) / 100,
         is_self=(flags & 2).astype(bool),
         replaced=(flags & 1).astype(bool),
+        observed=rows["observed"],
     )
     return evidence.where(evidence.student >= 0)  # the id range may take in others
 
@@ -168,17 +185,19 @@ def _begin_chunk(cursor) -> None:
         cursor.execute(f"SET LOCAL work_mem = '{SORT_MEMORY}'")
 
 
-def _policy_lookup(
+def _unrated_facts(
     layout: Layout, policies: PolicyGrid, chunk: Chunk
-) -> Callable[[int, int], MasteryPolicy]:
-    """(student id, competency id) → the policy in force for the chunk's student."""
+) -> Callable[[int, int], dict[str, Any]]:
+    """(student id, competency id) → the pace facts of no rating under the policy in force
+    for the chunk's student."""
     school_of = dict(zip(chunk.students.tolist(), chunk.schools.tolist(), strict=True))
 
-    def policy_of(student_id: int, competency_id: int) -> MasteryPolicy:
-        school = school_of[student_id]
-        return policies.policies[policies.grid[school, layout.competency_index[competency_id]]]
+    def facts(student_id: int, competency_id: int) -> dict[str, Any]:
+        competency = int(layout.competency_index[competency_id])
+        policy = policies.policies[policies.grid[school_of[student_id], competency]]
+        return no_rating_facts(layout, competency, policy.pk)
 
-    return policy_of
+    return facts
 
 
 def recompute(
@@ -200,12 +219,7 @@ def recompute(
         lambda competency: district_default(district_id=scope.district_id, competency=competency),
     )
     student_lookup = np.full(int(layout.students.max(initial=0)) + 1, -1, dtype=np.int64)
-    scoped = [
-        competency
-        for competency in layout.competencies
-        if layout.scope_competencies is None or competency.pk in layout.scope_competencies
-    ]
-    prefetch_related_objects(scoped, "stages")
+    explainer = Explainer(layout)
     result = RecomputeResult()
     done = 0
     if progress is not None:
@@ -222,14 +236,25 @@ def recompute(
             evidence = read_evidence(layout, student_lookup, low, high)
             computed = compute_chunk(layout, evidence, policies, chunk.schools)
             stored = stored_records(layout, student_lookup, low, high)
-            written = write_records(layout, policies, computed, stored, students, now)
-            result.working_stages_written += write_working_stages(
-                layout, computed, _latest_observed_at(computed), students, low, high, now
+            written = write_records(
+                layout,
+                policies,
+                computed,
+                stored,
+                students,
+                now,
+                partial(explainer.explain, policies, evidence, computed),
             )
-            pace_facts_write(
-                student_ids=students.tolist(),
-                competencies=scoped,
-                policy_of=_policy_lookup(layout, policies, chunk),
+            result.working_stages_written += write_working_stages(
+                layout,
+                computed,
+                _latest_observed_at(computed),
+                pace_facts(layout, policies, evidence, computed),
+                _unrated_facts(layout, policies, chunk),
+                students,
+                low,
+                high,
+                now,
             )
         student_lookup[students] = -1
         result.students += int(np.unique(evidence.student).size)

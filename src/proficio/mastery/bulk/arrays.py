@@ -159,6 +159,7 @@ class EvidenceChunk:
     weight: Floats
     is_self: Bools
     replaced: Bools  # superseded by a correction
+    observed: Ints  # observed_at, in whole seconds since the epoch
 
     @property
     def size(self) -> int:

@@ -32,8 +32,13 @@ class Computed:
     latest_level: Floats  # NaN where no rating counts
     latest_stage_ordinal: NDArray[np.object_]
     latest_evidence: Ints  # the latest counted rating's id, 0 where none
+    pair_policy: Ints  # policy number
+    # per evidence row
+    row_pair: Ints
+    row_counted: Bools  # counted under its pair's policy (a correction's original is not)
     # per record, ascending by (student, stage number)
     record_key: Ints
+    record_pair: Ints
     record_student: Ints
     record_stage: Ints
     record_policy: Ints
@@ -123,7 +128,11 @@ def compute_chunk(
         latest_level=latest_level,
         latest_stage_ordinal=latest_stage_ordinal,
         latest_evidence=latest_evidence,
+        pair_policy=pair_policy,
+        row_pair=pair_number,
+        row_counted=counted,
         record_key=record_key,
+        record_pair=record_pair,
         record_student=record_student,
         record_stage=record_stage,
         record_policy=record_policy,

@@ -1,7 +1,10 @@
 """A chunk's records compared with those stored, and only what changed written: history
 first where the producing policy changes, then records and working stages."""
 
+import json
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db import connection
@@ -36,8 +39,8 @@ def same_float(a: Floats, b: Floats) -> Bools:
     return close | (np.isnan(a) & np.isnan(b))
 
 
-# Packed like the bulk path's evidence rows: flags = evidence_count · 16 + no value · 8
-# + mastered · 4 + implied · 2 + sufficient.
+# Packed like the bulk path's evidence rows: flags = evidence_count · 32 + no explanation · 16
+# + no value · 8 + mastered · 4 + implied · 2 + sufficient.
 _RECORD_ROW = np.dtype(
     [
         ("id", np.int64),
@@ -61,15 +64,18 @@ class Stored:
     implied: Bools
     evidence_count: Ints
     sufficient: Bools
+    explained: Bools  # rows the bulk path wrote before it explained them have none
 
 
 def stored_records(layout: Layout, student_lookup: Ints, low: int, high: int) -> Stored:
     where, params = competency_filter(layout, "competency_id")
     flag = "CASE WHEN {} THEN {} ELSE 0 END".format
+    unexplained = flag("explanation = ''", 16)
     rows = fetch_records(
         f"SELECT id, student_id * {1 << ID_BITS} + stage_id, policy_id, "
         "CAST(COALESCE(value, 0) AS DOUBLE PRECISION), "
-        f"CAST(evidence_count * 16 + {flag('value IS NULL', 8)} + {flag('mastered', 4)} "
+        f"CAST(evidence_count * 32 + {unexplained} "
+        f"+ {flag('value IS NULL', 8)} + {flag('mastered', 4)} "
         f"+ {flag('implied', 2)} + {flag('sufficient', 1)} AS BIGINT) "
         f"FROM {MasteryRecord._meta.db_table} WHERE student_id BETWEEN %s AND %s{where}",
         [low, high, *params],
@@ -89,8 +95,9 @@ def stored_records(layout: Layout, student_lookup: Ints, low: int, high: int) ->
         value=np.where(flags & 8, np.nan, rows["value"]),
         mastered=(flags & 4) > 0,
         implied=(flags & 2) > 0,
-        evidence_count=flags >> 4,
+        evidence_count=flags >> 5,
         sufficient=(flags & 1) > 0,
+        explained=(flags & 16) == 0,
     )
 
 
@@ -110,8 +117,13 @@ def write_records(
     stored: Stored,
     students: Ints,
     now: object,
+    explain: Callable[[Ints], list[str]],
 ) -> Written:
-    """Insert new records and update changed ones, history first where the policy changes."""
+    """Insert new records and update changed ones, history first where the policy changes.
+
+    explain(record numbers): their explanations. A stored record without one (written by
+    this path before it explained records) counts as changed, so it gets one.
+    """
     new_policy = np.array([p.pk for p in policies.policies], dtype=np.int64)[computed.record_policy]
     if stored.key.size:
         where = np.minimum(np.searchsorted(stored.key, computed.record_key), stored.key.size - 1)
@@ -127,6 +139,7 @@ def write_records(
         & (stored.evidence_count[old] == computed.evidence_count[new])
         & (stored.sufficient[old] == computed.sufficient[new])
         & (stored.policy[old] == new_policy[new])
+        & stored.explained[old]
     )
     old, new = old[changed], new[changed]
     replaced = stored.ids[old[stored.policy[old] != new_policy[new]]]
@@ -145,7 +158,7 @@ def write_records(
     update_rows(
         MasteryRecord,
         [*RECORD_VALUES, "computed_at", "explanation"],
-        zip(*values(new), [now] * new.size, [""] * new.size, stored.ids[old].tolist(), strict=True),
+        zip(*values(new), [now] * new.size, explain(new), stored.ids[old].tolist(), strict=True),
     )
     created = np.flatnonzero(~exists)
     competency_ids = np.array([c.pk for c in layout.competencies], dtype=np.int64)
@@ -159,7 +172,7 @@ def write_records(
             layout.stage_ids[stage].tolist(),
             *values(created),
             [now] * created.size,
-            [""] * created.size,
+            explain(created),
             strict=True,
         ),
     )
@@ -195,18 +208,23 @@ def write_working_stages(
     layout: Layout,
     computed: Computed,
     observed: NDArray[np.object_],
+    facts: list[dict[str, Any]],
+    unrated_facts: Callable[[int, int], dict[str, Any]],
     students: Ints,
     low: int,
     high: int,
     now: object,
 ) -> int:
-    """observed: each pair's latest counted rating's observed_at, as the database spells it."""
+    """observed: each pair's latest counted rating's observed_at, as the database spells it;
+    facts: each pair's pace facts. A stored working stage the chunk's evidence no longer
+    rates gets unrated_facts(student id, competency id)."""
     where, params = competency_filter(layout, "competency_id")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT student_id, competency_id, id, ordinal, "
             "CAST(latest_level AS DOUBLE PRECISION), latest_stage_ordinal, "
-            f"CAST(latest_observed_at AS TEXT) FROM {WorkingStage._meta.db_table} "
+            "CAST(latest_observed_at AS TEXT), CAST(pace_facts AS TEXT) "
+            f"FROM {WorkingStage._meta.db_table} "
             f"WHERE student_id BETWEEN %s AND %s{where}",
             [low, high, *params],
         )
@@ -218,17 +236,33 @@ def write_working_stages(
         computed.working_ordinal.tolist(),
         _nullable(computed.latest_level),
         computed.latest_stage_ordinal.tolist(),
+        observed,
+        facts,
         strict=True,
     )
     updates, inserts = [], []
-    for (student_id, competency_id, *fresh), observed_at in zip(pairs, observed, strict=True):
-        fresh.append(observed_at)
-        row = stored.get((student_id, competency_id))
+    for student_id, competency_id, *fresh, pair_facts in pairs:
+        row = stored.pop((student_id, competency_id), None)
         if row is None:
-            inserts.append((student_id, competency_id, *fresh, now))
-        elif list(row[1:]) != fresh:
-            updates.append((*fresh, now, row[0]))
+            inserts.append((student_id, competency_id, *fresh, json.dumps(pair_facts), now))
+        elif list(row[1:-1]) != fresh or _facts(row[-1]) != pair_facts:
+            updates.append((*fresh, json.dumps(pair_facts), now, row[0]))
     columns = ["ordinal", "latest_level", "latest_stage_ordinal", "latest_observed_at"]
-    update_rows(WorkingStage, [*columns, "updated_at"], updates)
-    insert_rows(WorkingStage, ["student_id", "competency_id", *columns, "updated_at"], inserts)
+    unrated = []
+    in_chunk = set(students.tolist())  # the id range may take in others
+    for (student_id, competency_id), row in stored.items():
+        if student_id not in in_chunk:
+            continue
+        pair_facts = unrated_facts(student_id, competency_id)
+        if _facts(row[-1]) != pair_facts:
+            unrated.append((json.dumps(pair_facts), row[0]))
+    update_rows(WorkingStage, [*columns, "pace_facts", "updated_at"], updates)
+    update_rows(WorkingStage, ["pace_facts"], unrated)
+    insert_rows(
+        WorkingStage, ["student_id", "competency_id", *columns, "pace_facts", "updated_at"], inserts
+    )
     return len(updates) + len(inserts)
+
+
+def _facts(text: str | None) -> dict[str, Any] | None:
+    return None if text is None else json.loads(text)

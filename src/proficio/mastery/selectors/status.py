@@ -162,9 +162,9 @@ def _explanations(
     stored: list[MasteryRecord],
     policies: dict[int, MasteryPolicy],
 ) -> dict[int, str]:
-    """Each stored record's explanation by stage. The bulk recompute leaves them empty
-    (ADR 0005): those are explained here from the evidence, under the policy version that
-    produced the record, so every value still reads with its explanation."""
+    """Each stored record's explanation by stage. Records the bulk recompute wrote before it
+    stored explanations (ADR 0025) have none until their next rating or recompute: those are
+    explained here from the evidence, under the policy version that produced the record."""
     explained = {record.stage_id: record.explanation for record in stored}
     if all(explained.values()):
         return explained
