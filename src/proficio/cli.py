@@ -28,8 +28,8 @@ if TYPE_CHECKING:
     from proficio.demo import DemoLogin
 
 INTERRUPTED = 130  # the shell's exit status for a command ended by Ctrl+C
-DEFAULT_WORKERS = 2  # with four threads each: a good fit for a small two-core machine
-THREADS = 4
+THREADS = 4  # per worker (ADR 0026)
+ACCESS_LOG_FORMAT = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms %(p)s'
 RECOMPUTE_COUNTS = (
     "students",
     "evidence_rows",
@@ -62,7 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     start = commands.add_parser("start", help="serve the site (production-grade, no reload)")
     start.add_argument("--host", default="127.0.0.1", help="address to listen on")
     start.add_argument("--port", type=int, default=8000)
-    start.add_argument("--workers", type=int, default=DEFAULT_WORKERS, help="worker processes")
+    start.add_argument(
+        "--workers",
+        type=int,
+        default=default_workers(),
+        help="worker processes (default: one per core this process may use)",
+    )
+    start.add_argument(
+        "--threads", type=int, default=THREADS, help=f"threads per worker (default: {THREADS})"
+    )
     start.add_argument(
         "--no-task-worker",
         dest="task_worker",
@@ -156,6 +164,13 @@ def _prepare_home(pending: PendingMigrations = PendingMigrations.APPLY) -> None:
     call_command("migrate", interactive=False, verbosity=0, skip_checks=True)
 
 
+def default_workers() -> int:
+    """One worker process per core this process may run on (ADR 0026)."""
+    if hasattr(os, "sched_getaffinity"):  # Linux: the cores a container or taskset allows
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 class _Server(BaseApplication):
     """Gunicorn, embedded so that `proficio start` needs no separate configuration."""
 
@@ -224,8 +239,16 @@ def _start(args: argparse.Namespace) -> int:
             "bind": f"{args.host}:{args.port}",
             "workers": args.workers,
             "worker_class": "gthread",
-            "threads": THREADS,
+            "threads": args.threads,
+            # A kept-alive connection stays with the worker that accepted it, so a few busy
+            # clients (or a proxy's pooled connections) would load one worker while the others
+            # idle: each response closes its connection and the next request is accepted by
+            # whichever worker takes it (ADR 0026).
+            "keepalive": 0,
             "accesslog": "-",
+            # Gunicorn's own format, then the time taken and the worker's pid (`<1234>`), so a
+            # log shows how requests spread over the workers.
+            "access_log_format": ACCESS_LOG_FORMAT,
             "errorlog": "-",
             "when_ready": announce,
             # A control socket lives in one shared path per user; two sites would collide.
