@@ -3,12 +3,17 @@
     python -m bench.pages --students 2000            # pages, median of warm runs, JSON
     python -m bench.pages --students 2000 --load     # 50 simulated users against `proficio start`
 
+The load mode runs on PostgreSQL with PROFICIO_DATABASE_URL set (the demo is built there once),
+keeps one connection per user with --keep-alive, and reports each worker's share of the requests
+(from the access log) and of the CPU (from /proc).
+
 Each size's district is the demo's, built once into a home under the temp directory keyed by
 its size and seed and reused after. Pages are called by URL through the Django test client
 (the load mode over HTTP), so the bench keeps measuring whatever the views become.
 """
 
 import argparse
+import http.client
 import json
 import os
 import random
@@ -20,6 +25,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -213,11 +219,43 @@ def _children(pid: int) -> list[int]:
     return found
 
 
-def load(students: int, users: int, seconds: float, port: int) -> dict[str, object]:
+def _workers(server_pid: int) -> list[int]:
+    """The server's gunicorn workers: its forked children, not the task worker it runs."""
+    return [
+        pid
+        for pid in _children(server_pid)
+        if b"db_worker" not in Path(f"/proc/{pid}/cmdline").read_bytes()
+    ]
+
+
+def _own_cpu_seconds(pid: int) -> float:
+    """The process's own user + system CPU time (not its children's)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(value) for value in fields[11:13]) / os.sysconf("SC_CLK_TCK")
+
+
+def _shares(counts: dict[int, float]) -> list[float]:
+    """Each worker's part of the total, largest first: [0.5, 0.5] is an even split."""
+    total = sum(counts.values())
+    return sorted((round(count / total, 2) for count in counts.values()), reverse=True)
+
+
+def load(
+    students: int,
+    users: int,
+    seconds: float,
+    port: int,
+    *,
+    keep_alive: bool = False,
+    workers: int | None = None,
+    threads: int | None = None,
+) -> dict[str, object]:
     """`users` simulated users, each thinking 0.5–1.5 s between requests, for `seconds`,
-    against `proficio start` on 127.0.0.1 over this size's home."""
+    against `proficio start` on 127.0.0.1 over this size's home. With `keep_alive` each user
+    keeps one HTTP connection open, as a browser (or Locust) does; without, one per request."""
     _setup(students)
     from django.conf import settings
+    from django.db import connection
     from django.test import Client
 
     targets = _Targets()
@@ -248,9 +286,17 @@ def load(students: int, users: int, seconds: float, port: int) -> dict[str, obje
             targets.evidence_body(random.choice(targets.classmates)).encode(),
         ),
     }
-    log = (home_for(students) / "bench-server.log").open("w")
+    log_path = home_for(students) / "bench-server.log"
+    log = log_path.open("w")
     server = subprocess.Popen(
-        [str(Path(sys.executable).parent / "proficio"), "start", "--port", str(port)],
+        [
+            str(Path(sys.executable).parent / "proficio"),
+            "start",
+            "--port",
+            str(port),
+            *([] if workers is None else ["--workers", str(workers)]),
+            *([] if threads is None else ["--threads", str(threads)]),
+        ],
         env=os.environ | {"PROFICIO_HOME": str(home_for(students))},
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -260,43 +306,68 @@ def load(students: int, users: int, seconds: float, port: int) -> dict[str, obje
         latencies: dict[str, list[float]] = {name: [] for name in WORKLOAD}
         errors: list[str] = []
         lock = threading.Lock()
+        worker_pids = _workers(server.pid)
+        worker_cpu_before = {pid: _own_cpu_seconds(pid) for pid in worker_pids}
         cpu_before = _cpu_seconds(server.pid)
+        log_before = log_path.stat().st_size
         began = time.perf_counter()
         deadline = began + seconds
+
+        def send(connection: http.client.HTTPConnection | None, path, headers, body) -> None:
+            if connection is None:
+                request = urllib.request.Request(base + path, data=body, headers=headers)
+                with urllib.request.urlopen(request, timeout=60) as response:
+                    response.read()
+                return
+            connection.request("POST" if body else "GET", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            if response.status >= 400:
+                raise urllib.error.HTTPError(base + path, response.status, "", {}, None)
 
         def user(seed: int) -> None:
             rng = random.Random(seed)
             names, weights = list(WORKLOAD), list(WORKLOAD.values())
+            kept = http.client.HTTPConnection("127.0.0.1", port, timeout=60) if keep_alive else None
             while time.perf_counter() < deadline:
                 name = rng.choices(names, weights)[0]
                 path, headers, *body = requests[name]()
-                request = urllib.request.Request(
-                    base + path, data=body[0] if body else None, headers=headers
-                )
                 sent = time.perf_counter()
                 try:
-                    with urllib.request.urlopen(request, timeout=60) as response:
-                        response.read()
+                    send(kept, path, headers, body[0] if body else None)
                     with lock:
                         latencies[name].append((time.perf_counter() - sent) * 1000)
-                except (urllib.error.URLError, TimeoutError) as failure:
+                except (OSError, http.client.HTTPException) as failure:
+                    if kept is not None:
+                        kept.close()  # the next request opens a new connection
                     with lock:
-                        errors.append(f"{name}: {failure}")
+                        errors.append(f"{name}: {failure!r}")
                 time.sleep(rng.uniform(0.5, 1.5))
+            if kept is not None:
+                kept.close()
 
         with ThreadPoolExecutor(max_workers=users) as pool:
             list(pool.map(user, range(users)))
         elapsed = time.perf_counter() - began
         cpu = _cpu_seconds(server.pid) - cpu_before
+        worker_cpu = {pid: _own_cpu_seconds(pid) - worker_cpu_before[pid] for pid in worker_pids}
     finally:
         server.terminate()
         server.wait(timeout=30)
         log.close()
+    # The access log ends each request's line with the pid of the worker that served it.
+    served_by = Counter(
+        line.rsplit("<", 1)[1].rstrip(">\n")
+        for line in log_path.read_bytes()[log_before:].decode().splitlines()
+        if line.endswith(">")
+    )
     every = [ms for times in latencies.values() for ms in times]
     served = len(every)
     return {
         "students": students,
+        "database": connection.vendor,
         "users": users,
+        "keep_alive": keep_alive,
         "seconds": round(elapsed, 1),
         "requests": served,
         "errors": len(errors),
@@ -305,6 +376,9 @@ def load(students: int, users: int, seconds: float, port: int) -> dict[str, obje
         "server_cpu_ms_per_request": round(cpu * 1000 / served, 1) if served else None,
         "p50_ms": _percentile(every, 50),
         "p95_ms": _percentile(every, 95),
+        "workers": len(worker_pids),
+        "worker_request_shares": _shares(served_by) if served_by else None,
+        "worker_cpu_shares": _shares(worker_cpu) if any(worker_cpu.values()) else None,
         "pages": {
             name: {"count": len(times), "p50_ms": _percentile(times, 50)}
             for name, times in latencies.items()
@@ -338,9 +412,22 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument(
+        "--keep-alive", action="store_true", help="each user keeps one connection open"
+    )
+    parser.add_argument("--workers", type=int, help="the server's (default: proficio start's)")
+    parser.add_argument("--threads", type=int, help="the server's (default: proficio start's)")
     args = parser.parse_args()
     if args.load:
-        result = load(args.students, args.users, args.seconds, args.port)
+        result = load(
+            args.students,
+            args.users,
+            args.seconds,
+            args.port,
+            keep_alive=args.keep_alive,
+            workers=args.workers,
+            threads=args.threads,
+        )
     elif args.one_size:
         result = measure(args.students, args.runs)
     else:
