@@ -8,13 +8,13 @@ import pytest
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from proficio.evidence.models import Evidence
 from proficio.mastery.data import Scope
-from proficio.mastery.models import WorkingStage
-from proficio.mastery.pace import pace_facts_computed, paces_of
+from proficio.mastery.models import PaceExpectation, WorkingStage
+from proficio.mastery.pace import pace_facts_computed, paces_of, stalled_in_sections
 from proficio.mastery.recompute import recompute
 from proficio.mastery.services import evidence_record
 from tests.mastery.test_pace import graded_competency, graded_student, observed, rate
@@ -122,7 +122,7 @@ def test_stored_pace_equals_a_full_recompute_after_any_ratings_corrections_and_p
         today = timezone.localdate()
         for operation in operations:
             apply(world, operation, students, competencies)
-            assert_stored_equals_recompute(students, competencies, today)
+            assert_stored_equals_recompute(students, competencies, today, teacher=world.teacher)
         transaction.set_rollback(True)
 
 
@@ -169,11 +169,112 @@ def apply(world, operation, students, competencies):
         recompute(scope=Scope(district_id=world.district.pk))
 
 
-def assert_stored_equals_recompute(students, competencies, today):
+def assert_stored_equals_recompute(students, competencies, today, teacher=None):
     for working in WorkingStage.objects.filter(student__in=students):
         student = next(s for s in students if s.pk == working.student_id)
         competency = next(c for c in competencies if c.pk == working.competency_id)
         assert working.pace_facts == pace_facts_computed(student=student, competency=competency)
-    assert paces_of(
-        students=students, competencies=competencies, today=today
-    ) == paces_from_ratings(students, competencies, today)
+    from_ratings = paces_from_ratings(students, competencies, today)
+    assert paces_of(students=students, competencies=competencies, today=today) == from_ratings
+    if teacher is not None:
+        # The teacher home's list, which rules pairs out in SQL from the stored facts, names
+        # exactly the stalled pairs the ratings give.
+        listed = [(row.student.pk, row.competency.pk) for row in stalled_in_sections(user=teacher)]
+        assert sorted(listed) == sorted(pair for pair, pace in from_ratings.items() if pace.stalled)
+
+
+STALL_PRONE = st.lists(
+    st.one_of(
+        st.tuples(
+            st.just("rate"),
+            st.integers(0, 1),  # student
+            st.sampled_from([0, 0, 0, 1]),  # competency
+            st.sampled_from([1, 1, 1, 2]),  # stage
+            st.sampled_from([2, 2, 2, 1, 3, 4]),
+            st.sampled_from([75, 60, 20, 10, 3, 90, 45, 30, 0]),  # days ago
+            st.just("observation"),
+        ),
+        st.tuples(st.just("correct"), st.integers(0, 50), st.sampled_from([1, 2, 3, 4])),
+        st.tuples(
+            st.just("policy"),
+            st.sampled_from(["latest", "mean", "highest"]),
+            st.booleans(),
+            st.booleans(),
+            st.integers(1, 2),
+        ),
+        st.tuples(st.just("quiet policy"), st.sampled_from(["latest", "mean"])),
+        st.tuples(st.just("weeks"), st.booleans(), st.sampled_from([2, 4, 6, 10])),
+    ),
+    min_size=8,
+    max_size=30,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(operations=STALL_PRONE)
+@example(operations=[("rate", 0, 0, 1, 2, days, "observation") for days in (60, 10, 3)])
+@example(
+    operations=[
+        ("weeks", False, 2),
+        ("weeks", True, 10),
+        *[("rate", 1, 0, 1, 2, days, "observation") for days in (75, 60, 20)],
+        *[("rate", 0, 1, 1, 2, days, "observation") for days in (30, 10, 3)],
+    ]
+)
+@example(
+    operations=[
+        *[("rate", 0, 0, 1, 2, days, "observation") for days in (60, 10, 3)],
+        ("quiet policy", "mean"),
+        ("rate", 1, 0, 1, 4, 60, "observation"),
+        ("quiet policy", "latest"),
+    ]
+)
+@example(
+    operations=[
+        ("weeks", False, 10),
+        ("weeks", True, 2),
+        *[("rate", 0, 0, 1, 2, days, "observation") for days in (20, 10, 3)],
+    ]
+)
+@example(
+    operations=[
+        ("policy", "highest", True, False, 1),
+        *[("rate", 0, 0, 1, level, days, "observation") for level, days in ((4, 60), (2, 20))],
+        ("rate", 0, 0, 1, 2, 10, "observation"),
+        ("quiet policy", "mean"),
+    ]
+)
+def test_the_teacher_homes_stalled_list_equals_the_ratings_whatever_the_weeks_and_policies(
+    world, operations
+):
+    """Ratings crowded at the low stages, around the stall windows, with policy changes left
+    unrecomputed and stall weeks set per district and per school: the cases the SQL test of
+    the stored facts must not get wrong."""
+    with transaction.atomic():
+        competencies = [graded_competency(world, "S1"), graded_competency(world, "S2")]
+        students = [graded_student(world, f"stall{n}", 4) for n in range(2)]
+        today = timezone.localdate()
+        for operation in operations:
+            kind, *args = operation
+            if kind == "weeks":
+                per_school, weeks = args
+                PaceExpectation.objects.update_or_create(
+                    district=world.district,
+                    school=world.school if per_school else None,
+                    defaults={"stall_weeks": weeks},
+                )
+            elif kind == "quiet policy":
+                # In force from today, not yet recomputed: the stored facts are another's.
+                policy(world, args[0], minimum_evidence=1, effective_from=today)
+            else:
+                apply(world, operation, students, competencies)
+        pairs = paces_from_ratings(students, competencies, today)
+        listed = [
+            (row.student.pk, row.competency.pk) for row in stalled_in_sections(user=world.teacher)
+        ]
+        assert sorted(listed) == sorted(pair for pair, pace in pairs.items() if pace.stalled)
+        transaction.set_rollback(True)

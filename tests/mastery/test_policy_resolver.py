@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from proficio.mastery.policies import policy_for, policy_resolver
+from proficio.mastery.policies import PolicyResolver, policy_for
 from proficio.people.api import student_school_ids
 from tests.mastery.varied import mixed_policies, policy, varied_district
 
@@ -19,7 +19,7 @@ def test_the_resolver_chooses_what_policy_for_chooses(world, days_ahead):
     mixed_policies(varied, "decaying_average", {"rate": 0.65})
     policy(world, "mean", school=world.other_school, effective_from=timezone.localdate())
     on = timezone.localdate() + timedelta(days=days_ahead)
-    resolve = policy_resolver(on=on)
+    resolve = PolicyResolver(on=on)
     schools = student_school_ids(varied.students)
     for student in varied.students:
         for competency in varied.competencies:
@@ -31,7 +31,7 @@ def test_the_resolver_chooses_what_policy_for_chooses(world, days_ahead):
 def test_many_competencies_cost_one_query(world, django_assert_num_queries):
     varied = varied_district(world)
     mixed_policies(varied, "mean", {})
-    resolve = policy_resolver(on=timezone.localdate())
+    resolve = PolicyResolver(on=timezone.localdate())
     for competency in varied.competencies:
         competency.framework  # noqa: B018 — loaded, as the pages' competencies are
     with django_assert_num_queries(1):

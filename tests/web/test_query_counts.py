@@ -159,8 +159,9 @@ def test_guardian_page_reads_as_much_for_more_children_and_a_large_section(grown
 
 def test_teacher_home_reads_as_much_for_a_large_section(grown):
     client = signed_in(grown.teacher)
-    # 23 before: the roles read for each rule.
-    assert_flat(grown, lambda: client.get(reverse("home")), budget=17)
+    # 23 before: the roles read for each rule. 17 read every student's pace; 19 rule out in
+    # SQL who cannot be stalled (the expectations, the policies) and read the rest only.
+    assert_flat(grown, lambda: client.get(reverse("home")), budget=19)
 
 
 def test_mastery_api_reads_as_much_for_a_large_section(grown):

@@ -22,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from proficio.engine.pace import (
     AHEAD,
     BEHIND,
+    DEFAULT_STALL_WEEKS,
     ON_PACE,
     Rating,
     StageGrade,
@@ -29,17 +30,19 @@ from proficio.engine.pace import (
     WorkHistory,
     classify,
     is_stalled,
+    window_start,
     work_history,
 )
 from proficio.evidence.api import EvidenceSource, ratings_counted_for
 from proficio.frameworks.api import Competency, competencies_for_student, competencies_visible_to
 from proficio.mastery.compute import scale_labels
 from proficio.mastery.models import MasteryPolicy, PaceExpectation, WorkingStage
-from proficio.mastery.policies import policy_for, policy_resolver
+from proficio.mastery.policies import PolicyResolver, policy_for
 from proficio.people.api import (
     Person,
     Section,
-    section_students,
+    enrolment_pairs,
+    sections_students,
     sections_taught_by,
     student_get,
     student_school_ids,
@@ -153,7 +156,7 @@ def paces_of(
     trajectories = {competency.pk: _Trajectory.of(competency) for competency in competencies}
     expectations: dict[tuple[int, int | None], PaceExpectation] = {}
     policies: dict[tuple[int | None, int], MasteryPolicy] = {}
-    policy_in_force = policy_resolver(on=today)
+    policy_in_force = PolicyResolver(on=today)
     stored = {
         (student_id, competency_id): facts
         for student_id, competency_id, facts in WorkingStage.objects.filter(
@@ -393,24 +396,86 @@ def stalled_in_sections(*, user: Person, today: date | None = None) -> list[Stal
     """Who is stalled, on what, across the sections this user teaches.
 
     A student in two of the user's sections is listed under the first, once per competency.
+    The stored facts rule out in SQL the pairs that cannot be stalled today, so the work
+    grows with the pairs that might be, not with the sections (`_could_be_stalled`).
     """
     today = today or timezone.localdate()
     sections = list(sections_taught_by(user))
-    competencies = list(competencies_visible_to(user))
-    members = {
-        section.pk: list(section_students(user=user, section=section)) for section in sections
-    }
-    everyone = list(
-        {student.pk: student for group in members.values() for student in group}.values()
+    competencies = list(competencies_visible_to(user).prefetch_related("stages"))
+    if not sections or not competencies:
+        return []
+    candidates = set(
+        WorkingStage.objects.filter(
+            student__in=sections_students(user=user, sections=sections),
+            competency__in=competencies,
+        )
+        .filter(
+            _could_be_stalled(district_id=user.district_id, competencies=competencies, today=today)
+        )
+        .values_list("student_id", "competency_id")
     )
-    paces = paces_of(students=everyone, competencies=competencies, today=today)
+    if not candidates:
+        return []
+    students = list(
+        sections_students(user=user, sections=sections)
+        .filter(pk__in={student_id for student_id, _ in candidates})
+        .order_by("last_name", "first_name")
+    )
+    paces = paces_of(students=students, competencies=competencies, today=today)
+    enrolled = enrolment_pairs(students=students, sections=sections)
     found: list[StalledWork] = []
     seen: set[tuple[int, int]] = set()
     for section in sections:
-        for student in members[section.pk]:
+        for student in students:
+            if (section.pk, student.pk) not in enrolled:
+                continue
             for competency in competencies:
                 pace = paces[student.pk, competency.pk]
                 if pace.stalled and (student.pk, competency.pk) not in seen:
                     seen.add((student.pk, competency.pk))
                     found.append(StalledWork(section, student, competency, pace))
     return found
+
+
+def _could_be_stalled(*, district_id: int | None, competencies: list[Competency], today: date) -> Q:
+    """Working stages whose stored facts leave room for a stall today, and those whose facts
+    may not hold today (none stored, another policy's or stage list's, a later rating).
+    A student who moved to a school with another policy keeps the facts of the old one, a
+    policy that wins elsewhere, until their next rating or recompute: the one case let through.
+
+    `is_stalled` needs, in a window of the school's `stall_weeks` before today: no stage
+    reached in it, a rating at the working stage before it and one in it. Each school may
+    set its own weeks, so the test is loose enough for every window in the district; the
+    exact rule then runs on what is left. ISO days compare as text in both databases.
+    """
+    expectations = PaceExpectation.objects.filter(district_id=district_id)
+    set_weeks = dict(expectations.values_list("school_id", "stall_weeks"))
+    weeks = [*set_weeks.values(), *([] if None in set_weeks else [DEFAULT_STALL_WEEKS])]
+    latest_start = window_start(today, min(weeks)).isoformat()
+    earliest_start = window_start(today, max(weeks)).isoformat()
+    # The policies that win somewhere: a school without a policy of its own is governed as
+    # the district is, so the schools named by policies and "none" cover every student.
+    resolve = PolicyResolver(on=today)
+    schools = {policy.school_id for policy in resolve.in_force(district_id)}
+    winners = {
+        resolve(school_id, competency).pk
+        for school_id in schools | {None}
+        for competency in competencies
+    }
+    room = (
+        Q(pace_facts__completed=False)
+        & Q(pace_facts__at_stage__0__0__lte=latest_start)
+        & (Q(pace_facts__last_advanced_on=None) | Q(pace_facts__last_advanced_on__lte=latest_start))
+        & Q(pace_facts__last_day__gt=earliest_start)
+    )
+    same_stages = Q()
+    for competency in competencies:
+        ordinals = sorted(stage.ordinal for stage in competency.stages.all())
+        same_stages |= Q(competency=competency, pace_facts__stages=ordinals)
+    unsure = (
+        Q(pace_facts__isnull=True)
+        | ~Q(pace_facts__policy__in=winners)
+        | ~same_stages
+        | Q(pace_facts__last_day__gt=today.isoformat())
+    )
+    return room | unsure

@@ -1,6 +1,6 @@
 """Which mastery policy governs a student's competency on a given day."""
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
 from functools import cache
 
@@ -59,20 +59,26 @@ def policies_in_force(*, district_id: int, on: date | None = None) -> list[Maste
     return list(MasteryPolicy.objects.filter(district_id=district_id, effective_from__lte=on))
 
 
-def policy_resolver(*, on: date) -> Callable[[int | None, Competency], MasteryPolicy]:
+class PolicyResolver:
     """`policy_for` for many (school, competency) pairs: each district's policies in force on
-    `on` are read once, then chosen by the same rules, so a page of forty competencies makes
-    one query, not forty. Call the answer with the student's school id and the competency."""
-    in_force: dict[int, list[MasteryPolicy]] = {}
+    the day are read once, then chosen by the same rules, so a page of forty competencies
+    makes one query, not forty. Call it with the student's school id and the competency."""
 
-    def resolve(school_id: int | None, competency: Competency) -> MasteryPolicy:
+    def __init__(self, *, on: date):
+        self.on = on
+        self._in_force: dict[int, list[MasteryPolicy]] = {}
+
+    def in_force(self, district_id: int) -> list[MasteryPolicy]:
+        if district_id not in self._in_force:
+            self._in_force[district_id] = policies_in_force(district_id=district_id, on=self.on)
+        return self._in_force[district_id]
+
+    def __call__(self, school_id: int | None, competency: Competency) -> MasteryPolicy:
         district_id = competency.framework.district_id
-        if district_id not in in_force:
-            in_force[district_id] = policies_in_force(district_id=district_id, on=on)
-        chosen = most_specific(in_force[district_id], school_id=school_id, competency=competency)
+        chosen = most_specific(
+            self.in_force(district_id), school_id=school_id, competency=competency
+        )
         return chosen or district_default(district_id=district_id, competency=competency)
-
-    return resolve
 
 
 def default_policy(*, district_id: int, competency: Competency) -> MasteryPolicy:

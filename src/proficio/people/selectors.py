@@ -13,6 +13,7 @@ from proficio.lib.visibility import visible_get
 from proficio.people.models import (
     ApiToken,
     District,
+    Enrollment,
     Person,
     Role,
     RoleAssignment,
@@ -98,6 +99,22 @@ def section_students(*, user: Person, section: Section) -> QuerySet[Person]:
         students_visible_to(user)
         .filter(enrollment__section=section, enrollment__active=True)
         .order_by("last_name", "first_name")
+    )
+
+
+def sections_students(*, user: Person, sections: list[Section]) -> QuerySet[Person]:
+    """The active students of any of these sections that this user may see, each once."""
+    return students_visible_to(user).filter(
+        pk__in=Enrollment.objects.filter(section__in=sections, active=True).values("student_id")
+    )
+
+
+def enrolment_pairs(*, students: list[Person], sections: list[Section]) -> set[tuple[int, int]]:
+    """(section id, student id) of each active enrolment of these students in these sections."""
+    return set(
+        Enrollment.objects.filter(
+            section__in=sections, student__in=students, active=True
+        ).values_list("section_id", "student_id")
     )
 
 
