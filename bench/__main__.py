@@ -19,6 +19,7 @@ def main() -> None:
         engine_methods,
         oneroster,
         pages,
+        policy_preview,
         rating_latency,
         recompute,
     )
@@ -30,6 +31,7 @@ def main() -> None:
         "rating_latency": rating_latency.run(),
         "oneroster": oneroster.run(),
         "recompute": recompute.run(),
+        "policy_preview": policy_preview.run(),
         "backup_under_load": backup_under_load.run(),
         "pages": pages.compare(pages.QUICK_SIZE, pages.WARM_RUNS),
     }
