@@ -142,9 +142,14 @@ class _Trajectory:
 
 
 def paces_of(
-    *, students: list[Person], competencies: list[Competency], today: date
+    *,
+    students: list[Person],
+    competencies: list[Competency],
+    today: date,
+    only: set[tuple[int, int]] | None = None,
 ) -> dict[tuple[int, int], Pace]:
-    """Pace for every (student id, competency id), from the ratings observed up to `today`.
+    """Pace for every (student id, competency id), or for the pairs `only` names, from the
+    ratings observed up to `today`.
 
     Read from the stored facts; only pairs whose facts do not hold today (see the module)
     read their ratings. Callers pass students the requesting user may see (the public
@@ -172,6 +177,8 @@ def paces_of(
             if policy_key not in policies:
                 policies[policy_key] = policy_in_force(school_id, competency)
             pair = (student.pk, competency.pk)
+            if only is not None and pair not in only:
+                continue
             if pair not in stored:
                 # Every write of a rating stores a working stage: none, no rating to read.
                 facts_of[pair] = facts_from_ratings(
@@ -207,6 +214,8 @@ def paces_of(
                 district_id=student.district_id, school_id=school_id
             )
         for competency in competencies:
+            if only is not None and (student.pk, competency.pk) not in only:
+                continue
             paces[student.pk, competency.pk] = _pace(
                 facts=facts_of[student.pk, competency.pk],
                 age_grade=student.age_grade,
@@ -421,7 +430,7 @@ def stalled_in_sections(*, user: Person, today: date | None = None) -> list[Stal
         .filter(pk__in={student_id for student_id, _ in candidates})
         .order_by("last_name", "first_name")
     )
-    paces = paces_of(students=students, competencies=competencies, today=today)
+    paces = paces_of(students=students, competencies=competencies, today=today, only=candidates)
     enrolled = enrolment_pairs(students=students, sections=sections)
     found: list[StalledWork] = []
     seen: set[tuple[int, int]] = set()
@@ -430,8 +439,8 @@ def stalled_in_sections(*, user: Person, today: date | None = None) -> list[Stal
             if (section.pk, student.pk) not in enrolled:
                 continue
             for competency in competencies:
-                pace = paces[student.pk, competency.pk]
-                if pace.stalled and (student.pk, competency.pk) not in seen:
+                pace = paces.get((student.pk, competency.pk))
+                if pace is not None and pace.stalled and (student.pk, competency.pk) not in seen:
                     seen.add((student.pk, competency.pk))
                     found.append(StalledWork(section, student, competency, pace))
     return found
