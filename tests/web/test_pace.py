@@ -9,7 +9,14 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proficio.people.services import guardian_link
-from tests.mastery.test_pace import PaceWorld, build_pace_world, graded_competency, rate
+from tests.mastery.test_pace import (
+    PLACED,
+    PaceWorld,
+    build_pace_world,
+    graded_competency,
+    graded_student,
+    rate,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -210,3 +217,15 @@ def test_a_teacher_with_nobody_stalled_is_told_so(client, world):
 def test_an_admin_who_teaches_no_section_gets_no_stalled_list(client, world, paced):
     words = text_of(page(client, world.school_admin, reverse("home")))
     assert "Who is stalled" not in words
+
+
+def test_the_teacher_home_lists_five_stalled_per_section_and_links_to_the_rest(
+    client, world, paced
+):
+    flat = [(70, 3, 2), (30, 3, 2), (20, 3, 1), (10, 3, 2)]
+    for number in range(6):
+        rate(world, graded_student(world, f"stuck{number}", 5), paced.competency, *PLACED, *flat)
+    words = text_of(page(client, world.teacher, reverse("home")))
+    assert "Studio A · 7 stalled" in words
+    assert words.count("G1 Graded trajectory") == 5
+    assert "2 more stalled: see them all in the gradebook" in words
