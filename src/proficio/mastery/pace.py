@@ -413,9 +413,10 @@ def stalled_in_sections(*, user: Person, today: date | None = None) -> list[Stal
     competencies = list(competencies_visible_to(user).prefetch_related("stages"))
     if not sections or not competencies:
         return []
+    taught = sections_students(user=user, sections=sections)
     candidates = set(
         WorkingStage.objects.filter(
-            student__in=sections_students(user=user, sections=sections),
+            student__in=taught,
             competency__in=competencies,
         )
         .filter(
@@ -426,9 +427,9 @@ def stalled_in_sections(*, user: Person, today: date | None = None) -> list[Stal
     if not candidates:
         return []
     students = list(
-        sections_students(user=user, sections=sections)
-        .filter(pk__in={student_id for student_id, _ in candidates})
-        .order_by("last_name", "first_name")
+        taught.filter(pk__in={student_id for student_id, _ in candidates}).order_by(
+            "last_name", "first_name"
+        )
     )
     paces = paces_of(students=students, competencies=competencies, today=today, only=candidates)
     enrolled = enrolment_pairs(students=students, sections=sections)
