@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from hypothesis import given
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from proficio.engine import METHODS, evaluate
@@ -20,6 +20,7 @@ from proficio.engine.pace import (
     expected_stage,
     is_stalled,
     mastery_test,
+    stall_span,
     work_history,
     working_index,
 )
@@ -427,3 +428,95 @@ def test_a_rating_at_mastery_ends_a_stall_and_one_no_higher_keeps_it(recent, bel
     assert not stalled(AT_TWO, [*rows, (0, 2, 4)]).stalled
     if stalled(AT_TWO, rows).stalled:
         assert stalled(AT_TWO, [*rows, (0, 2, below)]).stalled
+
+
+# stall_span: is_stalled for every day and setting at once
+
+
+@given(
+    at_stage=st.lists(
+        st.tuples(st.integers(0, 120), st.sampled_from([1.0, 2.0, 2.0, 2.5, 3.0])),
+        max_size=8,
+    ),
+    elsewhere=st.lists(st.tuples(st.integers(0, 120), st.sampled_from([1.0, 3.0])), max_size=3),
+    advanced=st.one_of(st.none(), st.integers(0, 120)),
+    completed=st.booleans(),
+    threshold=st.sampled_from([2.0, 3.0]),
+    later=st.integers(0, 50),
+    weeks=st.integers(1, 8),
+    minimum=st.integers(1, 4),
+)
+# A stage reached after the first ratings there: a stall may begin no earlier.
+@example(
+    at_stage=[(0, 2.0), (10, 2.0), (100, 1.0), (110, 1.0)],
+    elsewhere=[],
+    advanced=90,
+    completed=False,
+    threshold=3.0,
+    later=0,
+    weeks=8,
+    minimum=2,
+)
+@settings(max_examples=400)
+def test_the_stall_span_says_what_is_stalled_says_on_every_later_day(
+    at_stage, elsewhere, advanced, completed, threshold, later, weeks, minimum
+):
+    first = TODAY - timedelta(days=120)
+    counted = [Rating(first + timedelta(days=d), 2, level) for d, level in at_stage] + [
+        Rating(first + timedelta(days=d), 3, level) for d, level in elsewhere
+    ]
+    history = WorkHistory(
+        working_stage=None if completed else 2,
+        completed=completed,
+        started_on=first,
+        last_advanced_on=None if advanced is None else first + timedelta(days=advanced),
+        established=True,
+    )
+    # Any day from the last rating on: a read before a rating works from the ratings.
+    today = max((rating.day for rating in counted), default=first) + timedelta(days=later)
+    verdict = is_stalled(
+        history=history,
+        ratings=counted,
+        today=today,
+        stall_weeks=weeks,
+        threshold=threshold,
+        minimum_ratings=minimum,
+    )
+    span = stall_span(
+        at_stage=[(r.day, r.level) for r in counted if r.stage == history.working_stage],
+        last_advanced_on=history.last_advanced_on,
+        completed=completed,
+        threshold=threshold,
+    )
+    start = today - timedelta(weeks=weeks)
+    within = (
+        span.start is not None
+        and span.start <= start
+        and len(span.ends) >= minimum
+        and start < span.ends[minimum - 1]
+    )
+    assert verdict.stalled == within
+
+
+def test_the_stall_span_of_a_stall_begins_when_the_best_recent_rating_falls_behind():
+    def span_of(*rows):
+        return stall_span(
+            at_stage=[(rating.day, rating.level) for rating in ratings(*rows)],
+            last_advanced_on=AT_TWO.last_advanced_on,
+            completed=False,
+            threshold=3.0,
+        )
+
+    span = span_of((100, 2, 2), (60, 2, 3), (30, 2, 2), (20, 2, 1))
+    # The 3 sixty days ago must leave the window before the rest can be a stall.
+    assert span.start == TODAY - timedelta(days=60)
+    assert span.ends == [TODAY - timedelta(days=d) for d in (20, 30, 60, 100)]
+    assert span_of((100, 2, 3)).start is None
+    # Stored days are ISO text: the same span, as text.
+    text = stall_span(
+        at_stage=[(day.isoformat(), level) for day, level in [(TODAY, 2.0), (LONG_AGO, 2.0)]],
+        last_advanced_on=None,
+        completed=False,
+        threshold=3.0,
+    )
+    assert text == (LONG_AGO.isoformat(), [TODAY.isoformat(), LONG_AGO.isoformat()])

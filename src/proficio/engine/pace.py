@@ -8,11 +8,12 @@ Every verdict carries a one-line reason in plain words for the page.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from itertools import groupby
-from typing import NamedTuple
+from itertools import accumulate, groupby
+from typing import Generic, NamedTuple, TypeVar
 
 from proficio.engine.display import format_score
 from proficio.engine.explain import MONTHS, TOLERANCE
@@ -24,6 +25,8 @@ BEHIND = "behind"
 
 DEFAULT_STALL_WEEKS = 6
 DEFAULT_STALL_RATINGS = 2
+# The most recent ratings a school may ask for before a stall is flagged.
+MAX_STALL_RATINGS = 20
 
 
 class StageGrade(NamedTuple):
@@ -383,6 +386,59 @@ def is_stalled(
         f"Needs support: no new stage since {since}; {those} at stage {stage} in the last "
         f"{weeks} {verb} below {_level(threshold, labels)}{no_rise}.",
     )
+
+
+# A day as a date, or as its ISO text where days are stored: both order the same way.
+Day = TypeVar("Day", date, str)
+
+
+class StallSpan(NamedTuple, Generic[Day]):
+    """When a student's ratings leave them stalled, as window starts rather than days.
+
+    `is_stalled` with `stall_weeks` W and `minimum_ratings` m, on a day `today` no earlier
+    than the last rating, holds exactly when `start` ≤ today − W < `ends[m − 1]`: from
+    `start` on, every condition but the count of recent ratings holds and keeps holding;
+    `ends[k]` is the day of the (k + 1)-th latest rating at the working stage, after which
+    fewer than k + 1 ratings are left in the window. `start` is None when never stalled.
+    Stored with a student's pace facts, it lets a database tell who is stalled.
+    """
+
+    start: Day | None
+    ends: list[Day]
+
+
+def stall_span(
+    *,
+    at_stage: Sequence[tuple[Day, float]],
+    last_advanced_on: Day | None,
+    completed: bool,
+    threshold: float,
+) -> StallSpan[Day]:
+    """`is_stalled`'s verdict for every day and setting at once (see `StallSpan`).
+
+    `at_stage` holds the (day, level) of each counted rating with weight at the working
+    stage. Each condition changes only at a rating's day or the day a stage was reached,
+    and all but the count of recent ratings turn true once and stay so as the window moves
+    later: the span begins at the first of those days where they hold.
+    """
+    ordered = sorted(at_stage)
+    ends = [day for day, _ in reversed(ordered)]
+    if completed or not ordered:
+        return StallSpan(None, ends)
+    days = [day for day, _ in ordered]
+    levels = [level for _, level in ordered]
+    best_upto = list(accumulate(levels, max))  # the best before a window after that rating
+    best_from = list(accumulate(reversed(levels), max))[::-1]  # the best in such a window
+    floor = last_advanced_on
+    for start in sorted({*days, floor} if floor is not None else set(days)):
+        before = bisect_right(days, start)
+        if before == len(days):
+            break
+        if (floor is not None and start < floor) or not before:
+            continue
+        if best_from[before] < threshold - TOLERANCE and best_from[before] <= best_upto[before - 1]:
+            return StallSpan(start, ends)
+    return StallSpan(None, ends)
 
 
 def _level(value: float, labels: Mapping[float, str] | None) -> str:
