@@ -303,11 +303,14 @@ def test_student_pace_is_read_by_those_who_may_see_the_student(world, paced):
 
 def test_the_stalled_list_holds_only_the_teachers_own_students(world, paced):
     mine = stalled_in_sections(user=world.teacher)
-    assert [(row.student, row.competency, row.section) for row in mine] == [
+    assert [(group.section, group.pairs) for group in mine] == [
+        (world.section, [(paced.stuck.pk, paced.competency.pk)])
+    ]
+    assert [(row.student, row.competency, row.section) for row in mine[0].shown] == [
         (paced.stuck, paced.competency, world.section)
     ]
     theirs = stalled_in_sections(user=world.other_teacher)
-    assert [row.student for row in theirs] == [paced.far_stuck]
+    assert [row.student for group in theirs for row in group.shown] == [paced.far_stuck]
     # Admins who teach no section have no "my sections" list; students and guardians neither.
     for nobody in (world.school_admin, world.district_admin, world.student, world.guardian):
         assert stalled_in_sections(user=nobody) == []
@@ -316,4 +319,7 @@ def test_the_stalled_list_holds_only_the_teachers_own_students(world, paced):
 def test_a_student_in_two_of_my_sections_is_listed_once(world, paced):
     second = section_create(school=world.school, name="Studio D", teachers=[world.teacher])
     section_enroll(section=second, student=paced.stuck)
-    assert [row.student for row in stalled_in_sections(user=world.teacher)] == [paced.stuck]
+    listed = stalled_in_sections(user=world.teacher)
+    assert [(group.section, group.pairs) for group in listed] == [
+        (world.section, [(paced.stuck.pk, paced.competency.pk)])
+    ]

@@ -13,12 +13,17 @@ from hypothesis import strategies as st
 
 from proficio.evidence.models import Evidence
 from proficio.mastery.data import Scope
-from proficio.mastery.models import PaceExpectation, WorkingStage
-from proficio.mastery.pace import pace_facts_computed, paces_of, stalled_in_sections
+from proficio.mastery.models import MasteryPolicy, PaceExpectation, WorkingStage
+from proficio.mastery.pace import (
+    pace_columns,
+    pace_facts_computed,
+    paces_of,
+    stalled_in_sections,
+)
 from proficio.mastery.recompute import recompute
 from proficio.mastery.services import evidence_record
 from tests.mastery.test_pace import graded_competency, graded_student, observed, rate
-from tests.mastery.varied import policy
+from tests.mastery.varied import policy, stored_pace_columns
 
 pytestmark = pytest.mark.django_db
 
@@ -169,17 +174,24 @@ def apply(world, operation, students, competencies):
         recompute(scope=Scope(district_id=world.district.pk))
 
 
+def stalled_listed(teacher):
+    """Every pair the teacher home counts as stalled, shown or not."""
+    return [pair for group in stalled_in_sections(user=teacher) for pair in group.pairs]
+
+
 def assert_stored_equals_recompute(students, competencies, today, teacher=None):
     for working in WorkingStage.objects.filter(student__in=students):
         student = next(s for s in students if s.pk == working.student_id)
         competency = next(c for c in competencies if c.pk == working.competency_id)
-        assert working.pace_facts == pace_facts_computed(student=student, competency=competency)
+        facts = pace_facts_computed(student=student, competency=competency)
+        threshold = float(MasteryPolicy.objects.get(pk=facts["policy"]).threshold)
+        assert stored_pace_columns(working) == pace_columns(facts, threshold=threshold)
     from_ratings = paces_from_ratings(students, competencies, today)
     assert paces_of(students=students, competencies=competencies, today=today) == from_ratings
     if teacher is not None:
         # The teacher home's list, which rules pairs out in SQL from the stored facts, names
         # exactly the stalled pairs the ratings give.
-        listed = [(row.student.pk, row.competency.pk) for row in stalled_in_sections(user=teacher)]
+        listed = stalled_listed(teacher)
         assert sorted(listed) == sorted(pair for pair, pace in from_ratings.items() if pace.stalled)
 
 
@@ -191,7 +203,7 @@ STALL_PRONE = st.lists(
             st.sampled_from([0, 0, 0, 1]),  # competency
             st.sampled_from([1, 1, 1, 2]),  # stage
             st.sampled_from([2, 2, 2, 1, 3, 4]),
-            st.sampled_from([75, 60, 20, 10, 3, 90, 45, 30, 0]),  # days ago
+            st.sampled_from([75, 60, 20, 10, 3, 90, 45, 42, 30, 28, 0]),  # days ago
             st.just("observation"),
         ),
         st.tuples(st.just("correct"), st.integers(0, 50), st.sampled_from([1, 2, 3, 4])),
@@ -204,6 +216,7 @@ STALL_PRONE = st.lists(
         ),
         st.tuples(st.just("quiet policy"), st.sampled_from(["latest", "mean"])),
         st.tuples(st.just("weeks"), st.booleans(), st.sampled_from([2, 4, 6, 10])),
+        st.tuples(st.just("ratings"), st.booleans(), st.sampled_from([1, 2, 3])),
     ),
     min_size=8,
     max_size=30,
@@ -217,6 +230,16 @@ STALL_PRONE = st.lists(
 )
 @given(operations=STALL_PRONE)
 @example(operations=[("rate", 0, 0, 1, 2, days, "observation") for days in (60, 10, 3)])
+# The second latest rating on the first day of the window: one rating in it, not two.
+@example(operations=[("rate", 0, 0, 1, 2, days, "observation") for days in (60, 42, 10)])
+@example(
+    operations=[
+        ("ratings", True, 3),
+        ("ratings", False, 1),
+        *[("rate", 0, 0, 1, 2, days, "observation") for days in (60, 20, 10)],
+        *[("rate", 1, 1, 1, 2, days, "observation") for days in (60, 10)],
+    ]
+)
 @example(
     operations=[
         ("weeks", False, 2),
@@ -252,20 +275,20 @@ def test_the_teacher_homes_stalled_list_equals_the_ratings_whatever_the_weeks_an
     world, operations
 ):
     """Ratings crowded at the low stages, around the stall windows, with policy changes left
-    unrecomputed and stall weeks set per district and per school: the cases the SQL test of
-    the stored facts must not get wrong."""
+    unrecomputed and stall weeks and ratings set per district and per school: the cases the
+    SQL test of the stored facts must not get wrong."""
     with transaction.atomic():
         competencies = [graded_competency(world, "S1"), graded_competency(world, "S2")]
         students = [graded_student(world, f"stall{n}", 4) for n in range(2)]
         today = timezone.localdate()
         for operation in operations:
             kind, *args = operation
-            if kind == "weeks":
-                per_school, weeks = args
+            if kind in ("weeks", "ratings"):
+                per_school, value = args
                 PaceExpectation.objects.update_or_create(
                     district=world.district,
                     school=world.school if per_school else None,
-                    defaults={"stall_weeks": weeks},
+                    defaults={f"stall_{kind}": value},
                 )
             elif kind == "quiet policy":
                 # In force from today, not yet recomputed: the stored facts are another's.
@@ -273,8 +296,6 @@ def test_the_teacher_homes_stalled_list_equals_the_ratings_whatever_the_weeks_an
             else:
                 apply(world, operation, students, competencies)
         pairs = paces_from_ratings(students, competencies, today)
-        listed = [
-            (row.student.pk, row.competency.pk) for row in stalled_in_sections(user=world.teacher)
-        ]
+        listed = stalled_listed(world.teacher)
         assert sorted(listed) == sorted(pair for pair, pace in pairs.items() if pace.stalled)
         transaction.set_rollback(True)

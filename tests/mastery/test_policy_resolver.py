@@ -20,7 +20,7 @@ def test_the_resolver_chooses_what_policy_for_chooses(world, days_ahead):
     policy(world, "mean", school=world.other_school, effective_from=timezone.localdate())
     on = timezone.localdate() + timedelta(days=days_ahead)
     resolve = PolicyResolver(on=on)
-    schools = student_school_ids(varied.students)
+    schools = student_school_ids(student.pk for student in varied.students)
     for student in varied.students:
         for competency in varied.competencies:
             assert resolve(schools.get(student.pk), competency) == policy_for(

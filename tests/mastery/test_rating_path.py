@@ -10,10 +10,10 @@ from django.utils import timezone
 from proficio.evidence.models import Evidence
 from proficio.mastery.compute import competency_mastery
 from proficio.mastery.models import MasteryRecord, MasteryRecordHistory, WorkingStage
-from proficio.mastery.pace import pace_facts_computed
+from proficio.mastery.pace import pace_columns, pace_facts_computed
 from proficio.mastery.permissions import correctable_evidence_q
 from proficio.mastery.services import evidence_record
-from tests.mastery.varied import policy
+from tests.mastery.varied import policy, stored_pace_columns
 
 pytestmark = pytest.mark.django_db
 
@@ -53,18 +53,21 @@ def assert_stored_as_computed(student, competency) -> None:
         )
     working = WorkingStage.objects.get(student=student, competency=competency)
     latest = result.latest
+    facts = pace_facts_computed(student=student, competency=competency)
     assert (
         working.ordinal,
         working.latest_level,
         working.latest_stage_ordinal,
         working.latest_observed_at,
         working.pace_facts,
+        stored_pace_columns(working),
     ) == (
         result.working_stage,
         latest and latest.level,
         latest and latest.stage_ordinal,
         latest and latest.observed_at,
-        pace_facts_computed(student=student, competency=competency),
+        facts,
+        pace_columns(facts, threshold=float(result.policy.threshold)),
     )
 
 

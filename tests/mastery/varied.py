@@ -135,8 +135,23 @@ def stored_working() -> dict[RecordKey, tuple]:
             w.latest_stage_ordinal,
             w.latest_observed_at,
             w.pace_facts,
+            w.facts_key,
+            w.facts_last_day,
+            w.stall_start,
+            w.stall_ends,
         )
         for w in WorkingStage.objects.all()
+    }
+
+
+def stored_pace_columns(working: WorkingStage) -> dict:
+    """A working stage's pace columns as `pace.pace_columns` gives them (days as ISO text)."""
+    return {
+        "pace_facts": working.pace_facts,
+        "facts_key": working.facts_key,
+        "facts_last_day": working.facts_last_day and working.facts_last_day.isoformat(),
+        "stall_start": working.stall_start and working.stall_start.isoformat(),
+        "stall_ends": working.stall_ends,
     }
 
 

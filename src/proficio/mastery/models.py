@@ -10,7 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from proficio.engine.pace import DEFAULT_STALL_RATINGS, DEFAULT_STALL_WEEKS
+from proficio.engine.pace import DEFAULT_STALL_RATINGS, DEFAULT_STALL_WEEKS, MAX_STALL_RATINGS
 
 
 class Method(models.TextChoices):
@@ -152,6 +152,13 @@ class WorkingStage(models.Model):
     # What pace reads of the ratings, whatever the day (`mastery.pace.facts_from_ratings`);
     # null on rows from before it was stored (pace reads their ratings until rewritten).
     pace_facts = models.JSONField(null=True, blank=True)
+    # What the teacher home asks of the facts in SQL (`mastery.pace.pace_columns`), written
+    # with them: the policy and stages they hold for, their latest rating's day, and the
+    # window starts in which the student is stalled (`engine.pace.StallSpan`).
+    facts_key = models.CharField(max_length=255, blank=True)
+    facts_last_day = models.DateField(null=True)
+    stall_start = models.DateField(null=True)
+    stall_ends = models.JSONField(null=True, blank=True)
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -187,7 +194,7 @@ class PaceExpectation(models.Model):
     )
     stall_ratings = models.PositiveSmallIntegerField(
         default=DEFAULT_STALL_RATINGS,
-        validators=[MinValueValidator(1), MaxValueValidator(20)],
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_STALL_RATINGS)],
         help_text=_("Ratings in those weeks needed before a stall is flagged."),
     )
     stages_below_on_pace = models.PositiveSmallIntegerField(

@@ -10,19 +10,21 @@ list than today's, not written yet (rows from before they were stored, until a r
 ratings instead. The single-rating path and the bulk recompute write the same facts.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from proficio.engine.pace import (
     AHEAD,
     BEHIND,
+    DEFAULT_STALL_RATINGS,
     DEFAULT_STALL_WEEKS,
+    MAX_STALL_RATINGS,
     ON_PACE,
     Rating,
     StageGrade,
@@ -30,6 +32,7 @@ from proficio.engine.pace import (
     WorkHistory,
     classify,
     is_stalled,
+    stall_span,
     window_start,
     work_history,
 )
@@ -157,7 +160,7 @@ def paces_of(
     """
     if not students or not competencies:
         return {}
-    schools = student_school_ids(students)
+    schools = student_school_ids(student.pk for student in students)
     trajectories = {competency.pk: _Trajectory.of(competency) for competency in competencies}
     expectations: dict[tuple[int, int | None], PaceExpectation] = {}
     policies: dict[tuple[int | None, int], MasteryPolicy] = {}
@@ -310,6 +313,42 @@ def facts_from_counted(
     }
 
 
+def pace_columns(facts: dict[str, Any], *, threshold: float) -> dict[str, Any]:
+    """The working stage's columns written with pace facts: the facts, and what the teacher
+    home asks of them in SQL: the policy and stages they were worked out under
+    (`facts_key`), their latest rating's day, and their stall span (`engine.pace.StallSpan`,
+    its latest days only as far as a school's `stall_ratings` can reach). Days as ISO text.
+    `threshold` is the mastery threshold of the facts' policy."""
+    span = stall_span(
+        at_stage=facts["at_stage"],
+        last_advanced_on=facts["last_advanced_on"],
+        completed=facts["completed"],
+        threshold=threshold,
+    )
+    return {
+        "pace_facts": facts,
+        "facts_key": facts_key(policy_id=facts["policy"], stages=facts["stages"]),
+        "facts_last_day": facts["last_day"],
+        "stall_start": span.start,
+        "stall_ends": span.ends[:MAX_STALL_RATINGS],
+    }
+
+
+def facts_key(*, policy_id: int, stages: list[int]) -> str:
+    """ "policy id:stage ordinals", what stored facts must match to hold for a read."""
+    return f"{policy_id}:{','.join(str(ordinal) for ordinal in stages)}"
+
+
+def _history(facts: dict[str, Any]) -> WorkHistory:
+    return WorkHistory(
+        working_stage=facts["working_stage"],
+        completed=facts["completed"],
+        started_on=_day(facts["started_on"]),
+        last_advanced_on=_day(facts["last_advanced_on"]),
+        established=facts["established"],
+    )
+
+
 def _iso(day: date | None) -> str | None:
     return day.isoformat() if day else None
 
@@ -328,13 +367,7 @@ def _pace(
     today: date,
 ) -> Pace:
     threshold = float(policy.threshold)
-    history = WorkHistory(
-        working_stage=facts["working_stage"],
-        completed=facts["completed"],
-        started_on=_day(facts["started_on"]),
-        last_advanced_on=_day(facts["last_advanced_on"]),
-        established=facts["established"],
-    )
+    history = _history(facts)
     tolerance = expectation.stages_below_on_pace
     # A section's students share few of these: each standing is classified once per read.
     key = (age_grade, history.placed_stage, history.completed, tolerance)
@@ -365,7 +398,14 @@ def _pace(
 def pace_facts_computed(*, student: Person, competency: Competency) -> dict[str, Any]:
     """What pace needs of one student's ratings on one competency, from the ratings, under
     the policy in force today: the one a read today compares them with."""
-    policy = policy_for(student=student, competency=competency)
+    return _facts_under(
+        policy=policy_for(student=student, competency=competency),
+        student=student,
+        competency=competency,
+    )
+
+
+def _facts_under(*, policy: MasteryPolicy, student: Person, competency: Competency) -> dict:
     rows = ratings_counted_for(students=[student], competencies=[competency], as_of=None)
     return facts_from_ratings(
         rows=list(rows.values_list(*_RATING_FIELDS)),
@@ -376,8 +416,11 @@ def pace_facts_computed(*, student: Person, competency: Competency) -> dict[str,
 
 def pace_facts_store(*, student: Person, competency: Competency) -> None:
     """Store the pace facts of one student on one competency, after a write of mastery."""
-    facts = pace_facts_computed(student=student, competency=competency)
-    WorkingStage.objects.filter(student=student, competency=competency).update(pace_facts=facts)
+    policy = policy_for(student=student, competency=competency)
+    facts = _facts_under(policy=policy, student=student, competency=competency)
+    WorkingStage.objects.filter(student=student, competency=competency).update(
+        **pace_columns(facts, threshold=float(policy.threshold))
+    )
 
 
 # ---- reads for pages ------------------------------------------------------------------------
@@ -401,12 +444,29 @@ class StalledWork:
     pace: Pace
 
 
-def stalled_in_sections(*, user: Person, today: date | None = None) -> list[StalledWork]:
-    """Who is stalled, on what, across the sections this user teaches.
+@dataclass(frozen=True)
+class StalledSection:
+    """Who is stalled in one section: every (student id, competency id), students by name,
+    and the first few with their pace and its reason, so that the list stays short."""
 
-    A student in two of the user's sections is listed under the first, once per competency.
-    The stored facts rule out in SQL the pairs that cannot be stalled today, so the work
-    grows with the pairs that might be, not with the sections (`_could_be_stalled`).
+    section: Section
+    pairs: list[tuple[int, int]]
+    shown: list[StalledWork]
+
+    @property
+    def more(self) -> int:
+        return len(self.pairs) - len(self.shown)
+
+
+def stalled_in_sections(
+    *, user: Person, today: date | None = None, shown: int = 5
+) -> list[StalledSection]:
+    """Who is stalled, on what, in each section this user teaches where anyone is.
+
+    A student in two of the user's sections is counted under the first, once per competency.
+    The stored stall spans tell who is stalled (`_stalled_pairs`), so the work grows with
+    the stalled pairs, not with the sections; pace and its reason are worked out for the
+    `shown` first of each section only.
     """
     today = today or timezone.localdate()
     sections = list(sections_taught_by(user))
@@ -414,78 +474,164 @@ def stalled_in_sections(*, user: Person, today: date | None = None) -> list[Stal
     if not sections or not competencies:
         return []
     taught = sections_students(user=user, sections=sections)
-    candidates = set(
-        WorkingStage.objects.filter(
-            student__in=taught,
-            competency__in=competencies,
-        )
-        .filter(
-            _could_be_stalled(district_id=user.district_id, competencies=competencies, today=today)
-        )
-        .values_list("student_id", "competency_id")
+    stalled = _stalled_pairs(
+        district_id=user.district_id, taught=taught, competencies=competencies, today=today
     )
-    if not candidates:
+    if not stalled:
         return []
-    students = list(
-        taught.filter(pk__in={student_id for student_id, _ in candidates}).order_by(
-            "last_name", "first_name"
-        )
+    ordered = list(
+        taught.filter(pk__in={student_id for student_id, _ in stalled})
+        .order_by("last_name", "first_name")
+        .values_list("pk", flat=True)
     )
-    paces = paces_of(students=students, competencies=competencies, today=today, only=candidates)
-    enrolled = enrolment_pairs(students=students, sections=sections)
-    found: list[StalledWork] = []
+    enrolled = enrolment_pairs(student_ids=ordered, sections=sections)
+    pairs_of: dict[int, list[tuple[int, int]]] = {}
     seen: set[tuple[int, int]] = set()
     for section in sections:
-        for student in students:
-            if (section.pk, student.pk) not in enrolled:
+        for student_id in ordered:
+            if (section.pk, student_id) not in enrolled:
                 continue
             for competency in competencies:
-                pace = paces.get((student.pk, competency.pk))
-                if pace is not None and pace.stalled and (student.pk, competency.pk) not in seen:
-                    seen.add((student.pk, competency.pk))
-                    found.append(StalledWork(section, student, competency, pace))
-    return found
+                pair = (student_id, competency.pk)
+                if pair in stalled and pair not in seen:
+                    seen.add(pair)
+                    pairs_of.setdefault(section.pk, []).append(pair)
+    listed = {pair for pairs in pairs_of.values() for pair in pairs[:shown]}
+    students = {student.pk: student for student in taught.filter(pk__in={s for s, _ in listed})}
+    competency_of = {competency.pk: competency for competency in competencies}
+    paces = paces_of(
+        students=list(students.values()), competencies=competencies, today=today, only=listed
+    )
+    return [
+        StalledSection(
+            section=section,
+            pairs=pairs_of[section.pk],
+            shown=[
+                StalledWork(section, students[pair[0]], competency_of[pair[1]], paces[pair])
+                for pair in pairs_of[section.pk][:shown]
+            ],
+        )
+        for section in sections
+        if section.pk in pairs_of
+    ]
 
 
-def _could_be_stalled(*, district_id: int | None, competencies: list[Competency], today: date) -> Q:
-    """Working stages whose stored facts leave room for a stall today, and those whose facts
-    may not hold today (none stored, another policy's or stage list's, a later rating).
-    A student who moved to a school with another policy keeps the facts of the old one, a
-    policy that wins elsewhere, until their next rating or recompute: the one case let through.
+def _stall_settings(
+    district_id: int | None,
+) -> tuple[Callable[[int | None], tuple[int, int]], set[tuple[int, int]]]:
+    """school id → the (stall weeks, stall ratings) the school expects, as `expectation_for`
+    chooses them, and every such pair in use in the district: from one query."""
+    rows = {
+        school_id: (weeks, ratings)
+        for school_id, weeks, ratings in PaceExpectation.objects.filter(
+            district_id=district_id
+        ).values_list("school_id", "stall_weeks", "stall_ratings")
+    }
+    fallback = rows.get(None, (DEFAULT_STALL_WEEKS, DEFAULT_STALL_RATINGS))
+    return (lambda school_id: rows.get(school_id, fallback)), {*rows.values(), fallback}
 
-    `is_stalled` needs, in a window of the school's `stall_weeks` before today: no stage
-    reached in it, a rating at the working stage before it and one in it. Each school may
-    set its own weeks, so the test is loose enough for every window in the district; the
-    exact rule then runs on what is left. ISO days compare as text in both databases.
+
+def _stalled_pairs(
+    *, district_id: int | None, taught: QuerySet, competencies: list[Competency], today: date
+) -> set[tuple[int, int]]:
+    """The (student id, competency id) pairs of these students that are stalled today.
+
+    Stored facts that hold today answer from their stall span: stalled when the stall
+    window of the student's school starts inside it (`engine.pace.StallSpan`). The others
+    are worked out from the ratings (`paces_of`). SQL first keeps only the rows that may
+    be stalled under one of the district's settings, and those that may not hold.
     """
-    expectations = PaceExpectation.objects.filter(district_id=district_id)
-    set_weeks = dict(expectations.values_list("school_id", "stall_weeks"))
-    weeks = [*set_weeks.values(), *([] if None in set_weeks else [DEFAULT_STALL_WEEKS])]
-    latest_start = window_start(today, min(weeks)).isoformat()
-    earliest_start = window_start(today, max(weeks)).isoformat()
+    setting_of, in_use = _stall_settings(district_id)
+    resolve = PolicyResolver(on=today)
+    rows = list(
+        WorkingStage.objects.filter(student__in=taught, competency__in=competencies)
+        .filter(
+            _could_be_stalled(
+                district_id=district_id,
+                competencies=competencies,
+                settings=in_use,
+                resolve=resolve,
+                today=today,
+            )
+        )
+        .values_list(
+            "student_id",
+            "competency_id",
+            "facts_key",
+            "facts_last_day",
+            "stall_start",
+            "stall_ends",
+        )
+    )
+    schools = student_school_ids(student_id for student_id, *_ in rows)
+    competency_of = {competency.pk: competency for competency in competencies}
+    stages_of = {
+        competency.pk: sorted(stage.ordinal for stage in competency.stages.all())
+        for competency in competencies
+    }
+    stalled: set[tuple[int, int]] = set()
+    unsure: set[tuple[int, int]] = set()
+    for student_id, competency_id, key, last_day, start, ends in rows:
+        school_id = schools[student_id]
+        policy = resolve(school_id, competency_of[competency_id])
+        holds = (
+            ends is not None
+            and key == facts_key(policy_id=policy.pk, stages=stages_of[competency_id])
+            and (last_day is None or last_day <= today)
+        )
+        if not holds:
+            unsure.add((student_id, competency_id))
+            continue
+        weeks, ratings = setting_of(school_id)
+        window = window_start(today, weeks)
+        if start is not None and start <= window and window.isoformat() < _nth(ends, ratings):
+            stalled.add((student_id, competency_id))
+    if unsure:
+        students = list(taught.filter(pk__in={student_id for student_id, _ in unsure}))
+        paces = paces_of(students=students, competencies=competencies, today=today, only=unsure)
+        stalled |= {pair for pair, pace in paces.items() if pace.stalled}
+    return stalled
+
+
+def _nth(days: list[str], count: int) -> str:
+    """The day of the `count`-th latest rating of a stall span, "" when there are fewer."""
+    return days[count - 1] if len(days) >= count else ""
+
+
+def _could_be_stalled(
+    *,
+    district_id: int | None,
+    competencies: list[Competency],
+    settings: set[tuple[int, int]],
+    resolve: PolicyResolver,
+    today: date,
+) -> Q:
+    """Working stages stalled today under one of the district's stall `settings` by their
+    stored stall span, and those whose facts may not hold today (none stored, or not their
+    columns yet; another policy's or stage list's; a later rating).
+
+    A student who moved to a school with another policy keeps the facts of the old one, a
+    policy that wins elsewhere, until their next rating or recompute: the one case let
+    through. The latest days of a span are ISO text, which orders as the days do.
+    """
+    room = Q(pk__in=[])
+    for weeks, ratings in settings:
+        window = window_start(today, weeks)
+        room |= Q(stall_start__lte=window) & Q(
+            **{f"stall_ends__{ratings - 1}__gt": window.isoformat()}
+        )
     # The policies that win somewhere: a school without a policy of its own is governed as
     # the district is, so the schools named by policies and "none" cover every student.
-    resolve = PolicyResolver(on=today)
     schools = {policy.school_id for policy in resolve.in_force(district_id)}
     winners = {
         resolve(school_id, competency).pk
         for school_id in schools | {None}
         for competency in competencies
     }
-    room = (
-        Q(pace_facts__completed=False)
-        & Q(pace_facts__at_stage__0__0__lte=latest_start)
-        & (Q(pace_facts__last_advanced_on=None) | Q(pace_facts__last_advanced_on__lte=latest_start))
-        & Q(pace_facts__last_day__gt=earliest_start)
-    )
-    same_stages = Q()
+    holding = Q(pk__in=[])
     for competency in competencies:
-        ordinals = sorted(stage.ordinal for stage in competency.stages.all())
-        same_stages |= Q(competency=competency, pace_facts__stages=ordinals)
-    unsure = (
-        Q(pace_facts__isnull=True)
-        | ~Q(pace_facts__policy__in=winners)
-        | ~same_stages
-        | Q(pace_facts__last_day__gt=today.isoformat())
-    )
+        stages = sorted(stage.ordinal for stage in competency.stages.all())
+        keys = [facts_key(policy_id=policy_id, stages=stages) for policy_id in sorted(winners)]
+        holding |= Q(competency=competency, facts_key__in=keys)
+    unsure = Q(stall_ends__isnull=True) | ~holding | Q(facts_last_day__gt=today)
     return room | unsure

@@ -188,14 +188,14 @@ def _begin_chunk(cursor) -> None:
 def _unrated_facts(
     layout: Layout, policies: PolicyGrid, chunk: Chunk
 ) -> Callable[[int, int], dict[str, Any]]:
-    """(student id, competency id) → the pace facts of no rating under the policy in force
+    """(student id, competency id) → the pace columns of no rating under the policy in force
     for the chunk's student."""
     school_of = dict(zip(chunk.students.tolist(), chunk.schools.tolist(), strict=True))
 
     def facts(student_id: int, competency_id: int) -> dict[str, Any]:
         competency = int(layout.competency_index[competency_id])
         policy = policies.policies[policies.grid[school_of[student_id], competency]]
-        return no_rating_facts(layout, competency, policy.pk)
+        return no_rating_facts(layout, competency, policy)
 
     return facts
 

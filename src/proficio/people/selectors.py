@@ -109,11 +109,11 @@ def sections_students(*, user: Person, sections: list[Section]) -> QuerySet[Pers
     )
 
 
-def enrolment_pairs(*, students: list[Person], sections: list[Section]) -> set[tuple[int, int]]:
+def enrolment_pairs(*, student_ids: list[int], sections: list[Section]) -> set[tuple[int, int]]:
     """(section id, student id) of each active enrolment of these students in these sections."""
     return set(
         Enrollment.objects.filter(
-            section__in=sections, student__in=students, active=True
+            section__in=sections, student_id__in=student_ids, active=True
         ).values_list("section_id", "student_id")
     )
 
@@ -161,9 +161,9 @@ def student_school_sql() -> str:
     )
 
 
-def student_school_ids(students: Iterable[Person]) -> dict[int, int | None]:
+def student_school_ids(student_ids: Iterable[int]) -> dict[int, int | None]:
     """Each student's school id (their first active student role's), in one query."""
-    ids = [student.pk for student in students]
+    ids = list(student_ids)
     first: dict[int, int] = {}
     assignments = student_school_assignments().filter(person_id__in=ids)
     for person_id, school_id in assignments.values_list("person_id", "school_id"):

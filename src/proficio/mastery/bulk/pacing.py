@@ -1,7 +1,7 @@
 """What pace needs of every (student, competency) of a chunk (`WorkingStage.pace_facts`,
-ADR 0023), from the chunk's evidence arrays by `engine.bulk_pace`: the facts
-`pace.facts_from_counted` gives one pair at a time (tests/mastery/test_recompute.py holds
-them equal for every method)."""
+ADR 0023, and the columns beside them, `pace.pace_columns`), from the chunk's evidence
+arrays by `engine.bulk_pace`: what `pace.facts_from_counted` gives one pair at a time
+(tests/mastery/test_recompute.py holds them equal for every method)."""
 
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -12,6 +12,8 @@ from django.utils import timezone
 from proficio.engine.bulk_pace import NO_DAY, stage_verdicts, work_histories
 from proficio.mastery.bulk.arrays import EvidenceChunk, Ints, Layout, PolicyGrid
 from proficio.mastery.bulk.computing import Computed
+from proficio.mastery.models import MasteryPolicy
+from proficio.mastery.pace import pace_columns
 
 _EPOCH = date(1970, 1, 1)
 # Every time zone in use is offset from UTC by whole quarter hours, so the local day of an
@@ -34,7 +36,7 @@ def local_days(seconds: Ints) -> Ints:
 def pace_facts(
     layout: Layout, policies: PolicyGrid, evidence: EvidenceChunk, computed: Computed
 ) -> list[dict[str, Any]]:
-    """Each of the computed pairs' facts, in their order."""
+    """Each of the computed pairs' pace columns (`pace.pace_columns`), in their order."""
     rows = np.flatnonzero(computed.row_counted)
     group = computed.row_pair[rows]
     position = layout.stage_position[evidence.stage[rows]]
@@ -71,6 +73,7 @@ def pace_facts(
     at_stage_ends = np.searchsorted(group[at_stage], np.arange(computed.pair_student.size), "right")
     stages = _stage_lists(layout)
     policy_ids = [policy.pk for policy in policies.policies]
+    thresholds = [float(policy.threshold) for policy in policies.policies]
     facts = []
     begin = 0
     for competency, policy, working, completed, established, *days, end in zip(
@@ -87,30 +90,29 @@ def pace_facts(
     ):
         last_day, started_on, last_advanced_on = days
         ordinals = stages[competency]
-        facts.append(
-            {
-                "policy": policy_ids[policy],
-                "stages": ordinals,
-                "last_day": last_day,
-                "working_stage": None if completed else ordinals[working],
-                "completed": completed,
-                "established": established,
-                "started_on": started_on,
-                "last_advanced_on": last_advanced_on,
-                "at_stage": at_stage_rows[begin:end],
-            }
-        )
+        pair_facts = {
+            "policy": policy_ids[policy],
+            "stages": ordinals,
+            "last_day": last_day,
+            "working_stage": None if completed else ordinals[working],
+            "completed": completed,
+            "established": established,
+            "started_on": started_on,
+            "last_advanced_on": last_advanced_on,
+            "at_stage": at_stage_rows[begin:end],
+        }
+        facts.append(pace_columns(pair_facts, threshold=thresholds[policy]))
         begin = end
     return facts
 
 
-def no_rating_facts(layout: Layout, competency: int, policy_id: int) -> dict[str, Any]:
-    """The facts of a pair with no counted rating (a stored working stage the chunk's
+def no_rating_facts(layout: Layout, competency: int, policy: MasteryPolicy) -> dict[str, Any]:
+    """The pace columns of a pair with no counted rating (a stored working stage the chunk's
     evidence no longer rates)."""
     first, count = layout.first_stage[competency], layout.stage_count[competency]
     ordinals = sorted(layout.stage_ordinal[first : first + count].tolist())
-    return {
-        "policy": policy_id,
+    facts = {
+        "policy": policy.pk,
         "stages": ordinals,
         "last_day": None,
         "working_stage": ordinals[0] if ordinals else None,
@@ -120,6 +122,7 @@ def no_rating_facts(layout: Layout, competency: int, policy_id: int) -> dict[str
         "last_advanced_on": None,
         "at_stage": [],
     }
+    return pace_columns(facts, threshold=float(policy.threshold))
 
 
 def _stage_lists(layout: Layout) -> list[list[int]]:

@@ -208,22 +208,22 @@ def write_working_stages(
     layout: Layout,
     computed: Computed,
     observed: NDArray[np.object_],
-    facts: list[dict[str, Any]],
-    unrated_facts: Callable[[int, int], dict[str, Any]],
+    paces: list[dict[str, Any]],
+    unrated_pace: Callable[[int, int], dict[str, Any]],
     students: Ints,
     low: int,
     high: int,
     now: object,
 ) -> int:
     """observed: each pair's latest counted rating's observed_at, as the database spells it;
-    facts: each pair's pace facts. A stored working stage the chunk's evidence no longer
-    rates gets unrated_facts(student id, competency id)."""
+    paces: each pair's pace columns (`pace.pace_columns`). A stored working stage the
+    chunk's evidence no longer rates gets unrated_pace(student id, competency id)."""
     where, params = competency_filter(layout, "competency_id")
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT student_id, competency_id, id, ordinal, "
             "CAST(latest_level AS DOUBLE PRECISION), latest_stage_ordinal, "
-            "CAST(latest_observed_at AS TEXT), CAST(pace_facts AS TEXT) "
+            "CAST(latest_observed_at AS TEXT), CAST(pace_facts AS TEXT), facts_key "
             f"FROM {WorkingStage._meta.db_table} "
             f"WHERE student_id BETWEEN %s AND %s{where}",
             [low, high, *params],
@@ -237,31 +237,53 @@ def write_working_stages(
         _nullable(computed.latest_level),
         computed.latest_stage_ordinal.tolist(),
         observed,
-        facts,
+        paces,
         strict=True,
     )
     updates, inserts = [], []
-    for student_id, competency_id, *fresh, pair_facts in pairs:
+    for student_id, competency_id, *fresh, pace in pairs:
         row = stored.pop((student_id, competency_id), None)
         if row is None:
-            inserts.append((student_id, competency_id, *fresh, json.dumps(pair_facts), now))
-        elif list(row[1:-1]) != fresh or _facts(row[-1]) != pair_facts:
-            updates.append((*fresh, json.dumps(pair_facts), now, row[0]))
+            inserts.append((student_id, competency_id, *fresh, *_pace_values(pace), now))
+        elif list(row[1:-2]) != fresh or _pace_changed(row, pace):
+            updates.append((*fresh, *_pace_values(pace), now, row[0]))
     columns = ["ordinal", "latest_level", "latest_stage_ordinal", "latest_observed_at"]
     unrated = []
     in_chunk = set(students.tolist())  # the id range may take in others
     for (student_id, competency_id), row in stored.items():
         if student_id not in in_chunk:
             continue
-        pair_facts = unrated_facts(student_id, competency_id)
-        if _facts(row[-1]) != pair_facts:
-            unrated.append((json.dumps(pair_facts), row[0]))
-    update_rows(WorkingStage, [*columns, "pace_facts", "updated_at"], updates)
-    update_rows(WorkingStage, ["pace_facts"], unrated)
+        pace = unrated_pace(student_id, competency_id)
+        if _pace_changed(row, pace):
+            unrated.append((*_pace_values(pace), row[0]))
+    update_rows(WorkingStage, [*columns, *PACE_COLUMNS, "updated_at"], updates)
+    update_rows(WorkingStage, PACE_COLUMNS, unrated)
     insert_rows(
-        WorkingStage, ["student_id", "competency_id", *columns, "pace_facts", "updated_at"], inserts
+        WorkingStage,
+        ["student_id", "competency_id", *columns, *PACE_COLUMNS, "updated_at"],
+        inserts,
     )
     return len(updates) + len(inserts)
+
+
+# The columns `pace.pace_columns` fills, in the order `_pace_values` gives them.
+PACE_COLUMNS = ["pace_facts", "facts_key", "facts_last_day", "stall_start", "stall_ends"]
+
+
+def _pace_values(pace: dict[str, Any]) -> tuple:
+    return (
+        json.dumps(pace["pace_facts"]),
+        pace["facts_key"],
+        pace["facts_last_day"],
+        pace["stall_start"],
+        json.dumps(pace["stall_ends"]),
+    )
+
+
+def _pace_changed(row: tuple, pace: dict[str, Any]) -> bool:
+    """Whether a stored row (its pace facts and key last) needs the pace columns written:
+    other facts, or none of the columns beside them yet (written before they existed)."""
+    return not row[-1] or _facts(row[-2]) != pace["pace_facts"]
 
 
 def _facts(text: str | None) -> dict[str, Any] | None:

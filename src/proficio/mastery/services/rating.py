@@ -30,7 +30,7 @@ from proficio.mastery.models import (
     MasteryRecordHistory,
     WorkingStage,
 )
-from proficio.mastery.pace import facts_from_counted, pace_facts_store
+from proficio.mastery.pace import facts_from_counted, pace_columns, pace_facts_store
 from proficio.mastery.permissions import can_correct, can_rate
 from proficio.mastery.policies import policy_for
 from proficio.people.api import Person
@@ -181,9 +181,8 @@ def _refresh_after_rating(*, evidence: Evidence, student: Person, competency: Co
         policy=policy,
     )
     working_fields: dict[str, object] = {
-        "pace_facts": WorkingStage._meta.get_field("pace_facts").get_db_prep_value(
-            facts, connection
-        )
+        name: WorkingStage._meta.get_field(name).get_db_prep_value(value, connection)
+        for name, value in pace_columns(facts, threshold=float(policy.threshold)).items()
     }
     if ordinal != working.ordinal:
         working_fields["ordinal"] = ordinal
