@@ -322,8 +322,27 @@ class _Builder:
             fixed_age = {content.TEACHER_SECTION: 5, content.SECTIONS[0].name: 3}.get(spec.name)
             first = band.index(fixed_age) if fixed_age else self.rng.randrange(len(band))
             ages = cycle(band[first:] + band[:first])
-            seats += [(self.sections[spec.name], next(ages)) for _ in range(size)]
+            parts = -(-size // content.MAX_SECTION_SIZE)
+            for part in range(parts):
+                section = self.sections[spec.name] if part == 0 else self._another(spec, part + 1)
+                seats += [
+                    (section, next(ages)) for _ in range(size // parts + (part < size % parts))
+                ]
         return seats
+
+    def _another(self, spec: content.SectionContent, number: int) -> Section:
+        """The `number`-th section of a studio too large for one, with a teacher of its own."""
+        school = self.schools[spec.school]
+        name = f"{spec.name} {number}"
+        first, last = self.rng.choice(ADULT_FIRST_NAMES), self.rng.choice(LAST_NAMES)
+        self.teachers[name] = self._person(first, last, Role.TEACHER, school)
+        self.sections[name] = section_create(
+            school=school,
+            name=name,
+            course=self.courses[spec.course],
+            teachers=[self.teachers[name]],
+        )
+        return self.sections[name]
 
     def _paces(self, count: int) -> list[Pace]:
         """A shuffled bag of paces with at least one student of each kind."""
@@ -391,7 +410,9 @@ class _Builder:
 
     def _math_workshops(self, year_start: date) -> None:
         """Each school's math workshop takes an even mix of its age band, Amara included."""
-        size = max(2, round(len(self.students) / len(content.SECTIONS)))
+        size = min(
+            max(2, round(len(self.students) / len(content.SECTIONS))), content.MAX_SECTION_SIZE
+        )
         for spec in content.SECTIONS:
             if spec.writing:
                 continue

@@ -665,3 +665,6 @@ SECTIONS = (
 
 # The teacher who signs in as `teacher` leads this section, which holds `student`.
 TEACHER_SECTION = "Birch Studio"
+# A studio or workshop holds at most this many students, as a large one does in a school
+# that mixes ages; a district beyond six of them gets more sections, with their own teachers.
+MAX_SECTION_SIZE = 500
