@@ -15,12 +15,14 @@ from proficio.evidence.models import Evidence
 from proficio.mastery.data import Scope
 from proficio.mastery.models import MasteryPolicy, PaceExpectation, WorkingStage
 from proficio.mastery.pace import (
+    STALLED,
     pace_columns,
     pace_facts_computed,
     paces_of,
     stalled_in_sections,
 )
 from proficio.mastery.recompute import recompute
+from proficio.mastery.selectors.gradebook import GradebookQuery, gradebook
 from proficio.mastery.services import evidence_record
 from tests.mastery.test_pace import graded_competency, graded_student, observed, rate
 from tests.mastery.varied import policy, stored_pace_columns
@@ -296,6 +298,12 @@ def test_the_teacher_homes_stalled_list_equals_the_ratings_whatever_the_weeks_an
             else:
                 apply(world, operation, students, competencies)
         pairs = paces_from_ratings(students, competencies, today)
-        listed = stalled_listed(world.teacher)
-        assert sorted(listed) == sorted(pair for pair, pace in pairs.items() if pace.stalled)
+        expected = sorted(pair for pair, pace in pairs.items() if pace.stalled)
+        assert sorted(stalled_listed(world.teacher)) == expected
+        # The gradebook's stalled filter reads the same spans.
+        book = gradebook(
+            user=world.teacher, section=world.section, query=GradebookQuery(pace=STALLED)
+        )
+        mine = {student.pk for student in students}
+        assert sorted(pair for pair in book.picked if pair[0] in mine) == expected
         transaction.set_rollback(True)

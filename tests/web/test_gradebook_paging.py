@@ -13,9 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proficio.audit.models import AuditEntry
+from proficio.frameworks.models import Competency
 from proficio.mastery.models import WorkingStage
 from proficio.people.models import Enrollment, Person, Role, RoleAssignment
 from tests.factories import World
+from tests.mastery.test_pace import graded_competency
 
 pytestmark = pytest.mark.django_db
 
@@ -207,3 +209,53 @@ def test_the_gradebook_reads_as_much_for_500_students_as_for_10(client, world, q
     add_students(world, 500, stage_of=lambda n: stages[n % 5])
     large = queries_for(client, world, **query)
     assert large == small
+
+
+def heads_of(html: str) -> list[str]:
+    """The competency codes of the table's columns, in order."""
+    return re.findall(r'<span class="gradebook__code">([^<]+)</span>', html)
+
+
+@pytest.fixture
+def many_competencies(world, settings):
+    """12 competencies more than the world's, five columns a page."""
+    settings.PROFICIO_GRADEBOOK_COLUMNS = 5
+    add_students(world, 12)
+    return [graded_competency(world, f"Z{number:02d}") for number in range(12)]
+
+
+def test_competencies_run_over_pages_of_columns_that_keep_the_students_page(
+    client, world, many_competencies, small_pages
+):
+    first = get(client, world)
+    every = heads_of(first)
+    assert len(every) == 5
+    total = len(Competency.objects.filter(framework__district=world.district))
+    assert f"Competencies 1–5 of {total}" in first
+    assert 'href="?cols=2" rel="next"' in first
+    seen = []
+    pages = -(-total // 5)
+    for number in range(1, pages + 1):
+        seen += heads_of(get(client, world, cols=number))
+    assert len(seen) == len(set(seen)) == total
+    # Beyond the last page of columns, or not a number: a real page.
+    assert heads_of(get(client, world, cols=99)) == heads_of(get(client, world, cols=pages))
+    assert heads_of(get(client, world, cols="x")) == every
+    # The students' pages and the headers' sorts keep the columns; the filters keep them too.
+    second = get(client, world, cols=2)
+    assert 'href="?page=2&amp;cols=2" aria-label="Page 2"' in second
+    assert '<input type="hidden" name="cols" value="2">' in second
+    on_page_two = get(client, world, cols=2, page=2)
+    assert 'href="?page=2" rel="prev"' in on_page_two and 'href="?page=2&amp;cols=3"' in on_page_two
+
+
+def test_the_gradebook_reads_as_much_for_40_competencies_as_for_one_page_of_them(
+    client, world, settings
+):
+    settings.PROFICIO_GRADEBOOK_COLUMNS = 5
+    add_students(world, 30)
+    few = queries_for(client, world)
+    for number in range(40):
+        graded_competency(world, f"Y{number:02d}")
+    assert queries_for(client, world) == few
+    assert queries_for(client, world, cols=4) == few

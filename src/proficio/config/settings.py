@@ -248,6 +248,9 @@ PROFICIO_RECOMPUTE_ATTEMPTS = int(os.environ.get("PROFICIO_RECOMPUTE_ATTEMPTS", 
 # The gradebook shows this many students a page (Canvas shows 20): a page costs the same
 # however large the section.
 PROFICIO_GRADEBOOK_PAGE_SIZE = max(1, int(os.environ.get("PROFICIO_GRADEBOOK_PAGE_SIZE", "25")))
+# And this many competencies: a wide screen holds about eight columns (1280 px shows five and
+# scrolls); more are a page to the side (ADR 0027).
+PROFICIO_GRADEBOOK_COLUMNS = max(1, int(os.environ.get("PROFICIO_GRADEBOOK_COLUMNS", "8")))
 
 # Policy previews: a scope with more evidence rows than this is previewed by the task worker
 # while the page polls (about 2 µs a row: 50,000 rows answer inside the request in ~0.1 s);

@@ -3,7 +3,7 @@
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from proficio.frameworks.models import (
     Competency,
@@ -22,18 +22,34 @@ from proficio.people.api import Person, is_signed_in
 
 def competencies_visible_to(user: Person) -> QuerySet[Competency]:
     """Every competency of the user's district, with stages and scale levels prefetched."""
+    return competency_list_visible_to(user).prefetch_related(
+        Prefetch("stages", queryset=Stage.objects.prefetch_related("evidence_statements")),
+        *_SCALE_LEVELS,
+    )
+
+
+def competency_list_visible_to(user: Person) -> QuerySet[Competency]:
+    """Every competency of the user's district with its framework and scale, in order, and
+    nothing else: a list of many competencies, a few of which are shown in full
+    (`stages_and_scales_prefetch`)."""
     if not is_signed_in(user) or user.district_id is None:
         return Competency.objects.none()
     return (
         Competency.objects.filter(framework__district_id=user.district_id)
         .select_related("framework", "framework__scale", "scale")
-        .prefetch_related(
-            Prefetch("stages", queryset=Stage.objects.prefetch_related("evidence_statements")),
-            Prefetch("framework__scale__levels", queryset=ScaleLevel.objects.all()),
-            Prefetch("scale__levels", queryset=ScaleLevel.objects.all()),
-        )
         .order_by("framework__title", "position", "code")
     )
+
+
+def stages_and_scales_prefetch(competencies: list[Competency]) -> None:
+    """Read the stages and scale levels of these competencies, in three queries for all."""
+    prefetch_related_objects(competencies, "stages", *_SCALE_LEVELS)
+
+
+_SCALE_LEVELS = (
+    Prefetch("framework__scale__levels", queryset=ScaleLevel.objects.all()),
+    Prefetch("scale__levels", queryset=ScaleLevel.objects.all()),
+)
 
 
 def competencies_for_student(student: Person) -> QuerySet[Competency]:

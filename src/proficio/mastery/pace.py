@@ -464,7 +464,7 @@ def stalled_in_sections(
     """Who is stalled, on what, in each section this user teaches where anyone is.
 
     A student in two of the user's sections is counted under the first, once per competency.
-    The stored stall spans tell who is stalled (`_stalled_pairs`), so the work grows with
+    The stored stall spans tell who is stalled (`stalled_pairs`), so the work grows with
     the stalled pairs, not with the sections; pace and its reason are worked out for the
     `shown` first of each section only.
     """
@@ -474,8 +474,8 @@ def stalled_in_sections(
     if not sections or not competencies:
         return []
     taught = sections_students(user=user, sections=sections)
-    stalled = _stalled_pairs(
-        district_id=user.district_id, taught=taught, competencies=competencies, today=today
+    stalled = stalled_pairs(
+        district_id=user.district_id, students=taught, competencies=competencies, today=today
     )
     if not stalled:
         return []
@@ -531,10 +531,11 @@ def _stall_settings(
     return (lambda school_id: rows.get(school_id, fallback)), {*rows.values(), fallback}
 
 
-def _stalled_pairs(
-    *, district_id: int | None, taught: QuerySet, competencies: list[Competency], today: date
+def stalled_pairs(
+    *, district_id: int | None, students: QuerySet, competencies: list[Competency], today: date
 ) -> set[tuple[int, int]]:
     """The (student id, competency id) pairs of these students that are stalled today.
+    `students` are those the caller may see; `competencies` come with their stages.
 
     Stored facts that hold today answer from their stall span: stalled when the stall
     window of the student's school starts inside it (`engine.pace.StallSpan`). The others
@@ -544,7 +545,7 @@ def _stalled_pairs(
     setting_of, in_use = _stall_settings(district_id)
     resolve = PolicyResolver(on=today)
     rows = list(
-        WorkingStage.objects.filter(student__in=taught, competency__in=competencies)
+        WorkingStage.objects.filter(student__in=students, competency__in=competencies)
         .filter(
             _could_be_stalled(
                 district_id=district_id,
@@ -587,8 +588,8 @@ def _stalled_pairs(
         if start is not None and start <= window and window.isoformat() < _nth(ends, ratings):
             stalled.add((student_id, competency_id))
     if unsure:
-        students = list(taught.filter(pk__in={student_id for student_id, _ in unsure}))
-        paces = paces_of(students=students, competencies=competencies, today=today, only=unsure)
+        rated = list(students.filter(pk__in={student_id for student_id, _ in unsure}))
+        paces = paces_of(students=rated, competencies=competencies, today=today, only=unsure)
         stalled |= {pair for pair, pace in paces.items() if pace.stalled}
     return stalled
 

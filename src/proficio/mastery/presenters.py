@@ -3,7 +3,7 @@ statuses and evidence the selectors return — gradebook cells, the stages of a 
 evidence rows and a competency's panel, and the words and addresses they carry."""
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from uuid import UUID
@@ -303,11 +303,19 @@ class GradebookView:
     last_shown: int
     stage_choices: list[tuple[str, str]]
     all_href: str  # every student: the filters cleared, the sort kept
+    # The pages of competency columns: addresses of the ones before and after ("" at an
+    # end), and which of how many competencies this one shows, counted from 1.
+    columns_previous: str
+    columns_next: str
+    first_column: int
+    last_column: int
+    column_total: int
 
 
 def gradebook_href(query: GradebookQuery, **changes: object) -> str:
     """The gradebook's address for `query` with `changes`, leaving out what is at its default
-    so addresses stay short and bookmarkable; any change but the page goes back to page 1."""
+    so addresses stay short and bookmarkable; any change but the page goes back to page 1
+    (the page of columns stays)."""
     values = {
         "q": query.search,
         "competency": str(query.competency.uuid) if query.competency else "",
@@ -315,6 +323,7 @@ def gradebook_href(query: GradebookQuery, **changes: object) -> str:
         "pace": query.pace,
         "sort": query.sort,
         "page": query.page,
+        "cols": query.columns,
     }
     if "page" not in changes:
         values["page"] = 1
@@ -322,7 +331,7 @@ def gradebook_href(query: GradebookQuery, **changes: object) -> str:
     kept = {
         key: value
         for key, value in values.items()
-        if value and not (key == "sort" and value == "name") and not (key == "page" and value == 1)
+        if value and (key, value) not in (("sort", "name"), ("page", 1), ("cols", 1))
     }
     return f"?{urlencode(kept)}"
 
@@ -339,7 +348,7 @@ def _page_numbers(page: int, pages: int) -> list[int | None]:
 
 
 def gradebook_view(book: Gradebook) -> GradebookView:
-    query = book.query
+    query = replace(book.query, columns=book.column_page)
     by_name = not (query.sort.endswith("stage") and query.competency is not None)
     name_sort = "none"
     if by_name:
@@ -391,6 +400,19 @@ def gradebook_view(book: Gradebook) -> GradebookView:
         last_shown=first + size - 1 if size else 0,
         stage_choices=stage_choices,
         all_href=gradebook_href(GradebookQuery(sort=query.sort, competency=query.competency)),
+        columns_previous=(
+            gradebook_href(query, page=book.page, cols=book.column_page - 1)
+            if book.column_page > 1
+            else ""
+        ),
+        columns_next=(
+            gradebook_href(query, page=book.page, cols=book.column_page + 1)
+            if book.column_page < book.column_pages
+            else ""
+        ),
+        first_column=book.first_column + 1,
+        last_column=book.first_column + len(book.columns),
+        column_total=len(book.every_column),
     )
 
 

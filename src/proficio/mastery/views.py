@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from proficio.audit import api as audit
 from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
-from proficio.frameworks.api import Competency, competencies_for_student, competency_get
+from proficio.frameworks.api import Competency, competency_get, competency_list_visible_to
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.forms import AsOfForm, RatingForm
@@ -76,10 +76,12 @@ def _gradebook_query(request: HttpRequest, competencies: list[Competency]) -> Gr
     chosen = params.get("competency", "")
     competency = next((c for c in competencies if str(c.uuid) == chosen), None)
     page = params.get("page", "1")
+    columns = params.get("cols", "1")
     sort = params.get("sort", "name")
     pace = params.get("pace", "")
     return GradebookQuery(
         page=int(page) if page.isdigit() else 1,
+        columns=int(columns) if columns.isdigit() else 1,
         sort=sort if sort in GRADEBOOK_SORTS else "name",
         search=params.get("q", "").strip()[:100],
         competency=competency,
@@ -93,13 +95,14 @@ def _gradebook_query(request: HttpRequest, competencies: list[Competency]) -> Gr
 @not_visible_is_404
 def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
     section = section_served_get(user=request.user, section_id=section_id)
-    competencies = list(competencies_for_student(request.user))
+    competencies = list(competency_list_visible_to(request.user))
     book = gradebook(
         user=request.user,
         section=section,
         query=_gradebook_query(request, competencies),
         competencies=competencies,
         page_size=settings.PROFICIO_GRADEBOOK_PAGE_SIZE,
+        column_size=settings.PROFICIO_GRADEBOOK_COLUMNS,
     )
     audit.record_views(
         actor=request.user,
@@ -115,7 +118,7 @@ def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
             "book": book,
             "view": gradebook_view(book),
             "rows": gradebook_rows(book),
-            "legends": scale_legends(book.competencies),
+            "legends": scale_legends(book.columns),
             "chips": pace_chips(book.query.pace),
             "pace_filter": PACE_LABELS[book.query.pace] if book.query.pace else "",
         },

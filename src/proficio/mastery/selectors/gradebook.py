@@ -2,9 +2,10 @@
 with its working stage, latest rating and pace.
 
 Filtering, sorting and the page's students are chosen in SQL over the whole section, so a
-page reads as much for a section of 500 as for one of 20. Pace is computed only for the
-page's students — except when filtering by pace, which (until pace is stored in columns)
-needs every filtered student's pace to know who matches.
+page reads as much for a section of 500 as for one of 20, and the competencies run over
+pages of columns. Pace is computed only for the page's cells; the stalled filter finds who
+is stalled from the stored stall spans (`pace.stalled_pairs`); the other pace filters still
+need every filtered student's pace to know who matches.
 """
 
 from dataclasses import dataclass
@@ -15,9 +16,20 @@ from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from proficio.frameworks.api import Competency, competencies_for_student
+from proficio.frameworks.api import (
+    Competency,
+    competency_list_visible_to,
+    stages_and_scales_prefetch,
+)
 from proficio.mastery.models import WorkingStage
-from proficio.mastery.pace import PACE_FILTERS, Pace, matching_cells, paces_of
+from proficio.mastery.pace import (
+    PACE_FILTERS,
+    STALLED,
+    Pace,
+    matching_cells,
+    paces_of,
+    stalled_pairs,
+)
 from proficio.people.api import Person, Section, section_students
 
 # How a stage sorts and filters: a student without records before stage 1, one who completed
@@ -41,6 +53,7 @@ class GradebookQuery:
     competency: Competency | None = None
     stage: str = ""  # an ordinal, STAGE_NONE or STAGE_COMPLETED; "" for every stage
     pace: str = ""  # one of PACE_FILTERS; "" for every pace
+    columns: int = 1  # the page of competency columns
 
 
 @dataclass(frozen=True)
@@ -67,13 +80,31 @@ class Gradebook:
     # With a pace filter: the (student id, competency id) pairs it picked; None without one.
     picked: set[tuple[int, int]] | None = None
     shown: list[Competency] | None = None
+    # The competencies run over pages of columns as the students over pages of rows.
+    column_page: int = 1
+    column_size: int = 8
 
     def cell(self, student: Person, competency: Competency) -> GradebookCell | None:
         return self.cells.get((student.pk, competency.pk))
 
     @property
-    def columns(self) -> list[Competency]:
+    def every_column(self) -> list[Competency]:
+        """The competencies the table may show: all, or those a pace filter picked cells of."""
         return self.competencies if self.shown is None else self.shown
+
+    @property
+    def column_pages(self) -> int:
+        return max(1, -(-len(self.every_column) // self.column_size))
+
+    @property
+    def first_column(self) -> int:
+        """The index of the page's first column among `every_column`, from 0."""
+        return (self.column_page - 1) * self.column_size
+
+    @property
+    def columns(self) -> list[Competency]:
+        """The page's columns."""
+        return self.every_column[self.first_column : self.first_column + self.column_size]
 
 
 def _stage_key(competency: Competency) -> Coalesce:
@@ -119,22 +150,35 @@ def gradebook(
     query: GradebookQuery | None = None,
     competencies: list[Competency] | None = None,
     page_size: int = 25,
+    column_size: int = 8,
     today: date | None = None,
 ) -> Gradebook:
     """One page of a section the caller has already been allowed to open, each cell with
-    its pace as of `today`. `competencies`, when the caller has read them already, are the
-    user's own (`competencies_for_student`)."""
+    its pace as of `today`: `page_size` students by `column_size` competencies, so a page
+    reads as much for 40 competencies as for 10. `competencies`, when the caller has read
+    them already, are the user's own (`competency_list_visible_to`)."""
     query = query or GradebookQuery()
     today = today or timezone.localdate()
     section_all = section_students(user=user, section=section)
     if competencies is None:
-        competencies = list(competencies_for_student(user))
+        competencies = list(competency_list_visible_to(user))
     students = _sorted(_filtered(section_all, query), query)
     enrolled = section_all.count()
     picked = None
     shown = None
     section_paces: dict[tuple[int, int], Pace] | None = None
-    if query.pace in PACE_FILTERS:
+    if query.pace == STALLED:
+        # Stored stall spans tell who is stalled across the section without their pace.
+        stages_and_scales_prefetch(competencies)
+        picked = stalled_pairs(
+            district_id=user.district_id, students=students, competencies=competencies, today=today
+        )
+        competency_ids = {competency_id for _, competency_id in picked}
+        shown = [c for c in competencies if c.pk in competency_ids]
+        students = students.filter(pk__in={student_id for student_id, _ in picked})
+        matching = students.count()
+    elif query.pace in PACE_FILTERS:
+        stages_and_scales_prefetch(competencies)
         candidates = list(students)
         section_paces = paces_of(students=candidates, competencies=competencies, today=today)
         matching_pairs = matching_cells(section_paces)[query.pace]
@@ -149,15 +193,22 @@ def gradebook(
     pages = max(1, -(-matching // page_size))
     page = min(max(query.page, 1), pages)
     start = (page - 1) * page_size
-    if picked is not None:
+    if section_paces is not None:
         page_students = everyone[start : start + page_size]
     else:
         page_students = list(students[start : start + page_size])
-    working = WorkingStage.objects.filter(student__in=page_students, competency__in=competencies)
+    every_column = competencies if shown is None else shown
+    column_pages = max(1, -(-len(every_column) // column_size))
+    column_page = min(max(query.columns, 1), column_pages)
+    first = (column_page - 1) * column_size
+    columns = every_column[first : first + column_size]
+    # Only the page's columns, and the one a stage filter reads, are shown in full.
+    stages_and_scales_prefetch([*columns, *([query.competency] if query.competency else [])])
+    working = WorkingStage.objects.filter(student__in=page_students, competency__in=columns)
     paces = (
         section_paces
         if section_paces is not None
-        else paces_of(students=page_students, competencies=competencies, today=today)
+        else paces_of(students=page_students, competencies=columns, today=today)
     )
     cells = {
         (w.student_id, w.competency_id): GradebookCell(
@@ -189,4 +240,6 @@ def gradebook(
         enrolled=enrolled,
         picked=picked,
         shown=shown,
+        column_page=column_page,
+        column_size=column_size,
     )
