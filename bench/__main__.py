@@ -17,6 +17,7 @@ def main() -> None:
         bkt,
         bulk,
         engine_methods,
+        gradebook,
         oneroster,
         pages,
         policy_preview,
@@ -34,6 +35,7 @@ def main() -> None:
         "policy_preview": policy_preview.run(),
         "backup_under_load": backup_under_load.run(),
         "pages": pages.compare(pages.QUICK_SIZE, pages.WARM_RUNS),
+        "gradebook_500x40": gradebook.run(),
     }
     print(json.dumps(results, indent=2))
 

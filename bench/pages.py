@@ -48,9 +48,8 @@ def home_for(students: int) -> Path:
     return Path(tempfile.gettempdir()) / f"proficio-bench-pages-{students}-{SEED}"
 
 
-def _setup(students: int) -> None:
-    """Django on the size's home, with its demo district loaded (built the first time)."""
-    home = home_for(students)
+def open_home(home: Path) -> None:
+    """Django on this home, its database migrated and its static files collected."""
     home.mkdir(exist_ok=True)
     os.environ["PROFICIO_HOME"] = str(home)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "proficio.config.settings")
@@ -62,6 +61,11 @@ def _setup(students: int) -> None:
     call_command("migrate", verbosity=0)
     # Pages link their static files by the manifest's hashed names, as when served.
     call_command("collectstatic", interactive=False, verbosity=0)
+
+
+def _setup(students: int) -> None:
+    """Django on the size's home, with its demo district loaded (built the first time)."""
+    open_home(home_for(students))
     from proficio.demo import demo_is_loaded, load_demo
 
     if not demo_is_loaded():
