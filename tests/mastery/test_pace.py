@@ -6,6 +6,8 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -14,7 +16,7 @@ from proficio.frameworks.data import StageSpec
 from proficio.frameworks.models import Competency, CompetencyKind
 from proficio.frameworks.services import competency_create
 from proficio.lib.errors import NotVisible
-from proficio.mastery.models import PaceExpectation, WorkingStage
+from proficio.mastery.models import PaceExpectation, StalledSummary, WorkingStage
 from proficio.mastery.pace import (
     STALLED,
     expectation_for,
@@ -314,6 +316,39 @@ def test_the_stalled_list_holds_only_the_teachers_own_students(world, paced):
     # Admins who teach no section have no "my sections" list; students and guardians neither.
     for nobody in (world.school_admin, world.district_admin, world.student, world.guardian):
         assert stalled_in_sections(user=nobody) == []
+
+
+def stalled_names(user, today=None) -> list[str]:
+    return [
+        row.student.username
+        for group in stalled_in_sections(user=user, today=today)
+        for row in group.shown
+    ]
+
+
+def test_the_stalled_list_is_kept_and_read_again_only_when_what_it_comes_from_changes(world, paced):
+    """The teacher home reads who is stalled from its stored summary while nothing changed;
+    a rating, a new classmate, a stall setting, a policy and the next day each change it."""
+    assert stalled_names(world.teacher) == ["stuck"]
+    summary = StalledSummary.objects.get(person=world.teacher)
+    assert summary.sections == {str(world.section.pk): [[paced.stuck.pk, paced.competency.pk]]}
+    with CaptureQueriesContext(connection) as reads:
+        assert stalled_names(world.teacher) == ["stuck"]
+    assert not [q for q in reads.captured_queries if "stall_start" in q["sql"]]
+    # A rating at mastery level ends the stall.
+    rate(world, paced.stuck, paced.competency, (1, 3, 4))
+    assert stalled_names(world.teacher) == []
+    # A stalled classmate joins the section.
+    section_enroll(section=world.section, student=paced.far_stuck)
+    assert stalled_names(world.teacher) == ["farstuck"]
+    # Four recent ratings needed before a stall shows: nobody.
+    PaceExpectation.objects.create(district=world.district, stall_ratings=4)
+    assert stalled_names(world.teacher) == []
+    # A shorter window: three weeks hold the farstuck's two latest ratings, at 20 and 10 days.
+    PaceExpectation.objects.filter(district=world.district).update(stall_weeks=3, stall_ratings=2)
+    assert stalled_names(world.teacher) == ["farstuck"]
+    # Weeks later, no rating in the window: nobody.
+    assert stalled_names(world.teacher, today=timezone.localdate() + timedelta(weeks=4)) == []
 
 
 def test_a_student_in_two_of_my_sections_is_listed_once(world, paced):

@@ -381,3 +381,24 @@ class PolicyPreviewRun(models.Model):
     @property
     def polling(self) -> bool:
         return self.state in {PreviewState.QUEUED, PreviewState.RUNNING} and not self.stopped
+
+
+class StalledSummary(models.Model):
+    """Who was found stalled in a teacher's sections, kept for their home page until what
+    it was worked out from changes (`mastery.pace.stalled_in_sections`).
+
+    `fingerprint` digests the day, the sections and their students, the latest write to
+    those students' working stages, the competencies and their stages, the policies in
+    force and the stall settings; `sections` maps each section id to its stalled
+    (student id, competency id) pairs, students by name.
+    """
+
+    person = models.OneToOneField(
+        "people.Person", on_delete=models.CASCADE, related_name="+", primary_key=True
+    )
+    fingerprint = models.CharField(max_length=64)
+    sections = models.JSONField()
+    computed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Stalled in {self.person}'s sections, {self.computed_at:%Y-%m-%d %H:%M}"

@@ -10,12 +10,15 @@ list than today's, not written yet (rows from before they were stored, until a r
 ratings instead. The single-rating path and the bulk recompute write the same facts.
 """
 
-from collections.abc import Callable, Mapping
+import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Max, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -37,9 +40,14 @@ from proficio.engine.pace import (
     work_history,
 )
 from proficio.evidence.api import EvidenceSource, ratings_counted_for
-from proficio.frameworks.api import Competency, competencies_for_student, competencies_visible_to
+from proficio.frameworks.api import (
+    Competency,
+    competencies_for_student,
+    competency_list_visible_to,
+    stages_and_scales_prefetch,
+)
 from proficio.mastery.compute import scale_labels
-from proficio.mastery.models import MasteryPolicy, PaceExpectation, WorkingStage
+from proficio.mastery.models import MasteryPolicy, PaceExpectation, StalledSummary, WorkingStage
 from proficio.mastery.policies import PolicyResolver, policy_for
 from proficio.people.api import (
     Person,
@@ -419,7 +427,7 @@ def pace_facts_store(*, student: Person, competency: Competency) -> None:
     policy = policy_for(student=student, competency=competency)
     facts = _facts_under(policy=policy, student=student, competency=competency)
     WorkingStage.objects.filter(student=student, competency=competency).update(
-        **pace_columns(facts, threshold=float(policy.threshold))
+        **pace_columns(facts, threshold=float(policy.threshold)), updated_at=timezone.now()
     )
 
 
@@ -464,39 +472,38 @@ def stalled_in_sections(
     """Who is stalled, on what, in each section this user teaches where anyone is.
 
     A student in two of the user's sections is counted under the first, once per competency.
-    The stored stall spans tell who is stalled (`stalled_pairs`), so the work grows with
-    the stalled pairs, not with the sections; pace and its reason are worked out for the
-    `shown` first of each section only.
+    Who is stalled is kept for the user (`StalledSummary`) and read again only when what it
+    comes from changed (`_fingerprint`), so the page reads stored counts; pace and its
+    reason are worked out for the `shown` first of each section only.
     """
     today = today or timezone.localdate()
     sections = list(sections_taught_by(user))
-    competencies = list(competencies_visible_to(user).prefetch_related("stages"))
+    competencies = list(competency_list_visible_to(user))
     if not sections or not competencies:
         return []
+    stages_and_scales_prefetch(competencies)
+    reading = _StallReading.of(district_id=user.district_id, competencies=competencies, today=today)
     taught = sections_students(user=user, sections=sections)
-    stalled = stalled_pairs(
-        district_id=user.district_id, students=taught, competencies=competencies, today=today
-    )
-    if not stalled:
-        return []
-    ordered = list(
-        taught.filter(pk__in={student_id for student_id, _ in stalled})
-        .order_by("last_name", "first_name")
-        .values_list("pk", flat=True)
-    )
-    enrolled = enrolment_pairs(student_ids=ordered, sections=sections)
-    pairs_of: dict[int, list[tuple[int, int]]] = {}
-    seen: set[tuple[int, int]] = set()
-    for section in sections:
-        for student_id in ordered:
-            if (section.pk, student_id) not in enrolled:
-                continue
-            for competency in competencies:
-                pair = (student_id, competency.pk)
-                if pair in stalled and pair not in seen:
-                    seen.add(pair)
-                    pairs_of.setdefault(section.pk, []).append(pair)
+    fingerprint = _fingerprint(reading, sections=sections, competencies=competencies, taught=taught)
+    summary = StalledSummary.objects.filter(person=user).first()
+    if summary is not None and summary.fingerprint == fingerprint:
+        pairs_of = {
+            int(section_id): [(student_id, competency_id) for student_id, competency_id in pairs]
+            for section_id, pairs in summary.sections.items()
+        }
+    else:
+        pairs_of = _stalled_by_section(reading, sections=sections, taught=taught)
+        StalledSummary.objects.update_or_create(
+            person=user,
+            defaults={
+                "fingerprint": fingerprint,
+                "sections": {str(section_id): pairs for section_id, pairs in pairs_of.items()},
+                "computed_at": timezone.now(),
+            },
+        )
     listed = {pair for pairs in pairs_of.values() for pair in pairs[:shown]}
+    if not listed:
+        return []
     students = {student.pk: student for student in taught.filter(pk__in={s for s, _ in listed})}
     competency_of = {competency.pk: competency for competency in competencies}
     paces = paces_of(
@@ -512,49 +519,128 @@ def stalled_in_sections(
             ],
         )
         for section in sections
-        if section.pk in pairs_of
+        if pairs_of.get(section.pk)
     ]
 
 
-def _stall_settings(
-    district_id: int | None,
-) -> tuple[Callable[[int | None], tuple[int, int]], set[tuple[int, int]]]:
-    """school id → the (stall weeks, stall ratings) the school expects, as `expectation_for`
-    chooses them, and every such pair in use in the district: from one query."""
-    rows = {
-        school_id: (weeks, ratings)
-        for school_id, weeks, ratings in PaceExpectation.objects.filter(
-            district_id=district_id
-        ).values_list("school_id", "stall_weeks", "stall_ratings")
-    }
-    fallback = rows.get(None, (DEFAULT_STALL_WEEKS, DEFAULT_STALL_RATINGS))
-    return (lambda school_id: rows.get(school_id, fallback)), {*rows.values(), fallback}
+def _stalled_by_section(
+    reading: "_StallReading", *, sections: list[Section], taught: QuerySet
+) -> dict[int, list[tuple[int, int]]]:
+    """section id → its stalled (student id, competency id) pairs, students by name; a
+    student in two of the sections under the first."""
+    stalled = _stalled_pairs(reading, students=taught)
+    if not stalled:
+        return {}
+    ordered = list(
+        taught.filter(pk__in={student_id for student_id, _ in stalled})
+        .order_by("last_name", "first_name")
+        .values_list("pk", flat=True)
+    )
+    enrolled = enrolment_pairs(student_ids=ordered, sections=sections)
+    pairs_of: dict[int, list[tuple[int, int]]] = {}
+    seen: set[tuple[int, int]] = set()
+    for section in sections:
+        for student_id in ordered:
+            if (section.pk, student_id) not in enrolled:
+                continue
+            for competency in reading.competencies:
+                pair = (student_id, competency.pk)
+                if pair in stalled and pair not in seen:
+                    seen.add(pair)
+                    pairs_of.setdefault(section.pk, []).append(pair)
+    return pairs_of
+
+
+def _fingerprint(
+    reading: "_StallReading",
+    *,
+    sections: list[Section],
+    competencies: list[Competency],
+    taught: QuerySet,
+) -> str:
+    """A digest of everything who is stalled in these sections is worked out from: the
+    day, the sections, their students' working stages (how many, whose, and the latest
+    write to them: every write of pace facts stamps `updated_at`), the competencies and
+    their stages, the policies in force and the stall settings. A student without a working
+    stage has no rating, so cannot be stalled."""
+    written = WorkingStage.objects.filter(student__in=taught, competency__in=competencies)
+    rows = written.aggregate(count=Count("pk"), students=Sum("student_id"), at=Max("updated_at"))
+    parts = [
+        reading.today.isoformat(),
+        [section.pk for section in sections],
+        [[competency.pk, reading.stages_of[competency.pk]] for competency in competencies],
+        sorted(reading.winners),
+        sorted([school_id or 0, *setting] for school_id, setting in reading.settings.items()),
+        [rows["count"], rows["students"], rows["at"].isoformat() if rows["at"] else None],
+    ]
+    return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
+
+
+@dataclass(frozen=True)
+class _StallReading:
+    """What telling who is stalled needs of the district on a day, read once: each school's
+    (stall weeks, stall ratings), the policies in force and which of them win somewhere,
+    and the competencies' stages."""
+
+    today: date
+    competencies: list[Competency]
+    settings: dict[int | None, tuple[int, int]]  # school id (None: the district) → setting
+    resolve: PolicyResolver
+    winners: set[int]
+    stages_of: dict[int, list[int]]
+
+    @classmethod
+    def of(
+        cls, *, district_id: int | None, competencies: list[Competency], today: date
+    ) -> "_StallReading":
+        settings = {
+            school_id: (weeks, ratings)
+            for school_id, weeks, ratings in PaceExpectation.objects.filter(
+                district_id=district_id
+            ).values_list("school_id", "stall_weeks", "stall_ratings")
+        }
+        resolve = PolicyResolver(on=today)
+        # The policies that win somewhere: a school without a policy of its own is governed
+        # as the district is, so the schools named by policies and "none" cover everyone.
+        schools = {policy.school_id for policy in resolve.in_force(district_id)}
+        winners = {
+            resolve(school_id, competency).pk
+            for school_id in schools | {None}
+            for competency in competencies
+        }
+        stages_of = {
+            competency.pk: sorted(stage.ordinal for stage in competency.stages.all())
+            for competency in competencies
+        }
+        return cls(today, competencies, settings, resolve, winners, stages_of)
+
+    def setting_of(self, school_id: int | None) -> tuple[int, int]:
+        """The school's own setting, else the district's, else the documented defaults."""
+        fallback = self.settings.get(None, (DEFAULT_STALL_WEEKS, DEFAULT_STALL_RATINGS))
+        return self.settings.get(school_id, fallback)
+
+    def settings_in_use(self) -> set[tuple[int, int]]:
+        return {*self.settings.values(), self.setting_of(None)}
 
 
 def stalled_pairs(
     *, district_id: int | None, students: QuerySet, competencies: list[Competency], today: date
 ) -> set[tuple[int, int]]:
     """The (student id, competency id) pairs of these students that are stalled today.
-    `students` are those the caller may see; `competencies` come with their stages.
+    `students` are those the caller may see; `competencies` come with their stages."""
+    reading = _StallReading.of(district_id=district_id, competencies=competencies, today=today)
+    return _stalled_pairs(reading, students=students)
 
-    Stored facts that hold today answer from their stall span: stalled when the stall
+
+def _stalled_pairs(reading: _StallReading, *, students: QuerySet) -> set[tuple[int, int]]:
+    """Stored facts that hold today answer from their stall span: stalled when the stall
     window of the student's school starts inside it (`engine.pace.StallSpan`). The others
     are worked out from the ratings (`paces_of`). SQL first keeps only the rows that may
-    be stalled under one of the district's settings, and those that may not hold.
-    """
-    setting_of, in_use = _stall_settings(district_id)
-    resolve = PolicyResolver(on=today)
+    be stalled under one of the district's settings, and those that may not hold."""
+    today, competencies = reading.today, reading.competencies
     rows = list(
         WorkingStage.objects.filter(student__in=students, competency__in=competencies)
-        .filter(
-            _could_be_stalled(
-                district_id=district_id,
-                competencies=competencies,
-                settings=in_use,
-                resolve=resolve,
-                today=today,
-            )
-        )
+        .filter(_could_be_stalled(reading))
         .values_list(
             "student_id",
             "competency_id",
@@ -566,26 +652,33 @@ def stalled_pairs(
     )
     schools = student_school_ids(student_id for student_id, *_ in rows)
     competency_of = {competency.pk: competency for competency in competencies}
-    stages_of = {
-        competency.pk: sorted(stage.ordinal for stage in competency.stages.all())
-        for competency in competencies
-    }
+
+    @cache
+    def key_in_force(school_id: int | None, competency_id: int) -> str:
+        policy = reading.resolve(school_id, competency_of[competency_id])
+        return facts_key(policy_id=policy.pk, stages=reading.stages_of[competency_id])
+
+    @cache
+    def window_of(school_id: int | None) -> tuple[date, str, int]:
+        """The school's window start, as a day and as ISO text, and its minimum ratings."""
+        weeks, ratings = reading.setting_of(school_id)
+        start = window_start(today, weeks)
+        return start, start.isoformat(), ratings
+
     stalled: set[tuple[int, int]] = set()
     unsure: set[tuple[int, int]] = set()
     for student_id, competency_id, key, last_day, start, ends in rows:
         school_id = schools[student_id]
-        policy = resolve(school_id, competency_of[competency_id])
         holds = (
             ends is not None
-            and key == facts_key(policy_id=policy.pk, stages=stages_of[competency_id])
+            and key == key_in_force(school_id, competency_id)
             and (last_day is None or last_day <= today)
         )
         if not holds:
             unsure.add((student_id, competency_id))
             continue
-        weeks, ratings = setting_of(school_id)
-        window = window_start(today, weeks)
-        if start is not None and start <= window and window.isoformat() < _nth(ends, ratings):
+        window, window_text, ratings = window_of(school_id)
+        if start is not None and start <= window and window_text < _nth(ends, ratings):
             stalled.add((student_id, competency_id))
     if unsure:
         rated = list(students.filter(pk__in={student_id for student_id, _ in unsure}))
@@ -599,15 +692,8 @@ def _nth(days: list[str], count: int) -> str:
     return days[count - 1] if len(days) >= count else ""
 
 
-def _could_be_stalled(
-    *,
-    district_id: int | None,
-    competencies: list[Competency],
-    settings: set[tuple[int, int]],
-    resolve: PolicyResolver,
-    today: date,
-) -> Q:
-    """Working stages stalled today under one of the district's stall `settings` by their
+def _could_be_stalled(reading: _StallReading) -> Q:
+    """Working stages stalled today under one of the district's stall settings by their
     stored stall span, and those whose facts may not hold today (none stored, or not their
     columns yet; another policy's or stage list's; a later rating).
 
@@ -616,23 +702,17 @@ def _could_be_stalled(
     through. The latest days of a span are ISO text, which orders as the days do.
     """
     room = Q(pk__in=[])
-    for weeks, ratings in settings:
-        window = window_start(today, weeks)
+    for weeks, ratings in reading.settings_in_use():
+        window = window_start(reading.today, weeks)
         room |= Q(stall_start__lte=window) & Q(
             **{f"stall_ends__{ratings - 1}__gt": window.isoformat()}
         )
-    # The policies that win somewhere: a school without a policy of its own is governed as
-    # the district is, so the schools named by policies and "none" cover every student.
-    schools = {policy.school_id for policy in resolve.in_force(district_id)}
-    winners = {
-        resolve(school_id, competency).pk
-        for school_id in schools | {None}
-        for competency in competencies
-    }
     holding = Q(pk__in=[])
-    for competency in competencies:
-        stages = sorted(stage.ordinal for stage in competency.stages.all())
-        keys = [facts_key(policy_id=policy_id, stages=stages) for policy_id in sorted(winners)]
+    for competency in reading.competencies:
+        stages = reading.stages_of[competency.pk]
+        keys = [
+            facts_key(policy_id=policy_id, stages=stages) for policy_id in sorted(reading.winners)
+        ]
         holding |= Q(competency=competency, facts_key__in=keys)
-    unsure = Q(stall_ends__isnull=True) | ~holding | Q(facts_last_day__gt=today)
+    unsure = Q(stall_ends__isnull=True) | ~holding | Q(facts_last_day__gt=reading.today)
     return room | unsure

@@ -255,9 +255,9 @@ def write_working_stages(
             continue
         pace = unrated_pace(student_id, competency_id)
         if _pace_changed(row, pace):
-            unrated.append((*_pace_values(pace), row[0]))
+            unrated.append((*_pace_values(pace), now, row[0]))
     update_rows(WorkingStage, [*columns, *PACE_COLUMNS, "updated_at"], updates)
-    update_rows(WorkingStage, PACE_COLUMNS, unrated)
+    update_rows(WorkingStage, [*PACE_COLUMNS, "updated_at"], unrated)
     insert_rows(
         WorkingStage,
         ["student_id", "competency_id", *columns, *PACE_COLUMNS, "updated_at"],
