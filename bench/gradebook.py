@@ -33,12 +33,16 @@ def home_for_wide() -> Path:
 
 def _setup_wide() -> None:
     pages.open_home(home_for_wide())
+    from django.db import transaction
+
     from proficio.demo import demo_is_loaded, load_demo
 
     if not demo_is_loaded():
         began = time.perf_counter()
-        load_demo(students=WIDE_STUDENTS, seed=pages.SEED)
-        _add_competencies()
+        # One transaction: a build stopped part way leaves an empty home, built again next run.
+        with transaction.atomic():
+            load_demo(students=WIDE_STUDENTS, seed=pages.SEED)
+            _add_competencies()
         print(f"built in {time.perf_counter() - began:.0f} s", file=sys.stderr)
 
 

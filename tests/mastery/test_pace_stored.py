@@ -217,6 +217,7 @@ STALL_PRONE = st.lists(
             st.integers(1, 2),
         ),
         st.tuples(st.just("quiet policy"), st.sampled_from(["latest", "mean"])),
+        st.tuples(st.just("quiet school policy"), st.sampled_from(["latest", "highest"])),
         st.tuples(st.just("weeks"), st.booleans(), st.sampled_from([2, 4, 6, 10])),
         st.tuples(st.just("ratings"), st.booleans(), st.sampled_from([1, 2, 3])),
     ),
@@ -273,6 +274,22 @@ STALL_PRONE = st.lists(
         ("quiet policy", "mean"),
     ]
 )
+# A school policy under which nobody is stalled any more, and one under which one is: the
+# district's highest rating masters stage 1, the school's latest does not.
+@example(
+    operations=[
+        *[("rate", 0, 0, 1, 2, days, "observation") for days in (60, 20, 10)],
+        ("quiet school policy", "highest"),
+    ]
+)
+@example(
+    operations=[
+        ("policy", "highest", True, False, 1),
+        *[("rate", 0, 0, 1, level, days, "observation") for level, days in ((4, 60), (2, 20))],
+        ("rate", 0, 0, 1, 2, 10, "observation"),
+        ("quiet school policy", "latest"),
+    ]
+)
 def test_the_teacher_homes_stalled_list_equals_the_ratings_whatever_the_weeks_and_policies(
     world, operations
 ):
@@ -295,6 +312,10 @@ def test_the_teacher_homes_stalled_list_equals_the_ratings_whatever_the_weeks_an
             elif kind == "quiet policy":
                 # In force from today, not yet recomputed: the stored facts are another's.
                 policy(world, args[0], minimum_evidence=1, effective_from=today)
+            elif kind == "quiet school policy":
+                # The school's own, not yet recomputed: its students' facts are the
+                # district's, whose policy still wins at every other school.
+                policy(world, args[0], school=world.school, effective_from=today)
             else:
                 apply(world, operation, students, competencies)
         pairs = paces_from_ratings(students, competencies, today)

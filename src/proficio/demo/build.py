@@ -409,7 +409,8 @@ class _Builder:
             self.guardian_count += len(family.guardians)
 
     def _math_workshops(self, year_start: date) -> None:
-        """Each school's math workshop takes an even mix of its age band, Amara included."""
+        """Each school's math workshop takes an even mix of its age band, Amara included,
+        up to a section's size: in a large district most students have no workshop."""
         size = min(
             max(2, round(len(self.students) / len(content.SECTIONS))), content.MAX_SECTION_SIZE
         )

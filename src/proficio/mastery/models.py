@@ -159,6 +159,9 @@ class WorkingStage(models.Model):
     facts_last_day = models.DateField(null=True)
     stall_start = models.DateField(null=True)
     stall_ends = models.JSONField(null=True, blank=True)
+    # One more on every write of the pace columns, whatever order writes commit in: the
+    # teacher home's summary digests the sum over a section (`StalledSummary`).
+    revision = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField()
 
     class Meta:
@@ -387,9 +390,9 @@ class StalledSummary(models.Model):
     """Who was found stalled in a teacher's sections, kept for their home page until what
     it was worked out from changes (`mastery.pace.stalled_in_sections`).
 
-    `fingerprint` digests the day, the sections and their students, the latest write to
-    those students' working stages, the competencies and their stages, the policies in
-    force and the stall settings; `sections` maps each section id to its stalled
+    `fingerprint` digests the day, the sections and their enrolments, those students'
+    working stages (how many, whose, their revisions), the competencies and their stages,
+    the policies in force and the stall settings; `sections` maps each section id to its stalled
     (student id, competency id) pairs, students by name.
     """
 

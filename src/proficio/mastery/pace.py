@@ -12,13 +12,13 @@ ratings instead. The single-rating path and the bulk recompute write the same fa
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
 from typing import Any
 
-from django.db.models import Count, Max, Q, QuerySet, Sum
+from django.db.models import BigIntegerField, Count, F, OuterRef, Q, QuerySet, Subquery, Sum
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -53,9 +53,11 @@ from proficio.people.api import (
     Person,
     Section,
     enrolment_pairs,
+    enrolments_digest,
     sections_students,
     sections_taught_by,
     student_get,
+    student_school_assignments,
     student_school_ids,
 )
 
@@ -427,7 +429,9 @@ def pace_facts_store(*, student: Person, competency: Competency) -> None:
     policy = policy_for(student=student, competency=competency)
     facts = _facts_under(policy=policy, student=student, competency=competency)
     WorkingStage.objects.filter(student=student, competency=competency).update(
-        **pace_columns(facts, threshold=float(policy.threshold)), updated_at=timezone.now()
+        **pace_columns(facts, threshold=float(policy.threshold)),
+        revision=F("revision") + 1,
+        updated_at=timezone.now(),
     )
 
 
@@ -516,6 +520,7 @@ def stalled_in_sections(
             shown=[
                 StalledWork(section, students[pair[0]], competency_of[pair[1]], paces[pair])
                 for pair in pairs_of[section.pk][:shown]
+                if pair[0] in students  # a summary only ever names students in `taught`
             ],
         )
         for section in sections
@@ -559,19 +564,27 @@ def _fingerprint(
     taught: QuerySet,
 ) -> str:
     """A digest of everything who is stalled in these sections is worked out from: the
-    day, the sections, their students' working stages (how many, whose, and the latest
-    write to them: every write of pace facts stamps `updated_at`), the competencies and
-    their stages, the policies in force and the stall settings. A student without a working
-    stage has no rating, so cannot be stalled."""
-    written = WorkingStage.objects.filter(student__in=taught, competency__in=competencies)
-    rows = written.aggregate(count=Count("pk"), students=Sum("student_id"), at=Max("updated_at"))
+    day, the sections and their enrolments, their students' working stages (how many,
+    whose, and their revisions, which every write of the pace columns counts up), the
+    competencies and their stages, the policies in force and the stall settings. A student
+    without a working stage has no rating, so cannot be stalled.
+
+    A student's school is left out: a move to a school with other stall settings shows
+    with the next write to their working stages, or the next day.
+    """
+    rows = WorkingStage.objects.filter(student__in=taught, competency__in=competencies).aggregate(
+        count=Count("pk"),
+        students=Sum("student_id", output_field=BigIntegerField()),
+        revisions=Sum("revision", output_field=BigIntegerField()),
+    )
     parts = [
         reading.today.isoformat(),
         [section.pk for section in sections],
+        enrolments_digest(sections=sections),
         [[competency.pk, reading.stages_of[competency.pk]] for competency in competencies],
         sorted(reading.winners),
         sorted([school_id or 0, *setting] for school_id, setting in reading.settings.items()),
-        [rows["count"], rows["students"], rows["at"].isoformat() if rows["at"] else None],
+        [rows["count"], int(rows["students"] or 0), int(rows["revisions"] or 0)],
     ]
     return hashlib.sha256(json.dumps(parts).encode()).hexdigest()
 
@@ -588,6 +601,8 @@ class _StallReading:
     resolve: PolicyResolver
     winners: set[int]
     stages_of: dict[int, list[int]]
+    # The schools with a policy of their own; every other school is governed as the district.
+    own_policy_schools: set[int]
 
     @classmethod
     def of(
@@ -612,7 +627,13 @@ class _StallReading:
             competency.pk: sorted(stage.ordinal for stage in competency.stages.all())
             for competency in competencies
         }
-        return cls(today, competencies, settings, resolve, winners, stages_of)
+        own = {school_id for school_id in schools if school_id is not None}
+        return cls(today, competencies, settings, resolve, winners, stages_of, own)
+
+    def key_in_force(self, school_id: int | None, competency: Competency) -> str:
+        """The `facts_key` of facts that hold today for a student of this school."""
+        policy = self.resolve(school_id, competency)
+        return facts_key(policy_id=policy.pk, stages=self.stages_of[competency.pk])
 
     def setting_of(self, school_id: int | None) -> tuple[int, int]:
         """The school's own setting, else the district's, else the documented defaults."""
@@ -638,10 +659,12 @@ def _stalled_pairs(reading: _StallReading, *, students: QuerySet) -> set[tuple[i
     are worked out from the ratings (`paces_of`). SQL first keeps only the rows that may
     be stalled under one of the district's settings, and those that may not hold."""
     today, competencies = reading.today, reading.competencies
+    working = WorkingStage.objects.filter(student__in=students, competency__in=competencies)
+    if reading.own_policy_schools:
+        school = student_school_assignments().filter(person_id=OuterRef("student_id"))
+        working = working.alias(school_id=Subquery(school.values("school_id")[:1]))
     rows = list(
-        WorkingStage.objects.filter(student__in=students, competency__in=competencies)
-        .filter(_could_be_stalled(reading))
-        .values_list(
+        working.filter(_could_be_stalled(reading)).values_list(
             "student_id",
             "competency_id",
             "facts_key",
@@ -650,13 +673,12 @@ def _stalled_pairs(reading: _StallReading, *, students: QuerySet) -> set[tuple[i
             "stall_ends",
         )
     )
-    schools = student_school_ids(student_id for student_id, *_ in rows)
+    schools = student_school_ids({student_id for student_id, *_ in rows})
     competency_of = {competency.pk: competency for competency in competencies}
 
     @cache
     def key_in_force(school_id: int | None, competency_id: int) -> str:
-        policy = reading.resolve(school_id, competency_of[competency_id])
-        return facts_key(policy_id=policy.pk, stages=reading.stages_of[competency_id])
+        return reading.key_in_force(school_id, competency_of[competency_id])
 
     @cache
     def window_of(school_id: int | None) -> tuple[date, str, int]:
@@ -694,12 +716,14 @@ def _nth(days: list[str], count: int) -> str:
 
 def _could_be_stalled(reading: _StallReading) -> Q:
     """Working stages stalled today under one of the district's stall settings by their
-    stored stall span, and those whose facts may not hold today (none stored, or not their
-    columns yet; another policy's or stage list's; a later rating).
+    stored stall span, and those whose facts may not hold today: none stored, or not their
+    columns yet; worked out under another policy than the one in force for the student's
+    school, or another stage list; a later rating. The latest days of a span are ISO text,
+    which orders as the days do.
 
-    A student who moved to a school with another policy keeps the facts of the old one, a
-    policy that wins elsewhere, until their next rating or recompute: the one case let
-    through. The latest days of a span are ISO text, which orders as the days do.
+    Where a school has a policy of its own, the query reads each student's school (the
+    `school_id` alias `_stalled_pairs` adds), so a policy saved but not yet recomputed
+    lets its school's rows through.
     """
     room = Q(pk__in=[])
     for weeks, ratings in reading.settings_in_use():
@@ -707,12 +731,27 @@ def _could_be_stalled(reading: _StallReading) -> Q:
         room |= Q(stall_start__lte=window) & Q(
             **{f"stall_ends__{ratings - 1}__gt": window.isoformat()}
         )
+    own = reading.own_policy_schools
     holding = Q(pk__in=[])
     for competency in reading.competencies:
-        stages = reading.stages_of[competency.pk]
-        keys = [
-            facts_key(policy_id=policy_id, stages=stages) for policy_id in sorted(reading.winners)
-        ]
-        holding |= Q(competency=competency, facts_key__in=keys)
+        district_key = reading.key_in_force(None, competency)
+        if not own:
+            holding |= Q(competency=competency, facts_key=district_key)
+            continue
+        governed_as_district = Q(school_id__isnull=True) | ~Q(school_id__in=own)
+        holding |= Q(competency=competency) & (
+            (governed_as_district & Q(facts_key=district_key))
+            | _any(
+                Q(school_id=school_id, facts_key=reading.key_in_force(school_id, competency))
+                for school_id in sorted(own)
+            )
+        )
     unsure = Q(stall_ends__isnull=True) | ~holding | Q(facts_last_day__gt=reading.today)
     return room | unsure
+
+
+def _any(conditions: Iterable[Q]) -> Q:
+    found = Q(pk__in=[])
+    for condition in conditions:
+        found |= condition
+    return found

@@ -149,16 +149,17 @@ def record_update(*, pk: int, fields: dict[str, object]) -> None:
 
 
 def working_update(*, pk: int, fields: dict[str, object]) -> None:
-    _update(WorkingStage._meta.db_table, pk, fields)
+    """Set fields on a working stage and count the write in its `revision`."""
+    _update(WorkingStage._meta.db_table, pk, fields, extra="revision = revision + 1")
 
 
-def _update(table: str, pk: int, fields: dict[str, object]) -> None:
+def _update(table: str, pk: int, fields: dict[str, object], extra: str = "") -> None:
     adapted = {
         name: connection.ops.adapt_datetimefield_value(value)
         if isinstance(value, datetime)
         else value
         for name, value in fields.items()
     }
-    assignments = ", ".join(f"{name} = %s" for name in adapted)
+    assignments = ", ".join([*(f"{name} = %s" for name in adapted), *([extra] if extra else [])])
     with connection.cursor() as cursor:
         cursor.execute(f"UPDATE {table} SET {assignments} WHERE id = %s", [*adapted.values(), pk])

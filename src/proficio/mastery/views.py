@@ -80,8 +80,8 @@ def _gradebook_query(request: HttpRequest, competencies: list[Competency]) -> Gr
     sort = params.get("sort", "name")
     pace = params.get("pace", "")
     return GradebookQuery(
-        page=int(page) if page.isdigit() else 1,
-        columns=int(columns) if columns.isdigit() else 1,
+        page=int(page) if page.isdecimal() and page.isascii() else 1,
+        columns=int(columns) if columns.isdecimal() and columns.isascii() else 1,
         sort=sort if sort in GRADEBOOK_SORTS else "name",
         search=params.get("q", "").strip()[:100],
         competency=competency,
@@ -108,7 +108,12 @@ def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
         actor=request.user,
         action=audit.STUDENTS_LISTED,
         students=book.students,
-        data={"section": str(section.uuid), "page": "gradebook", "page_number": book.page},
+        data={
+            "section": str(section.uuid),
+            "page": "gradebook",
+            "page_number": book.page,
+            "columns_page": book.column_page,
+        },
     )
     return render(
         request,

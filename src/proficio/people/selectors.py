@@ -5,7 +5,7 @@ from collections.abc import Collection, Iterable
 from contextlib import suppress
 from uuid import UUID
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
 from proficio.lib.errors import InvalidInput, NotVisible
@@ -116,6 +116,16 @@ def enrolment_pairs(*, student_ids: list[int], sections: list[Section]) -> set[t
             section__in=sections, student_id__in=student_ids, active=True
         ).values_list("section_id", "student_id")
     )
+
+
+def enrolments_digest(*, sections: list[Section]) -> tuple[int, int]:
+    """How many active enrolments these sections hold, and a sum that changes when any
+    one moves to another of them or is swapped for another student: for caches to compare."""
+    totals = Enrollment.objects.filter(section__in=sections, active=True).aggregate(
+        count=Count("pk"),
+        pairs=Sum(F("section_id") * 1_000_003 + F("student_id"), output_field=BigIntegerField()),
+    )
+    return totals["count"], int(totals["pairs"] or 0)
 
 
 def children_of(user: Person) -> QuerySet[Person]:

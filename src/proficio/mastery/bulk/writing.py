@@ -223,7 +223,7 @@ def write_working_stages(
         cursor.execute(
             "SELECT student_id, competency_id, id, ordinal, "
             "CAST(latest_level AS DOUBLE PRECISION), latest_stage_ordinal, "
-            "CAST(latest_observed_at AS TEXT), CAST(pace_facts AS TEXT), facts_key "
+            "CAST(latest_observed_at AS TEXT), CAST(pace_facts AS TEXT), facts_key, revision "
             f"FROM {WorkingStage._meta.db_table} "
             f"WHERE student_id BETWEEN %s AND %s{where}",
             [low, high, *params],
@@ -244,9 +244,9 @@ def write_working_stages(
     for student_id, competency_id, *fresh, pace in pairs:
         row = stored.pop((student_id, competency_id), None)
         if row is None:
-            inserts.append((student_id, competency_id, *fresh, *_pace_values(pace), now))
-        elif list(row[1:-2]) != fresh or _pace_changed(row, pace):
-            updates.append((*fresh, *_pace_values(pace), now, row[0]))
+            inserts.append((student_id, competency_id, *fresh, *_pace_values(pace), 1, now))
+        elif list(row[1:-3]) != fresh or _pace_changed(row, pace):
+            updates.append((*fresh, *_pace_values(pace), row[-1] + 1, now, row[0]))
     columns = ["ordinal", "latest_level", "latest_stage_ordinal", "latest_observed_at"]
     unrated = []
     in_chunk = set(students.tolist())  # the id range may take in others
@@ -255,14 +255,13 @@ def write_working_stages(
             continue
         pace = unrated_pace(student_id, competency_id)
         if _pace_changed(row, pace):
-            unrated.append((*_pace_values(pace), now, row[0]))
-    update_rows(WorkingStage, [*columns, *PACE_COLUMNS, "updated_at"], updates)
-    update_rows(WorkingStage, [*PACE_COLUMNS, "updated_at"], unrated)
-    insert_rows(
-        WorkingStage,
-        ["student_id", "competency_id", *columns, *PACE_COLUMNS, "updated_at"],
-        inserts,
-    )
+            unrated.append((*_pace_values(pace), row[-1] + 1, now, row[0]))
+    # Each write counts one more revision (`WorkingStage.revision`); the chunk's lock keeps
+    # ratings from writing these rows between the read above and these writes.
+    written = [*PACE_COLUMNS, "revision", "updated_at"]
+    update_rows(WorkingStage, [*columns, *written], updates)
+    update_rows(WorkingStage, written, unrated)
+    insert_rows(WorkingStage, ["student_id", "competency_id", *columns, *written], inserts)
     return len(updates) + len(inserts)
 
 
@@ -281,9 +280,10 @@ def _pace_values(pace: dict[str, Any]) -> tuple:
 
 
 def _pace_changed(row: tuple, pace: dict[str, Any]) -> bool:
-    """Whether a stored row (its pace facts and key last) needs the pace columns written:
-    other facts, or none of the columns beside them yet (written before they existed)."""
-    return not row[-1] or _facts(row[-2]) != pace["pace_facts"]
+    """Whether a stored row (ending with its pace facts, key and revision) needs the pace
+    columns written: other facts, or none of the columns beside them yet (written before
+    they existed)."""
+    return not row[-2] or _facts(row[-3]) != pace["pace_facts"]
 
 
 def _facts(text: str | None) -> dict[str, Any] | None:

@@ -94,17 +94,25 @@ class Gradebook:
 
     @property
     def column_pages(self) -> int:
-        return max(1, -(-len(self.every_column) // self.column_size))
+        return column_window(len(self.every_column), self.column_size, self.column_page)[1]
 
     @property
     def first_column(self) -> int:
         """The index of the page's first column among `every_column`, from 0."""
-        return (self.column_page - 1) * self.column_size
+        return column_window(len(self.every_column), self.column_size, self.column_page)[2]
 
     @property
     def columns(self) -> list[Competency]:
         """The page's columns."""
         return self.every_column[self.first_column : self.first_column + self.column_size]
+
+
+def column_window(count: int, size: int, asked: int) -> tuple[int, int, int]:
+    """The page of `size` columns among `count` that a request for page `asked` shows:
+    (its number, clamped to the pages there are; how many pages; its first index)."""
+    pages = max(1, -(-count // size))
+    page = min(max(asked, 1), pages)
+    return page, pages, (page - 1) * size
 
 
 def _stage_key(competency: Competency) -> Coalesce:
@@ -198,9 +206,7 @@ def gradebook(
     else:
         page_students = list(students[start : start + page_size])
     every_column = competencies if shown is None else shown
-    column_pages = max(1, -(-len(every_column) // column_size))
-    column_page = min(max(query.columns, 1), column_pages)
-    first = (column_page - 1) * column_size
+    column_page, _, first = column_window(len(every_column), column_size, query.columns)
     columns = every_column[first : first + column_size]
     # Only the page's columns, and the one a stage filter reads, are shown in full.
     stages_and_scales_prefetch([*columns, *([query.competency] if query.competency else [])])
