@@ -259,12 +259,21 @@ def test_a_section_is_linked_to_a_proficio_course_with_the_same_code(world):
     assert Section.objects.get(sourced_id="cl-ela-studio").course is None
 
 
-def test_a_district_made_by_hand_is_claimed_and_its_people_stay(world):
+def test_a_district_made_by_hand_is_claimed_keeps_its_name_and_its_people_stay(world):
+    name = world.district.name
     report = import_oneroster(PACKAGE_1_1, into=world.district)
 
     world.district.refresh_from_db()
     assert world.district.sourced_id == "d-mvusd"
-    assert world.district.name == "Maple Valley Unified School District"
+    assert world.district.name == name
+    assert report.extra["roster_district_name"] == "Maple Valley Unified School District"
     assert report.created["orgs"] == 2 and report.updated["orgs"] == 1
     assert Person.objects.filter(district=world.district, sourced_id="").count() == 9
     assert roles_of("teacher") == {(Role.TEACHER, "North")}
+
+
+def test_renaming_the_district_after_the_roster_is_a_choice(world):
+    import_oneroster(PACKAGE_1_1, into=world.district, rename_district=True)
+
+    world.district.refresh_from_db()
+    assert world.district.name == "Maple Valley Unified School District"

@@ -96,7 +96,13 @@ def test_upload_preview_confirm_result(world, tmp_path):
     page = client.get(preview)
     html = page.content.decode()
     assert page.status_code == 200
-    assert "Preview: roster for Maple Valley Unified School District" in html
+    name = world.district.name
+    assert f"Preview: roster for {name}" in html
+    # The district keeps its own name; the roster's is told, not taken.
+    assert (
+        "The roster calls this district “Maple Valley Unified School District”; it keeps its "
+        f"name, {name}."
+    ) in html
     assert "Nothing has been saved yet." in html
     assert "users.csv" in html and "OneRoster 1.1" in html
     assert row_counts() == before, "a preview writes nothing"
@@ -109,7 +115,8 @@ def test_upload_preview_confirm_result(world, tmp_path):
     assert world.district.sourced_id == "d-mvusd", "the admin's district took the roster's id"
 
     html = client.get(result["Location"]).content.decode()
-    assert "Roster imported into Maple Valley Unified School District" in html
+    assert f"Roster imported into {name}" in html
+    assert world.district.name == name
     assert "What the import did" in html
 
 

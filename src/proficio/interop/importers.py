@@ -442,10 +442,10 @@ class RosterImporter(Importer):
         if into is None:
             return []
         notices = []
-        if into["name"] != district["name"]:
+        if into["name"] != report["roster_district_name"]:
             notices.append(
-                _("Importing renames %(ours)s to %(theirs)s, as the roster names it.")
-                % {"ours": into["name"], "theirs": district["name"]}
+                _("The roster calls this district “%(theirs)s”; it keeps its name, %(ours)s.")
+                % {"ours": into["name"], "theirs": report["roster_district_name"]}
             )
         if not into["sourced_id"]:
             notices.append(

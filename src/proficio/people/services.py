@@ -361,16 +361,20 @@ def roster_sync(
     dry_run: bool = False,
     progress: Progress | None = None,
     actor: Person | None = None,
+    rename_district: bool = False,
 ) -> RosterChanges:
     """Bring a district in line with a roster from its student information system.
 
     Matches records by sourced id and writes only what differs, so running the same roster
     again changes nothing. What the roster removes is deactivated, never deleted. `into` is the
     district the roster must land in (it claims it if it has no sourced id yet); without it,
-    the district with the roster's sourced id, or a new one. A dry run writes nothing and
-    reports the same changes.
+    the district with the roster's sourced id, or a new one. An existing district keeps its
+    name unless `rename_district` takes the roster's. A dry run writes nothing and reports
+    the same changes.
     """
-    changes = RosterSync(roster, into=into, dry_run=dry_run, progress=progress).run()
+    changes = RosterSync(
+        roster, into=into, dry_run=dry_run, progress=progress, rename_district=rename_district
+    ).run()
     if not dry_run:
         roles_changed()
         # One entry for the sync (the people, roles and enrolments it wrote are counted in

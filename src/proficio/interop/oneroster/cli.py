@@ -20,6 +20,17 @@ def add_import_command(kinds: argparse._SubParsersAction) -> None:
         "--dry-run", action="store_true", help="check and count, but write nothing"
     )
     command.add_argument("--json", action="store_true", help="print the summary as JSON")
+    command.add_argument(
+        "--rename-district",
+        action="store_true",
+        help="give the district the package's name (without it, a district keeps its own)",
+    )
+    command.add_argument(
+        "--new-district",
+        action="store_true",
+        help="import a package whose district is none of this home's as a separate district "
+        "(refused without it once the home has a district)",
+    )
     command.set_defaults(command=import_command)
 
 
@@ -27,9 +38,17 @@ def import_command(args: argparse.Namespace) -> int:
     from proficio.interop.oneroster.writer import import_oneroster
     from proficio.interop.report import ImportRefused
     from proficio.lib.progress import ProgressBar
+    from proficio.people.api import districts_for_operator
 
     try:
-        report = import_oneroster(args.path, dry_run=args.dry_run, progress=ProgressBar())
+        report = import_oneroster(
+            args.path,
+            dry_run=args.dry_run,
+            into=unlinked_only_district(),
+            progress=ProgressBar(),
+            rename_district=args.rename_district,
+            new_district=args.new_district or not districts_for_operator().exists(),
+        )
     except ImportRefused as refused:
         print_problems(refused.problems, args.json)
         return 1
@@ -39,6 +58,18 @@ def import_command(args: argparse.Namespace) -> int:
         return 0
     _print_summary(summary)
     return 0
+
+
+def unlinked_only_district():
+    """The home's one district when no roster has claimed it yet (`proficio setup` made it):
+    a first roster links it and keeps its name. Otherwise None: the package's district
+    sourcedId finds its district, or makes a new one."""
+    from proficio.people.api import districts_for_operator
+
+    districts = list(districts_for_operator()[:2])
+    if len(districts) == 1 and not districts[0].sourced_id:
+        return districts[0]
+    return None
 
 
 def _print_summary(summary: dict) -> None:

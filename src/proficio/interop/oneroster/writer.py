@@ -40,17 +40,40 @@ def import_oneroster(
     into: District | None = None,
     progress: Progress | None = None,
     actor: Person | None = None,
+    rename_district: bool = False,
+    new_district: bool = True,
 ) -> ImportReport:
     """Import the package at `path` (a zip or a folder); raises ImportRefused, changing nothing,
-    when anything in it is wrong. `into`: the district it must land in (see `plan_package`)."""
+    when anything in it is wrong. `into`: the district it must land in (see `plan_package`);
+    an existing district keeps its name unless `rename_district`; a package whose district is
+    none of the installation's is refused unless `new_district` lets it make one."""
     if not path.exists():
         raise ImportRefused([Problem(str(path), "does not exist.")])
     plan = plan_package(read_package(path), into=into)
-    return write_plan(plan, dry_run=dry_run, progress=progress, actor=actor)
+    if plan.district is None and not new_district:
+        name, sourced_id = plan.roster.district_name, plan.roster.district_sourced_id
+        raise ImportRefused(
+            [
+                Problem(
+                    "orgs.csv",
+                    f"the package is for {name} ({sourced_id}), which is none of this "
+                    "installation's districts, and nothing was imported. To add it as a "
+                    "separate district, import it again with --new-district.",
+                )
+            ]
+        )
+    return write_plan(
+        plan, dry_run=dry_run, progress=progress, actor=actor, rename_district=rename_district
+    )
 
 
 def write_plan(
-    plan: Plan, *, dry_run: bool, progress: Progress | None = None, actor: Person | None = None
+    plan: Plan,
+    *,
+    dry_run: bool,
+    progress: Progress | None = None,
+    actor: Person | None = None,
+    rename_district: bool = False,
 ) -> ImportReport:
     """Write the checked plan; `actor` (None: the operator) is who the audit trail names."""
     try:
@@ -60,6 +83,7 @@ def write_plan(
             dry_run=dry_run,
             progress=progress,
             actor=actor,
+            rename_district=rename_district,
         )
     except InvalidInput as conflict:
         # The database changed between checking and writing, or holds what the check missed.
@@ -111,5 +135,7 @@ def _report(plan: Plan, changes: RosterChanges, dry_run: bool) -> ImportReport:
             "name": district.name,
             "sourced_id": district.sourced_id,
         },
+        # What the package calls its district, which an existing one need not take.
+        "roster_district_name": plan.roster.district_name or district.name,
     }
     return report

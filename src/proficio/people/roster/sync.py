@@ -73,10 +73,11 @@ class RosterSync(SectionSteps):
                 district.save()
             self.changes.created["districts"] += 1
             return district
-        changed = self._assign(
-            district,
-            {"sourced_id": roster.district_sourced_id or None, "name": roster.district_name},
-        )
+        # A district keeps its own name unless the admin chose the roster's.
+        values = {"sourced_id": roster.district_sourced_id or None}
+        if self.rename_district and roster.district_name:
+            values["name"] = roster.district_name
+        changed = self._assign(district, values)
         if changed and not self.dry_run:
             district.save(update_fields=["sourced_id", "name"])
         self._count("districts", 0, changed, not changed)

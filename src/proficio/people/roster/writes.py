@@ -22,10 +22,17 @@ class RosterWrites:
     """The state of one run of a roster, and the bulk writes each step of it makes."""
 
     def __init__(
-        self, roster: Roster, *, into: District | None, dry_run: bool, progress: Progress | None
+        self,
+        roster: Roster,
+        *,
+        into: District | None,
+        dry_run: bool,
+        progress: Progress | None,
+        rename_district: bool = False,
     ):
         self.roster = roster
         self.into = into
+        self.rename_district = rename_district
         self.dry_run = dry_run
         self.progress = progress
         self.changes = RosterChanges()
