@@ -322,6 +322,9 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "interop:spreadsheet_confirm": DISTRICT_ADMINS,
     # The JSON API's own lists answer every signed-in caller with what is theirs to see.
     "api:api-root": frozenset(),
+    # The first-run setup page exists only while the installation has no district: once
+    # one does (as in every walk), it is gone for everyone (tests/onboarding covers before).
+    "onboarding:setup": frozenset(),
     "api:me_get": SIGNED_IN,
     "api:student_list": SIGNED_IN,
     "api:competency_list": SIGNED_IN,

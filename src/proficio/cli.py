@@ -21,6 +21,7 @@ from proficio.home import PRIVATE_UMASK, PendingMigrations, home_dir, home_tight
 from proficio.interop.cli import register as register_interop
 from proficio.lib.errors import ProficioError
 from proficio.lib.progress import ProgressBar
+from proficio.onboarding.cli import register as register_onboarding
 from proficio.privacy.cli import register as register_privacy
 from proficio.supervise import Supervised
 
@@ -111,6 +112,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--students", type=int, default=200, help="how many students to create")
     demo.set_defaults(command=_demo)
 
+    register_onboarding(commands)
     register_interop(commands)
     register_backup(commands)
     register_privacy(commands)
@@ -189,11 +191,20 @@ class _Server(BaseApplication):
         return self.application
 
 
-def _startup_notes(*, task_worker: bool) -> list[str]:
-    """What an operator must know before people rely on the site: work that will not happen."""
+def _startup_notes(*, task_worker: bool, url: str = "") -> list[str]:
+    """What an operator must know before people rely on the site: work that will not happen,
+    and on a fresh home how to set it up."""
     from django.conf import settings
 
+    from proficio.onboarding.api import district_needs_setup, setup_code, setup_code_path
+
     notes = []
+    if district_needs_setup():
+        notes.append(
+            f"No district yet: open {url}setup/ and enter the setup code {setup_code()} "
+            f"(kept in {setup_code_path()}), or run `proficio setup`; `proficio demo` loads "
+            "the demo district instead."
+        )
     if settings.EMAIL_BACKEND.endswith("filebased.EmailBackend"):
         notes.append(
             f"Mail is not sent: password reset links are written to {settings.EMAIL_FILE_PATH}. "
@@ -230,7 +241,7 @@ def _start(args: argparse.Namespace) -> int:
 
     def announce(server: Any) -> None:
         print(f"Proficio is running at {url}  (Ctrl+C stops it)", flush=True)
-        for note in _startup_notes(task_worker=args.task_worker):
+        for note in _startup_notes(task_worker=args.task_worker, url=url):
             print(note, flush=True)
 
     server = _Server(

@@ -322,3 +322,13 @@ def test_home_of_a_teacher_who_is_also_a_guardian_links_to_their_child(client, w
         response.content
     )
     assert reverse("guardian_home").encode() in response.content  # in the top bar
+
+
+@pytest.mark.parametrize(
+    "who", [ANONYMOUS, "student", "guardian", "teacher", "school_admin", "district_admin"]
+)
+def test_the_setup_wizard_is_gone_for_everyone_once_a_district_exists(client, world, who):
+    for method in (client.get, client.post):
+        if who is not ANONYMOUS:
+            client.force_login(getattr(world, who))
+        assert method(reverse("onboarding:setup")).status_code == 404

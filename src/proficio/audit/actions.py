@@ -29,6 +29,8 @@ STUDENT_ERASED = "student.erased"
 AUDIT_EXPORTED = "audit.exported"
 AUDIT_PRUNED = "audit.pruned"
 ADMIN_CHANGED = "admin.changed"
+DISTRICT_SET_UP = "district.set_up"
+DISTRICT_ADMIN_ADDED = "district_admin.added"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -54,6 +56,8 @@ ACTION_LABELS = {
     AUDIT_EXPORTED: _("Downloaded the audit log"),
     AUDIT_PRUNED: _("Removed old audit entries"),
     ADMIN_CHANGED: _("Changed a record in the admin site"),
+    DISTRICT_SET_UP: _("Set up the district"),
+    DISTRICT_ADMIN_ADDED: _("Added a district admin"),
 }
 
 

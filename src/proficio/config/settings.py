@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "proficio.mastery",
     "proficio.interop",
     "proficio.privacy",
+    "proficio.onboarding",
     "proficio.web",
 ]
 

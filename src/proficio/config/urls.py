@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("imports/", include("proficio.interop.urls")),
     path("privacy/", include("proficio.privacy.urls")),
+    path("setup/", include("proficio.onboarding.urls")),
     path("ims/case/v1p1/", include("proficio.interop.case.rest")),
     path("", include("proficio.web.urls")),
 ]

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from proficio.interop.commands import (
     add_framework_import_arguments,
-    district_named,
+    district_for_command,
     run_framework_import,
 )
 from proficio.interop.oneroster.cli import add_import_command as add_oneroster_import
@@ -92,7 +92,7 @@ def _framework(given: str, district: "District | None") -> "Framework":
 def export_case_command(args: argparse.Namespace) -> int:
     from proficio.interop.case.export import case_package
 
-    district = district_named(args.district) if args.district else None
+    district = district_for_command(args.district) if args.district else None
     framework = _framework(args.framework, district)
     package = case_package(framework, base_uri=args.base_uri)
     try:

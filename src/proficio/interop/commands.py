@@ -16,30 +16,10 @@ if TYPE_CHECKING:
     from proficio.people.api import District
 
 
-def district_named(given: str | None) -> "District":
-    """The district given by uuid, number or name; the only one when none is given."""
-    from django.core.exceptions import ValidationError
+def district_for_command(given: str | None) -> "District":
+    from proficio.people.api import district_named  # after django.setup(), as every command
 
-    from proficio.people.api import districts_for_operator
-
-    districts = districts_for_operator()
-    if given is None:
-        if districts.count() == 1:
-            return districts.get()
-        raise ProficioError(
-            "Name the district with --district (uuid, number or name): "
-            + ", ".join(f"{district.pk} {district.name}" for district in districts)
-            if districts.exists()
-            else "There is no district yet: run `proficio demo` or create one first."
-        )
-    for lookup in ("uuid", "pk", "name"):
-        try:
-            found = districts.filter(**{lookup: given}).first()
-        except (ValueError, ValidationError):  # not a uuid, or not a number
-            continue
-        if found is not None:
-            return found
-    raise ProficioError(f"There is no district {given!r}.")
+    return district_named(given)
 
 
 def print_problems(problems: "list[Problem]", as_json: bool) -> None:
@@ -108,7 +88,7 @@ def run_framework_import(
             data=data,
             source=args.path.name,
             actor=None,
-            district=district_named(args.district),
+            district=district_for_command(args.district),
             dry_run=args.dry_run,
             progress=ProgressBar(),
             **options,

@@ -33,6 +33,7 @@ from proficio.people.selectors import (
     api_token_get,
     api_tokens_live_of,
     children_of,
+    district_named,
     district_person_ids,
     districts_administered_by,
     districts_for_operator,
@@ -59,6 +60,7 @@ from proficio.people.selectors import (
     students_record_kept_by,
     students_served_by,
     students_visible_to,
+    username_taken,
 )
 from proficio.people.services import (
     PersonDraft,
@@ -107,6 +109,7 @@ __all__ = [
     "children_of",
     "district_admin_of",
     "district_create",
+    "district_named",
     "district_person_ids",
     "districts_administered_by",
     "districts_for_operator",
@@ -152,4 +155,5 @@ __all__ = [
     "students_record_kept_by",
     "students_served_by",
     "students_visible_to",
+    "username_taken",
 ]

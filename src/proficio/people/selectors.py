@@ -5,10 +5,11 @@ from collections.abc import Collection, Iterable
 from contextlib import suppress
 from uuid import UUID
 
+from django.core.exceptions import ValidationError
 from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.utils import timezone
 
-from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.errors import InvalidInput, NotVisible, ProficioError
 from proficio.lib.visibility import visible_get
 from proficio.people.models import (
     ApiToken,
@@ -150,6 +151,35 @@ def schools_administered_by(user: Person) -> QuerySet[School]:
 def districts_for_operator() -> QuerySet[District]:
     """Every district, oldest first: the operator at the command line holds the installation."""
     return District.objects.order_by("pk")
+
+
+def district_named(given: str | None) -> District:
+    """For the operator at the command line: the district given by uuid, number or name;
+    the only one when none is given."""
+    districts = districts_for_operator()
+    if given is None:
+        if districts.count() == 1:
+            return districts.get()
+        raise ProficioError(
+            "Name the district with --district (uuid, number or name): "
+            + ", ".join(f"{district.pk} {district.name}" for district in districts)
+            if districts.exists()
+            else "There is no district yet: run `proficio setup` to set up yours "
+            "(or `proficio demo` to try the demo district)."
+        )
+    for lookup in ("uuid", "pk", "name"):
+        try:
+            found = districts.filter(**{lookup: given}).first()
+        except (ValueError, ValidationError):  # not a uuid, or not a number
+            continue
+        if found is not None:
+            return found
+    raise ProficioError(f"There is no district {given!r}.")
+
+
+def username_taken(username: str) -> bool:
+    """Whether anyone in the installation signs in with this username."""
+    return Person.objects.filter(username=username).exists()
 
 
 def district_person_ids(district_id: int) -> list[int]:

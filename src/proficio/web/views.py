@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from proficio.mastery.api import progress_phrase, stalled_in_sections, students_mastery
+from proficio.onboarding.api import district_needs_setup
 from proficio.people.api import Person, Role, children_of, roles_of, sections_served_by
 
 STAFF_ROLES = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
@@ -26,10 +27,17 @@ class ChildSummary:
     lines: list[CompetencyLine]
 
 
-@login_required
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    """Staff see their sections; a student goes to their own page, a guardian to their children."""
+    """A fresh installation goes to its setup; then, once signed in, staff see their
+    sections, a student goes to their own page and a guardian to their children."""
+    if district_needs_setup():
+        return redirect("onboarding:setup")
+    return _home(request)
+
+
+@login_required
+def _home(request: HttpRequest) -> HttpResponse:
     roles = set(roles_of(request.user))
     if roles & STAFF_ROLES:
         return render(

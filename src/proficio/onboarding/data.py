@@ -1,0 +1,64 @@
+"""What setting up a district takes: its names, its first admin and the scale it rates on.
+
+Plain values only: the command line reads these before Django is set up.
+"""
+
+from dataclasses import dataclass
+from typing import NamedTuple
+
+
+class Level(NamedTuple):
+    value: int
+    label: str
+    colour: str
+    is_mastery: bool = False
+
+
+# Scales a district may start with: the name a command or form gives, what it is called
+# on pages, and its levels (those marked mastery count as mastered).
+SCALE_PRESETS: dict[str, tuple[str, tuple[Level, ...]]] = {
+    "1-4": (
+        "Four levels (1–4, mastery at 3)",
+        (
+            Level(1, "Beginning", "#a0522d"),
+            Level(2, "Developing", "#8a6a00"),
+            Level(3, "Proficient", "#2b6e4a", is_mastery=True),
+            Level(4, "Advanced", "#2b5f9e", is_mastery=True),
+        ),
+    ),
+    "0-4": (
+        "Five levels from 0 (0–4, mastery at 3)",
+        (
+            Level(0, "Not yet", "#6b6b6b"),
+            Level(1, "Beginning", "#a0522d"),
+            Level(2, "Developing", "#8a6a00"),
+            Level(3, "Proficient", "#2b6e4a", is_mastery=True),
+            Level(4, "Advanced", "#2b5f9e", is_mastery=True),
+        ),
+    ),
+    "1-5": (
+        "Five levels (1–5, mastery at 4)",
+        (
+            Level(1, "Beginning", "#a0522d"),
+            Level(2, "Emerging", "#8f5a1d"),
+            Level(3, "Developing", "#8a6a00"),
+            Level(4, "Proficient", "#2b6e4a", is_mastery=True),
+            Level(5, "Advanced", "#2b5f9e", is_mastery=True),
+        ),
+    ),
+}
+DEFAULT_SCALE = "1-4"
+
+
+@dataclass(frozen=True)
+class DistrictSetup:
+    """A new district, its first school and its first district admin."""
+
+    district: str
+    school: str
+    admin_username: str
+    admin_email: str
+    admin_password: str
+    admin_first_name: str = ""
+    admin_last_name: str = ""
+    scale: str = DEFAULT_SCALE
