@@ -29,4 +29,9 @@ urlpatterns = [
         SPREADSHEET, upload="frameworks/spreadsheet/", confirm="frameworks/spreadsheet/confirm/"
     ),
     path("frameworks/<uuid:framework_id>/", views_case.framework_tree, name="framework"),
+    path(
+        "frameworks/<uuid:framework_id>/case.json",
+        views_case.framework_case_download,
+        name="framework_case",
+    ),
 ]

@@ -1,6 +1,8 @@
-"""Framework pages: anyone in the district lists its frameworks and reads a framework's tree
-of standards with their associations. (Importing a CASE package: `importers.CaseImporter`.)"""
+"""Framework pages: anyone in the district lists its frameworks, reads a framework whole
+(its competencies and trajectories, and a CASE document's tree of standards with their
+associations) and downloads it as CASE. (Importing a CASE package: `importers.CaseImporter`.)"""
 
+import json
 import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -8,6 +10,7 @@ from dataclasses import dataclass, field
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.text import slugify
 from django.views.decorators.http import require_safe
 
 from proficio.frameworks.api import (
@@ -15,10 +18,12 @@ from proficio.frameworks.api import (
     Standard,
     StandardAssociation,
     framework_associations,
+    framework_competencies,
     framework_get,
     framework_standards,
     frameworks_visible_to,
 )
+from proficio.interop.case.export import case_package
 from proficio.interop.permissions import may_import_frameworks
 from proficio.lib.errors import NotVisible
 
@@ -109,10 +114,9 @@ def tree_rows(framework: Framework) -> list[TreeRow]:
 @login_required
 @require_safe
 def framework_tree(request: HttpRequest, framework_id: uuid.UUID) -> HttpResponse:
-    try:
-        framework = framework_get(user=request.user, framework_id=framework_id)
-    except NotVisible as hidden:
-        raise Http404(str(hidden)) from hidden
+    """A framework whole: its competencies with their full trajectories, and the standards
+    of a CASE document as the document arranges them."""
+    framework = _visible_framework(request, framework_id)
     rows = tree_rows(framework)
     last_depth = 0
     if rows:
@@ -128,5 +132,27 @@ def framework_tree(request: HttpRequest, framework_id: uuid.UUID) -> HttpRespons
             "final_closes": range(last_depth),
             "item_types": types,
             "association_count": framework.standard_associations.count(),
+            "competencies": list(framework_competencies(framework)),
         },
     )
+
+
+@login_required
+@require_safe
+def framework_case_download(request: HttpRequest, framework_id: uuid.UUID) -> HttpResponse:
+    """The framework as a CASE 1.1 CFPackage, to keep, share or import again (it updates
+    the same framework: its identifiers travel with it)."""
+    framework = _visible_framework(request, framework_id)
+    package = case_package(framework, base_uri=request.build_absolute_uri("/ims/case/v1p1"))
+    response = HttpResponse(
+        json.dumps(package, indent=2, ensure_ascii=False), content_type="application/json"
+    )
+    response["Content-Disposition"] = f'attachment; filename="{slugify(framework.code)}.case.json"'
+    return response
+
+
+def _visible_framework(request: HttpRequest, framework_id: uuid.UUID) -> Framework:
+    try:
+        return framework_get(user=request.user, framework_id=framework_id)
+    except NotVisible as hidden:
+        raise Http404(str(hidden)) from hidden
