@@ -140,8 +140,7 @@ def framework_tree(request: HttpRequest, framework_id: uuid.UUID) -> HttpRespons
 @login_required
 @require_safe
 def framework_case_download(request: HttpRequest, framework_id: uuid.UUID) -> HttpResponse:
-    """The framework as a CASE 1.1 CFPackage, to keep, share or import again (it updates
-    the same framework: its identifiers travel with it)."""
+    """The framework as a CASE 1.1 CFPackage, to keep or share with other tools."""
     framework = _visible_framework(request, framework_id)
     package = case_package(framework, base_uri=request.build_absolute_uri("/ims/case/v1p1"))
     response = HttpResponse(
