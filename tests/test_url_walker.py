@@ -386,6 +386,7 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("mastery:student_competency", "competency_id"): _uuid_of("competency"),
     ("interop:framework", "framework_id"): _uuid_of("framework"),
     ("interop:framework_case", "framework_id"): _uuid_of("framework"),
+    ("frameworks:competency_new", "framework_id"): _uuid_of("framework"),
     ("interop:oneroster_preview", "token"): _upload_token(ROSTER),
     ("interop:oneroster_confirm", "token"): _upload_token(ROSTER),
     ("interop:oneroster_result", "token"): _upload_token(ROSTER),

@@ -31,6 +31,7 @@ AUDIT_PRUNED = "audit.pruned"
 ADMIN_CHANGED = "admin.changed"
 DISTRICT_SET_UP = "district.set_up"
 DISTRICT_ADMIN_ADDED = "district_admin.added"
+COMPETENCY_WRITTEN = "competency.written"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -58,6 +59,7 @@ ACTION_LABELS = {
     ADMIN_CHANGED: _("Changed a record in the admin site"),
     DISTRICT_SET_UP: _("Set up the district"),
     DISTRICT_ADMIN_ADDED: _("Added a district admin"),
+    COMPETENCY_WRITTEN: _("Wrote a competency and its trajectory"),
 }
 
 

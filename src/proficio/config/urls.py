@@ -9,6 +9,7 @@ urlpatterns = [
     path("imports/", include("proficio.interop.urls")),
     path("privacy/", include("proficio.privacy.urls")),
     path("setup/", include("proficio.onboarding.urls")),
+    path("frameworks/", include("proficio.frameworks.urls")),
     path("ims/case/v1p1/", include("proficio.interop.case.rest")),
     path("", include("proficio.web.urls")),
 ]

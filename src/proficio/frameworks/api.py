@@ -27,6 +27,7 @@ from proficio.frameworks.models import (
     Standard,
     StandardAssociation,
 )
+from proficio.frameworks.permissions import frameworks_writable_by, may_write_framework
 from proficio.frameworks.selectors import (
     competencies_for_student,
     competencies_visible_to,
@@ -100,6 +101,8 @@ __all__ = [
     "framework_sync_case",
     "framework_sync_trajectories",
     "frameworks_visible_to",
+    "frameworks_writable_by",
+    "may_write_framework",
     "scale_create",
     "stages_and_scales_prefetch",
     "stages_visible_to",

@@ -3,6 +3,7 @@ syncing frameworks from CASE documents and from trajectory spreadsheets."""
 
 from proficio.frameworks.services.authoring import (
     competency_create,
+    competency_write,
     course_create,
     course_sequence,
     framework_code_for,
@@ -15,6 +16,7 @@ from proficio.frameworks.services.trajectory_sync import framework_sync_trajecto
 __all__ = [
     "competency_align",
     "competency_create",
+    "competency_write",
     "course_create",
     "course_sequence",
     "framework_code_for",

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.text import slugify
 
+from proficio.audit import api as audit
 from proficio.frameworks.data import LevelSpec, StageSpec
 from proficio.frameworks.models import (
     Competency,
@@ -105,6 +106,72 @@ def competency_create(
             EvidenceStatement(stage=stage, text=text, position=position)
             for position, text in enumerate(spec.evidence_statements)
         )
+    return competency
+
+
+# Typical age-grades a stage may name: -1 is pre-kindergarten, 0 kindergarten.
+GRADES = range(-1, 13)
+
+
+@transaction.atomic
+def competency_write(
+    *,
+    actor: Person,
+    framework: Framework,
+    code: str,
+    title: str,
+    kind: CompetencyKind,
+    stages: Sequence[StageSpec],
+    statement: str = "",
+) -> Competency:
+    """A district admin writes a competency and its whole trajectory in the pages: every
+    problem is told at once (keyed "code", "title", "stages" or "stage-N-field"), nothing is
+    written until all is well, and the writing is audited."""
+    check_district_admin(actor, framework.district)
+    code, title = code.strip(), title.strip()
+    errors = {}
+    if not code:
+        errors["code"] = "Give the competency a short code, such as W4."
+    elif Competency.objects.filter(framework=framework, code=code).exists():
+        errors["code"] = f"{framework.code} already has a competency {code!r}."
+    if not title:
+        errors["title"] = "Give the competency a title."
+    if not stages:
+        errors["stages"] = "A trajectory needs at least one stage: give its label."
+    for number, spec in enumerate(stages, start=1):
+        if not spec.label.strip():
+            errors[f"stage-{number}-label"] = f"Stage {number} needs a label."
+        if spec.typical_grade is not None and spec.typical_grade not in GRADES:
+            errors[f"stage-{number}-typical_grade"] = (
+                f"Stage {number}: a typical grade is -1 (pre-kindergarten) to 12."
+            )
+    if errors:
+        raise InvalidInput(errors)
+    competency = competency_create(
+        framework=framework,
+        code=code,
+        title=title,
+        kind=kind,
+        statement=statement.strip(),
+        stages=[
+            StageSpec(
+                label=spec.label.strip(),
+                descriptor=spec.descriptor.strip(),
+                typical_grade=spec.typical_grade,
+                evidence_statements=[
+                    text.strip() for text in spec.evidence_statements if text.strip()
+                ],
+            )
+            for spec in stages
+        ],
+    )
+    audit.record(
+        actor=actor,
+        action=audit.COMPETENCY_WRITTEN,
+        district_id=framework.district_id,
+        target=competency,
+        data={"framework": framework.code, "code": code, "stages": len(stages)},
+    )
     return competency
 
 

@@ -1,0 +1,60 @@
+"""Writing a competency and its trajectory in the pages: the competency, then a row a stage."""
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from proficio.frameworks.models import CompetencyKind
+
+GRADE_CHOICES = [
+    ("", _("—")),
+    ("-1", _("Pre-kindergarten")),
+    ("0", _("Kindergarten")),
+    *((str(grade), _("Grade %(grade)s") % {"grade": grade}) for grade in range(1, 13)),
+]
+STAGE_ROWS = 6  # the trajectories the source documents draw have about six stages
+
+
+class CompetencyForm(forms.Form):
+    code = forms.CharField(label=_("Code"), max_length=40, help_text=_("Short, such as W4."))
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=CompetencyKind.choices, initial=CompetencyKind.ACADEMIC
+    )
+    statement = forms.CharField(
+        label=_("What it asks of students"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
+    )
+
+
+class StageForm(forms.Form):
+    label = forms.CharField(label=_("Label"), max_length=200, required=False)
+    typical_grade = forms.TypedChoiceField(
+        label=_("Typical for"),
+        choices=GRADE_CHOICES,
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    descriptor = forms.CharField(
+        label=_("What work at this stage shows"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+    statements = forms.CharField(
+        label=_("Evidence statements, one a line"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        help_text=_("“I can …” sentences students and teachers look for in the work."),
+    )
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return (
+            not any((data.get("label"), data.get("descriptor"), data.get("statements")))
+            and data.get("typical_grade") is None
+        )
+
+
+StageFormSet = formset_factory(StageForm, extra=STAGE_ROWS, max_num=20)
