@@ -109,7 +109,8 @@ def measure(runs: int) -> dict[str, object]:
     section = Section.objects.get(name=content.TEACHER_SECTION)
     client = Client()
     client.force_login(teacher)
-    url = f"/sections/{section.uuid}/"
+    # Every competency: the bench's 35 stand outside the studio's course targets.
+    url = f"/sections/{section.uuid}/?all=1"
     response = client.get(url)
     assert response.status_code == 200, response.status_code
     times = []

@@ -151,3 +151,10 @@ def district_standards(district_id: int) -> QuerySet[Standard]:
 
 def district_courses(district_id: int) -> QuerySet[Course]:
     return Course.objects.filter(district_id=district_id)
+
+
+def course_target_competency_ids(course_id: int) -> set[int]:
+    """The competencies a course sets a target stage on: those its sections are taught for."""
+    return set(
+        Course.objects.filter(pk=course_id).values_list("targets__stage__competency_id", flat=True)
+    ) - {None}

@@ -324,6 +324,7 @@ def gradebook_href(query: GradebookQuery, **changes: object) -> str:
         "sort": query.sort,
         "page": query.page,
         "cols": query.columns,
+        "all": "1" if query.every else "",
     }
     if "page" not in changes:
         values["page"] = 1

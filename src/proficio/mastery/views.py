@@ -1,6 +1,7 @@
 """Pages for mastery: the section gradebook, one student's evidence on one competency, and
 the student page. Every object comes through a selector scoped to the signed-in person."""
 
+from dataclasses import dataclass, replace
 from itertools import groupby
 
 from django.conf import settings
@@ -14,7 +15,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 
 from proficio.audit import api as audit
 from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
-from proficio.frameworks.api import Competency, competency_get, competency_list_visible_to
+from proficio.frameworks.api import (
+    Competency,
+    competency_get,
+    competency_list_visible_to,
+    course_target_competency_ids,
+)
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.forms import AsOfForm, RatingForm
@@ -25,6 +31,7 @@ from proficio.mastery.presenters import (
     cell_for,
     competency_panel,
     evidence_url,
+    gradebook_href,
     gradebook_rows,
     gradebook_view,
     level_words,
@@ -87,6 +94,7 @@ def _gradebook_query(request: HttpRequest, competencies: list[Competency]) -> Gr
         competency=competency,
         stage=params.get("stage", "") if competency is not None else "",
         pace=pace if pace in PACE_LABELS else "",
+        every=params.get("all") == "1",
     )
 
 
@@ -95,11 +103,20 @@ def _gradebook_query(request: HttpRequest, competencies: list[Competency]) -> Gr
 @not_visible_is_404
 def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
     section = section_served_get(user=request.user, section_id=section_id)
-    competencies = list(competency_list_visible_to(request.user))
+    every = list(competency_list_visible_to(request.user))
+    targeted = course_target_competency_ids(section.course_id) if section.course_id else set()
+    query = _gradebook_query(request, every)
+    # A section shows its course's competencies; the toggle (or a course without targets)
+    # shows every competency of the district.
+    competencies = (
+        [competency for competency in every if competency.pk in targeted]
+        if targeted and not query.every
+        else every
+    )
     book = gradebook(
         user=request.user,
         section=section,
-        query=_gradebook_query(request, competencies),
+        query=query,
         competencies=competencies,
         page_size=settings.PROFICIO_GRADEBOOK_PAGE_SIZE,
         column_size=settings.PROFICIO_GRADEBOOK_COLUMNS,
@@ -126,7 +143,30 @@ def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
             "legends": scale_legends(book.columns),
             "chips": pace_chips(book.query.pace),
             "pace_filter": PACE_LABELS[book.query.pace] if book.query.pace else "",
+            "course_columns": _course_columns(book, targeted=targeted, every=len(every)),
         },
+    )
+
+
+@dataclass(frozen=True)
+class CourseColumns:
+    """The toggle between a section's course targets and every competency of the district."""
+
+    showing_every: bool
+    targeted: int
+    every: int
+    href: str  # the other choice's address
+
+
+def _course_columns(book, *, targeted: set[int], every: int) -> CourseColumns | None:
+    if not targeted or len(targeted) >= every:
+        return None
+    showing_every = book.query.every
+    return CourseColumns(
+        showing_every=showing_every,
+        targeted=len(targeted),
+        every=every,
+        href=gradebook_href(replace(book.query, every=not showing_every, columns=1)),
     )
 
 

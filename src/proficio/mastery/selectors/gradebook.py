@@ -54,6 +54,7 @@ class GradebookQuery:
     stage: str = ""  # an ordinal, STAGE_NONE or STAGE_COMPLETED; "" for every stage
     pace: str = ""  # one of PACE_FILTERS; "" for every pace
     columns: int = 1  # the page of competency columns
+    every: bool = False  # every competency of the district, not only the course's targets
 
 
 @dataclass(frozen=True)
