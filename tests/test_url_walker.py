@@ -44,6 +44,7 @@ from proficio.audit.models import AuditEntry
 from proficio.config.api import api
 from proficio.frameworks.models import (
     Competency,
+    Course,
     Framework,
     Stage,
     Standard,
@@ -134,6 +135,7 @@ class Hidden:
     association: StandardAssociation | None = None
     recompute_run: RecomputeRun | None = None
     policy_preview_run: PolicyPreviewRun | None = None
+    course: Course | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -171,6 +173,7 @@ def build_hidden_district() -> Hidden:
     standard = Standard.objects.create(
         framework=framework, identifier=uuid4(), full_statement="Writes at a distance."
     )
+    course = course_create(district=district, code="FC", title="Faraway course", targets=[])
     association = StandardAssociation.objects.create(
         framework=framework,
         identifier=uuid4(),
@@ -198,7 +201,7 @@ def build_hidden_district() -> Hidden:
         framework,
         competency,
         Stage.objects.filter(competency=competency).first(),
-        course_create(district=district, code="FC", title="Faraway course", targets=[]),
+        course,
         evidence,
         policy,
         MasteryRecord.objects.filter(student=student).first(),
@@ -222,6 +225,7 @@ def build_hidden_district() -> Hidden:
         policy_preview_run=PolicyPreviewRun.objects.create(
             requested_by=admin, district=district, proposal={}
         ),
+        course=course,
         admin_rows={type(row): row for row in rows if row is not None},
     )
 
@@ -325,6 +329,9 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     # The first-run setup page exists only while the installation has no district: once
     # one does (as in every walk), it is gone for everyone (tests/onboarding covers before).
     "onboarding:setup": frozenset(),
+    # Everyone signed in reads the district's courses; only its admins write them.
+    "frameworks:courses": SIGNED_IN,
+    "frameworks:course_new": DISTRICT_ADMINS,
     "api:me_get": SIGNED_IN,
     "api:student_list": SIGNED_IN,
     "api:competency_list": SIGNED_IN,
@@ -387,6 +394,7 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("interop:framework", "framework_id"): _uuid_of("framework"),
     ("interop:framework_case", "framework_id"): _uuid_of("framework"),
     ("frameworks:competency_new", "framework_id"): _uuid_of("framework"),
+    ("frameworks:course_edit", "course_id"): _uuid_of("course"),
     ("interop:oneroster_preview", "token"): _upload_token(ROSTER),
     ("interop:oneroster_confirm", "token"): _upload_token(ROSTER),
     ("interop:oneroster_result", "token"): _upload_token(ROSTER),

@@ -58,3 +58,51 @@ class StageForm(forms.Form):
 
 
 StageFormSet = formset_factory(StageForm, extra=STAGE_ROWS, max_num=20)
+
+
+class CourseForm(forms.Form):
+    """A course: its code and title, the course that follows, and a target stage (or none)
+    for each competency of the district, grouped by framework on the page."""
+
+    code = forms.CharField(label=_("Code"), max_length=50, help_text=_("Short, such as WS5."))
+    title = forms.CharField(label=_("Title"), max_length=300)
+    next_course = forms.ChoiceField(label=_("The course that follows"), required=False)
+
+    def __init__(self, *args, competencies, courses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.competencies = competencies
+        self.fields["next_course"].choices = [("", _("None: the last of its sequence"))] + [
+            (str(course.uuid), f"{course.code} · {course.title}") for course in courses
+        ]
+        for competency in competencies:
+            self.fields[self.target_name(competency)] = forms.ChoiceField(
+                label=f"{competency.code} {competency.title}",
+                required=False,
+                choices=[("", _("Not in this course"))]
+                + [
+                    (
+                        str(stage.ordinal),
+                        _("Stage %(n)s · %(label)s") % {"n": stage.ordinal, "label": stage.label},
+                    )
+                    for stage in competency.stages.all()
+                ],
+            )
+
+    @staticmethod
+    def target_name(competency) -> str:
+        return f"target_{competency.pk}"
+
+    def targets(self) -> list[tuple]:
+        """(competency, target stage ordinal) for each competency given a target."""
+        return [
+            (competency, int(self.cleaned_data[self.target_name(competency)]))
+            for competency in self.competencies
+            if self.cleaned_data.get(self.target_name(competency))
+        ]
+
+    def target_rows(self):
+        """(framework, [bound field, …]) for the page, in the competencies' order."""
+        rows: dict = {}
+        for competency in self.competencies:
+            rows.setdefault(competency.framework, []).append(self[self.target_name(competency)])
+        return list(rows.items())

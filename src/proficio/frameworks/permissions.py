@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from proficio.frameworks.models import Framework
-from proficio.people.api import Person, district_admin_of, districts_administered_by
+from proficio.people.api import District, Person, district_admin_of, districts_administered_by
 
 
 def may_write_framework(user: Person, framework: Framework) -> bool:
@@ -13,3 +13,8 @@ def may_write_framework(user: Person, framework: Framework) -> bool:
 def frameworks_writable_by(user: Person) -> QuerySet[Framework]:
     """The frameworks `may_write_framework` lets this user write, as a queryset."""
     return Framework.objects.filter(district__in=districts_administered_by(user))
+
+
+def courses_district_of(user: Person) -> District | None:
+    """The district whose courses this user may write: their own, if they administer it."""
+    return districts_administered_by(user).filter(pk=user.district_id).first()

@@ -153,6 +153,22 @@ def district_courses(district_id: int) -> QuerySet[Course]:
     return Course.objects.filter(district_id=district_id)
 
 
+def courses_visible_to(user: Person) -> QuerySet[Course]:
+    """The courses of the user's district, with their targets and the course that follows."""
+    if not is_signed_in(user) or user.district_id is None:
+        return Course.objects.none()
+    return (
+        Course.objects.filter(district_id=user.district_id)
+        .select_related("next_course")
+        .prefetch_related("targets__stage__competency")
+        .order_by("title")
+    )
+
+
+def course_get(*, user: Person, course_id: UUID | str) -> Course:
+    return visible_get(courses_visible_to(user), course_id, "course")
+
+
 def course_target_competency_ids(course_id: int) -> set[int]:
     """The competencies a course sets a target stage on: those its sections are taught for."""
     return set(

@@ -4,6 +4,9 @@ from proficio.frameworks import views
 
 app_name = "frameworks"
 urlpatterns = [
+    path("courses/", views.course_list, name="courses"),
+    path("courses/new/", views.course_edit, name="course_new"),
+    path("courses/<uuid:course_id>/", views.course_edit, name="course_edit"),
     path(
         "<uuid:framework_id>/competencies/new/",
         views.competency_new,

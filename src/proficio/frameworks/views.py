@@ -1,4 +1,5 @@
-"""Writing frameworks in the pages (district admins): a new competency and its trajectory."""
+"""Writing frameworks in the pages (district admins): a new competency and its trajectory;
+the district's courses, read by everyone and written by its admins."""
 
 import uuid
 
@@ -6,13 +7,18 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from proficio.frameworks.data import StageSpec
-from proficio.frameworks.forms import CompetencyForm, StageFormSet
-from proficio.frameworks.permissions import may_write_framework
-from proficio.frameworks.selectors import framework_get
-from proficio.frameworks.services import competency_write
+from proficio.frameworks.forms import CompetencyForm, CourseForm, StageFormSet
+from proficio.frameworks.permissions import courses_district_of, may_write_framework
+from proficio.frameworks.selectors import (
+    competency_list_visible_to,
+    course_get,
+    courses_visible_to,
+    framework_get,
+)
+from proficio.frameworks.services import competency_write, course_write
 from proficio.lib.errors import InvalidInput, NotVisible
 
 
@@ -69,3 +75,67 @@ def _show(invalid: InvalidInput, form: CompetencyForm, filled: list) -> None:
             form.add_error(key, message)
         else:
             form.add_error(None, message)
+
+
+@login_required
+@require_safe
+def course_list(request: HttpRequest) -> HttpResponse:
+    """The district's courses, each with its target stages: everyone signed in may read them."""
+    return render(
+        request,
+        "frameworks/courses.html",
+        {
+            "courses": list(courses_visible_to(request.user)),
+            "may_write": courses_district_of(request.user) is not None,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def course_edit(request: HttpRequest, course_id: uuid.UUID | None = None) -> HttpResponse:
+    """A district admin writes a course: its targets and the course that follows."""
+    district = courses_district_of(request.user)
+    if district is None:
+        raise Http404("Only the district's admins write its courses.")
+    course = None
+    if course_id is not None:
+        try:
+            course = course_get(user=request.user, course_id=course_id)
+        except NotVisible as hidden:
+            raise Http404(str(hidden)) from hidden
+    competencies = list(competency_list_visible_to(request.user).prefetch_related("stages"))
+    others = [c for c in courses_visible_to(request.user) if course is None or c.pk != course.pk]
+    initial = {}
+    if course is not None:
+        initial = {
+            "code": course.code,
+            "title": course.title,
+            "next_course": str(course.next_course.uuid) if course.next_course else "",
+            **{
+                CourseForm.target_name(target.stage.competency): str(target.stage.ordinal)
+                for target in course.targets.all()
+            },
+        }
+    form = CourseForm(
+        request.POST or None, initial=initial, competencies=competencies, courses=others
+    )
+    if request.method == "POST" and form.is_valid():
+        by_uuid = {str(other.uuid): other for other in others}
+        try:
+            course = course_write(
+                actor=request.user,
+                district=district,
+                course=course,
+                code=form.cleaned_data["code"],
+                title=form.cleaned_data["title"],
+                targets=form.targets(),
+                next_course=by_uuid.get(form.cleaned_data["next_course"]),
+            )
+        except InvalidInput as invalid:
+            for key, message in invalid.errors.items():
+                field = key.replace("target-", "target_")
+                form.add_error(field if field in form.fields else None, message)
+        else:
+            return redirect(f"{reverse('frameworks:courses')}#course-{course.uuid}")
+    return render(request, "frameworks/course_form.html", {"form": form, "course": course})

@@ -190,6 +190,70 @@ def course_create(
 
 
 @transaction.atomic
+def course_write(
+    *,
+    actor: Person,
+    district: District,
+    course: Course | None,
+    code: str,
+    title: str,
+    targets: Sequence[tuple[Competency, int]],
+    next_course: Course | None = None,
+) -> Course:
+    """A district admin writes a course in the pages — a new one when `course` is None —
+    with its target stages, replacing the ones it had, and the course that follows it.
+    Every problem is told at once, nothing written until all is well; audited."""
+    check_district_admin(actor, district)
+    if course is not None and course.district_id != district.pk:
+        raise NotVisible(f"No course {course.pk}.")
+    code, title = code.strip(), title.strip()
+    errors = {}
+    if not code:
+        errors["code"] = "Give the course a short code, such as WS5."
+    elif (
+        Course.objects.filter(district=district, code=code)
+        .exclude(pk=course.pk if course else None)
+        .exists()
+    ):
+        errors["code"] = f"Another course has the code {code!r}."
+    if not title:
+        errors["title"] = "Give the course a title."
+    stages = {}
+    for competency, ordinal in targets:
+        if competency.framework.district_id != district.pk:
+            errors[f"target-{competency.pk}"] = f"{competency.code} is another district's."
+            continue
+        stage = competency.stages.filter(ordinal=ordinal).first()
+        if stage is None:
+            errors[f"target-{competency.pk}"] = f"{competency.code} has no stage {ordinal}."
+        stages[competency.pk] = stage
+    if next_course is not None and course is not None and next_course.pk == course.pk:
+        errors["next_course"] = "A course cannot follow itself."
+    if errors:
+        raise InvalidInput(errors)
+    if course is None:
+        course = Course.objects.create(district=district, code=code, title=title)
+    else:
+        course.code, course.title = code, title
+        course.save(update_fields=["code", "title"])
+    course.targets.exclude(stage__in=stages.values()).delete()
+    for stage in stages.values():
+        CourseTarget.objects.get_or_create(course=course, stage=stage)
+    course_sequence(course=course, next_course=next_course)
+    audit.record(
+        actor=actor,
+        action=audit.COURSE_WRITTEN,
+        district_id=district.pk,
+        target=course,
+        data={
+            "code": code,
+            "targets": sorted(f"{competency.code}:{ordinal}" for competency, ordinal in targets),
+        },
+    )
+    return course
+
+
+@transaction.atomic
 def course_sequence(*, course: Course, next_course: Course | None) -> Course:
     """Set the course that follows `course` (None ends the sequence); refuses loops."""
     if next_course is not None:
