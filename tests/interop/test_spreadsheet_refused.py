@@ -197,3 +197,17 @@ def test_a_title_too_long_for_a_framework_is_refused(world, cli, tmp_path):
     result = cli("import", "framework", str(path), "--title", "x" * 301, "--district", "Riverside")
     assert result.code == 1 and "ours.csv: title: The title given is longer than 300" in result.err
     assert row_counts() == before
+
+
+@pytest.mark.parametrize(
+    ("start", "kind"),
+    [
+        (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+        (b"%PDF-1.7\n", "a PDF document"),
+        (b"\x7fELF\x02\x01\x01\x00", "a binary file"),
+    ],
+)
+def test_a_file_that_is_no_table_is_named_for_what_it_is(refuse, start, kind):
+    [problem] = refuse(start + bytes(range(256)) * 4, "trajectories.csv")
+    assert problem["message"].startswith(f"This is not a CSV or XLSX file: it looks like {kind}.")
+    assert "Windows-1252" not in problem["message"]

@@ -96,6 +96,16 @@ def read_sheet(data: bytes, source: str) -> Sheet:
                 )
             ]
         )
+    if (kind := _binary_kind(data)) is not None:
+        raise ImportRefused(
+            [
+                Problem(
+                    file=source,
+                    message=f"This is not a CSV or XLSX file: it looks like {kind}. Export "
+                    "the sheet as CSV UTF-8, or save it as an Excel workbook (.xlsx).",
+                )
+            ]
+        )
     if data.startswith(ZIP_MAGIC) or source.lower().endswith(".xlsx"):
         return _table(source, _xlsx_rows(data, source), Fixes())
     fixes = Fixes()
@@ -106,6 +116,26 @@ def read_sheet(data: bytes, source: str) -> Sheet:
         line: number for number, (line, _values) in enumerate(records, start=1) if line != number
     }
     return sheet
+
+
+# What a file that is not a table starts with, and what it is.
+BINARY_MAGIC = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"%PDF", "a PDF document"),
+)
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """What a file is when it is no text and no workbook: an image, a PDF, or other bytes."""
+    for magic, kind in BINARY_MAGIC:
+        if data.startswith(magic):
+            return kind
+    text_or_workbook = (ZIP_MAGIC, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+    if not data.startswith(text_or_workbook) and b"\x00" in data[:4096]:
+        return "a binary file"
+    return None
 
 
 # ---- CSV ---------------------------------------------------------------------------------
