@@ -155,6 +155,15 @@ def future(**delta) -> str:
     return (timezone.now() + timedelta(**delta)).isoformat()
 
 
+def test_work_observed_more_than_ten_years_ago_is_refused_as_a_mistyped_date(world, teacher):
+    response = teacher.post("/evidence", rating(world, observed_at="1901-01-01T09:00:00+00:00"))
+    assert response.status_code == 400
+    assert response.json()["errors"] == {
+        "observed_at": "The work was observed on 1 Jan 1901, more than ten years ago: check "
+        "the date."
+    }
+
+
 # (field, value) pairs each wrong on its own; the 400 must name exactly that field.
 BAD_FIELDS = [
     ("stage", 9),
@@ -183,6 +192,8 @@ BAD_FIELDS = [
     ("observed_at", "2024-01-15+02:00"),
     ("observed_at", "2024-01-15T25:00:00"),
     ("observed_at", "0001-01-01T00:00:00+05:00"),
+    ("observed_at", "1901-01-01T09:00:00+00:00"),
+    ("observed_at", future(days=-3660)),
     ("observed_at", 1_700_000_000),
     ("observed_at", ""),
     ("observed_at", None),

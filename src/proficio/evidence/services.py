@@ -16,6 +16,8 @@ from proficio.lib.errors import InvalidInput
 from proficio.people.api import Person
 
 # A device clock a little ahead of the server's must not make today's work "future".
+# Work older than this is a mistyped date, not evidence of where a student is now.
+OLDEST_WORK = timedelta(days=3653)
 CLOCK_SKEW = timedelta(minutes=10)
 FEEDBACK_MAX = 10_000
 BULK_BATCH = 2_000  # rows per insert: under SQLite's limit of bound parameters
@@ -167,6 +169,11 @@ def _checked_row(
         observed_at = timezone.make_aware(observed_at)
     if observed_at > timezone.now() + CLOCK_SKEW:
         errors["observed_at"] = "The work cannot have been observed in the future."
+    elif observed_at < timezone.now() - OLDEST_WORK:
+        errors["observed_at"] = (
+            f"The work was observed on {timezone.localdate(observed_at):%-d %b %Y}, more than "
+            "ten years ago: check the date."
+        )
     if source not in EvidenceSource.values:
         known = ", ".join(EvidenceSource.values)
         errors["source"] = f"Unknown source {source!r}; use one of {known}."
