@@ -9,6 +9,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from proficio.mastery.services import evidence_record
 from proficio.people.services import person_create
 from tests.factories import PASSWORD
 
@@ -62,6 +63,32 @@ def test_student_page_draws_the_trajectory_and_the_next_step(client, world, rate
     assert "How was this worked out?" in content
     assert "Decaying average" in content  # the explanation of the stage-1 value
     assert "Record a rating" not in content  # a student reads; staff rate
+
+
+def test_the_students_own_words_are_never_shown_as_the_teachers_feedback(client, world, rate):
+    rate(level=2, days_ago=3, feedback_next="Try a counter-argument.")
+    evidence_record(
+        assessor=world.student,
+        student=world.student,
+        competency=world.competency,
+        stage=1,
+        level=2,
+        observed_at=timezone.now() - timedelta(days=1),
+        source="self",
+        feedback_next="Next I want to use a quotation.",
+    )
+    url = reverse("mastery:student", args=[world.student.uuid])
+    client.force_login(world.student)
+    words = " ".join(client.get(url).content.decode().split())
+
+    assert "Teacher's next step</span> Try a counter-argument." in words
+    assert "You said</span> Next I want to use a quotation." in words
+    assert "Latest feedback" not in words
+    client.force_login(world.teacher)
+    seen_by_teacher = " ".join(client.get(url).content.decode().split())
+    assert f"{world.student.display_name} said</span> Next I want to use a quotation." in (
+        seen_by_teacher
+    )
 
 
 def test_student_page_as_of_a_past_day_counts_only_work_observed_by_then(client, world, rate):

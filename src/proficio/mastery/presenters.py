@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from proficio.engine import format_score
-from proficio.evidence.api import Evidence
+from proficio.evidence.api import Evidence, EvidenceSource
 from proficio.frameworks.api import Competency, Scale, ScaleLevel
 from proficio.mastery.forms import level_text
 from proficio.mastery.pace import PACE_FILTERS, PACE_LABELS, Pace
@@ -519,14 +519,31 @@ class CompetencyPanel:
 
     @property
     def latest_next_step(self) -> str:
-        """The newest "next step" feedback still standing (not replaced by a correction)."""
+        """The newest "next step" a teacher gave that still stands (not replaced by a
+        correction): the student's own words are `latest_own_words`, never this."""
         return next(
             (
                 row.evidence.feedback_next
                 for row in self.evidence
-                if row.evidence.feedback_next and not row.corrected
+                if row.evidence.feedback_next
+                and not row.corrected
+                and row.evidence.source != EvidenceSource.SELF
             ),
             "",
+        )
+
+    @property
+    def latest_own_words(self) -> Evidence | None:
+        """The student's newest self-assessment with words, if it still stands."""
+        return next(
+            (
+                row.evidence
+                for row in self.evidence
+                if row.evidence.source == EvidenceSource.SELF
+                and not row.corrected
+                and (row.evidence.feedback_present or row.evidence.feedback_next)
+            ),
+            None,
         )
 
 
