@@ -59,6 +59,7 @@ def test_a_rating_flows_from_teacher_to_student_and_guardian(demo, new_page, scr
     pupil = new_page()
     sign_in(pupil, "student")
     expect(pupil.get_by_text(FEEDBACK_NEXT).first).to_be_visible()
+    expect(pupil.get_by_text("Teacher's next step").first).to_be_visible()
     evidence = pupil.locator("details").filter(has_text=FEEDBACK_PRESENT).last
     evidence.locator("summary").first.click()
     expect(evidence.get_by_text(FEEDBACK_PRESENT).first).to_be_visible()
@@ -74,6 +75,15 @@ def test_a_rating_flows_from_teacher_to_student_and_guardian(demo, new_page, scr
     expect(family.get_by_role("heading", name=re.compile("record a rating", re.I))).to_have_count(0)
     assert stage  # the form offered the working stage by default
     family.goto("/")
+    # On the family page, on a phone: the teacher's words, a word for on track or not (in
+    # words as well as colour), the latest work's date and the child's teacher to contact.
+    amara = family.locator(".family").filter(has_text=student.first_name).first
+    expect(amara.get_by_text(FEEDBACK_NEXT).first).to_be_visible()
+    expect(amara.locator(".track").first).to_have_text(
+        re.compile("Ahead|On track|Needs support|Too early to tell")
+    )
+    expect(amara.get_by_text(re.compile("latest work")).first).to_be_visible()
+    expect(amara.get_by_text("Elena Márquez")).to_be_visible()
     screenshot(family, "guardian")
 
 

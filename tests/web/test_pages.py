@@ -121,12 +121,37 @@ def test_staff_see_a_rating_link_on_the_student_page(client, world):
 
 
 def test_guardian_home_gives_one_plain_line_per_competency(client, world, rate):
-    rate(level=2)
+    rate(level=2, feedback_next="Read one more source before Friday.")
     client.force_login(world.guardian)
     content = client.get(reverse("guardian_home")).content.decode()
+    words = " ".join(content.split())
     assert "Student Tester" in content
-    assert "Competency W1</strong> — Developing at stage 1 of 3" in content
+    assert "<strong>Competency W1</strong>" in words
+    assert "Developing at stage 1 of 3" in words
+    # W1 has no typical grades, so whether the child is on track cannot be told yet.
+    assert '<span class="track">Too early to tell</span>' in words
+    assert "latest work" in words
+    assert "From the teacher</span> Read one more source before Friday." in words
+    assert "Teacher Tester" in words  # their teacher, to contact
     assert "Record a rating" not in content
+
+
+def test_the_family_page_says_on_track_ahead_or_needs_support_in_words(client, world):
+    from proficio.people.services import guardian_link
+    from tests.mastery.test_pace import build_pace_world
+
+    paced = build_pace_world(world)
+    for child in (paced.stuck, paced.young, paced.growing):
+        guardian_link(guardian=world.guardian, student=child)
+    client.force_login(world.guardian)
+    words = " ".join(client.get(reverse("guardian_home")).content.decode().split())
+
+    for track, label in (
+        ("needs_support", "Needs support"),
+        ("ahead", "Ahead"),
+        ("on_track", "On track"),
+    ):
+        assert f'<span class="track track--{track}">{label}</span>' in words
 
 
 def test_guardian_reads_their_childs_page_without_a_rating_link(client, world):

@@ -8,6 +8,7 @@ from proficio.evidence.models import AppendOnlyError, Evidence, EvidenceSource
 from proficio.evidence.selectors import (
     evidence_in_district,
     evidence_of,
+    latest_teacher_work,
     ratings_counted,
     ratings_counted_for,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "evidence_append_many",
     "evidence_in_district",
     "evidence_of",
+    "latest_teacher_work",
     "ratings_counted",
     "ratings_counted_for",
 ]

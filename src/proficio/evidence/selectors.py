@@ -58,6 +58,29 @@ def ratings_counted_for(
     return rows.order_by("observed_at", "recorded_at", "id")
 
 
+def latest_teacher_work(
+    *, students: Iterable[Person]
+) -> dict[tuple[int, int], tuple[datetime, str]]:
+    """(student id, competency id) → when the latest current rating by someone other than
+    the student was observed, and the newest words a teacher wrote there ("what is needed
+    next", else "what is present"; "" when none), for students the caller may see. One
+    query for all of them."""
+    rows = (
+        Evidence.objects.filter(student__in=students, superseded_by__isnull=True)
+        .exclude(source=EvidenceSource.SELF)
+        .order_by("observed_at", "recorded_at", "id")
+        .values_list(
+            "student_id", "competency_id", "observed_at", "feedback_next", "feedback_present"
+        )
+    )
+    latest: dict[tuple[int, int], tuple[datetime, str]] = {}
+    for student_id, competency_id, observed_at, next_step, present in rows:
+        words = next_step or present
+        kept = latest.get((student_id, competency_id), (observed_at, ""))[1]
+        latest[student_id, competency_id] = (observed_at, words or kept)
+    return latest
+
+
 def evidence_in_district(district_id: int) -> QuerySet[Evidence]:
     """Every rating of a district's students, for work already authorised (the demo's count)."""
     return Evidence.objects.filter(student__district_id=district_id)

@@ -5,6 +5,7 @@ from proficio.mastery.data import PolicyDraft, Scope
 from proficio.mastery.pace import stalled_in_sections
 from proficio.mastery.presenters import progress_phrase
 from proficio.mastery.selectors import student_mastery, students_mastery
+from proficio.mastery.selectors.family import ChildProgress, children_progress
 from proficio.mastery.services import (
     evidence_record,
     mastery_refresh,
@@ -13,8 +14,10 @@ from proficio.mastery.services import (
 )
 
 __all__ = [
+    "ChildProgress",
     "PolicyDraft",
     "Scope",
+    "children_progress",
     "evidence_record",
     "mastery_refresh",
     "progress_phrase",

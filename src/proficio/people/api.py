@@ -60,6 +60,7 @@ from proficio.people.selectors import (
     students_record_kept_by,
     students_served_by,
     students_visible_to,
+    teachers_of_students,
     username_taken,
 )
 from proficio.people.services import (
@@ -155,5 +156,6 @@ __all__ = [
     "students_record_kept_by",
     "students_served_by",
     "students_visible_to",
+    "teachers_of_students",
     "username_taken",
 ]

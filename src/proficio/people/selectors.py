@@ -20,6 +20,7 @@ from proficio.people.models import (
     RoleAssignment,
     School,
     Section,
+    TeachingAssignment,
 )
 from proficio.people.permissions import (
     NOBODY,
@@ -127,6 +128,30 @@ def enrolments_digest(*, sections: list[Section]) -> tuple[int, int]:
         pairs=Sum(F("section_id") * 1_000_003 + F("student_id"), output_field=BigIntegerField()),
     )
     return totals["count"], int(totals["pairs"] or 0)
+
+
+def teachers_of_students(student_ids: list[int]) -> dict[int, list[Person]]:
+    """Each student's teachers now: of the sections they are actively enrolled in, the
+    active teaching assignments, by name. For students the caller may see."""
+    pairs = (
+        TeachingAssignment.objects.filter(
+            active=True,
+            section__enrollment__student_id__in=student_ids,
+            section__enrollment__active=True,
+        )
+        .select_related("teacher")
+        .order_by("teacher__last_name", "teacher__first_name")
+        .values_list("section__enrollment__student_id", "teacher")
+    )
+    teachers = {
+        person.pk: person
+        for person in Person.objects.filter(pk__in={teacher for _, teacher in pairs})
+    }
+    found: dict[int, list[Person]] = {}
+    for student_id, teacher_id in pairs:
+        if teachers[teacher_id] not in found.setdefault(student_id, []):
+            found[student_id].append(teachers[teacher_id])
+    return found
 
 
 def children_of(user: Person) -> QuerySet[Person]:

@@ -1,30 +1,16 @@
 """The home page each person lands on, chosen by the roles they hold."""
 
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from proficio.mastery.api import progress_phrase, stalled_in_sections, students_mastery
+from proficio.mastery.api import children_progress, stalled_in_sections
 from proficio.onboarding.api import district_needs_setup
-from proficio.people.api import Person, Role, children_of, roles_of, sections_served_by
+from proficio.people.api import Role, children_of, roles_of, sections_served_by
 
 STAFF_ROLES = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
-
-
-@dataclass(frozen=True)
-class CompetencyLine:
-    title: str
-    phrase: str
-
-
-@dataclass(frozen=True)
-class ChildSummary:
-    child: Person
-    lines: list[CompetencyLine]
 
 
 @require_safe
@@ -63,25 +49,17 @@ def _home(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_safe
 def guardian_home(request: HttpRequest) -> HttpResponse:
-    """Each child with one plain line per competency, readable on a phone."""
+    """Each child with, per competency, a plain on-track word, their latest work and their
+    teacher's latest words; and the child's teachers, to contact. Readable on a phone."""
     roles = set(roles_of(request.user))
     if Role.GUARDIAN not in roles:
         raise Http404(_("This page is for guardians."))
     children = list(children_of(request.user))
-    # The page shows one phrase per competency, never the explanations behind it.
-    statuses = students_mastery(students=children, explained=False)
-    summaries = [
-        ChildSummary(
-            child=child,
-            lines=[
-                CompetencyLine(status.competency.title, progress_phrase(status))
-                for status in statuses[child.pk]
-            ],
-        )
-        for child in children
-    ]
     return render(
         request,
         "web/guardian_home.html",
-        {"summaries": summaries, "is_student": Role.STUDENT in roles},
+        {
+            "summaries": children_progress(children=children),
+            "is_student": Role.STUDENT in roles,
+        },
     )
