@@ -176,7 +176,7 @@ def test_completing_the_trajectory_early_reads_ahead(world, paced):
 def test_no_growth_at_the_working_stage_for_six_weeks_is_stalled(paced):
     pace = pace_of(paced.stuck, paced.competency)
     assert pace.stalled and pace.standing == ON_PACE  # both, the stall first
-    assert pace.badge == STALLED and pace.label == "Stalled" and pace.also_label == "On pace"
+    assert pace.badge == STALLED and pace.label == "Stalled" and pace.standing_label == "On pace"
     assert pace.stall_reason.startswith("Needs support: no new stage since")
     below = "all 3 ratings at stage 3 in the last 6 weeks are below 3 (Proficient)"
     assert below in pace.stall_reason

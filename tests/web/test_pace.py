@@ -56,7 +56,7 @@ def test_every_badge_has_a_word_an_arrow_and_its_reason_on_hover(client, world, 
     )
     assert stalled.group(1).startswith("Needs support: no new stage since")
     assert stalled.group(1).endswith("stage 3 is typical for grade 5 — on pace.")
-    assert text_of(stalled.group(2)) == "‖Stalled · on pace"
+    assert text_of(stalled.group(2)) == "‖Stalled"  # the standing is in the reason
     assert 'title="Working at stage 3; stage 2 is typical for grade 4 — ahead.">' in content
     assert "Pace: " in text_of(content)  # read out before the badge inside the cell's link
 
@@ -202,7 +202,7 @@ def test_the_teacher_home_lists_who_is_stalled_with_a_link_to_the_cell(client, w
     assert f'href="{cell}?section={world.section.uuid}"' in content
     # The home counts every competency, so its link asks the filter for every one too.
     gradebook = f"{gradebook_url(world)}?pace=stalled&amp;all=1"
-    assert f'href="{gradebook}">Studio A · 1 stalled</a>' in content
+    assert f'href="{gradebook}">Studio A · 1 student stalled</a>' in content
 
 
 def test_the_other_teacher_sees_only_their_own_stalled_student(client, world, paced):
@@ -227,6 +227,17 @@ def test_the_teacher_home_lists_five_stalled_per_section_and_links_to_the_rest(
     for number in range(6):
         rate(world, graded_student(world, f"stuck{number}", 5), paced.competency, *PLACED, *flat)
     words = text_of(page(client, world.teacher, reverse("home")))
-    assert "Studio A · 7 stalled" in words
+    assert "Studio A · 7 students stalled" in words
     assert words.count("G1 Graded trajectory") == 5
-    assert "2 more stalled: see them all in the gradebook" in words
+    assert "2 more: see them all in the gradebook" in words
+
+
+def test_the_home_counts_students_as_the_gradebooks_filter_does(client, world, paced):
+    """One student stalled on two competencies is one student, and two competencies."""
+    other = graded_competency(world, "G2")
+    flat = [(70, 3, 2), (30, 3, 2), (20, 3, 1), (10, 3, 2)]
+    rate(world, paced.stuck, other, *PLACED, *flat)
+    words = text_of(page(client, world.teacher, reverse("home")))
+    assert "Studio A · 1 student stalled (2 competencies)" in words
+    book = text_of(page(client, world.teacher, f"{gradebook_url(world)}?pace=stalled&all=1"))
+    assert "1 student with a competency marked “stalled”" in book

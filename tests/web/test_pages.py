@@ -1,6 +1,7 @@
 """What the pages say: gradebook cells, the student's trajectory, as-of, the guardian's summary,
 signing in and out, and the layout around them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -29,11 +30,18 @@ def test_gradebook_lists_students_by_competency_with_honest_empty_cells(client, 
     assert 'id="panel"' in content
 
 
-def test_gradebook_cell_shows_stage_and_latest_level_in_words(client, world, rate):
-    rate(level=2)
+def test_gradebook_cell_shows_where_the_stage_stands_and_the_latest_rating_beside_it(
+    client, world, rate
+):
+    """A 1 then a 3 at stage 1: a decaying average of 2.21, Developing, though the latest
+    rating is a 3. The cell's colour and words are the stage's; the 3 is a detail."""
+    rate(level=1, days_ago=3)
+    rate(level=3, days_ago=1)
     content = gradebook_of(client, world)
-    assert "2 Developing" in content
-    assert 'style="--level: #ef6c00"' in content  # colour, alongside the words
+    cell = re.search(r'<a id="cell-[^"]+" class="cell cell--working"[^>]*>(.*?)</a>', content)
+    words = re.sub(r"<[^>]+>", "", cell.group(1))
+    assert "S1 · Developing latest 3" in " ".join(words.split())
+    assert 'style="--level: #ef6c00"' in cell.group(0)  # Developing's colour, with its word
 
 
 def test_gradebook_cell_reads_completed_once_every_stage_is_mastered(client, world, rate):

@@ -107,11 +107,6 @@ class Pace:
     def standing_label(self) -> str:
         return str(PACE_LABELS[self.standing]) if self.standing else ""
 
-    @property
-    def also_label(self) -> str:
-        """The standing, when a stall takes the badge but a standing is known too."""
-        return self.standing_label if self.stalled else ""
-
     def matches(self, key: str) -> bool:
         """Whether the gradebook filter `key` (one of PACE_FILTERS) picks this pace."""
         return self.stalled if key == STALLED else self.standing == key
@@ -468,6 +463,12 @@ class StalledSection:
     @property
     def more(self) -> int:
         return len(self.pairs) - len(self.shown)
+
+    @property
+    def students(self) -> int:
+        """How many students are stalled, on one competency or more: what the gradebook's
+        stalled filter counts too."""
+        return len({student_id for student_id, _ in self.pairs})
 
 
 def stalled_in_sections(

@@ -93,15 +93,16 @@ def result_text(stage: StageStatus, mastery_value: Decimal | None) -> str:
 
 @dataclass(frozen=True)
 class Cell:
-    """One gradebook cell: where the student works and how the latest rating went."""
+    """One gradebook cell: where the student works, where that stage stands (the level its
+    mastery value has reached, in colour and words), and the latest rating beside it."""
 
     dom_id: str
     href: str
     state: str  # "empty" (no record), "working", or "completed"
     working_stage: int | None
     latest_stage: int | None
-    level: ScaleLevel | None
-    level_text: str
+    level: ScaleLevel | None  # the working stage's level reached; None before a rating there
+    level_text: str  # the latest rating, "3"; "" when none
     observed: date | None
     pace: Pace | None = None
     # Left out by the gradebook's pace filter: shown quietly, for context.
@@ -113,15 +114,16 @@ class Cell:
         return cell_markup(self, oob=True)
 
 
-def pace_badge_markup(key: str, label: str, title: str = "", also: str = "") -> str:
-    """A pace badge (the markup of _pace_badge.html, for the gradebook's cells)."""
+def pace_badge_markup(key: str, label: str, title: str = "") -> str:
+    """A pace badge (the markup of _pace_badge.html, for the gradebook's cells): one word,
+    the stall first; the standing beside a stall is in its reason, not in words that would
+    read as a contradiction ("stalled · on pace")."""
     icon = {"stalled": "‖", "behind": "↓", "ahead": "↑"}.get(key, "→")
     title_attr = f' title="{escape(title)}"' if title else ""
-    also_part = f'<span class="pace__also"> · {escape(also.lower())}</span>' if also else ""
     return (
         f'<span class="pace pace--{escape(key)}"{title_attr}>'
         f'<span class="pace__icon" aria-hidden="true">{icon}</span>'
-        f"{escape(label)}{also_part}</span>"
+        f"{escape(label)}</span>"
     )
 
 
@@ -135,6 +137,8 @@ class CellWriter:
         self.completed = escape(_("Completed"))
         self.stage = escape(_("Stage"))
         self.rated_at = escape(_("rated at stage"))
+        self.latest = escape(_("latest"))
+        self.not_rated_here = escape(_("not rated here yet"))
         self.pace = escape(_("Pace:"))
         self._titles: dict[date, str] = {}
         self._badges: dict[tuple[str | None, str | None, str], str] = {}
@@ -150,7 +154,7 @@ class CellWriter:
         if key not in self._badges:
             self._badges[key] = (
                 f'<span class="cell__pace"><span class="visually-hidden">{self.pace} </span>'
-                f"{pace_badge_markup(pace.badge or '', pace.label, pace.reason, pace.also_label)}"
+                f"{pace_badge_markup(pace.badge or '', pace.label, pace.reason)}"
                 "</span>"
             )
         return self._badges[key]
@@ -184,16 +188,18 @@ class CellWriter:
             if cell.level:
                 body += (
                     f'<span class="cell__level"><span class="swatch" aria-hidden="true"></span>'
-                    f"{escape(cell.level_text)} {escape(cell.level.label)}</span>"
+                    f"{escape(cell.level.label)}</span>"
                 )
+            else:
+                body += f'<span class="cell__none">{self.not_rated_here}</span>'
+            if cell.level_text:
+                body += f' <span class="cell__note">{self.latest} {escape(cell.level_text)}'
                 if cell.latest_stage != cell.working_stage:
                     body += (
-                        ' <span class="cell__note">(<span class="visually-hidden">'
-                        f'{self.rated_at} </span><span aria-hidden="true">S</span>'
-                        f"{cell.latest_stage})</span>"
+                        f' (<span class="visually-hidden">{self.rated_at} </span>'
+                        f'<span aria-hidden="true">S</span>{cell.latest_stage})'
                     )
-            else:
-                body += f'<span class="cell__none">{self.no_ratings}</span>'
+                body += "</span>"
         if cell.pace is not None and cell.pace.known:
             body += self.badge(cell.pace)
         href = escape(cell.href)
@@ -235,7 +241,9 @@ def _cell(
         state="completed" if record.working_stage is None else "working",
         working_stage=record.working_stage,
         latest_stage=record.latest_stage,
-        level=level_named(levels, record.latest_level),
+        level=(
+            level_reached(levels, record.stage_value) if record.stage_value is not None else None
+        ),
         level_text=level_text(record.latest_level) if record.latest_level is not None else "",
         observed=(
             timezone.localdate(record.latest_observed_at) if record.latest_observed_at else None

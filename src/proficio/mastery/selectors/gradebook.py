@@ -21,7 +21,7 @@ from proficio.frameworks.api import (
     competency_list_visible_to,
     stages_and_scales_prefetch,
 )
-from proficio.mastery.models import WorkingStage
+from proficio.mastery.models import MasteryRecord, WorkingStage
 from proficio.mastery.pace import (
     PACE_FILTERS,
     STALLED,
@@ -64,6 +64,20 @@ class GradebookCell:
     latest_stage: int | None
     latest_observed_at: datetime | None
     pace: Pace | None = None
+    # The working stage's mastery value (None before a rating counts there): what the cell
+    # shows first, the latest rating beside it.
+    stage_value: float | None = None
+
+
+def working_stage_value() -> Subquery:
+    """A working stage's record value, as a subquery on `WorkingStage` rows."""
+    return Subquery(
+        MasteryRecord.objects.filter(
+            student_id=OuterRef("student_id"),
+            competency_id=OuterRef("competency_id"),
+            stage__ordinal=OuterRef("ordinal"),
+        ).values("value")[:1]
+    )
 
 
 @dataclass(frozen=True)
@@ -224,8 +238,9 @@ def gradebook(
             latest_stage=w.latest_stage_ordinal,
             latest_observed_at=w.latest_observed_at,
             pace=paces.get((w.student_id, w.competency_id)),
+            stage_value=w.stage_value,
         )
-        for w in working.only(
+        for w in working.annotate(stage_value=working_stage_value()).only(
             "student_id",
             "competency_id",
             "ordinal",

@@ -10,7 +10,7 @@ from django.utils import timezone
 from proficio.frameworks.api import Competency
 from proficio.mastery.models import WorkingStage
 from proficio.mastery.pace import Pace, paces_of
-from proficio.mastery.selectors.gradebook import GradebookCell
+from proficio.mastery.selectors.gradebook import GradebookCell, working_stage_value
 from proficio.people.api import Person
 
 
@@ -33,7 +33,11 @@ def competency_pace(*, student: Person, competency: Competency) -> Pace | None:
 def gradebook_cell(*, student: Person, competency: Competency) -> GradebookCell | None:
     """The gradebook's cell for one student and competency, as `gradebook` builds it (None:
     nothing recorded yet); the student one the caller was allowed to see."""
-    working = WorkingStage.objects.filter(student=student, competency=competency).first()
+    working = (
+        WorkingStage.objects.filter(student=student, competency=competency)
+        .annotate(stage_value=working_stage_value())
+        .first()
+    )
     if working is None:
         return None
     return GradebookCell(
@@ -42,4 +46,5 @@ def gradebook_cell(*, student: Person, competency: Competency) -> GradebookCell 
         latest_stage=working.latest_stage_ordinal,
         latest_observed_at=working.latest_observed_at,
         pace=competency_pace(student=student, competency=competency),
+        stage_value=working.stage_value,
     )
