@@ -74,6 +74,10 @@ def test_a_rating_flows_from_teacher_to_student_and_guardian(demo, new_page, scr
     family.get_by_role("link", name=re.compile(student.first_name)).first.click()
     expect(family.get_by_text(FEEDBACK_NEXT).first).to_be_visible()
     expect(family.get_by_role("heading", name=re.compile("record a rating", re.I))).to_have_count(0)
+    # The family's short page first, in plain words; every detail one link away.
+    expect(family.get_by_role("heading", name=re.compile("is growing"))).to_be_visible()
+    expect(family.get_by_text("Age-grade")).to_have_count(0)
+    screenshot(family, "guardian-child")
     assert stage  # the form offered the working stage by default
     family.goto("/")
     # On the family page, on a phone: the teacher's words, a word for on track or not (in

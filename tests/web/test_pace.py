@@ -164,9 +164,21 @@ def test_the_student_page_gives_a_pace_line_per_competency_to_whoever_may_see_it
 ):
     guardian_link(guardian=world.guardian, student=paced.stuck)
     reader = paced.stuck if who == "self" else getattr(world, who)
-    words = text_of(page(client, reader, student_url(paced.stuck)))
+    # A family reads a short page first; the whole page is one link away (?full=1).
+    words = text_of(page(client, reader, f"{student_url(paced.stuck)}?full=1"))
     assert "‖Stalled Needs support: no new stage since" in words
     assert "→On pace Working at stage 3; stage 3 is typical for grade 5 — on pace." in words
+
+
+def test_a_family_reads_a_short_page_in_plain_words_first(client, world, paced):
+    guardian_link(guardian=world.guardian, student=paced.stuck)
+    content = page(client, world.guardian, student_url(paced.stuck))
+    words = text_of(content)
+    assert "How Stuck Pacer is growing" in words
+    assert '<span class="track track--needs_support">Needs support</span>' in content
+    for jargon in ("Age-grade", "Counted as mastered", "Decaying average"):
+        assert jargon not in words
+    assert 'href="?full=1"' in content
 
 
 def test_a_competency_without_typical_grades_shows_no_pace_at_all(client, world, paced):

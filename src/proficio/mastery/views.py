@@ -48,12 +48,14 @@ from proficio.mastery.selectors import (
     gradebook_cell,
     student_mastery,
 )
+from proficio.mastery.selectors.family import track_label, track_of
 from proficio.mastery.selectors.gradebook import SORTS as GRADEBOOK_SORTS
 from proficio.mastery.selectors.gradebook import GradebookQuery
 from proficio.mastery.services import evidence_record
 from proficio.people.api import (
     Person,
     Section,
+    guardian_of,
     keeps_records_of,
     section_served_get,
     student_get,
@@ -320,6 +322,20 @@ def student_page(request: HttpRequest, student_id: str) -> HttpResponse:
         (framework, list(group))
         for framework, group in groupby(panels, key=lambda panel: panel.status.competency.framework)
     ]
+    may_rate = can_rate(request.user, student, EvidenceSource.OBSERVATION)
+    if guardian_of(request.user, student) and not may_rate and request.GET.get("full") != "1":
+        # A family reads a short page in their own words; the whole page is one link away.
+        return render(
+            request,
+            "mastery/student_family.html",
+            {
+                "student": student,
+                "lines": [
+                    (panel, track_of(panel.pace), track_label(track_of(panel.pace)))
+                    for panel in panels
+                ],
+            },
+        )
     return render(
         request,
         "mastery/student.html",
@@ -328,7 +344,7 @@ def student_page(request: HttpRequest, student_id: str) -> HttpResponse:
             "frameworks": frameworks,
             "as_of": as_of,
             "as_of_form": as_of_form,
-            "may_rate": can_rate(request.user, student, EvidenceSource.OBSERVATION),
+            "may_rate": may_rate,
             "is_self": request.user.pk == student.pk,
             # The admins who answer for the student's whole record: export and erasure.
             "keeps_records": keeps_records_of(request.user, student),

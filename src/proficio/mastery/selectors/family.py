@@ -34,7 +34,11 @@ class FamilyLine:
 
     @property
     def track_label(self) -> str:
-        return str(TRACK_WORDS[self.track]) if self.track else str(_("Too early to tell"))
+        return track_label(self.track)
+
+
+def track_label(track: str | None) -> str:
+    return str(TRACK_WORDS[track]) if track else str(_("Too early to tell"))
 
 
 @dataclass(frozen=True)
@@ -79,13 +83,14 @@ def _line(status, pace: Pace | None, work) -> FamilyLine:
     return FamilyLine(
         title=status.competency.title,
         phrase=progress_phrase(status),
-        track=_track(pace),
+        track=track_of(pace),
         last_work=timezone.localdate(observed) if observed else None,
         teacher_words=words,
     )
 
 
-def _track(pace: Pace | None) -> str | None:
+def track_of(pace: Pace | None) -> str | None:
+    """A family's word for a pace: AHEAD, ON_TRACK, NEEDS_SUPPORT, or None (too early)."""
     if pace is None or not pace.known:
         return None
     if pace.stalled or pace.standing == BEHIND:
