@@ -5,6 +5,7 @@ from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from proficio.frameworks.models import CompetencyKind
+from proficio.lib.forms import ServiceErrorsMixin
 
 GRADE_CHOICES = [
     ("", _("—")),
@@ -15,7 +16,7 @@ GRADE_CHOICES = [
 STAGE_ROWS = 6  # the trajectories the source documents draw have about six stages
 
 
-class CompetencyForm(forms.Form):
+class CompetencyForm(ServiceErrorsMixin, forms.Form):
     code = forms.CharField(label=_("Code"), max_length=40, help_text=_("Short, such as W4."))
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(
@@ -60,7 +61,7 @@ class StageForm(forms.Form):
 StageFormSet = formset_factory(StageForm, extra=STAGE_ROWS, max_num=20)
 
 
-class CourseForm(forms.Form):
+class CourseForm(ServiceErrorsMixin, forms.Form):
     """A course: its code and title, the course that follows, and a target stage (or none)
     for each competency of the district, grouped by framework on the page."""
 
@@ -91,6 +92,10 @@ class CourseForm(forms.Form):
     @staticmethod
     def target_name(competency) -> str:
         return f"target_{competency.pk}"
+
+    def form_field(self, service_field: str) -> str:
+        """`course_write` names a target "target-<competency id>"."""
+        return service_field.replace("target-", "target_", 1)
 
     def targets(self) -> list[tuple]:
         """(competency, target stage ordinal) for each competency given a target."""

@@ -66,15 +66,14 @@ def competency_new(request: HttpRequest, framework_id: uuid.UUID) -> HttpRespons
 
 
 def _show(invalid: InvalidInput, form: CompetencyForm, filled: list) -> None:
-    """Put each of the service's problems beside the field it is about."""
+    """Put each of the service's problems beside the field it is about: a stage's on its
+    row ("stage-N-field"), the others on the competency's form."""
     for key, message in invalid.errors.items():
         if key.startswith("stage-"):
             _, number, field = key.split("-", 2)
             filled[int(number) - 1].add_error(field, message)
-        elif key in form.fields:
-            form.add_error(key, message)
         else:
-            form.add_error(None, message)
+            form.add_service_errors({key: message})
 
 
 @login_required
@@ -133,9 +132,7 @@ def course_edit(request: HttpRequest, course_id: uuid.UUID | None = None) -> Htt
                 next_course=by_uuid.get(form.cleaned_data["next_course"]),
             )
         except InvalidInput as invalid:
-            for key, message in invalid.errors.items():
-                field = key.replace("target-", "target_")
-                form.add_error(field if field in form.fields else None, message)
+            form.add_service_errors(invalid.errors)
         else:
             return redirect(f"{reverse('frameworks:courses')}#course-{course.uuid}")
     return render(request, "frameworks/course_form.html", {"form": form, "course": course})

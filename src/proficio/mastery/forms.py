@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from proficio.engine import format_score
 from proficio.evidence.api import EvidenceSource
 from proficio.frameworks.api import Competency
+from proficio.lib.forms import ServiceErrorsMixin
 
 # Self-assessments are the student's own voice; staff record every other source.
 RATED_SOURCES = [
@@ -54,7 +55,7 @@ def _not_after_today(day: date | None) -> date | None:
     return day
 
 
-class RatingForm(forms.Form):
+class RatingForm(ServiceErrorsMixin, forms.Form):
     """One rating of one student on one competency, as a teacher enters it."""
 
     stage = forms.TypedChoiceField(label=_("Stage"), coerce=int)
@@ -115,11 +116,8 @@ class RatingForm(forms.Form):
         noon = timezone.make_aware(datetime.combine(self.cleaned_data["observed_on"], time(12)))
         return min(noon, timezone.now())
 
-    def add_service_errors(self, errors: Mapping[str, str]) -> None:
-        """Show a service's InvalidInput next to the field it is about."""
-        for field, message in errors.items():
-            name = SERVICE_FIELDS.get(field, field)
-            self.add_error(name if name in self.fields else None, message)
+    def form_field(self, service_field: str) -> str:
+        return SERVICE_FIELDS.get(service_field, service_field)
 
 
 class AsOfForm(forms.Form):

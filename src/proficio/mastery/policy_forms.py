@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from proficio.engine import METHOD_PARAMETERS, ParamSpec, format_score
+from proficio.lib.forms import ServiceErrorsMixin
 from proficio.mastery.data import MINIMUM_EVIDENCE_MAX, PolicyDraft
 from proficio.mastery.forms import DateInput
 from proficio.mastery.models import MasteryPolicy, Method
@@ -108,7 +109,7 @@ def _number_field(method: str, name: str, spec: ParamSpec) -> forms.Field:
     )
 
 
-class PolicyForm(forms.Form):
+class PolicyForm(ServiceErrorsMixin, forms.Form):
     """A new version of one scope's policy. Parameter fields follow the chosen method."""
 
     scope = forms.ChoiceField(label=_("Applies to"), help_text=SCOPE_HELP)
@@ -227,10 +228,7 @@ class PolicyForm(forms.Form):
             effective_from=data["effective_from"],
         )
 
-    def add_service_errors(self, errors: Mapping[str, str]) -> None:
-        """Show a service's InvalidInput next to the field it is about."""
-        for field, message in errors.items():
-            name = field
-            if field.startswith("parameters."):
-                name = parameter_field(self.method, field.removeprefix("parameters."))
-            self.add_error(name if name in self.fields else None, message)
+    def form_field(self, service_field: str) -> str:
+        if service_field.startswith("parameters."):
+            return parameter_field(self.method, service_field.removeprefix("parameters."))
+        return service_field

@@ -3,10 +3,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from proficio.lib.forms import ServiceErrorsMixin
 from proficio.onboarding.data import DEFAULT_SCALE, SCALE_PRESETS
 
 
-class SetupForm(forms.Form):
+class SetupForm(ServiceErrorsMixin, forms.Form):
     code = forms.CharField(label=_("Setup code"), max_length=20)
     district = forms.CharField(label=_("District name"), max_length=200)
     school = forms.CharField(label=_("First school"), max_length=200)

@@ -42,8 +42,7 @@ def setup_page(request: HttpRequest) -> HttpResponse:
                     )
                 )
             except InvalidInput as invalid:
-                for field, message in invalid.errors.items():
-                    form.add_error(field if field in form.fields else None, message)
+                form.add_service_errors(invalid.errors)
             else:
                 admin = authenticate(
                     request, username=done.admin.username, password=data["password"]

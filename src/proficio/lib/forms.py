@@ -1,0 +1,17 @@
+"""What every form that a service stands behind shares."""
+
+from collections.abc import Mapping
+
+
+class ServiceErrorsMixin:
+    """A Django form that shows a service's InvalidInput (`errors`: field → message) next
+    to the field each message is about, and with the form's own errors where none is."""
+
+    def form_field(self, service_field: str) -> str:
+        """The form's name for a service's field; the same name unless a form says otherwise."""
+        return service_field
+
+    def add_service_errors(self, errors: Mapping[str, str]) -> None:
+        for service_field, message in errors.items():
+            name = self.form_field(service_field)
+            self.add_error(name if name in self.fields else None, message)  # type: ignore[attr-defined]
