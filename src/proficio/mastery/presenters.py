@@ -320,6 +320,29 @@ class GradebookView:
     column_total: int
 
 
+@dataclass(frozen=True)
+class CourseColumns:
+    """The toggle between a section's course targets and every competency of the district."""
+
+    showing_every: bool
+    targeted: int
+    every: int
+    href: str  # the other choice's address
+
+
+def course_columns(book: Gradebook) -> CourseColumns | None:
+    """None when the course targets every competency there is (or there is no course)."""
+    if not book.course_targets or book.course_targets >= book.district_competencies:
+        return None
+    showing_every = book.query.every
+    return CourseColumns(
+        showing_every=showing_every,
+        targeted=book.course_targets,
+        every=book.district_competencies,
+        href=gradebook_href(replace(book.query, every=not showing_every, columns=1)),
+    )
+
+
 def gradebook_href(query: GradebookQuery, **changes: object) -> str:
     """The gradebook's address for `query` with `changes`, leaving out what is at its default
     so addresses stay short and bookmarkable; any change but the page goes back to page 1

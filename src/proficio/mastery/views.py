@@ -1,7 +1,6 @@
 """Pages for mastery: the section gradebook, one student's evidence on one competency, and
 the student page. Every object comes through a selector scoped to the signed-in person."""
 
-from dataclasses import dataclass, replace
 from itertools import groupby
 
 from django.conf import settings
@@ -19,7 +18,6 @@ from proficio.frameworks.api import (
     Competency,
     competency_get,
     competency_list_visible_to,
-    course_target_competency_ids,
 )
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.visibility import not_visible_is_404
@@ -30,8 +28,8 @@ from proficio.mastery.presenters import (
     cell_dom_id,
     cell_for,
     competency_panel,
+    course_columns,
     evidence_url,
-    gradebook_href,
     gradebook_rows,
     gradebook_view,
     level_words,
@@ -105,16 +103,8 @@ def _gradebook_query(request: HttpRequest, competencies: list[Competency]) -> Gr
 @not_visible_is_404
 def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
     section = section_served_get(user=request.user, section_id=section_id)
-    every = list(competency_list_visible_to(request.user))
-    targeted = course_target_competency_ids(section.course_id) if section.course_id else set()
-    query = _gradebook_query(request, every)
-    # A section shows its course's competencies; the toggle (or a course without targets)
-    # shows every competency of the district.
-    competencies = (
-        [competency for competency in every if competency.pk in targeted]
-        if targeted and not query.every
-        else every
-    )
+    competencies = list(competency_list_visible_to(request.user))
+    query = _gradebook_query(request, competencies)
     book = gradebook(
         user=request.user,
         section=section,
@@ -145,30 +135,8 @@ def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
             "legends": scale_legends(book.columns),
             "chips": pace_chips(book.query.pace),
             "pace_filter": PACE_LABELS[book.query.pace] if book.query.pace else "",
-            "course_columns": _course_columns(book, targeted=targeted, every=len(every)),
+            "course_columns": course_columns(book),
         },
-    )
-
-
-@dataclass(frozen=True)
-class CourseColumns:
-    """The toggle between a section's course targets and every competency of the district."""
-
-    showing_every: bool
-    targeted: int
-    every: int
-    href: str  # the other choice's address
-
-
-def _course_columns(book, *, targeted: set[int], every: int) -> CourseColumns | None:
-    if not targeted or len(targeted) >= every:
-        return None
-    showing_every = book.query.every
-    return CourseColumns(
-        showing_every=showing_every,
-        targeted=len(targeted),
-        every=every,
-        href=gradebook_href(replace(book.query, every=not showing_every, columns=1)),
     )
 
 

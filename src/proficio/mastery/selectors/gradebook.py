@@ -19,6 +19,7 @@ from django.utils import timezone
 from proficio.frameworks.api import (
     Competency,
     competency_list_visible_to,
+    course_target_competency_ids,
     stages_and_scales_prefetch,
 )
 from proficio.mastery.models import MasteryRecord, WorkingStage
@@ -84,7 +85,7 @@ def working_stage_value() -> Subquery:
 class Gradebook:
     section: Section
     students: list[Person]  # the page's
-    competencies: list[Competency]  # all the section's; `shown` those of the page's columns
+    competencies: list[Competency]  # the section's course's (or all); `shown` a filter's
     cells: dict[tuple[int, int], GradebookCell]
     query: GradebookQuery
     page: int
@@ -98,6 +99,10 @@ class Gradebook:
     # The competencies run over pages of columns as the students over pages of rows.
     column_page: int = 1
     column_size: int = 8
+    # How many competencies the section's course targets (0: no course, or no targets),
+    # and how many the district has: the gradebook shows the first unless asked for all.
+    course_targets: int = 0
+    district_competencies: int = 0
 
     def cell(self, student: Person, competency: Competency) -> GradebookCell | None:
         return self.cells.get((student.pk, competency.pk))
@@ -179,12 +184,19 @@ def gradebook(
     """One page of a section the caller has already been allowed to open, each cell with
     its pace as of `today`: `page_size` students by `column_size` competencies, so a page
     reads as much for 40 competencies as for 10. `competencies`, when the caller has read
-    them already, are the user's own (`competency_list_visible_to`)."""
+    them already, are the user's own (`competency_list_visible_to`): the course's targets
+    are chosen among them."""
     query = query or GradebookQuery()
     today = today or timezone.localdate()
     section_all = section_students(user=user, section=section)
     if competencies is None:
         competencies = list(competency_list_visible_to(user))
+    # A section shows its course's competencies; the toggle (query.every), or a course
+    # without targets, shows every competency of the district.
+    district_count = len(competencies)
+    targeted = course_target_competency_ids(section.course_id) if section.course_id else set()
+    if targeted and not query.every:
+        competencies = [competency for competency in competencies if competency.pk in targeted]
     students = _sorted(_filtered(section_all, query), query)
     enrolled = section_all.count()
     picked = None
@@ -264,4 +276,6 @@ def gradebook(
         shown=shown,
         column_page=column_page,
         column_size=column_size,
+        course_targets=len(targeted),
+        district_competencies=district_count,
     )
