@@ -14,36 +14,27 @@ class Level(NamedTuple):
     is_mastery: bool = False
 
 
+FOUR_LEVELS = (
+    Level(1, "Beginning", "#a0522d"),
+    Level(2, "Developing", "#8a6a00"),
+    Level(3, "Proficient", "#2b6e4a", is_mastery=True),
+    Level(4, "Advanced", "#2b5f9e", is_mastery=True),
+)
 # Scales a district may start with: the name a command or form gives, what it is called
-# on pages, and its levels (those marked mastery count as mastered).
+# on pages, and its levels (those marked mastery count as mastered). The other two are
+# the four levels with one more below, or one more between Beginning and Developing.
 SCALE_PRESETS: dict[str, tuple[str, tuple[Level, ...]]] = {
-    "1-4": (
-        "Four levels (1–4, mastery at 3)",
-        (
-            Level(1, "Beginning", "#a0522d"),
-            Level(2, "Developing", "#8a6a00"),
-            Level(3, "Proficient", "#2b6e4a", is_mastery=True),
-            Level(4, "Advanced", "#2b5f9e", is_mastery=True),
-        ),
-    ),
+    "1-4": ("Four levels (1–4, mastery at 3)", FOUR_LEVELS),
     "0-4": (
         "Five levels from 0 (0–4, mastery at 3)",
-        (
-            Level(0, "Not yet", "#6b6b6b"),
-            Level(1, "Beginning", "#a0522d"),
-            Level(2, "Developing", "#8a6a00"),
-            Level(3, "Proficient", "#2b6e4a", is_mastery=True),
-            Level(4, "Advanced", "#2b5f9e", is_mastery=True),
-        ),
+        (Level(0, "Not yet", "#6b6b6b"), *FOUR_LEVELS),
     ),
     "1-5": (
         "Five levels (1–5, mastery at 4)",
         (
-            Level(1, "Beginning", "#a0522d"),
+            FOUR_LEVELS[0],
             Level(2, "Emerging", "#8f5a1d"),
-            Level(3, "Developing", "#8a6a00"),
-            Level(4, "Proficient", "#2b6e4a", is_mastery=True),
-            Level(5, "Advanced", "#2b5f9e", is_mastery=True),
+            *(level._replace(value=level.value + 1) for level in FOUR_LEVELS[1:]),
         ),
     ),
 }
