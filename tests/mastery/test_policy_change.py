@@ -278,7 +278,10 @@ def test_a_preview_reads_like_a_sentence(world, rate):
     rate(level=3, days_ago=3)
     rate(level=1, days_ago=2)  # decaying average: 0.35 × 3 + 0.65 × 1 = 1.7
     shown = preview(world, method="highest", minimum_evidence=1)
-    assert shown.examples[0].text == ("Student Tester, W1 stage 1: 1.7 → 3, would become mastered")
+    assert shown.examples[0].text == (
+        "Student Tester, W1 stage 1: 1.7 → 3, would become mastered: "
+        "highest rating 3 reaches 3 with 2 ratings"
+    )
     assert not MasteryPolicy.objects.filter(method="highest").exists()
 
 

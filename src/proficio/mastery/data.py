@@ -17,25 +17,14 @@ MINIMUM_EVIDENCE_MAX = 50
 
 
 @dataclass(frozen=True, kw_only=True)
-class PolicyDraft:
-    """A new version of one scope's mastery policy as an admin proposes it, not yet checked.
-
-    Scope: the district alone, or one school, framework or competency of it. `parameters`
-    are the method's, by name (those left out keep the engine's default); `effective_from`
-    None is today. `checked` is the one place a draft is validated: `policy_preview` and
-    `policy_change` both reach it through `policies.proposed_policy`.
-    """
+class PolicyScopeParts:
+    """One scope of a district's policies: the district alone, or one school, framework or
+    competency of it, and the day a proposal for it takes effect (None: today)."""
 
     district: District
     school: School | None = None
     framework: Framework | None = None
     competency: Competency | None = None
-    method: str
-    parameters: Mapping[str, object]
-    minimum_evidence: int
-    threshold: Decimal | float | str
-    higher_implies_lower: bool = True
-    include_self_assessment: bool = False
     effective_from: date | None = None
 
     @property
@@ -48,15 +37,44 @@ class PolicyDraft:
             "competency": self.competency,
         }
 
-    def checked(self, *, scales: Sequence[Scale], today: date) -> dict[str, object]:
-        """The policy's fields, checked: parameters as numbers, the threshold as a level that
-        fits every scale in `scales` (those the policy's competencies are rated on), the
-        effective date filled in. InvalidInput naming every bad field."""
+    def _scope_and_day_errors(self, today: date) -> tuple[dict[str, str], date]:
         errors: dict[str, str] = {}
         if sum(part is not None for part in (self.school, self.framework, self.competency)) > 1:
             errors["scope"] = (
                 "Choose one scope: the district, a school, a framework or a competency."
             )
+        effective_from = self.effective_from or today
+        if effective_from < today:
+            errors["effective_from"] = (
+                "A policy cannot start in the past: past mastery stays as the policy then in "
+                "force made it. Choose today or a later day."
+            )
+        return errors, effective_from
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicyDraft(PolicyScopeParts):
+    """A new version of one scope's mastery policy as an admin proposes it, not yet checked.
+
+    `parameters` are the method's, by name (those left out keep the engine's default);
+    `restores` names the earlier version of the same scope
+    whose settings it re-applies. `checked` is the one place a draft is validated:
+    `policy_preview` and `policy_change` both reach it through `policies.proposed_policy`.
+    """
+
+    method: str
+    parameters: Mapping[str, object]
+    minimum_evidence: int
+    threshold: Decimal | float | str
+    higher_implies_lower: bool = True
+    include_self_assessment: bool = False
+    restores: int | None = None
+
+    def checked(self, *, scales: Sequence[Scale], today: date) -> dict[str, object]:
+        """The policy's fields, checked: parameters as numbers, the threshold as a level that
+        fits every scale in `scales` (those the policy's competencies are rated on), the
+        effective date filled in. InvalidInput naming every bad field."""
+        errors, effective_from = self._scope_and_day_errors(today)
         checked: dict[str, float] = {}
         if self.method not in Method.values:
             errors["method"] = (
@@ -74,12 +92,6 @@ class PolicyDraft:
         value, threshold_error = _checked_threshold(self.threshold, scales)
         if threshold_error:
             errors["threshold"] = threshold_error
-        effective_from = self.effective_from or today
-        if effective_from < today:
-            errors["effective_from"] = (
-                "A policy cannot start in the past: past mastery stays as the policy then in "
-                "force made it. Choose today or a later day."
-            )
         if errors:
             raise InvalidInput(errors)
         return {
@@ -91,7 +103,30 @@ class PolicyDraft:
             "higher_implies_lower": self.higher_implies_lower,
             "include_self_assessment": self.include_self_assessment,
             "effective_from": effective_from,
+            "restores": self.restores,
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class PolicyRemoval(PolicyScopeParts):
+    """Removing a school's, framework's or competency's own policy from `effective_from`:
+    the scope follows the broader one again (checked by `policies.proposed_policy`, which
+    needs the scope's versions)."""
+
+    def checked_day(self, *, today: date) -> date:
+        """The day it takes effect; InvalidInput when the scope or day is wrong."""
+        errors, effective_from = self._scope_and_day_errors(today)
+        if self.school is None and self.framework is None and self.competency is None:
+            errors["scope"] = (
+                "The district's policy is what every other scope inherits: change it instead."
+            )
+        if errors:
+            raise InvalidInput(errors)
+        return effective_from
+
+
+# What an admin may propose for a scope: a new version, or removing the scope's own policy.
+PolicyProposal = PolicyDraft | PolicyRemoval
 
 
 def _checked_threshold(threshold: object, scales: Sequence[Scale]) -> tuple[Decimal | None, str]:

@@ -29,7 +29,8 @@ class MasteryPolicy(models.Model):
     """How mastery is computed, scoped district → school → framework → competency.
 
     Policies are versioned rows: a change adds a new version with its own
-    effective date instead of editing the old one.
+    effective date instead of editing the old one. Within one scope the latest version in
+    force stands; when that version `inherits`, the scope has no policy of its own.
     """
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -53,6 +54,11 @@ class MasteryPolicy(models.Model):
         default=True, help_text=_("Mastering a stage also counts every lower stage as mastered.")
     )
     include_self_assessment = models.BooleanField(default=False)
+    # A version that removes the scope's own policy: from its effective day the scope follows
+    # the broader one again. Its other settings repeat the version it replaces, unused.
+    inherits = models.BooleanField(default=False)
+    # The earlier version of the same scope whose settings this one re-applies, if any.
+    restores = models.PositiveIntegerField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
     effective_from = models.DateField()
     created_at = models.DateTimeField(auto_now_add=True)

@@ -9,8 +9,8 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from proficio.frameworks.api import Competency, Framework, Scale, district_competencies
-from proficio.lib.errors import NotVisible
-from proficio.mastery.data import PolicyDraft
+from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.mastery.data import PolicyProposal, PolicyRemoval
 from proficio.mastery.models import MasteryPolicy, Method
 from proficio.mastery.permissions import may_set_policy
 from proficio.people.api import District, Person, student_school_sql
@@ -42,15 +42,23 @@ def governs(policy: MasteryPolicy, *, school_id: int | None, competency: Compete
     return policy.school_id is None or policy.school_id == school_id
 
 
+def standing(candidates: Iterable[MasteryPolicy]) -> MasteryPolicy | None:
+    """The winner among candidates that all govern the same student and competency and are
+    in force on the day: each scope's latest version stands unless it removed the scope's
+    own policy (`inherits`), and the narrowest standing scope wins."""
+    latest: dict[tuple, MasteryPolicy] = {}
+    for policy in candidates:
+        key = (policy.school_id, policy.framework_id, policy.competency_id)
+        if key not in latest or policy_rank(policy) > policy_rank(latest[key]):
+            latest[key] = policy
+    return max((p for p in latest.values() if not p.inherits), key=policy_rank, default=None)
+
+
 def most_specific(
     candidates: Iterable[MasteryPolicy], *, school_id: int | None, competency: Competency
 ) -> MasteryPolicy | None:
     """The policy in force among candidates (all already in force on the day), or None."""
-    return max(
-        (p for p in candidates if governs(p, school_id=school_id, competency=competency)),
-        key=policy_rank,
-        default=None,
-    )
+    return standing(p for p in candidates if governs(p, school_id=school_id, competency=competency))
 
 
 def policies_in_force(*, district_id: int, on: date | None = None) -> list[MasteryPolicy]:
@@ -127,7 +135,7 @@ def district_competency(district: District) -> Competency | None:
 # ---- a new version, checked -----------------------------------------------------------------
 
 
-def _in_district(draft: PolicyDraft) -> bool:
+def _in_district(draft: PolicyProposal) -> bool:
     district = draft.district
     return (
         (draft.school is None or draft.school.district_id == district.pk)
@@ -150,8 +158,10 @@ def _scales_governed(
     return [scale for scale in scales.values() if scale.levels.all()]
 
 
-def proposed_policy(*, actor: Person, draft: PolicyDraft, lock: bool = False) -> MasteryPolicy:
-    """The next version of a scope's policy, checked and numbered but not saved.
+def proposed_policy(*, actor: Person, draft: PolicyProposal, lock: bool = False) -> MasteryPolicy:
+    """The next version of a scope's policy, checked and numbered but not saved: a new
+    version (PolicyDraft) or the removal of the scope's own policy (PolicyRemoval, a version
+    that `inherits`).
 
     NotVisible when the actor may not set this scope; InvalidInput naming every bad field
     (`PolicyDraft.checked`). lock: take the scope's versions FOR UPDATE (inside the saving
@@ -161,16 +171,44 @@ def proposed_policy(*, actor: Person, draft: PolicyDraft, lock: bool = False) ->
         draft
     ):
         raise NotVisible("No such scope for you to set a policy on.")
-    fields = draft.checked(
-        scales=_scales_governed(draft.district, draft.framework, draft.competency),
-        today=timezone.localdate(),
-    )
     versions = MasteryPolicy.objects.filter(**draft.scope)
     if lock:
         versions = versions.select_for_update()
+    versions = list(versions.order_by("-version"))
+    number = (versions[0].version if versions else 0) + 1
+    today = timezone.localdate()
+    if isinstance(draft, PolicyRemoval):
+        return _removal(draft, versions, number, today, actor)
+    fields = draft.checked(
+        scales=_scales_governed(draft.district, draft.framework, draft.competency), today=today
+    )
+    if draft.restores is not None and draft.restores not in {v.version for v in versions}:
+        raise InvalidInput({"restores": f"This scope has no version {draft.restores}."})
+    return MasteryPolicy(**fields, version=number, created_by=actor)
+
+
+def _removal(
+    removal: PolicyRemoval,
+    versions: list[MasteryPolicy],
+    number: int,
+    today: date,
+    actor: Person,
+) -> MasteryPolicy:
+    effective_from = removal.checked_day(today=today)
+    if not versions or versions[0].inherits:
+        raise InvalidInput({"scope": "This scope has no policy of its own to remove."})
+    latest = versions[0]
     return MasteryPolicy(
-        **fields,
-        version=max(versions.values_list("version", flat=True), default=0) + 1,
+        **removal.scope,
+        method=latest.method,
+        parameters=latest.parameters,
+        minimum_evidence=latest.minimum_evidence,
+        threshold=latest.threshold,
+        higher_implies_lower=latest.higher_implies_lower,
+        include_self_assessment=latest.include_self_assessment,
+        inherits=True,
+        effective_from=effective_from,
+        version=number,
         created_by=actor,
     )
 
@@ -198,7 +236,7 @@ def policy_for(*, student: Person, competency: Competency, on: date | None = Non
         _candidates_sql(),
         [district_id, on.isoformat(), competency.pk, competency.framework_id, student.pk],
     )
-    best = max(candidates, key=policy_rank, default=None)
+    best = standing(candidates)
     if best is not None:
         return best
     return district_default(district_id=district_id, competency=competency)

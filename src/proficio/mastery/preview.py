@@ -11,7 +11,14 @@ import numpy as np
 
 from proficio.evidence.api import evidence_in_district
 from proficio.frameworks.api import Competency
-from proficio.mastery.bulk.arrays import Ints, Layout, district_layout, governing_policies
+from proficio.mastery.bulk.arrays import (
+    Bools,
+    Ints,
+    Layout,
+    PolicyGrid,
+    district_layout,
+    governing_policies,
+)
 from proficio.mastery.bulk.computing import Computed, compute_chunk
 from proficio.mastery.bulk.writing import same_float
 from proficio.mastery.data import Scope
@@ -33,14 +40,25 @@ class StageChange:
     was_mastered: bool
     now_mastered: bool
     now_implied: bool  # mastered only through a higher stage
+    # Why it changes: each side's counted ratings and the policy that reads them.
+    was_implied: bool
+    before_count: int
+    after_count: int
+    before_method: str
+    after_method: str
+    before_minimum: int
+    after_minimum: int
+    before_threshold: float
+    after_threshold: float
 
 
 @dataclass
 class PreviewResult:
-    students: int = 0  # students with evidence the proposed policy would govern
+    students: int = 0  # students with evidence whose governing policy would change
     students_changed: int = 0  # … whose mastered stages or working stage would change
     newly_mastered: int = 0
     no_longer_mastered: int = 0
+    students_losing_mastery: int = 0  # … of some stage
     working_stages_moved: int = 0
     values_changed: int = 0
     evidence_rows: int = 0
@@ -69,6 +87,8 @@ _PROPOSAL_FIELDS = (
     "minimum_evidence",
     "higher_implies_lower",
     "include_self_assessment",
+    "inherits",
+    "restores",
     "version",
 )
 
@@ -86,7 +106,7 @@ def proposal_json(proposed: MasteryPolicy) -> dict[str, object]:
 def proposal_from_json(data: dict) -> MasteryPolicy:
     """The unsaved policy proposal_json wrote, as checked when it was asked for."""
     return MasteryPolicy(
-        **{name: data[name] for name in _PROPOSAL_FIELDS},
+        **{name: data[name] for name in _PROPOSAL_FIELDS if name in data},
         threshold=Decimal(data["threshold"]),
         effective_from=date.fromisoformat(data["effective_from"]),
     )
@@ -137,14 +157,13 @@ def preview(
     before = governing_policies(layout, candidates, default)
     after = governing_policies(layout, [*candidates, proposed], default)
     result = PreviewResult()
-    numbers = [n for n, policy in enumerate(after.policies) if policy is proposed]
-    governed = after.grid == (numbers[0] if numbers else -1)
+    governed = _policy_changes(before, after)
     student_lookup = np.full(int(layout.students.max(initial=0)) + 1, -1, dtype=np.int64)
     flips: list[StageChange] = []
     shifts: list[StageChange] = []
     shown: set[int] = set()
     done = 0
-    for chunk in chunks(layout) if numbers else ():
+    for chunk in chunks(layout) if governed.any() else ():
         students = chunk.students
         if progress is not None:
             progress(done, layout.students.size)
@@ -164,6 +183,9 @@ def preview(
         moved = old.working_ordinal != new.working_ordinal
         result.newly_mastered += int((flipped & new.mastered).sum())
         result.no_longer_mastered += int((flipped & old.mastered).sum())
+        result.students_losing_mastery += int(
+            np.unique(new.record_student[flipped & old.mastered]).size
+        )
         result.values_changed += int(shifted.sum())
         result.working_stages_moved += int(moved.sum())
         changed = np.union1d(new.record_student[flipped], new.pair_student[moved])
@@ -176,13 +198,29 @@ def preview(
                 if student_id in shown:
                     continue
                 shown.add(student_id)
-                bucket.append(_change(layout, students, old, new, row))
+                bucket.append(_change(layout, students, (before, old), (after, new), row))
     result.examples = (flips + shifts)[:examples]
     result.seconds = time.perf_counter() - began
     return result
 
 
-def _change(layout: Layout, students: Ints, old: Computed, new: Computed, row: int) -> StageChange:
+def _policy_changes(before: PolicyGrid, after: PolicyGrid) -> Bools:
+    """Per (school, competency), whether a different policy would govern it."""
+    before_ids = np.array([id(policy) for policy in before.policies], dtype=np.int64)
+    after_ids = np.array([id(policy) for policy in after.policies], dtype=np.int64)
+    return before_ids[before.grid] != after_ids[after.grid]
+
+
+def _change(
+    layout: Layout,
+    students: Ints,
+    before: tuple[PolicyGrid, Computed],
+    after: tuple[PolicyGrid, Computed],
+    row: int,
+) -> StageChange:
+    (old_grid, old), (new_grid, new) = before, after
+    old_policy = old_grid.policies[int(old.record_policy[row])]
+    new_policy = new_grid.policies[int(new.record_policy[row])]
     stage = int(new.record_stage[row])
     return StageChange(
         student_id=int(students[new.record_student[row]]),
@@ -193,4 +231,13 @@ def _change(layout: Layout, students: Ints, old: Computed, new: Computed, row: i
         was_mastered=bool(old.mastered[row]),
         now_mastered=bool(new.mastered[row]),
         now_implied=bool(new.implied[row]),
+        was_implied=bool(old.implied[row]),
+        before_count=int(old.evidence_count[row]),
+        after_count=int(new.evidence_count[row]),
+        before_method=old_policy.method,
+        after_method=new_policy.method,
+        before_minimum=old_policy.minimum_evidence,
+        after_minimum=new_policy.minimum_evidence,
+        before_threshold=float(old_policy.threshold),
+        after_threshold=float(new_policy.threshold),
     )

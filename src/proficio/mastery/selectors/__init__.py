@@ -12,6 +12,7 @@ from proficio.mastery.selectors.policies import (
     policy_preview,
     policy_preview_run_get,
     policy_preview_run_shown,
+    policy_proposed,
     policy_scopes,
 )
 from proficio.mastery.selectors.runs import recompute_run_get, recompute_runs
@@ -44,6 +45,7 @@ __all__ = [
     "policy_preview",
     "policy_preview_run_get",
     "policy_preview_run_shown",
+    "policy_proposed",
     "policy_scopes",
     "recompute_run_get",
     "recompute_runs",

@@ -15,16 +15,17 @@ from proficio.frameworks.api import (
     district_frameworks,
 )
 from proficio.lib.visibility import visible_get
-from proficio.mastery.data import PolicyDraft, Scope
+from proficio.mastery.data import PolicyProposal, Scope
 from proficio.mastery.models import MasteryPolicy, PolicyPreviewRun
 from proficio.mastery.permissions import policy_previews_visible_q
 from proficio.mastery.policies import (
     default_policy,
     district_competency,
-    policy_rank,
     proposed_policy,
+    standing,
 )
 from proficio.mastery.preview import preview, proposal_from_json
+from proficio.mastery.selectors.change_reasons import change_reason
 from proficio.people.api import (
     District,
     Person,
@@ -111,6 +112,17 @@ class ScopePolicies:
     today: date
 
     @property
+    def removable(self) -> bool:
+        """A school, framework or competency whose newest version is a policy of its own."""
+        return (
+            self.scope.kind != "district" and bool(self.versions) and not self.versions[0].inherits
+        )
+
+    def version(self, number: object) -> MasteryPolicy | None:
+        """One of the scope's own versions by its number (as typed in an address), if any."""
+        return next((v for v in self.versions if str(v.version) == str(number)), None)
+
+    @property
     def listed(self) -> bool:
         """Shown in the overview: every scope but a competency without a policy of its own."""
         return self.scope.kind != "competency" or bool(self.versions)
@@ -154,7 +166,7 @@ def policy_overview(*, user: Person) -> list[ScopePolicies]:
             and policy.effective_from <= today
             and _broader_or_same(policy, scope)
         ]
-        in_force = max(reaching, key=policy_rank, default=None)
+        in_force = standing(reaching)
         if in_force is None:
             competency = scope.competency or district_competency(scope.district)
             in_force = (
@@ -190,6 +202,7 @@ class PreviewExample:
     was_mastered: bool
     now_mastered: bool
     now_implied: bool
+    reason: str = ""
 
     @property
     def text(self) -> str:
@@ -206,7 +219,7 @@ class PreviewExample:
             verdict = _("stays mastered")
         else:
             verdict = _("stays not yet mastered")
-        return _("%(student)s, %(code)s stage %(stage)s: %(before)s → %(after)s, %(verdict)s") % {
+        line = _("%(student)s, %(code)s stage %(stage)s: %(before)s → %(after)s, %(verdict)s") % {
             "student": self.student,
             "code": self.competency_code,
             "stage": self.stage,
@@ -214,6 +227,7 @@ class PreviewExample:
             "after": _reading(self.after),
             "verdict": verdict,
         }
+        return f"{line}: {self.reason}" if self.reason else line
 
 
 @dataclass(frozen=True)
@@ -225,6 +239,7 @@ class PolicyPreview:
     students_changed: int
     newly_mastered: int
     no_longer_mastered: int
+    students_losing_mastery: int
     working_stages_moved: int
     values_changed: int
     evidence_rows: int
@@ -237,7 +252,13 @@ class PolicyPreview:
         return self.proposed.effective_from > timezone.localdate()
 
 
-def policy_preview(*, user: Person, draft: PolicyDraft) -> PolicyPreview:
+def policy_proposed(*, user: Person, draft: PolicyProposal) -> MasteryPolicy:
+    """The version a proposal would save, checked and numbered but not saved (NotVisible,
+    InvalidInput like policy_change)."""
+    return proposed_policy(actor=user, draft=draft)
+
+
+def policy_preview(*, user: Person, draft: PolicyProposal) -> PolicyPreview:
     """How many students' mastery a policy change would change, with a few examples,
     computed on the evidence in its scope without writing anything.
 
@@ -260,6 +281,7 @@ def presented_preview(*, user: Person, proposed: MasteryPolicy, result: dict) ->
         students_changed=result["students_changed"],
         newly_mastered=result["newly_mastered"],
         no_longer_mastered=result["no_longer_mastered"],
+        students_losing_mastery=result.get("students_losing_mastery", 0),
         working_stages_moved=result["working_stages_moved"],
         values_changed=result["values_changed"],
         evidence_rows=result["evidence_rows"],
@@ -274,6 +296,7 @@ def presented_preview(*, user: Person, proposed: MasteryPolicy, result: dict) ->
                 was_mastered=change["was_mastered"],
                 now_mastered=change["now_mastered"],
                 now_implied=change["now_implied"],
+                reason=change_reason(change),
             )
             for change in examples
             if change["student_id"] in people

@@ -4,7 +4,7 @@ what it governs."""
 from django.db import transaction
 
 from proficio.audit import api as audit
-from proficio.mastery.data import PolicyDraft
+from proficio.mastery.data import PolicyProposal
 from proficio.mastery.models import MasteryPolicy
 from proficio.mastery.policies import district_competency, district_default, proposed_policy
 from proficio.mastery.services.runs import recompute_run_queue
@@ -12,12 +12,14 @@ from proficio.people.api import Person
 
 
 @transaction.atomic
-def policy_change(*, actor: Person, draft: PolicyDraft) -> MasteryPolicy:
+def policy_change(*, actor: Person, draft: PolicyProposal) -> MasteryPolicy:
     """Save a new version of the policy for one scope and recompute what it governs.
 
     Scope: the draft's district (no school, framework or competency), one school, one
-    framework or one competency. Old versions are never edited; the recompute runs in the
-    background (on the policy's effective day when that is still ahead).
+    framework or one competency. A PolicyRemoval saves a version that removes the scope's
+    own policy (it follows the broader one again); a draft that `restores` re-applies an
+    earlier version's settings as a new one. Old versions are never edited; the recompute
+    runs in the background (on the policy's effective day when that is still ahead).
     """
     if draft.school is None and draft.framework is None and draft.competency is None:
         # The version every existing record names, before the first change replaces it.
@@ -41,6 +43,8 @@ def policy_change(*, actor: Person, draft: PolicyDraft) -> MasteryPolicy:
             "threshold": str(policy.threshold),
             "minimum_evidence": policy.minimum_evidence,
             "effective_from": policy.effective_from.isoformat(),
+            "removes_own_policy": policy.inherits,
+            "restores": policy.restores,
         },
     )
     recompute_run_queue(policy=policy, actor=actor)

@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from proficio.mastery.data import PolicyDraft, Scope
+from proficio.mastery.data import PolicyProposal, Scope
 from proficio.mastery.models import PolicyPreviewRun, PreviewState
 from proficio.mastery.policies import proposed_policy
 from proficio.mastery.preview import (
@@ -24,7 +24,9 @@ from proficio.people.api import Person
 KEPT_FOR = timedelta(days=1)
 
 
-def policy_preview_start(*, actor: Person, draft: PolicyDraft) -> PolicyPreview | PolicyPreviewRun:
+def policy_preview_start(
+    *, actor: Person, draft: PolicyProposal
+) -> PolicyPreview | PolicyPreviewRun:
     """The preview of a draft at once when its scope is small; above
     PROFICIO_POLICY_PREVIEW_BACKGROUND_ROWS evidence rows, a queued PolicyPreviewRun and its
     task, in one transaction (ADR 0012), so the page answers without waiting for it.
