@@ -24,6 +24,23 @@ def form(**changes):
     return {**FORM, "effective_from": timezone.localdate().isoformat(), **changes}
 
 
+def receipt_of(page) -> str:
+    """The signed receipt a preview hands to the save that follows it."""
+    found = re.search(r'name="preview_receipt" value="([^"]+)"', page.content.decode())
+    assert found, "the preview carries a receipt"
+    return found.group(1)
+
+
+def save(client, data, *, confirm=False):
+    """Preview, then save what was previewed (confirming a loss of mastery if asked)."""
+    shown = client.post(reverse("mastery:policies"), {**data, "action": "preview"})
+    saving = {**data, "action": "save", "preview_receipt": receipt_of(shown)}
+    if confirm:
+        losses = re.search(r'name="confirm_losses" value="(\d+)"', shown.content.decode())
+        saving["confirm_losses"] = losses.group(1)
+    return client.post(reverse("mastery:policies"), saving)
+
+
 def as_user(client, world, who):
     if who is not None:
         client.force_login(getattr(world, who))
@@ -57,7 +74,7 @@ def test_a_school_admin_sees_and_sets_only_their_school(client, world):
     response = client.post(reverse("mastery:policies"), form(scope="district"))
     assert response.status_code == 422
     assert not MasteryPolicy.objects.filter(created_by=world.school_admin).exists()
-    response = client.post(reverse("mastery:policies"), form(scope=f"school-{world.school.uuid}"))
+    response = save(client, form(scope=f"school-{world.school.uuid}"))
     assert response.status_code == 302
     assert MasteryPolicy.objects.get(created_by=world.school_admin).school == world.school
 
@@ -149,7 +166,7 @@ def test_saving_recomputes_and_shows_the_recompute(client, world, rate):
     rate(level=3, days_ago=3)
     rate(level=1, days_ago=2)
     as_user(client, world, "district_admin")
-    response = client.post(reverse("mastery:policies"), form())
+    response = save(client, form())
     assert response.status_code == 302
     run = RecomputeRun.objects.get(policy__method="highest")
     assert response.url.endswith(f"?run={run.uuid}#recompute")
@@ -192,7 +209,7 @@ def test_the_student_panel_shows_what_a_stage_read_before_a_change(client, world
     rate(level=3, days_ago=3)
     rate(level=1, days_ago=2)
     as_user(client, world, "district_admin")
-    client.post(reverse("mastery:policies"), form())
+    assert save(client, form()).status_code == 302
     day = timezone.localdate().strftime("%-d %b %Y")
     for who in ("teacher", "guardian", "student"):
         client.force_login(getattr(world, who))
@@ -230,3 +247,103 @@ def test_choosing_a_scope_starts_from_the_policy_in_force_there(client, world):
     assert re.search(r'<option value="median_recent" selected', text)
     assert re.search(r'name="median_recent__n"[^>]*value="4"', text)
     assert re.search(r'name="minimum_evidence"[^>]*value="3"', text)
+
+
+# ---- a save goes ahead only for what was previewed, and a loss of mastery is confirmed
+
+
+def test_saving_without_a_preview_shows_the_preview_and_saves_nothing(client, world, rate):
+    rate(level=3, days_ago=3)
+    rate(level=1, days_ago=2)
+    as_user(client, world, "district_admin")
+    response = client.post(reverse("mastery:policies"), form(action="save"))
+    assert response.status_code == 422
+    text = response.content.decode()
+    assert "Nothing is saved yet: check below what this change would do" in text
+    assert "would become mastered: highest rating 3 reaches 3 with 2 ratings" in text
+    assert not MasteryPolicy.objects.filter(method="highest").exists()
+
+
+def test_a_receipt_of_another_proposal_does_not_save(client, world):
+    as_user(client, world, "district_admin")
+    shown = client.post(reverse("mastery:policies"), form(action="preview"))
+    response = client.post(
+        reverse("mastery:policies"),
+        form(action="save", threshold="4", preview_receipt=receipt_of(shown)),
+    )
+    assert response.status_code == 422
+    response = client.post(
+        reverse("mastery:policies"), form(action="save", preview_receipt="forged:token")
+    )
+    assert response.status_code == 422
+    assert not MasteryPolicy.objects.filter(method="highest").exists()
+
+
+def test_a_change_that_removes_mastery_needs_the_counts_confirmed(client, world, rate):
+    rate(level=3, days_ago=2)
+    rate(level=3, days_ago=1)
+    strict = form(method="mean", minimum_evidence="3")
+    as_user(client, world, "district_admin")
+    shown = client.post(reverse("mastery:policies"), {**strict, "action": "preview"})
+    text = shown.content.decode()
+    assert "Saving removes mastery from 1 student</strong> (1 stage)" in text
+    assert "would no longer be mastered: the result is now the mean; now needs 3 ratings" in text
+
+    unconfirmed = {**strict, "action": "save", "preview_receipt": receipt_of(shown)}
+    response = client.post(reverse("mastery:policies"), unconfirmed)
+    assert response.status_code == 422
+    assert "removes mastery from 1 student (1 stages)" in response.content.decode()
+    assert not MasteryPolicy.objects.filter(method="mean").exists()
+
+    confirmed = client.post(reverse("mastery:policies"), {**unconfirmed, "confirm_losses": "1"})
+    assert confirmed.status_code == 302
+    assert MasteryPolicy.objects.get(method="mean").minimum_evidence == 3
+
+
+def test_an_override_is_removed_from_the_page(client, world, rate):
+    rate(level=4, days_ago=2)
+    rate(level=2, days_ago=1)
+    key = f"school-{world.school.uuid}"
+    as_user(client, world, "district_admin")
+    assert save(client, form(scope=key)).status_code == 302
+    page = client.get(reverse("mastery:policies")).content.decode()
+    assert f"?remove={key}#change-heading" in page and "Remove this override" in page
+
+    asked = client.get(reverse("mastery:policies"), {"remove": key}).content.decode()
+    assert "Remove the policy of its own from North" in asked
+    removal = {"removal": "1", "scope": key, "effective_from": timezone.localdate().isoformat()}
+    response = save(client, removal, confirm=True)
+
+    assert response.status_code == 302
+    removed = MasteryPolicy.objects.get(school=world.school, version=2)
+    assert removed.inherits
+    page = client.get(response.url).content.decode()
+    assert "North now follows the broader policy (version 2)." in page
+    assert "In force: follows the broader policy" in page and "Remove this override" not in page
+
+
+def test_a_district_scope_cannot_be_removed_from_the_page(client, world):
+    as_user(client, world, "district_admin")
+    removal = {"removal": "1", "scope": "district", "effective_from": "2030-01-01"}
+    response = client.post(reverse("mastery:policies"), {**removal, "action": "save"})
+    assert response.status_code == 422
+    assert not MasteryPolicy.objects.filter(inherits=True).exists()
+
+
+def test_an_earlier_version_is_restored_from_the_page(client, world):
+    as_user(client, world, "district_admin")
+    assert save(client, form()).status_code == 302
+    assert save(client, form(method="latest")).status_code == 302
+    page = client.get(reverse("mastery:policies")).content.decode()
+    assert "restore=2" in page and "Restore v2" in page
+
+    filled = client.get(reverse("mastery:policies"), {"scope": "district", "restore": "2"})
+    text = filled.content.decode()
+    assert "The settings of version 2 are filled in below" in text
+    assert '<option value="highest" selected>' in text
+    response = save(client, form(restores="2"))
+
+    assert response.status_code == 302
+    restored = MasteryPolicy.objects.get(version=4)
+    assert (restored.method, restored.restores) == ("highest", 2)
+    assert "restoring version 2" in client.get(response.url).content.decode()

@@ -15,3 +15,8 @@ class ServiceErrorsMixin:
         for service_field, message in errors.items():
             name = self.form_field(service_field)
             self.add_error(name if name in self.fields else None, message)  # type: ignore[attr-defined]
+
+    @property
+    def has_field_errors(self) -> bool:
+        """Whether any error is about a field (not only the form's own)."""
+        return any(name != "__all__" for name in self.errors)  # type: ignore[attr-defined]

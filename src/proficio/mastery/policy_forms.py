@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from proficio.engine import METHOD_PARAMETERS, ParamSpec, format_score
 from proficio.lib.forms import ServiceErrorsMixin
-from proficio.mastery.data import MINIMUM_EVIDENCE_MAX, PolicyDraft
+from proficio.mastery.data import MINIMUM_EVIDENCE_MAX, PolicyDraft, PolicyRemoval
 from proficio.mastery.forms import DateInput
 from proficio.mastery.models import MasteryPolicy, Method
 from proficio.mastery.selectors import PolicyScope
@@ -80,6 +80,12 @@ EFFECTIVE_HELP = _(
 )
 
 
+def _today_or_later(day: date) -> date:
+    if day < timezone.localdate():
+        raise forms.ValidationError(_("Choose today or a later day."))
+    return day
+
+
 def parameter_field(method: str, name: str) -> str:
     """The form field name of one method parameter."""
     return f"{method}__{name}"
@@ -111,6 +117,8 @@ def _number_field(method: str, name: str, spec: ParamSpec) -> forms.Field:
 
 class PolicyForm(ServiceErrorsMixin, forms.Form):
     """A new version of one scope's policy. Parameter fields follow the chosen method."""
+
+    is_removal = False
 
     scope = forms.ChoiceField(label=_("Applies to"), help_text=SCOPE_HELP)
     method = forms.ChoiceField(label=_("Calculation method"), choices=Method.choices)
@@ -144,6 +152,8 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
     effective_from = forms.DateField(
         label=_("Takes effect on"), help_text=EFFECTIVE_HELP, widget=DateInput
     )
+    # The earlier version whose settings the form was filled from ("Restore version N").
+    restores = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     def __init__(
         self,
@@ -152,12 +162,14 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
         scopes: Sequence[PolicyScope],
         current: Mapping[str, MasteryPolicy],
         chosen: Mapping | None = None,
+        restoring: MasteryPolicy | None = None,
         **kwargs,
     ):
         """scopes: those the user may set. current: the policy in force per scope key; the
         form starts from the chosen scope's. chosen: for an unbound form, what the person
         has picked so far (a scope alone reloads that scope's settings; with a method, the
-        other entries are kept)."""
+        other entries are kept). restoring: an earlier version of the chosen scope to start
+        from instead."""
         kwargs.setdefault("label_suffix", "")
         super().__init__(data, **kwargs)
         picked = data if data is not None else (chosen or {})
@@ -167,9 +179,11 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
         self.fields["effective_from"].widget.attrs["min"] = today.isoformat()
         scope_key = picked.get("scope") if picked.get("scope") in self.scopes else None
         scope_key = scope_key or (scopes[0].key if scopes else "")
-        starting = current.get(scope_key)
+        starting = restoring or current.get(scope_key)
         self.initial["scope"] = scope_key
         self.initial["effective_from"] = today
+        if restoring is not None:
+            self.initial["restores"] = restoring.version
         if starting is not None:
             self.initial.update(
                 {
@@ -196,6 +210,11 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
             self.initial.update({name: name in picked for name in checkboxes})
 
     @property
+    def restoring(self) -> object:
+        """The version number being restored, if the form was filled from one."""
+        return self["restores"].value()
+
+    @property
     def checkboxes(self) -> list[forms.BoundField]:
         return [self["higher_implies_lower"], self["include_self_assessment"]]
 
@@ -204,10 +223,7 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
         return [self[parameter_field(self.method, name)] for name in METHOD_PARAMETERS[self.method]]
 
     def clean_effective_from(self) -> date:
-        day = self.cleaned_data["effective_from"]
-        if day < timezone.localdate():
-            raise forms.ValidationError(_("Choose today or a later day."))
-        return day
+        return _today_or_later(self.cleaned_data["effective_from"])
 
     def draft(self) -> PolicyDraft:
         """What policy_change and policy_preview take, from a valid form."""
@@ -226,9 +242,58 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
             higher_implies_lower=data["higher_implies_lower"],
             include_self_assessment=data["include_self_assessment"],
             effective_from=data["effective_from"],
+            restores=data.get("restores"),
         )
 
     def form_field(self, service_field: str) -> str:
         if service_field.startswith("parameters."):
             return parameter_field(self.method, service_field.removeprefix("parameters."))
         return service_field
+
+
+class OverrideRemovalForm(ServiceErrorsMixin, forms.Form):
+    """Removing a school's, framework's or competency's own policy: from the chosen day the
+    scope follows the broader one again."""
+
+    is_removal = True
+
+    scope = forms.ChoiceField(label=_("Remove the policy of"), widget=forms.HiddenInput)
+    effective_from = forms.DateField(
+        label=_("Takes effect on"),
+        help_text=_(
+            "From this day the scope follows the broader policy. Mastery “as of” an earlier "
+            "day keeps the policy then in force. Default: today."
+        ),
+        widget=DateInput,
+    )
+
+    def __init__(
+        self,
+        data: Mapping | None = None,
+        *,
+        scopes: Sequence[PolicyScope],
+        chosen: str | None = None,
+        **kwargs,
+    ):
+        """scopes: those whose own policy the user may remove; chosen: the one asked for."""
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(data, **kwargs)
+        self.scopes = {scope.key: scope for scope in scopes}
+        self.fields["scope"].choices = [(scope.key, scope.label) for scope in scopes]
+        today = timezone.localdate()
+        self.fields["effective_from"].widget.attrs["min"] = today.isoformat()
+        self.initial.update({"scope": chosen, "effective_from": today})
+
+    @property
+    def chosen_scope(self) -> PolicyScope | None:
+        return self.scopes.get(self["scope"].value())
+
+    def clean_effective_from(self) -> date:
+        return _today_or_later(self.cleaned_data["effective_from"])
+
+    def draft(self) -> PolicyRemoval:
+        """What policy_change and policy_preview take, from a valid form."""
+        return PolicyRemoval(
+            **self.scopes[self.cleaned_data["scope"]].parts,
+            effective_from=self.cleaned_data["effective_from"],
+        )

@@ -9,19 +9,22 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proficio.engine import METHOD_PARAMETERS, format_score
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.models import MasteryPolicy, PolicyPreviewRun, PreviewState
-from proficio.mastery.policy_forms import PolicyForm
+from proficio.mastery.policy_forms import OverrideRemovalForm, PolicyForm
+from proficio.mastery.preview_receipts import receipt_for, receipt_read
 from proficio.mastery.selectors import (
     PolicyPreview,
     ScopePolicies,
     policy_overview,
     policy_preview_run_get,
     policy_preview_run_shown,
+    policy_proposed,
     policy_scopes,
     recompute_run_get,
     recompute_runs,
@@ -54,39 +57,67 @@ def _forms_state(request: HttpRequest) -> tuple[list[ScopePolicies], dict[str, M
     return overview, {entry.scope.key: entry.in_force for entry in overview}
 
 
-def _form(request: HttpRequest, data=None, chosen=None) -> PolicyForm:
-    current = _forms_state(request)[1]
-    return PolicyForm(data, scopes=policy_scopes(user=request.user), current=current, chosen=chosen)
+ChangeForm = PolicyForm | OverrideRemovalForm
+
+
+def _form(
+    request: HttpRequest, data=None, chosen=None, overview: list[ScopePolicies] | None = None
+) -> ChangeForm:
+    """The change form: a new version (restoring an earlier one when `restore` names it), or
+    removing a scope's own policy (`removal` in the data, `remove` in the address)."""
+    if overview is None:
+        overview = _forms_state(request)[0]
+    current = {entry.scope.key: entry.in_force for entry in overview}
+    removable = [entry.scope for entry in overview if entry.removable]
+    if data is not None and data.get("removal"):
+        return OverrideRemovalForm(data, scopes=removable)
+    chosen = chosen or {}
+    if data is None and chosen.get("remove") in {scope.key for scope in removable}:
+        return OverrideRemovalForm(scopes=removable, chosen=chosen["remove"])
+    entry = next((e for e in overview if e.scope.key == chosen.get("scope")), None)
+    restoring = entry.version(chosen["restore"]) if entry and "restore" in chosen else None
+    return PolicyForm(
+        data,
+        scopes=policy_scopes(user=request.user),
+        current=current,
+        chosen=chosen,
+        restoring=restoring,
+    )
 
 
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 @not_visible_is_404
 def policies_page(request: HttpRequest) -> HttpResponse:
-    """Every scope's policy in force and its versions, and a form for a new version.
+    """Every scope's policy in force and its versions, and a form for a new version (or to
+    remove a scope's own policy).
 
     POST with action=preview shows what the change would do (the page without JavaScript;
-    htmx asks policy_preview_part instead); any other POST saves it and starts the recompute.
+    htmx asks policy_preview_part instead); any other POST saves it and starts the
+    recompute, but only with the receipt of a preview of that very change, and with the
+    admin's confirmation when it removes mastery from anyone: otherwise the page shows the
+    preview again and saves nothing.
     """
-    overview, current = _forms_state(request)
-    scopes = policy_scopes(user=request.user)
+    overview = _forms_state(request)[0]
     status, preview, preview_run = 200, None, None
     if request.method == "POST":
-        form = PolicyForm(request.POST, scopes=scopes, current=current)
+        form = _form(request, data=request.POST, overview=overview)
         previewing = request.POST.get("action") == "preview"
         if form.is_valid():
             try:
-                if previewing:
-                    preview, preview_run = _preview_or_run(request, form)
-                else:
-                    policy = policy_change(actor=request.user, draft=form.draft())
-                    return _saved(request, form, policy)
+                if not previewing:
+                    unconfirmed = _unconfirmed(request, form)
+                    if unconfirmed is None:
+                        policy = policy_change(actor=request.user, draft=form.draft())
+                        return _saved(request, form, policy)
+                    form.add_error(None, unconfirmed)
+                preview, preview_run = _preview_or_run(request, form)
             except InvalidInput as bad:
                 form.add_service_errors(bad.errors)
         if not form.is_valid():
             status = 422
     else:
-        form = PolicyForm(scopes=scopes, current=current, chosen=request.GET)
+        form = _form(request, chosen=request.GET, overview=overview)
     return render(
         request,
         "mastery/policies.html",
@@ -97,16 +128,47 @@ def policies_page(request: HttpRequest) -> HttpResponse:
             "runs": recompute_runs(user=request.user),
             "attempt_limit": settings.PROFICIO_RECOMPUTE_ATTEMPTS,
             "highlight": request.GET.get("run", ""),
-            "preview": preview,
             "preview_run": preview_run,
-            "settings": policy_settings(preview.proposed) if preview else "",
+            **_preview_context(request, preview),
         },
         status=status,
     )
 
 
+def _unconfirmed(request: HttpRequest, form: ChangeForm) -> str | None:
+    """Why the change may not be saved yet, or None: it must have been previewed as it is
+    now, and a loss of mastery confirmed with the count the preview showed."""
+    proposed = policy_proposed(user=request.user, draft=form.draft())
+    receipt = receipt_read(
+        request.POST.get("preview_receipt", ""), proposed=proposed, user=request.user
+    )
+    if receipt is None:
+        return _("Nothing is saved yet: check below what this change would do, then save.")
+    losses = receipt.stages_losing_mastery
+    if losses and request.POST.get("confirm_losses") != str(losses):
+        students = receipt.students_losing_mastery
+        return ngettext(
+            "Nothing is saved yet: this change removes mastery from %(students)s student "
+            "(%(stages)s stages). Tick the box under the preview to confirm, then save.",
+            "Nothing is saved yet: this change removes mastery from %(students)s students "
+            "(%(stages)s stages). Tick the box under the preview to confirm, then save.",
+            students,
+        ) % {"stages": losses, "students": students}
+    return None
+
+
+def _preview_context(request: HttpRequest, preview: PolicyPreview | None) -> dict[str, object]:
+    if preview is None:
+        return {"preview": None, "settings": ""}
+    return {
+        "preview": preview,
+        "settings": policy_settings(preview.proposed),
+        "receipt": receipt_for(preview, user=request.user),
+    }
+
+
 def _preview_or_run(
-    request: HttpRequest, form: PolicyForm
+    request: HttpRequest, form: ChangeForm
 ) -> tuple[PolicyPreview | None, PolicyPreviewRun | None]:
     """The preview at once, or the background run of one too large for the request, with
     its preview when the run has already finished (a backend that runs tasks at once)."""
@@ -118,11 +180,18 @@ def _preview_or_run(
     return None, started
 
 
-def _saved(request: HttpRequest, form: PolicyForm, policy: MasteryPolicy) -> HttpResponse:
+def _saved(request: HttpRequest, form: ChangeForm, policy: MasteryPolicy) -> HttpResponse:
+    scope = form.scopes[form.cleaned_data["scope"]].label
+    if policy.inherits:
+        message = _("%(scope)s now follows the broader policy (version %(version)s).")
+    elif policy.restores:
+        message = _(
+            "Saved version %(version)s of the policy for %(scope)s, restoring version %(restored)s."
+        )
+    else:
+        message = _("Saved version %(version)s of the policy for %(scope)s.")
     messages.success(
-        request,
-        _("Saved version %(version)s of the policy for %(scope)s.")
-        % {"version": policy.version, "scope": form.scopes[form.cleaned_data["scope"]].label},
+        request, message % {"version": policy.version, "scope": scope, "restored": policy.restores}
     )
     run = recompute_runs(user=request.user, policy=policy)[0]
     url = reverse("mastery:policies") + "?" + urlencode({"run": run.uuid})
@@ -132,18 +201,24 @@ def _saved(request: HttpRequest, form: PolicyForm, policy: MasteryPolicy) -> Htt
 def _versions(entry: ScopePolicies) -> list[tuple[MasteryPolicy, str, str]]:
     """Each own version with its settings in words and where it stands today."""
     rows = []
-    in_force_seen = False
+    standing_seen = False
     for version in entry.versions:
         if version.effective_from > entry.today:
             standing = _("Takes effect on %(day)s") % {
                 "day": version.effective_from.strftime("%-d %b %Y")
             }
-        elif version.pk == entry.in_force.pk and not in_force_seen:
-            standing = _("In force")
-            in_force_seen = True
+        elif not standing_seen:
+            # The scope's latest version in force stands (mastery.policies.standing).
+            standing = (
+                _("In force") if not version.inherits else _("In force: follows the broader policy")
+            )
+            standing_seen = True
         else:
             standing = _("Replaced")
-        rows.append((version, policy_settings(version), standing))
+        settings_text = (
+            _("Removed the policy of its own") if version.inherits else policy_settings(version)
+        )
+        rows.append((version, settings_text, standing))
     return rows
 
 
@@ -152,9 +227,12 @@ def _versions(entry: ScopePolicies) -> list[tuple[MasteryPolicy, str, str]]:
 @not_visible_is_404
 def policy_form_fields(request: HttpRequest) -> HttpResponse:
     """The form again for another scope or method (htmx swaps it in place)."""
-    return render(
-        request, "mastery/_policy_form.html", {"form": _form(request, chosen=request.GET)}
+    form = PolicyForm(
+        scopes=policy_scopes(user=request.user),
+        current=_forms_state(request)[1],
+        chosen=request.GET,
     )
+    return render(request, "mastery/_policy_form.html", {"form": form})
 
 
 @login_required
@@ -178,7 +256,7 @@ def policy_preview_part(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "mastery/_policy_preview.html",
-        {"form": form, "preview": preview, "settings": policy_settings(preview.proposed)},
+        {"form": form, **_preview_context(request, preview)},
     )
 
 
@@ -203,11 +281,7 @@ def _preview_run_response(
     return render(
         request,
         "mastery/_policy_preview_run.html",
-        {
-            "run": run,
-            "preview": preview,
-            "settings": policy_settings(preview.proposed) if preview else "",
-        },
+        {"run": run, **_preview_context(request, preview)},
     )
 
 
