@@ -353,8 +353,11 @@ class _Builder:
         return bag
 
     def _school_year_start(self) -> date:
-        start = date(self.today.year, 8, 25)
-        return start if start <= self.today else date(self.today.year - 1, 8, 25)
+        """The start of the school year the demo's evidence begins in: students have been
+        enrolled since (work before a first enrolment is refused as a mistyped date)."""
+        first = self.days[0]
+        start = date(first.year, 8, 25)
+        return start if start <= first else date(first.year - 1, 8, 25)
 
     def _family(
         self, seats: list[tuple[Section, int]], paces: list[Pace], year_start: date

@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import transaction
@@ -13,7 +13,7 @@ from proficio.audit import api as audit
 from proficio.evidence.models import Evidence, EvidenceSource
 from proficio.frameworks.api import Competency
 from proficio.lib.errors import InvalidInput
-from proficio.people.api import Person
+from proficio.people.api import Person, earliest_work_days
 
 # A device clock a little ahead of the server's must not make today's work "future".
 # Work older than this is a mistyped date, not evidence of where a student is now.
@@ -50,8 +50,11 @@ def evidence_append(
     weight: Decimal = Decimal(1),
     artifact_url: str = "",
     supersedes: Evidence | None = None,
+    reason: str = "",
 ) -> Evidence:
-    """Validate one rating completely, then append it. Permission is the caller's job."""
+    """Validate one rating completely, then append it. Permission is the caller's job.
+
+    With `supersedes`, the rating corrects that one (`reason`: why, kept with it)."""
     errors: dict[str, str] = {}
     if supersedes is not None:
         # Lock the corrected row first so two simultaneous corrections cannot both pass.
@@ -77,12 +80,48 @@ def evidence_append(
             feedback_next=feedback_next,
             weight=weight,
             artifact_url=artifact_url,
+            first_day=earliest_work_days([student.pk]).get(student.pk),
         )
     except InvalidInput as bad:
         raise InvalidInput({**bad.errors, **errors}) from None
+    if len(reason) > FEEDBACK_MAX:
+        errors["reason"] = f"Keep the reason under {FEEDBACK_MAX:,} characters."
     if errors:
         raise InvalidInput(errors)
     row.supersedes = supersedes
+    row.reason = reason.strip()
+    row.save(force_insert=True)
+    return row
+
+
+@transaction.atomic
+def evidence_withdrawal_append(*, assessor: Person, original: Evidence, reason: str) -> Evidence:
+    """Append the withdrawal of a rating recorded in error: a row that supersedes it, repeats
+    what it was about, and counts for nothing. Permission is the caller's job."""
+    list(Evidence.objects.select_for_update().filter(pk=original.pk))
+    errors: dict[str, str] = {}
+    if original.withdrawn or Evidence.objects.filter(supersedes=original).exists():
+        errors["supersedes"] = (
+            "This rating has already been corrected or withdrawn: only the current one can be."
+        )
+    if not reason.strip():
+        errors["reason"] = "Say why this rating is withdrawn: the history keeps it."
+    elif len(reason) > FEEDBACK_MAX:
+        errors["reason"] = f"Keep the reason under {FEEDBACK_MAX:,} characters."
+    if errors:
+        raise InvalidInput(errors)
+    row = Evidence(
+        student=original.student,
+        competency=original.competency,
+        stage=original.stage,
+        level=original.level,
+        observed_at=original.observed_at,
+        source=original.source,
+        assessor=assessor,
+        supersedes=original,
+        withdrawn=True,
+        reason=reason.strip(),
+    )
     row.save(force_insert=True)
     return row
 
@@ -117,12 +156,13 @@ def evidence_append_many(
     # Each competency's stages and scale read once, not once per rating.
     competencies = list({id(draft.competency): draft.competency for draft in drafts}.values())
     prefetch_related_objects(competencies, "stages", "scale__levels", "framework__scale__levels")
+    first_days = earliest_work_days({draft.student.pk for draft in drafts})
     rows, errors = [], {}
     for index, draft in enumerate(drafts):
         try:
             if draft.student.district_id != district_id:
                 raise InvalidInput({"student": "The student is not of this district."})
-            rows.append(_checked_row(**vars(draft)))
+            rows.append(_checked_row(**vars(draft), first_day=first_days.get(draft.student.pk)))
         except InvalidInput as bad:
             errors.update({f"{index}.{field}": message for field, message in bad.errors.items()})
     if errors:
@@ -150,8 +190,12 @@ def _checked_row(
     feedback_next: str,
     weight: Decimal,
     artifact_url: str,
+    first_day: date | None,
 ) -> Evidence:
-    """The unsaved row for one rating, or InvalidInput naming every field that is wrong."""
+    """The unsaved row for one rating, or InvalidInput naming every field that is wrong.
+
+    first_day: the first day the student's work can have been done here (`earliest_work_days`),
+    if the roster tells."""
     errors: dict[str, str] = {}
     if competency.framework.district_id != student.district_id:
         errors["competency"] = f"{competency.code} is not a competency of this student's district."
@@ -173,6 +217,12 @@ def _checked_row(
         errors["observed_at"] = (
             f"The work was observed on {timezone.localdate(observed_at):%-d %b %Y}, more than "
             "ten years ago: check the date."
+        )
+    elif first_day is not None and timezone.localdate(observed_at) < first_day:
+        errors["observed_at"] = (
+            f"The work was observed on {timezone.localdate(observed_at):%-d %b %Y}, before "
+            f"{first_day:%-d %b %Y}, when the student's first enrolment or the district's "
+            "first school year began: check the date."
         )
     if source not in EvidenceSource.values:
         known = ", ".join(EvidenceSource.values)

@@ -3,15 +3,27 @@
 import hashlib
 from collections.abc import Collection, Iterable
 from contextlib import suppress
+from datetime import date
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
-from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import (
+    BigIntegerField,
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.utils import timezone
 
 from proficio.lib.errors import InvalidInput, NotVisible, ProficioError
 from proficio.lib.visibility import visible_get
 from proficio.people.models import (
+    AcademicSession,
     ApiToken,
     District,
     Enrollment,
@@ -118,6 +130,27 @@ def enrolment_pairs(*, student_ids: list[int], sections: list[Section]) -> set[t
             section__in=sections, student_id__in=student_ids, active=True
         ).values_list("section_id", "student_id")
     )
+
+
+def earliest_work_days(student_ids: Collection[int]) -> dict[int, date]:
+    """The first day work of each student can have been done here, where the roster tells:
+    the earlier of their first enrolment and their district's first academic session.
+    Students with neither are left out. One query, whatever the number of students."""
+    first_session = (
+        AcademicSession.objects.filter(district_id=OuterRef("district_id"))
+        .order_by("starts_on")
+        .values("starts_on")[:1]
+    )
+    rows = (
+        Person.objects.filter(pk__in=student_ids)
+        .annotate(first_enrolment=Min("enrollment__enrolled_on"), first_session=first_session)
+        .values_list("pk", "first_enrolment", "first_session")
+    )
+    return {
+        pk: min(day for day in days if day is not None)
+        for pk, *days in rows
+        if any(day is not None for day in days)
+    }
 
 
 def enrolments_digest(*, sections: list[Section]) -> tuple[int, int]:
