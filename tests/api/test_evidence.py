@@ -20,6 +20,8 @@ from tests.factories import FOUR_LEVELS, make_competency
 pytestmark = pytest.mark.django_db
 
 KEYS = {
+    "withdrawn",
+    "reason",
     "id",
     "student",
     "competency",
@@ -59,6 +61,8 @@ def test_a_rating_is_stored_and_returned_with_exactly_the_documented_keys(world,
         "feedback_present": "Clear thesis.",
         "feedback_next": "Support each claim with evidence.",
         "supersedes": None,
+        "withdrawn": False,
+        "reason": "",
     }
     assert datetime.fromisoformat(body["observed_at"]) == stored.observed_at
     assert datetime.fromisoformat(body["recorded_at"]) == stored.recorded_at

@@ -18,6 +18,7 @@ ENDPOINTS = {
     ("/api/v1/competencies", "get"),
     ("/api/v1/students/{student_id}/mastery", "get"),
     ("/api/v1/evidence", "post"),
+    ("/api/v1/evidence/{evidence_id}/withdrawal", "post"),
 }
 
 

@@ -23,7 +23,7 @@ from proficio.mastery.pace import (
 )
 from proficio.mastery.recompute import recompute
 from proficio.mastery.selectors.gradebook import GradebookQuery, gradebook
-from proficio.mastery.services import evidence_record
+from proficio.mastery.services import evidence_record, evidence_withdraw
 from tests.mastery.test_pace import graded_competency, graded_student, observed, rate
 from tests.mastery.varied import policy, stored_pace_columns
 
@@ -101,6 +101,7 @@ OPERATIONS = st.lists(
             st.sampled_from(["observation", "observation", "self"]),
         ),
         st.tuples(st.just("correct"), st.integers(0, 50), st.sampled_from([1, 2, 3, 4])),
+        st.tuples(st.just("withdraw"), st.integers(0, 50)),
         st.tuples(
             st.just("policy"),
             st.sampled_from(["latest", "mean", "decaying_average", "n_mastery", "highest"]),
@@ -133,6 +134,12 @@ def test_stored_pace_equals_a_full_recompute_after_any_ratings_corrections_and_p
         transaction.set_rollback(True)
 
 
+def standing_ratings_of(teacher, students):
+    return Evidence.objects.filter(
+        student__in=students, superseded_by__isnull=True, withdrawn=False, assessor=teacher
+    ).order_by("pk")
+
+
 def apply(world, operation, students, competencies):
     kind, *args = operation
     if kind == "rate":
@@ -148,9 +155,7 @@ def apply(world, operation, students, competencies):
         )
     elif kind == "correct":
         choice, level = args
-        current = Evidence.objects.filter(
-            student__in=students, superseded_by__isnull=True, assessor=world.teacher
-        ).order_by("pk")
+        current = standing_ratings_of(world.teacher, students)
         if current:
             replaced = current[choice % len(current)]
             evidence_record(
@@ -162,6 +167,13 @@ def apply(world, operation, students, competencies):
                 observed_at=replaced.observed_at,
                 source=replaced.source,
                 supersedes=replaced,
+            )
+    elif kind == "withdraw":
+        (choice,) = args
+        current = standing_ratings_of(world.teacher, students)
+        if current:
+            evidence_withdraw(
+                actor=world.teacher, evidence=current[choice % len(current)], reason="In error"
             )
     else:
         method, implies, counts_self, minimum = args

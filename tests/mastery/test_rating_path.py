@@ -12,7 +12,7 @@ from proficio.mastery.compute import competency_mastery
 from proficio.mastery.models import MasteryRecord, MasteryRecordHistory, WorkingStage
 from proficio.mastery.pace import pace_columns, pace_facts_computed
 from proficio.mastery.permissions import correctable_evidence_q
-from proficio.mastery.services import evidence_record
+from proficio.mastery.services import evidence_record, evidence_withdraw
 from tests.mastery.varied import policy, stored_pace_columns
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +82,17 @@ def test_every_rating_leaves_what_a_full_recompute_would(world, name):
         assessor = world.student if own else world.teacher
         # Each corrects only what they may: the teacher their ratings, the student their own.
         current = Evidence.objects.filter(
-            correctable_evidence_q(assessor), student=world.student, superseded_by__isnull=True
+            correctable_evidence_q(assessor),
+            student=world.student,
+            superseded_by__isnull=True,
+            withdrawn=False,
         )
+        if current.exists() and rng.random() < 0.08:
+            evidence_withdraw(
+                actor=assessor, evidence=current.order_by("?").first(), reason="Wrong student"
+            )
+            assert_stored_as_computed(world.student, world.competency)
+            continue
         moment = time(12) if rng.random() < 0.6 else time(rng.randint(8, 15), rng.randint(0, 59))
         evidence_record(
             assessor=assessor,

@@ -11,6 +11,7 @@ STUDENTS_LISTED = "students.listed"
 EVIDENCE_VIEWED = "evidence.viewed"
 EVIDENCE_RECORDED = "evidence.recorded"
 EVIDENCE_CORRECTED = "evidence.corrected"
+EVIDENCE_WITHDRAWN = "evidence.withdrawn"
 MASTERY_RECOMPUTED = "mastery.recomputed"
 POLICY_CHANGED = "policy.changed"
 GUARDIAN_LINKED = "guardian.linked"
@@ -40,6 +41,7 @@ ACTION_LABELS = {
     EVIDENCE_VIEWED: _("Viewed evidence"),
     EVIDENCE_RECORDED: _("Recorded evidence"),
     EVIDENCE_CORRECTED: _("Corrected evidence"),
+    EVIDENCE_WITHDRAWN: _("Withdrew evidence recorded in error"),
     MASTERY_RECOMPUTED: _("Recomputed mastery"),
     POLICY_CHANGED: _("Changed a mastery policy"),
     GUARDIAN_LINKED: _("Linked a guardian"),

@@ -8,11 +8,17 @@ from proficio.evidence.models import AppendOnlyError, Evidence, EvidenceSource
 from proficio.evidence.selectors import (
     evidence_in_district,
     evidence_of,
+    evidence_standing,
     latest_teacher_work,
     ratings_counted,
     ratings_counted_for,
 )
-from proficio.evidence.services import EvidenceDraft, evidence_append, evidence_append_many
+from proficio.evidence.services import (
+    EvidenceDraft,
+    evidence_append,
+    evidence_append_many,
+    evidence_withdrawal_append,
+)
 
 __all__ = [
     "AppendOnlyError",
@@ -23,6 +29,8 @@ __all__ = [
     "evidence_append_many",
     "evidence_in_district",
     "evidence_of",
+    "evidence_standing",
+    "evidence_withdrawal_append",
     "latest_teacher_work",
     "ratings_counted",
     "ratings_counted_for",

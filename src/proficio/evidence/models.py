@@ -48,6 +48,11 @@ class Evidence(models.Model):
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )
+    # A withdrawal ("recorded in error") supersedes a rating and counts for nothing itself:
+    # together they take that rating out of mastery, and both stay in the history.
+    withdrawn = models.BooleanField(default=False)
+    # Why a correction or a withdrawal was recorded, in the words of the person who did it.
+    reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["observed_at", "recorded_at", "id"]

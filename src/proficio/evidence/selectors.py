@@ -36,9 +36,10 @@ def ratings_counted(
     as_of: date | None = None,
     include_self: bool = False,
 ) -> QuerySet[Evidence]:
-    """The evidence that counts toward mastery: current (not superseded), by observed_at."""
+    """The evidence that counts toward mastery: current (not superseded, not a withdrawal),
+    by observed_at."""
     rows = evidence_of(student=student, competency=competency, as_of=as_of).filter(
-        superseded_by__isnull=True
+        superseded_by__isnull=True, withdrawn=False
     )
     if not include_self:
         rows = rows.exclude(source=EvidenceSource.SELF)
@@ -51,7 +52,10 @@ def ratings_counted_for(
     """`ratings_counted` for many students and competencies in one query, self-assessments
     included: the caller keeps them only where the policy counts them."""
     rows = Evidence.objects.filter(
-        student__in=students, competency__in=competencies, superseded_by__isnull=True
+        student__in=students,
+        competency__in=competencies,
+        superseded_by__isnull=True,
+        withdrawn=False,
     )
     if as_of is not None:
         rows = rows.filter(observed_at__lte=end_of_day(as_of))
@@ -66,7 +70,7 @@ def latest_teacher_work(
     next", else "what is present"; "" when none), for students the caller may see. One
     query for all of them."""
     rows = (
-        Evidence.objects.filter(student__in=students, superseded_by__isnull=True)
+        Evidence.objects.filter(student__in=students, superseded_by__isnull=True, withdrawn=False)
         .exclude(source=EvidenceSource.SELF)
         .order_by("observed_at", "recorded_at", "id")
         .values_list(
@@ -79,6 +83,12 @@ def latest_teacher_work(
         kept = latest.get((student_id, competency_id), (observed_at, ""))[1]
         latest[student_id, competency_id] = (observed_at, words or kept)
     return latest
+
+
+def evidence_standing() -> QuerySet[Evidence]:
+    """Every rating that stands: not replaced by a correction or withdrawal, and not itself a
+    withdrawal. Callers scope it to what the user may see."""
+    return Evidence.objects.filter(superseded_by__isnull=True, withdrawn=False)
 
 
 def evidence_in_district(district_id: int) -> QuerySet[Evidence]:

@@ -73,7 +73,8 @@ class RecomputeResult:
 _EVIDENCE_ROW = np.dtype(
     [("id", np.int64), ("who", np.int64), ("what", np.int64), ("observed", np.int64)]
 )
-# who = student_id · 2³² + stage_id; what = level·100 · 2²² + weight·100 · 4 + self · 2 + replaced.
+# who = student_id · 2³² + stage_id; what = level·100 · 2²² + weight·100 · 4 + self · 2 + replaced
+# (superseded, or a withdrawal: either way not counted).
 # Levels and weights have two decimals (their fields say so), so ·100 is exact.
 _LEVEL_SHIFT = 1 << 22
 
@@ -101,7 +102,8 @@ def read_evidence(layout: Layout, student_lookup: Ints, low: int, high: int) -> 
         f"CAST(CAST(ROUND(e.level * 100) AS BIGINT) * {_LEVEL_SHIFT} "
         "+ CAST(ROUND(e.weight * 100) AS BIGINT) * 4 "
         "+ CASE WHEN e.source = %s THEN 2 ELSE 0 END "
-        f"+ CASE WHEN EXISTS (SELECT 1 FROM {table} x WHERE x.supersedes_id = e.id) "
+        "+ CASE WHEN e.withdrawn OR EXISTS "
+        f"(SELECT 1 FROM {table} x WHERE x.supersedes_id = e.id) "
         f"THEN 1 ELSE 0 END AS BIGINT), {_epoch_seconds('e.observed_at')} "
         f"FROM {table} e WHERE e.student_id BETWEEN %s AND %s{where} "
         "ORDER BY e.student_id, e.competency_id, e.observed_at, e.recorded_at, e.id",

@@ -16,8 +16,13 @@ from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
 from proficio.frameworks.api import competency_get
 from proficio.lib.api_schemas import ErrorOut, InvalidOut, Text
 from proficio.lib.errors import InvalidInput, NotVisible
-from proficio.mastery.selectors import CompetencyStatus, StageStatus, student_mastery
-from proficio.mastery.services import evidence_record
+from proficio.mastery.selectors import (
+    CompetencyStatus,
+    StageStatus,
+    evidence_correctable_get,
+    student_mastery,
+)
+from proficio.mastery.services import evidence_record, evidence_withdraw
 from proficio.people.api import Person, student_get
 
 router = Router(tags=["mastery"])
@@ -116,6 +121,7 @@ class EvidenceIn(Schema):
     feedback_present: Text = ""
     feedback_next: Text = ""
     supersedes: UUID | None = Field(None, description="The rating this one corrects.")
+    reason: Text = Field("", description="Why a correction was made; kept with it.")
 
     @field_validator("stage", mode="before")
     @classmethod
@@ -175,6 +181,7 @@ class EvidenceIn(Schema):
             "feedback_present": self.feedback_present,
             "feedback_next": self.feedback_next,
             "supersedes": supersedes,
+            "reason": self.reason,
         }
 
 
@@ -191,6 +198,8 @@ class EvidenceOut(Schema):
     feedback_present: str
     feedback_next: str
     supersedes: UUID | None
+    withdrawn: bool
+    reason: str
 
     @staticmethod
     def resolve_id(evidence: Evidence) -> UUID:
@@ -259,3 +268,20 @@ def evidence_post(request: HttpRequest, body: EvidenceIn) -> tuple[int, Evidence
     """Record one rating; the student's mastery is brought up to date in the same request."""
     evidence = evidence_record(assessor=request.auth, **body.resolve(request.auth))
     return 201, evidence
+
+
+class WithdrawalIn(Schema):
+    reason: Text = Field(description="Why the rating was recorded in error; required.")
+
+
+@router.post(
+    "/evidence/{evidence_id}/withdrawal",
+    response={201: EvidenceOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut},
+)
+def evidence_withdrawal_post(
+    request: HttpRequest, evidence_id: str, body: WithdrawalIn
+) -> tuple[int, Evidence]:
+    """Withdraw a rating recorded in error: a withdrawal record supersedes it and mastery is
+    brought up to date without it. 404 for a rating the caller may not correct."""
+    evidence = evidence_correctable_get(user=request.auth, evidence_id=evidence_id)
+    return 201, evidence_withdraw(actor=request.auth, evidence=evidence, reason=body.reason)

@@ -95,9 +95,10 @@ def working_row(*, student_id: int, competency_id: int) -> WorkingRow | None:
 
 
 def _counted_where(include_self: bool) -> str:
-    # Current ratings only: none that a correction has replaced.
+    # Current ratings only: none that a correction or withdrawal has replaced, and no
+    # withdrawal itself.
     where = (
-        "e.student_id = %s AND e.competency_id = %s AND NOT EXISTS "
+        "e.student_id = %s AND e.competency_id = %s AND NOT e.withdrawn AND NOT EXISTS "
         f"(SELECT 1 FROM {Evidence._meta.db_table} x WHERE x.supersedes_id = e.id)"
     )
     return where if include_self else where + " AND e.source <> %s"
@@ -125,8 +126,10 @@ def counted_ratings(
     ]
 
 
-def latest_counted(*, student_id: int, competency_id: int, include_self: bool) -> LatestRating:
-    """The newest counted rating (a correction has just been saved, so there is one)."""
+def latest_counted(
+    *, student_id: int, competency_id: int, include_self: bool
+) -> LatestRating | None:
+    """The newest counted rating, or None when none counts (a withdrawal took the last)."""
     params: list = [student_id, competency_id]
     if not include_self:
         params.append(EvidenceSource.SELF)
@@ -138,7 +141,10 @@ def latest_counted(*, student_id: int, competency_id: int, include_self: bool) -
             "ORDER BY e.observed_at DESC, e.recorded_at DESC, e.id DESC LIMIT 1",
             params,
         )
-        level, ordinal, observed = cursor.fetchone()
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    level, ordinal, observed = row
     return LatestRating(Decimal(str(level)), ordinal, _aware(observed))
 
 

@@ -158,7 +158,7 @@ class EvidenceChunk:
     level: Floats
     weight: Floats
     is_self: Bools
-    replaced: Bools  # superseded by a correction
+    replaced: Bools  # superseded by a correction or withdrawal, or a withdrawal itself
     observed: Ints  # observed_at, in whole seconds since the epoch
 
     @property

@@ -1,5 +1,9 @@
 """Reads of mastery for pages and the API, scoped to the requesting user."""
 
+from proficio.mastery.selectors.corrections import (
+    evidence_correctable_get,
+    evidence_correctable_ids,
+)
 from proficio.mastery.selectors.gradebook import Gradebook, GradebookCell, gradebook
 from proficio.mastery.selectors.history import PastValue, competency_history, mastery_history
 from proficio.mastery.selectors.panel import competency_pace, competency_paces, gradebook_cell
@@ -38,6 +42,8 @@ __all__ = [
     "competency_pace",
     "competency_paces",
     "competency_status",
+    "evidence_correctable_get",
+    "evidence_correctable_ids",
     "gradebook",
     "gradebook_cell",
     "mastery_history",

@@ -10,7 +10,12 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from proficio.audit import api as audit
-from proficio.evidence.api import Evidence, EvidenceSource, evidence_append
+from proficio.evidence.api import (
+    Evidence,
+    EvidenceSource,
+    evidence_append,
+    evidence_withdrawal_append,
+)
 from proficio.frameworks.api import Competency
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery import storage
@@ -49,8 +54,10 @@ def evidence_record(
     feedback_present: str = "",
     feedback_next: str = "",
     supersedes: Evidence | None = None,
+    reason: str = "",
 ) -> Evidence:
-    """Record one rating and bring the student's mastery up to date."""
+    """Record one rating and bring the student's mastery up to date; with `supersedes`, a
+    correction of that rating (`reason`: why)."""
     if not can_rate(assessor, student, source):
         raise NotVisible(f"No student {student.uuid} that you may rate.")
     if supersedes is not None and not can_correct(assessor, supersedes):
@@ -75,6 +82,7 @@ def evidence_record(
         feedback_present=feedback_present,
         feedback_next=feedback_next,
         supersedes=supersedes,
+        reason=reason,
     )
     _refresh_after_rating(evidence=evidence, student=student, competency=competency)
     audit.record(
@@ -87,10 +95,44 @@ def evidence_record(
             "stage": stage,
             "level": str(evidence.level),
             "source": str(source),
-            **({"supersedes": str(supersedes.uuid)} if supersedes is not None else {}),
+            **(
+                {"supersedes": str(supersedes.uuid), "reason": evidence.reason}
+                if supersedes is not None
+                else {}
+            ),
         },
     )
     return evidence
+
+
+@transaction.atomic
+def evidence_withdraw(*, actor: Person, evidence: Evidence, reason: str) -> Evidence:
+    """Withdraw a rating recorded in error: a withdrawal row supersedes it (evidence stays
+    append-only), mastery is brought up to date without it, and the audit keeps why.
+
+    The same people may withdraw a rating as may correct it (`can_correct`)."""
+    if not can_rate(actor, evidence.student, evidence.source) or not can_correct(actor, evidence):
+        raise NotVisible(f"No rating {evidence.uuid} that you may withdraw.")
+    withdrawal = evidence_withdrawal_append(assessor=actor, original=evidence, reason=reason)
+    competency = withdrawal.competency
+    prefetch_related_objects(
+        [competency], "scale__levels" if competency.scale_id else "framework__scale__levels"
+    )
+    _refresh_after_rating(evidence=withdrawal, student=evidence.student, competency=competency)
+    audit.record(
+        actor=actor,
+        action=audit.EVIDENCE_WITHDRAWN,
+        student=evidence.student,
+        target=withdrawal,
+        data={
+            "competency": competency.code,
+            "stage": evidence.stage.ordinal,
+            "level": str(evidence.level),
+            "withdraws": str(evidence.uuid),
+            "reason": withdrawal.reason,
+        },
+    )
+    return withdrawal
 
 
 def _counts(evidence: Evidence, policy: MasteryPolicy) -> bool:
@@ -186,13 +228,7 @@ def _refresh_after_rating(*, evidence: Evidence, student: Person, competency: Co
     }
     if ordinal != working.ordinal:
         working_fields["ordinal"] = ordinal
-    latest = _latest_after(evidence=evidence, working=working, policy=policy)
-    if latest is not None:
-        working_fields |= {
-            "latest_level": latest.level,
-            "latest_stage_ordinal": latest.stage_ordinal,
-            "latest_observed_at": latest.observed_at,
-        }
+    working_fields |= _latest_after(evidence=evidence, working=working, policy=policy)
     storage.working_update(pk=working.pk, fields={**working_fields, "updated_at": now})
 
 
@@ -209,20 +245,26 @@ def _own_explanation(row: storage.StageRecord, verdict: Verdict, rows: list) -> 
 
 def _latest_after(
     *, evidence: Evidence, working: storage.WorkingRow, policy: MasteryPolicy
-) -> LatestRating | None:
-    """The latest counted rating when the new one changed it, else None."""
+) -> dict[str, object]:
+    """The working stage's latest-rating fields when the new row changed them, else {}."""
     if evidence.supersedes is not None:
-        # The corrected rating may have been the latest: ask again.
-        return storage.latest_counted(
+        # The corrected rating may have been the latest: ask again (none may be left).
+        latest = storage.latest_counted(
             student_id=evidence.student_id,
             competency_id=evidence.competency_id,
             include_self=policy.include_self_assessment,
         )
-    shown = working.latest_observed_at
-    # Work observed at the same moment as the shown latest was recorded after it, so it wins.
-    if _counts(evidence, policy) and (shown is None or evidence.observed_at >= shown):
-        return LatestRating(evidence.level, evidence.stage.ordinal, evidence.observed_at)
-    return None
+    else:
+        shown = working.latest_observed_at
+        # Work observed at the same moment as the shown latest was recorded after it: it wins.
+        if not _counts(evidence, policy) or (shown is not None and evidence.observed_at < shown):
+            return {}
+        latest = LatestRating(evidence.level, evidence.stage.ordinal, evidence.observed_at)
+    return {
+        "latest_level": latest.level if latest else None,
+        "latest_stage_ordinal": latest.stage_ordinal if latest else None,
+        "latest_observed_at": latest.observed_at if latest else None,
+    }
 
 
 def _records_of(student: Person, competency: Competency) -> dict[int, MasteryRecord]:
