@@ -42,6 +42,7 @@ from django_tasks_db.models import DBTaskResult
 
 from proficio.audit.models import AuditEntry
 from proficio.config.api import api
+from proficio.evidence.models import Evidence
 from proficio.frameworks.models import (
     Competency,
     Course,
@@ -136,6 +137,7 @@ class Hidden:
     recompute_run: RecomputeRun | None = None
     policy_preview_run: PolicyPreviewRun | None = None
     course: Course | None = None
+    evidence: Evidence | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -226,6 +228,7 @@ def build_hidden_district() -> Hidden:
             requested_by=admin, district=district, proposal={}
         ),
         course=course,
+        evidence=evidence,
         admin_rows={type(row): row for row in rows if row is not None},
     )
 
@@ -391,6 +394,13 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("mastery:student", "student_id"): _uuid_of("student"),
     ("mastery:student_competency", "student_id"): _uuid_of("student"),
     ("mastery:student_competency", "competency_id"): _uuid_of("competency"),
+    ("mastery:evidence_correct", "student_id"): _uuid_of("student"),
+    ("mastery:evidence_correct", "competency_id"): _uuid_of("competency"),
+    ("mastery:evidence_correct", "evidence_id"): _uuid_of("evidence"),
+    ("mastery:evidence_withdraw", "student_id"): _uuid_of("student"),
+    ("mastery:evidence_withdraw", "competency_id"): _uuid_of("competency"),
+    ("mastery:evidence_withdraw", "evidence_id"): _uuid_of("evidence"),
+    ("api:evidence_withdrawal_post", "evidence_id"): _uuid_of("evidence"),
     ("interop:framework", "framework_id"): _uuid_of("framework"),
     ("interop:framework_case", "framework_id"): _uuid_of("framework"),
     ("frameworks:competency_new", "framework_id"): _uuid_of("framework"),
@@ -427,6 +437,7 @@ def _rating_of(hidden: Hidden) -> dict[str, Any] | None:
 # JSON API writes whose object is in the body, not the address.
 BODIES: dict[str, Callable[[Hidden], dict[str, Any] | None]] = {
     "api:evidence_post": _rating_of,
+    "api:evidence_withdrawal_post": lambda hidden: {"reason": "The walker says so."},
 }
 
 ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<(?:path:)?(object_id|id)>/")

@@ -100,3 +100,36 @@ def test_a_student_typing_another_students_address_gets_not_found(demo, new_page
     assert response.status == 404
     expect(page.get_by_role("heading", name=re.compile("could not find", re.I))).to_be_visible()
     expect(page.get_by_text(classmate.last_name)).to_have_count(0)
+
+
+def test_a_teacher_withdraws_a_rating_in_error_and_corrects_another(demo, new_page, screenshot):
+    student = Person.objects.get(username="student")
+    argument = Competency.objects.get(code="W1")
+    teacher = new_page()
+    sign_in(teacher, "teacher")
+    teacher.goto(f"/students/{student.uuid}/competencies/{argument.uuid}/")
+    for level in ("Beginning", "Advanced"):
+        form = teacher.locator("form.rating-form")
+        form.locator("label.level-option").filter(has_text=level).click()
+        form.get_by_role("button", name=re.compile("save rating", re.I)).click()
+        expect(teacher.get_by_text(re.compile("rating saved", re.I)).first).to_be_visible()
+
+    # The newest (Advanced) was meant for another student.
+    teacher.get_by_role("link", name="Withdraw — recorded in error").first.click()
+    expect(
+        teacher.get_by_role("heading", name="Withdraw a rating recorded in error")
+    ).to_be_visible()
+    teacher.get_by_label("Why was it recorded in error?").fill("Rated the wrong student.")
+    teacher.get_by_role("button", name="Withdraw this rating").click()
+    expect(teacher.get_by_text("Rating withdrawn: it stays in the history")).to_be_visible()
+    expect(teacher.get_by_text("withdrawn, no longer counted").first).to_be_visible()
+    expect(teacher.get_by_text("Rated the wrong student.").first).to_be_visible()
+
+    # The Beginning one was a misread rubric: it becomes Developing.
+    teacher.get_by_role("link", name="Correct", exact=True).first.click()
+    teacher.locator("label.level-option").filter(has_text="Developing").click()
+    teacher.get_by_label("Why are you correcting it?").fill("Misread the rubric.")
+    teacher.get_by_role("button", name="Save the correction").click()
+    expect(teacher.get_by_text("Correction saved: it replaces the earlier rating.")).to_be_visible()
+    expect(teacher.get_by_text("replaced by a later correction").first).to_be_visible()
+    screenshot(teacher, "evidence-corrections")

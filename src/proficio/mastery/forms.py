@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from proficio.engine import format_score
-from proficio.evidence.api import EvidenceSource
+from proficio.evidence.api import Evidence, EvidenceSource
 from proficio.frameworks.api import Competency
 from proficio.lib.forms import ServiceErrorsMixin
 
@@ -116,8 +116,60 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
         noon = timezone.make_aware(datetime.combine(self.cleaned_data["observed_on"], time(12)))
         return min(noon, timezone.now())
 
+    def rating(self) -> dict[str, object]:
+        """The rating's fields as `evidence_record` takes them, from a valid form."""
+        data = self.cleaned_data
+        return {
+            "stage": data["stage"],
+            "level": data["level"],
+            "observed_at": self.observed_at(),
+            "source": data["source"],
+            "feedback_present": data["feedback_present"],
+            "feedback_next": data["feedback_next"],
+        }
+
     def form_field(self, service_field: str) -> str:
         return SERVICE_FIELDS.get(service_field, service_field)
+
+
+REASON_MAX = 2_000
+
+
+class CorrectionForm(RatingForm):
+    """A corrected rating that replaces an earlier one, and why; it starts from the original."""
+
+    reason = forms.CharField(
+        label=_("Why are you correcting it?"),
+        help_text=_(
+            "Kept with the correction in the student's history, e.g. “misread the rubric”."
+        ),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, original: Evidence, **kwargs):
+        super().__init__(*args, competency=original.competency, working_stage=None, **kwargs)
+        self.initial.update(
+            {
+                "stage": original.stage.ordinal,
+                "level": level_text(original.level),
+                "observed_on": timezone.localdate(original.observed_at),
+                "source": original.source,
+                "feedback_present": original.feedback_present,
+                "feedback_next": original.feedback_next,
+            }
+        )
+
+
+class WithdrawalForm(ServiceErrorsMixin, forms.Form):
+    """Withdrawing a rating recorded in error, and why."""
+
+    reason = forms.CharField(
+        label=_("Why was it recorded in error?"),
+        help_text=_("Kept in the student's history, e.g. “rated the wrong student”."),
+        max_length=REASON_MAX,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class AsOfForm(forms.Form):

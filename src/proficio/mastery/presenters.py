@@ -525,14 +525,28 @@ class EvidenceRow:
     evidence: Evidence
     level: ScaleLevel | None
     level_text: str
-    corrected: bool
+    corrected: bool  # replaced by a later correction or withdrawal
+    withdrawn: bool = False  # taken out by a withdrawal ("recorded in error")
+
+    @property
+    def counts(self) -> bool:
+        """Still part of the record mastery is computed from (not replaced, not a withdrawal)."""
+        return not self.corrected and not self.evidence.withdrawn
 
 
 def evidence_rows(evidence: list[Evidence], levels: list[ScaleLevel]) -> list[EvidenceRow]:
-    """Newest work first, each marked when a later correction replaced it."""
+    """Newest work first, each marked when a later correction replaced it or a withdrawal
+    took it out."""
     replaced = {row.supersedes_id for row in evidence if row.supersedes_id}
+    withdrawn = {row.supersedes_id for row in evidence if row.withdrawn}
     return [
-        EvidenceRow(row, level_named(levels, row.level), level_text(row.level), row.pk in replaced)
+        EvidenceRow(
+            row,
+            level_named(levels, row.level),
+            level_text(row.level),
+            row.pk in replaced,
+            row.pk in withdrawn,
+        )
         for row in reversed(evidence)
     ]
 

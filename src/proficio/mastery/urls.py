@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proficio.mastery import policy_views, views
+from proficio.mastery import correction_views, policy_views, views
 
 app_name = "mastery"
 
@@ -24,5 +24,15 @@ urlpatterns = [
         "students/<uuid:student_id>/competencies/<uuid:competency_id>/",
         views.student_competency_page,
         name="student_competency",
+    ),
+    path(
+        "students/<uuid:student_id>/competencies/<uuid:competency_id>/evidence/<uuid:evidence_id>/correct/",
+        correction_views.evidence_correct_page,
+        name="evidence_correct",
+    ),
+    path(
+        "students/<uuid:student_id>/competencies/<uuid:competency_id>/evidence/<uuid:evidence_id>/withdraw/",
+        correction_views.evidence_withdraw_page,
+        name="evidence_withdraw",
     ),
 ]

@@ -42,6 +42,7 @@ from proficio.mastery.selectors import (
     competency_pace,
     competency_paces,
     competency_status,
+    evidence_correctable_ids,
     gradebook,
     gradebook_cell,
     student_mastery,
@@ -164,6 +165,8 @@ def _render_student_competency(
         "saved_level": level_words(competency, saved.level) if saved else "",
         "cell_id": cell_dom_id(student, competency),
         "action": evidence_url(student, competency, section),
+        "correctable": evidence_correctable_ids(user=request.user, evidence=evidence),
+        "section_query": f"?section={section.uuid}" if section else "",
         "in_panel": bool(request.htmx),
         "history": competency_history(student=student, competency=competency),
     }
@@ -226,12 +229,7 @@ def student_competency_page(
                 assessor=request.user,
                 student=student,
                 competency=competency,
-                stage=form.cleaned_data["stage"],
-                level=form.cleaned_data["level"],
-                observed_at=form.observed_at(),
-                source=form.cleaned_data["source"],
-                feedback_present=form.cleaned_data["feedback_present"],
-                feedback_next=form.cleaned_data["feedback_next"],
+                **form.rating(),
             )
         except InvalidInput as bad:
             form.add_service_errors(bad.errors)
