@@ -76,6 +76,8 @@ def test_a_change_that_removes_mastery_is_explained_and_confirmed_and_an_overrid
     admin.get_by_role("link", name="Remove this override").click()
     expect(admin.get_by_text("Remove the policy of its own from Cedar Grove K-8")).to_be_visible()
     admin.get_by_role("button", name="Preview").click()
+    # The form above the preview has the same button: wait for the preview's own.
+    expect(admin.get_by_role("heading", name="What this change would do")).to_be_visible()
     admin.get_by_role("button", name="Remove and recompute").last.click()
     expect(
         admin.get_by_text("Cedar Grove K-8 now follows the broader policy (version 2).")

@@ -101,6 +101,8 @@ class RubricScaleSpec:
     identifier: UUID
     name: str
     levels: Sequence[LevelSpec]
+    # The rubric the criterion belongs to: a scale's own uuid in Proficio's export.
+    rubric: UUID | None = None
 
 
 @dataclass

@@ -135,6 +135,11 @@ def _sync_scale(district: District, spec: RubricScaleSpec) -> tuple[Scale, str]:
     """The scale made from one rubric criterion, created or brought up to date."""
     name = spec.name[:200]
     scale = Scale.objects.filter(district=district, case_identifier=spec.identifier).first()
+    if scale is None and spec.rubric is not None:
+        # A scale made in Proficio, coming back in its own export: it is authored here.
+        own = Scale.objects.filter(district=district, uuid=spec.rubric, case_identifier=None)
+        if (scale := own.first()) is not None:
+            return scale, "unchanged"
     if scale is None:
         scale = scale_create(district=district, name=name, levels=spec.levels)
         scale.case_identifier = spec.identifier
@@ -177,6 +182,16 @@ def _sync_framework(
         .first()
     )
     if framework is None:
+        # A framework made in Proficio, coming back in its own export (its uuid is the
+        # document's identifier): its own fields are authored here, bar title and description.
+        own = Framework.objects.select_for_update().filter(
+            district=district, uuid=document.identifier, case_identifier=None
+        )
+        if (framework := own.first()) is not None:
+            return framework, _update(
+                framework, {"title": values["title"], "description": values["description"]}
+            )
+    if framework is None:
         framework = Framework.objects.create(
             district=district,
             case_identifier=document.identifier,
@@ -185,12 +200,60 @@ def _sync_framework(
             **values,
         )
         return framework, "created"
-    if all(getattr(framework, name) == value for name, value in values.items()):
-        return framework, "unchanged"
-    for name, value in values.items():
-        setattr(framework, name, value)
-    framework.save()
-    return framework, "updated"
+    return framework, _update(framework, values)
+
+
+def _update(row, values: dict) -> str:
+    """Set the fields that differ and save them: "updated", or "unchanged" when none did."""
+    changed = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in changed:
+        setattr(row, name, values[name])
+    if changed:
+        row.save(update_fields=changed)
+    return "updated" if changed else "unchanged"
+
+
+def _own_objects(framework: Framework) -> dict[UUID, tuple[str, object]]:
+    """The framework's competencies, stages and evidence statements by uuid: in Proficio's
+    own export they are items, and coming back they update these, never new standards."""
+    own: dict[UUID, tuple[str, object]] = {}
+    for competency in framework.competencies.prefetch_related("stages__evidence_statements"):
+        own[competency.uuid] = ("competencies", competency)
+        for stage in competency.stages.all():
+            own[stage.uuid] = ("stages", stage)
+            for statement in stage.evidence_statements.all():
+                own[statement.uuid] = ("evidence statements", statement)
+    return own
+
+
+def _longer_words(full: str, short: str, stored: str) -> str:
+    """A statement or descriptor from the export, which writes the short words in its place
+    when it is empty: the same words as the short ones keep what is stored (empty or not)."""
+    return stored if full == short and stored in ("", full) else full
+
+
+def _sync_own_items(
+    own: dict[UUID, tuple[str, object]], specs: Sequence[StandardSpec], result: CaseSyncResult
+) -> None:
+    """Items that are the framework's own objects update those objects' words."""
+    for spec in specs:
+        kind, row = own[spec.identifier]
+        if kind == "competencies":
+            title = (spec.abbreviated_statement or spec.full_statement)[:300]
+            values = {
+                "code": spec.human_coding_scheme[:50] or row.code,
+                "title": title,
+                "statement": _longer_words(spec.full_statement, title, row.statement),
+            }
+        elif kind == "stages":
+            label = (spec.abbreviated_statement or spec.full_statement)[:200]
+            values = {
+                "label": label,
+                "descriptor": _longer_words(spec.full_statement, label, row.descriptor),
+            }
+        else:
+            values = {"text": spec.full_statement}
+        getattr(result, _update(row, values))[kind] += 1
 
 
 def _sync_standards(
@@ -340,6 +403,17 @@ def framework_sync_case(
     getattr(result, outcome)["frameworks"] += 1
     for _scale, scale_outcome in synced_scales:
         getattr(result, scale_outcome)["scales"] += 1
+    own = _own_objects(framework)
+    own_ids = {str(identifier) for identifier in own}
+    _sync_own_items(own, [spec for spec in standards if spec.identifier in own], result)
+    standards = [spec for spec in standards if spec.identifier not in own]
+    # Associations Proficio derives from its own objects (a stage under its competency, one
+    # stage before the next, a competency's alignments) are the structure itself.
+    associations = [
+        spec
+        for spec in associations
+        if spec.origin_identifier not in own_ids and spec.destination_identifier not in own_ids
+    ]
     by_identifier = _sync_standards(framework, standards, result)
     _sync_associations(framework, associations, by_identifier, result)
     _sync_competencies(

@@ -11,6 +11,7 @@ import bisect
 import contextlib
 import json
 import re
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal, InvalidOperation
 from json.decoder import scanstring
@@ -787,7 +788,7 @@ class _Reader:
                 clean_criterion, scale = self.criterion(criterion, title)
                 criteria.append(clean_criterion)
                 if scale:
-                    scales.append(scale)
+                    scales.append(replace(scale, rubric=self.identifier(rubric["identifier"], "")))
             clean = {
                 "identifier": str(self.identifier(rubric["identifier"], "")),
                 "uri": str(rubric.get("uri") or ""),
