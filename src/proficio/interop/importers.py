@@ -16,9 +16,10 @@ from django.utils.translation import gettext_lazy
 
 from proficio.frameworks.api import CompetencyKind, Framework, framework_competencies, framework_get
 from proficio.interop.case.writer import import_case
+from proficio.interop.oneroster.plan import ForeignRoster
 from proficio.interop.oneroster.writer import import_oneroster
 from proficio.interop.permissions import may_import_frameworks
-from proficio.interop.report import ImportRefused, ImportReport
+from proficio.interop.report import ImportRefused, ImportReport, Problem
 from proficio.interop.spreadsheet.table import read_sheet
 from proficio.interop.spreadsheet.trajectories import read_trajectories
 from proficio.interop.spreadsheet.writer import OPENSALT, TEMPLATE, import_framework_file
@@ -29,13 +30,14 @@ from proficio.lib.imports import (
     Link,
     Notes,
     Refused,
+    Remedy,
     Steps,
     Summary,
     Upload,
     UploadShelf,
     count_table,
 )
-from proficio.people.api import Person, roster_import_district
+from proficio.people.api import Person, district_person_ids, roster_import_district
 
 # An import report's counters, as the columns of its table; the first three always show.
 COLUMNS = {
@@ -316,6 +318,17 @@ class SpreadsheetImporter(FrameworkImporter):
         return notes
 
 
+# A roster changing more than this share of a district's people is worth a second look.
+MANY_PEOPLE = 0.10
+
+
+class RosterChoices(forms.Form):
+    """How a roster may be imported, chosen on its preview page."""
+
+    rename_district = forms.BooleanField(required=False)
+    new_district = forms.BooleanField(required=False)
+
+
 class RosterImporter(Importer):
     """A OneRoster zip into the district the person administers (or, for a site admin while
     there is none, into the district it creates). Its reports are `ImportReport.as_dict()`:
@@ -359,6 +372,7 @@ class RosterImporter(Importer):
         "it again."
     )
     details_template = "interop/_roster_details.html"
+    choices_form = RosterChoices
     kinds = {  # in the order of oneroster.writer.KINDS
         "orgs": gettext_lazy("District and schools"),
         "users": gettext_lazy("People"),
@@ -394,13 +408,52 @@ class RosterImporter(Importer):
 
     def write(self, upload: Upload, user: Person, *, dry_run: bool) -> dict:
         district = roster_import_district(user)
-        with _refusals():
+        separate = bool(upload.choices.get("new_district"))
+        if separate and not user.is_superuser:
+            raise Refused([_only_site_admins()])
+        try:
             report = import_oneroster(
-                upload.path, dry_run=dry_run, into=district, actor=user
+                upload.path,
+                dry_run=dry_run,
+                into=district,
+                actor=user,
+                rename_district=bool(upload.choices.get("rename_district")),
+                separate=separate,
             ).as_dict()
-        if district is not None:
-            report["into"] = {"name": district.name, "sourced_id": district.sourced_id}
+        except ForeignRoster as foreign:
+            raise self.foreign(foreign, user) from foreign
+        except ImportRefused as refused:
+            raise Refused(refused.problems) from refused
+        if district is not None and not separate:
+            report["into"] = {
+                "name": district.name,
+                "sourced_id": district.sourced_id,
+                "people": len(district_person_ids(district.pk)),
+            }
+        report["choices"] = dict(upload.choices)
         return report
+
+    def foreign(self, refused: ForeignRoster, user: Person) -> Refused:
+        """A roster for another district: a site admin may import it as a separate one."""
+        if not user.is_superuser:
+            return Refused([*refused.problems, _only_site_admins()])
+        label = _("Import it as a separate district, %(name)s") % {"name": refused.name}
+        return Refused(refused.problems, remedies=[Remedy(label, {"new_district": "on"})])
+
+    def choice_form(self, report: dict, upload: Upload) -> forms.Form | None:
+        form = RosterChoices(initial={name: True for name in upload.choices})
+        into = report.get("into")
+        if into and into["name"] != report["roster_district_name"]:
+            form.fields["rename_district"].label = _(
+                "Rename %(ours)s to “%(theirs)s”, as the roster calls it"
+            ) % {"ours": into["name"], "theirs": report["roster_district_name"]}
+        else:
+            del form.fields["rename_district"]
+        if upload.choices.get("new_district"):
+            form.fields["new_district"].label = _("Import it as a separate district")
+        else:
+            del form.fields["new_district"]
+        return form if form.fields else None
 
     def preview(self, upload: Upload, user: Person) -> dict:
         return self.write(upload, user, dry_run=True)
@@ -432,9 +485,61 @@ class RosterImporter(Importer):
             else _("The roster creates this district."),
             format=report["format"],
             notices=self.notices(report),
+            warnings=self.warnings(report),
+            confirm=self.confirm_label(report),
             counts=counts,
             notes=notes,
         )
+
+    def warnings(self, report: dict) -> list[str]:
+        """What importing would change that is hard to take back."""
+        into, choices = report.get("into"), report.get("choices", {})
+        warnings = []
+        if into and choices.get("rename_district"):
+            renamed = report["roster_district_name"]
+            if renamed != into["name"]:
+                warnings.append(
+                    _("The district is renamed from %(ours)s to “%(theirs)s”.")
+                    % {"ours": into["name"], "theirs": renamed}
+                )
+        if choices.get("new_district"):
+            warnings.append(
+                _("This makes a separate district, %(name)s, beside the ones there are.")
+                % {"name": report["district"]["name"]}
+            )
+        for kind, n in report.get("deactivated", {}).items():
+            if n and kind in self.kinds:
+                warnings.append(
+                    _("%(kind)s deactivated (kept, but no longer active): %(n)s.")
+                    % {"n": n, "kind": self.kinds[kind]}
+                )
+        changed = _people_changed(report)
+        if into and into["people"] and changed > MANY_PEOPLE * into["people"]:
+            warnings.append(
+                _(
+                    "%(changed)s of the district's %(people)s people are added, changed or "
+                    "deactivated: more than one in ten."
+                )
+                % {"changed": changed, "people": into["people"]}
+            )
+        return warnings
+
+    def confirm_label(self, report: dict) -> str:
+        """The import button, saying what it does."""
+        people = _people_changed(report)
+        choices = report.get("choices", {})
+        renames = (
+            choices.get("rename_district")
+            and report.get("into", {}).get("name") != (report["roster_district_name"])
+        )
+        if choices.get("new_district") or not report["district"]["id"]:
+            return _("Import %(n)s people as the new district %(name)s") % {
+                "n": people,
+                "name": report["district"]["name"],
+            }
+        if renames:
+            return _("Import %(n)s people and rename the district") % {"n": people}
+        return _("Import %(n)s people") % {"n": people} if people else _("Import it")
 
     def notices(self, report: dict) -> list[str]:
         """What importing changes about the district itself."""
@@ -442,7 +547,8 @@ class RosterImporter(Importer):
         if into is None:
             return []
         notices = []
-        if into["name"] != report["roster_district_name"]:
+        renaming = report.get("choices", {}).get("rename_district")
+        if into["name"] != report["roster_district_name"] and not renaming:
             notices.append(
                 _("The roster calls this district “%(theirs)s”; it keeps its name, %(ours)s.")
                 % {"ours": into["name"], "theirs": report["roster_district_name"]}
@@ -456,6 +562,23 @@ class RosterImporter(Importer):
                 % {"sourced_id": district["sourced_id"]}
             )
         return notices
+
+
+def _only_site_admins() -> Problem:
+    return Problem(
+        "orgs.csv",
+        _(
+            "Only a site administrator can import it as a separate district (on this page, or "
+            "with “proficio import oneroster FILE --new-district”)."
+        ),
+    )
+
+
+def _people_changed(report: dict) -> int:
+    """People the roster adds, changes or deactivates."""
+    return sum(report.get(column, {}).get("users", 0) for column in ("created", "updated")) + (
+        report.get("deactivated", {}).get("users", 0)
+    )
 
 
 CASE = CaseImporter()

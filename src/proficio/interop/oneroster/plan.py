@@ -100,6 +100,14 @@ ADMINISTRATORS = {
 }
 
 
+class ForeignRoster(ImportRefused):
+    """The package is for a district other than the one it must land in."""
+
+    def __init__(self, problems: list[Problem], *, name: str, sourced_id: str):
+        super().__init__(problems)
+        self.name, self.sourced_id = name, sourced_id
+
+
 @dataclass
 class Plan:
     """A checked package, ready to write: the roster and what reading it took."""
@@ -151,6 +159,7 @@ class _Planner:
         # Users and classes whose own rows have problems: what refers to them is not judged
         # again, so each mistake is reported once, where it is.
         self.broken: set[tuple[str, str]] = set()
+        self.foreign = False  # the package's district is not the one it must land in
 
     # ---- reporting ------------------------------------------------------------------------
 
@@ -247,6 +256,9 @@ class _Planner:
         reported = len(self.problems)
         district = self.landing_district(district_row)
         if len(self.problems) > reported:  # without its district, nothing else can be checked
+            if self.foreign:
+                name = self.roster.district_name or district_row["sourcedId"]
+                raise ForeignRoster(self.problems, name=name, sourced_id=district_row["sourcedId"])
             raise ImportRefused(self.problems)
         usernames = [row["username"] for row in self.active.get("users", [])]
         self.index = roster_index(district=district, usernames=usernames)
@@ -340,6 +352,9 @@ class _Planner:
         except InvalidInput as wrong:
             for message in wrong.errors.values():
                 self.problem("orgs", district_row, "sourcedId" if district_row else None, message)
+            if district_row is not None:
+                self.foreign = True
+                self.roster.district_name = district_row["name"].strip() or None
             return None
         if district_row is None and district is None:
             self.problem(

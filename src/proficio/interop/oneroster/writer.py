@@ -42,14 +42,26 @@ def import_oneroster(
     actor: Person | None = None,
     rename_district: bool = False,
     new_district: bool = True,
+    separate: bool = False,
 ) -> ImportReport:
     """Import the package at `path` (a zip or a folder); raises ImportRefused, changing nothing,
     when anything in it is wrong. `into`: the district it must land in (see `plan_package`);
     an existing district keeps its name unless `rename_district`; a package whose district is
-    none of the installation's is refused unless `new_district` lets it make one."""
+    none of the installation's is refused unless `new_district` lets it make one. `separate`:
+    the package must make a new district (its district is in none yet), whatever `into`."""
     if not path.exists():
         raise ImportRefused([Problem(str(path), "does not exist.")])
-    plan = plan_package(read_package(path), into=into)
+    plan = plan_package(read_package(path), into=None if separate else into)
+    if separate and plan.district is not None:
+        raise ImportRefused(
+            [
+                Problem(
+                    "orgs.csv",
+                    f"the package's district, {plan.district.name}, is in Proficio already, "
+                    "so it cannot be imported as a separate district; nothing was imported.",
+                )
+            ]
+        )
     if plan.district is None and not new_district:
         name, sourced_id = plan.roster.district_name, plan.roster.district_sourced_id
         raise ImportRefused(

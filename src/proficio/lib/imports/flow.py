@@ -14,6 +14,11 @@ allow.
 An importer whose `urls` name a preview page answers an upload with a redirect to it, else with
 the preview itself; likewise with a result page, whose report is then kept in the session (so
 it must be JSON-serialisable).
+
+An importer with a `choices_form` lets the preview page change how the file is imported
+(rename the district, make a separate one): the choices travel in the preview's query string
+and the confirm form, so what is imported is what was previewed. A refusal may offer remedies,
+choices that would let the file import; the file is then kept for them.
 """
 
 from abc import ABC, abstractmethod
@@ -30,12 +35,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import URLPattern, path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proficio.lib.http.body_limit import takes_uploads
-from proficio.lib.imports.report import Refused, Summary
+from proficio.lib.imports.report import Refused, Remedy, Summary
 from proficio.lib.imports.shelf import UPLOAD_TOKEN, UploadShelf, size_limit
 
 User = Any  # the signed-in person: lib names no app's model
@@ -55,12 +61,14 @@ class Steps:
 
 @dataclass(frozen=True)
 class Upload:
-    """A kept upload: its token, where it waits, the file's own name, the form's other fields."""
+    """A kept upload: its token, where it waits, the file's own name, the form's other fields,
+    and the choices made on the preview page (field → the value as posted)."""
 
     token: str
     path: Path
     name: str
     fields: dict = field(default_factory=dict)
+    choices: dict[str, str] = field(default_factory=dict)
 
 
 class Importer(ABC):
@@ -81,6 +89,7 @@ class Importer(ABC):
     accept: ClassVar[str] = ""
     max_mb: ClassVar[int] = 25
     form_class: ClassVar[type[forms.Form]] = forms.Form  # the upload step's other fields
+    choices_form: ClassVar[type[forms.Form] | None] = None  # the preview's choices, all optional
     noun: ClassVar[str] = gettext_lazy("file")  # "Nothing was imported: the file has 2 problems."
     field_label: ClassVar[str] = ""  # what a problem's field is: "column"
     problems_hint: ClassVar[str] = ""  # how to mend a refused file
@@ -111,6 +120,11 @@ class Importer(ABC):
     @abstractmethod
     def summary(self, report: Any, *, done: bool) -> Summary:
         """What the preview page (or, once `done`, the result page) shows of `report`."""
+
+    def choice_form(self, report: Any, upload: Upload) -> forms.Form | None:
+        """The choices the preview page of `report` offers (a `choices_form` holding only the
+        fields that matter to it, set as `upload.choices` says), or None."""
+        return None
 
     def upload_form(self, data=None, files=None) -> forms.Form:
         """The file chooser, then `form_class`'s fields."""
@@ -160,13 +174,30 @@ def _keep(request: HttpRequest, importer: Importer, form: forms.Form) -> Upload:
     return Upload(token=token, path=kept, name=name, fields=fields)
 
 
-def _kept(request: HttpRequest, importer: Importer, token: str) -> Upload:
-    """The upload this session made under `token`, for what it is still for; or 404."""
+def _chosen(importer: Importer, data) -> dict[str, str]:
+    """The choices `data` makes (a query string or a posted form), as posted; none if invalid."""
+    if importer.choices_form is None:
+        return {}
+    form = importer.choices_form(data)
+    if not form.is_valid():
+        return {}
+    return {name: data[name] for name, value in form.cleaned_data.items() if value}
+
+
+def _kept(request: HttpRequest, importer: Importer, token: str, data=None) -> Upload:
+    """The upload this session made under `token`, for what it is still for, with the choices
+    `data` makes; or 404."""
     entry = _entries(request, importer, "uploads").get(token)
     if entry is None or entry["scope"] != importer.scope(request.user):
         raise Http404(_("No such upload: it was imported, cancelled or has expired."))
     kept = importer.shelf.kept(token, _owner(request))
-    return Upload(token=token, path=kept, name=entry["name"], fields=entry["fields"])
+    return Upload(
+        token=token,
+        path=kept,
+        name=entry["name"],
+        fields=entry["fields"],
+        choices=_chosen(importer, data or {}),
+    )
 
 
 def _discard(request: HttpRequest, importer: Importer, token: str) -> None:
@@ -195,8 +226,10 @@ def _preview(request: HttpRequest, importer: Importer, upload: Upload) -> HttpRe
     try:
         report = importer.preview(upload, request.user)
     except Refused as refused:
-        _discard(request, importer, upload.token)
-        return _refused(request, importer, upload.name, refused)
+        remedies = _remedies(importer, upload, refused.remedies)
+        if not remedies:
+            _discard(request, importer, upload.token)
+        return _refused(request, importer, upload.name, refused, remedies=remedies)
     # The confirm route takes the token where the preview page does (see `import_paths`).
     in_route = {"token": upload.token} if importer.urls.preview else {}
     context = _context(
@@ -206,15 +239,37 @@ def _preview(request: HttpRequest, importer: Importer, upload: Upload) -> HttpRe
         report=report,
         summary=importer.summary(report, done=False),
         done=False,
+        choice_form=importer.choice_form(report, upload),
+        choices=upload.choices,
         confirm=ConfirmForm(initial={"upload": upload.token}),
         action=reverse(importer.urls.confirm, kwargs=in_route),
     )
     return render(request, "lib/imports/preview.html", context)
 
 
-def _refused(request: HttpRequest, importer: Importer, name: str, refused: Refused):
+def _remedies(importer: Importer, upload: Upload, remedies: list[Remedy]) -> list[tuple[str, str]]:
+    """(label, address) of each remedy: the preview again, with its choices."""
+    if not importer.urls.preview:
+        return []
+    preview = reverse(importer.urls.preview, kwargs={"token": upload.token})
+    return [(remedy.label, f"{preview}?{urlencode(remedy.choices)}") for remedy in remedies]
+
+
+def _refused(
+    request: HttpRequest,
+    importer: Importer,
+    name: str,
+    refused: Refused,
+    *,
+    remedies: Sequence[tuple[str, str]] = (),
+):
     context = _context(
-        importer, step=_("Preview"), name=name, problems=refused.problems, confirm=None
+        importer,
+        step=_("Preview"),
+        name=name,
+        problems=refused.problems,
+        remedies=remedies,
+        confirm=None,
     )
     return render(request, "lib/imports/preview.html", context, status=422)
 
@@ -266,7 +321,7 @@ def upload_page(request: HttpRequest, importer: Importer) -> HttpResponse:
 @require_safe
 def preview_page(request: HttpRequest, importer: Importer, token: str) -> HttpResponse:
     """What importing the kept file would do (a dry run), with the buttons to import or cancel."""
-    return _preview(request, importer, _kept(request, importer, token))
+    return _preview(request, importer, _kept(request, importer, token, request.GET))
 
 
 @_allowed
@@ -277,7 +332,7 @@ def confirm_page(request: HttpRequest, importer: Importer, token: str = "") -> H
     posted = form.cleaned_data["upload"] if form.is_valid() else ""
     if not (token or posted) or (token and posted and token != posted):
         raise Http404(_("There is no such upload."))
-    upload = _kept(request, importer, token or posted)
+    upload = _kept(request, importer, token or posted, request.POST)
     if "cancel" in request.POST:
         _discard(request, importer, upload.token)
         messages.info(request, _("The import was cancelled; nothing was written."))

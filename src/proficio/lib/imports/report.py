@@ -18,11 +18,22 @@ class Problem(Protocol):
     field: str | None
 
 
-class Refused(ProficioError):
-    """Raised by an importer's preview or confirm: the file has problems; nothing was written."""
+@dataclass(frozen=True)
+class Remedy:
+    """A choice that would let a refused file import: the button's label and the choices
+    (see `Importer.choices`) the preview is then run again with."""
 
-    def __init__(self, problems: Sequence[Problem]):
+    label: str
+    choices: Mapping[str, str]
+
+
+class Refused(ProficioError):
+    """Raised by an importer's preview or confirm: the file has problems; nothing was written.
+    With `remedies`, the file is kept and the page offers them."""
+
+    def __init__(self, problems: Sequence[Problem], *, remedies: Sequence[Remedy] = ()):
         self.problems = list(problems)
+        self.remedies = list(remedies)
         super().__init__(f"{len(self.problems)} problem(s); nothing was imported.")
 
 
@@ -79,13 +90,17 @@ class Summary:
 
     `heading` names what is (or was) imported; `lead` is the sentence under it (on the result
     page, the confirmation); `format` stands beside the file's name; `notices` are what the
-    person should know before confirming; `links` lead on from the result.
+    person should know before confirming, `warnings` what importing would change that is hard
+    to take back (a rename, deactivations, many people at once); `confirm` is the import
+    button's label, saying what it does; `links` lead on from the result.
     """
 
     heading: str
     lead: str = ""
     format: str = ""
     notices: Sequence[str] = ()
+    warnings: Sequence[str] = ()
+    confirm: str = ""
     counts: CountTable | None = None
     notes: Sequence[Notes] = ()
     links: Sequence[Link] = ()
