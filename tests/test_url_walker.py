@@ -355,6 +355,7 @@ def opens_for(key: str) -> frozenset[str] | None:
 # Values that name no object, so need no owner (the pattern's roles are in OPENS_FOR).
 FIXED = {
     ("interop:framework_template_file", "extension"): "xlsx",
+    ("interop:framework_spreadsheet", "extension"): "xlsx",
     ("admin:app_list", "app_label"): "people",
     ("admin/(?P<url>.*)$", "url"): "nowhere/",
 }
@@ -403,6 +404,7 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("api:evidence_withdrawal_post", "evidence_id"): _uuid_of("evidence"),
     ("interop:framework", "framework_id"): _uuid_of("framework"),
     ("interop:framework_case", "framework_id"): _uuid_of("framework"),
+    ("interop:framework_spreadsheet", "framework_id"): _uuid_of("framework"),
     ("frameworks:competency_new", "framework_id"): _uuid_of("framework"),
     ("frameworks:course_edit", "course_id"): _uuid_of("course"),
     ("interop:oneroster_preview", "token"): _upload_token(ROSTER),

@@ -76,3 +76,45 @@ def test_another_districts_framework_is_not_found_and_strangers_sign_in_first(cl
     assert client.get(url).url.startswith(reverse("login"))
     client.force_login(world.other_district_teacher)
     assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize("extension", ["xlsx", "csv"])
+def test_download_as_spreadsheet_then_import_it_again_changes_nothing(
+    client, world, argument, extension
+):
+    """The spreadsheet holds every stage in the template's columns, and is the framework
+    again: imported back, nothing is made or changed."""
+    from proficio.interop.spreadsheet.writer import import_framework_file
+    from tests.interop.oneroster_support import row_counts
+
+    client.force_login(world.teacher)
+    url = reverse("interop:framework_spreadsheet", args=[world.framework.uuid, extension])
+    response = client.get(url)
+    assert response.status_code == 200
+    assert response["Content-Disposition"] == f'attachment; filename="wr-trajectories.{extension}"'
+    if extension == "csv":
+        text = response.content.decode("utf-8-sig")
+        assert "W9,Argument writing" in text and "PK" not in text and ",K," in text
+        assert '"I can give a reason.\nI can link reasons with because."' in text
+
+    before = row_counts()
+    report = import_framework_file(
+        data=response.content,
+        source=f"wr-trajectories.{extension}",
+        actor=world.district_admin,
+        district=world.district,
+    )
+
+    assert row_counts() == before
+    assert not report.created and not report.updated
+    assert report.extra["framework"]["id"] == str(world.framework.uuid)
+
+
+def test_the_spreadsheet_is_only_for_the_district_and_only_xlsx_or_csv(client, world):
+    url = reverse("interop:framework_spreadsheet", args=[world.framework.uuid, "xlsx"])
+    assert client.get(url).url.startswith(reverse("login"))
+    client.force_login(world.other_district_teacher)
+    assert client.get(url).status_code == 404
+    client.force_login(world.teacher)
+    odd = reverse("interop:framework_spreadsheet", args=[world.framework.uuid, "pdf"])
+    assert client.get(odd).status_code == 404

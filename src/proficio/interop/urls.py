@@ -34,4 +34,9 @@ urlpatterns = [
         views_case.framework_case_download,
         name="framework_case",
     ),
+    path(
+        "frameworks/<uuid:framework_id>/trajectories.<str:extension>",
+        views_case.framework_spreadsheet_download,
+        name="framework_spreadsheet",
+    ),
 ]

@@ -26,6 +26,8 @@ from proficio.frameworks.api import (
 )
 from proficio.interop.case.export import case_package
 from proficio.interop.permissions import may_import_frameworks
+from proficio.interop.spreadsheet.export import framework_spreadsheet
+from proficio.interop.spreadsheet.template import SPREADSHEET_TYPES
 from proficio.lib.errors import NotVisible
 
 
@@ -149,6 +151,23 @@ def framework_case_download(request: HttpRequest, framework_id: uuid.UUID) -> Ht
         json.dumps(package, indent=2, ensure_ascii=False), content_type="application/json"
     )
     response["Content-Disposition"] = f'attachment; filename="{slugify(framework.code)}.case.json"'
+    return response
+
+
+@login_required
+@require_safe
+def framework_spreadsheet_download(
+    request: HttpRequest, framework_id: uuid.UUID, extension: str
+) -> HttpResponse:
+    """The framework as the trajectories spreadsheet (XLSX or CSV), to edit and import again."""
+    framework = _visible_framework(request, framework_id)
+    if extension not in SPREADSHEET_TYPES:
+        raise Http404("There is no such file.")
+    response = HttpResponse(
+        framework_spreadsheet(framework, extension), content_type=SPREADSHEET_TYPES[extension]
+    )
+    name = f"{slugify(framework.code)}-trajectories.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
 
 

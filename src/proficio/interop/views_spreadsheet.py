@@ -8,15 +8,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from proficio.interop.permissions import may_import_frameworks
-from proficio.interop.spreadsheet.template import FILE_NAME, template_csv, template_xlsx
+from proficio.interop.spreadsheet.template import (
+    FILE_NAME,
+    SPREADSHEET_TYPES,
+    template_csv,
+    template_xlsx,
+)
 from proficio.interop.spreadsheet.trajectories import COLUMNS
 
 DOWNLOADS = {
-    "xlsx": (
-        template_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "csv": (template_csv, "text/csv; charset=utf-8"),
+    "xlsx": (template_xlsx, SPREADSHEET_TYPES["xlsx"]),
+    "csv": (template_csv, SPREADSHEET_TYPES["csv"]),
 }
 
 

@@ -1,4 +1,5 @@
-"""The template a teacher downloads: the header row and a worked example, as CSV or XLSX.
+"""The template a teacher downloads: the header row and a worked example, as CSV or XLSX; and
+the same files with any rows (a framework's own, see `export`).
 
 The example is one competency with three stages, so it imports as it is and shows every
 column in use; a teacher replaces or extends its rows.
@@ -13,6 +14,10 @@ from proficio.interop.spreadsheet.table import XLSX_SHEET
 from proficio.interop.spreadsheet.trajectories import COLUMNS, Column
 
 FILE_NAME = "proficio-trajectories-template"
+SPREADSHEET_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv; charset=utf-8",
+}
 EXAMPLE_COMPETENCY = {
     "code": "SL1",
     "title": "Speaking and listening",
@@ -77,11 +82,20 @@ def headers() -> list[str]:
 
 
 def template_csv() -> bytes:
-    """UTF-8 with a byte-order mark, so Excel opens accents and dashes as written."""
+    return rows_csv(example_rows())
+
+
+def template_xlsx() -> bytes:
+    return rows_xlsx(example_rows())
+
+
+def rows_csv(rows: list[list[str]]) -> bytes:
+    """The header row and `rows` as CSV: UTF-8 with a byte-order mark, so Excel opens accents
+    and dashes as written."""
     buffer = io.StringIO(newline="")
     writer = csv.writer(buffer)
     writer.writerow(headers())
-    writer.writerows(example_rows())
+    writer.writerows(rows)
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
 
 
@@ -91,7 +105,9 @@ def _needed(column: Column) -> str:
     return _("yes, but a cell may stay empty") if column.may_be_empty else _("yes")
 
 
-def template_xlsx() -> bytes:
+def rows_xlsx(rows: list[list[str]]) -> bytes:
+    """The header row and `rows` as a workbook that guides its reader: wide, wrapped columns,
+    checked kinds and stage numbers, and a sheet saying what each column holds."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
@@ -101,7 +117,7 @@ def template_xlsx() -> bytes:
     sheet = workbook.active
     sheet.title = XLSX_SHEET
     sheet.append(headers())
-    for row in example_rows():
+    for row in rows:
         sheet.append(row)
     bold = Font(bold=True)
     shade = PatternFill("solid", fgColor="E8EEF4")
