@@ -54,6 +54,18 @@ def test_a_new_competency_reaches_only_the_sections_of_the_course_that_targets_i
     expect(page.get_by_role("heading", name=re.compile("Discussion"))).to_be_visible()
     expect(page.get_by_text("I can lead us to a decision.")).to_be_visible()
 
+    # Revised: a stage retired (kept, with its evidence), one added after the last.
+    page.get_by_role("link", name="Edit SL1").click()
+    page.locator("#id_stage-5-retired").check()
+    page.locator("#id_stage-6-label").fill("Facilitating")
+    page.locator("#id_stage-6-statements").fill("I can help a group decide together.")
+    screenshot(page, "authoring-edit")
+    page.get_by_role("button", name="Save the competency").click()
+    expect(page.get_by_text("Stage 7 · Facilitating")).to_be_visible()
+    expect(page.locator(".trajectory__stage", has_text="Leading").locator(".badge")).to_have_text(
+        "retired"
+    )
+
     page.goto("/frameworks/courses/")
     page.get_by_role("link", name="Writing Studio 5").click()
     page.get_by_label("SL1 Discussion").select_option("3")

@@ -73,12 +73,13 @@ def test_a_district_admin_writes_a_six_stage_trajectory_with_evidence_statements
 
 def test_blank_rows_are_left_out_and_every_problem_is_told_at_once(client, world):
     client.force_login(world.district_admin)
-    data = posted(code="", title="")
+    data = posted(code="", title="", **{"stage-2-label": ""})
     response = client.post(url(world), data)
 
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Code: This field is required." in html and "Title: This field is required." in html
+    assert "Give the competency a short code, such as W4." in html
+    assert "Give the competency a title." in html and "Stage 3 needs a label." in html
     assert not Competency.objects.filter(title="Argument writing").exists()
 
     # A row with words but no label is told by its stage; blank rows are simply left out.

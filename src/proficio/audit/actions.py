@@ -33,6 +33,7 @@ ADMIN_CHANGED = "admin.changed"
 DISTRICT_SET_UP = "district.set_up"
 DISTRICT_ADMIN_ADDED = "district_admin.added"
 COMPETENCY_WRITTEN = "competency.written"
+COMPETENCY_REVISED = "competency.revised"
 COURSE_WRITTEN = "course.written"
 
 ACTION_LABELS = {
@@ -63,6 +64,7 @@ ACTION_LABELS = {
     DISTRICT_SET_UP: _("Set up the district"),
     DISTRICT_ADMIN_ADDED: _("Added a district admin"),
     COMPETENCY_WRITTEN: _("Wrote a competency and its trajectory"),
+    COMPETENCY_REVISED: _("Revised a competency and its trajectory"),
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
 }
 

@@ -81,6 +81,8 @@ def evidence_append(
             weight=weight,
             artifact_url=artifact_url,
             first_day=earliest_work_days([student.pk]).get(student.pk),
+            # A correction may stay on the retired stage of the rating it corrects.
+            retired_ok=supersedes.stage_id if supersedes is not None else None,
         )
     except InvalidInput as bad:
         raise InvalidInput({**bad.errors, **errors}) from None
@@ -191,11 +193,12 @@ def _checked_row(
     weight: Decimal,
     artifact_url: str,
     first_day: date | None,
+    retired_ok: int | None = None,
 ) -> Evidence:
     """The unsaved row for one rating, or InvalidInput naming every field that is wrong.
 
     first_day: the first day the student's work can have been done here (`earliest_work_days`),
-    if the roster tells."""
+    if the roster tells. retired_ok: the id of a retired stage the rating may still be on."""
     errors: dict[str, str] = {}
     if competency.framework.district_id != student.district_id:
         errors["competency"] = f"{competency.code} is not a competency of this student's district."
@@ -205,6 +208,11 @@ def _checked_row(
         ordinals = list(competency.stages.values_list("ordinal", flat=True))
         span = f"{min(ordinals)}–{max(ordinals)}" if ordinals else "none"
         errors["stage"] = f"{competency.code} has no stage {stage} (stages: {span})."
+    elif stage_obj.retired and stage_obj.pk != retired_ok:
+        errors["stage"] = (
+            f"Stage {stage} of {competency.code} is retired: it keeps its evidence but takes "
+            "no new ratings."
+        )
     try:
         level_value = _check_level(competency, level)
     except InvalidInput as bad:

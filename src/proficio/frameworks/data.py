@@ -28,6 +28,8 @@ class StageSpec:
     descriptor: str = ""
     typical_grade: int | None = None
     evidence_statements: Sequence[str] = field(default_factory=tuple)
+    retired: bool = False
+    stage: UUID | None = None  # revising: the stage this row is (None: a new one)
 
 
 # ---- standards frameworks from CASE ---------------------------------------------------------

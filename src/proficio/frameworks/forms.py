@@ -17,8 +17,11 @@ STAGE_ROWS = 6  # the trajectories the source documents draw have about six stag
 
 
 class CompetencyForm(ServiceErrorsMixin, forms.Form):
-    code = forms.CharField(label=_("Code"), max_length=40, help_text=_("Short, such as W4."))
-    title = forms.CharField(label=_("Title"), max_length=200)
+    # Not required here: the service tells a missing code or title with every other problem.
+    code = forms.CharField(
+        label=_("Code"), max_length=40, help_text=_("Short, such as W4."), required=False
+    )
+    title = forms.CharField(label=_("Title"), max_length=200, required=False)
     kind = forms.ChoiceField(
         label=_("Kind"), choices=CompetencyKind.choices, initial=CompetencyKind.ACADEMIC
     )
@@ -59,6 +62,35 @@ class StageForm(forms.Form):
 
 
 StageFormSet = formset_factory(StageForm, extra=STAGE_ROWS, max_num=20)
+
+
+class StageRevisionForm(StageForm):
+    """A stage of a trajectory being revised: an existing one (its `stage`) or a new one."""
+
+    stage = forms.UUIDField(required=False, widget=forms.HiddenInput)
+    retired = forms.BooleanField(
+        label=_("Retired: keep its evidence, take no new ratings"), required=False
+    )
+
+    def is_blank(self) -> bool:
+        return self.cleaned_data.get("stage") is None and super().is_blank()
+
+
+def stage_revision_formset(competency, data=None):
+    """A row a stage of `competency`, filled in, then two blank rows for new stages."""
+    initial = [
+        {
+            "stage": stage.uuid,
+            "label": stage.label,
+            "typical_grade": stage.typical_grade,
+            "descriptor": stage.descriptor,
+            "statements": "\n".join(s.text for s in stage.evidence_statements.all()),
+            "retired": stage.retired,
+        }
+        for stage in competency.stages.prefetch_related("evidence_statements")
+    ]
+    formset = formset_factory(StageRevisionForm, extra=2, max_num=len(initial) + 20)
+    return formset(data, initial=initial, prefix="stage")
 
 
 class CourseForm(ServiceErrorsMixin, forms.Form):

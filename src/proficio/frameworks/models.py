@@ -144,6 +144,8 @@ class Stage(models.Model):
     # Used only for age-based reporting: a student of any age may work at any stage.
     typical_grade = models.SmallIntegerField(null=True, blank=True)
     descriptor = models.TextField(blank=True)
+    # A stage once used is never deleted: retired, it keeps its evidence but takes no more.
+    retired = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["competency", "ordinal"]

@@ -12,4 +12,9 @@ urlpatterns = [
         views.competency_new,
         name="competency_new",
     ),
+    path(
+        "<uuid:framework_id>/competencies/<uuid:competency_id>/edit/",
+        views.competency_edit,
+        name="competency_edit",
+    ),
 ]

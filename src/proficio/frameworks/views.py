@@ -10,7 +10,12 @@ from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_safe
 
 from proficio.frameworks.data import StageSpec
-from proficio.frameworks.forms import CompetencyForm, CourseForm, StageFormSet
+from proficio.frameworks.forms import (
+    CompetencyForm,
+    CourseForm,
+    StageFormSet,
+    stage_revision_formset,
+)
 from proficio.frameworks.permissions import courses_district_of, may_write_framework
 from proficio.frameworks.selectors import (
     competency_list_visible_to,
@@ -18,40 +23,67 @@ from proficio.frameworks.selectors import (
     courses_visible_to,
     framework_get,
 )
-from proficio.frameworks.services import competency_write, course_write
+from proficio.frameworks.services import competency_revise, competency_write, course_write
 from proficio.lib.errors import InvalidInput, NotVisible
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def competency_new(request: HttpRequest, framework_id: uuid.UUID) -> HttpResponse:
+    framework = _writable_framework(request, framework_id)
+    form = CompetencyForm(request.POST or None)
+    stages = StageFormSet(request.POST or None, prefix="stage")
+    return _competency_page(request, framework, form, stages, write=competency_write)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def competency_edit(
+    request: HttpRequest, framework_id: uuid.UUID, competency_id: uuid.UUID
+) -> HttpResponse:
+    """Revise a competency and its trajectory: reword, add stages at the end, retire."""
+    framework = _writable_framework(request, framework_id)
+    competency = framework.competencies.filter(uuid=competency_id).first()
+    if competency is None:
+        raise Http404("No such competency in this framework.")
+    initial = {
+        "code": competency.code,
+        "title": competency.title,
+        "kind": competency.kind,
+        "statement": competency.statement,
+    }
+    form = CompetencyForm(request.POST or None, initial=initial)
+    stages = stage_revision_formset(competency, request.POST or None)
+    return _competency_page(
+        request, framework, form, stages, write=competency_revise, competency=competency
+    )
+
+
+def _writable_framework(request: HttpRequest, framework_id: uuid.UUID):
     try:
         framework = framework_get(user=request.user, framework_id=framework_id)
     except NotVisible as hidden:
         raise Http404(str(hidden)) from hidden
     if not may_write_framework(request.user, framework):
         raise Http404("Only the district's admins write its frameworks.")
-    form = CompetencyForm(request.POST or None)
-    stages = StageFormSet(request.POST or None, prefix="stage")
+    return framework
+
+
+def _competency_page(request, framework, form, stages, *, write, competency=None):
+    """The competency form and its stage rows: written on a valid POST, else shown again
+    with every problem beside its field."""
     if request.method == "POST" and form.is_valid() & stages.is_valid():
         filled = [row for row in stages if not row.is_blank()]
+        target = {"competency": competency} if competency else {"framework": framework}
         try:
-            competency = competency_write(
+            competency = write(
                 actor=request.user,
-                framework=framework,
                 code=form.cleaned_data["code"],
                 title=form.cleaned_data["title"],
                 kind=form.cleaned_data["kind"],
                 statement=form.cleaned_data["statement"],
-                stages=[
-                    StageSpec(
-                        label=row.cleaned_data["label"],
-                        descriptor=row.cleaned_data["descriptor"],
-                        typical_grade=row.cleaned_data["typical_grade"],
-                        evidence_statements=row.cleaned_data["statements"].splitlines(),
-                    )
-                    for row in filled
-                ],
+                stages=[_stage_spec(row.cleaned_data) for row in filled],
+                **target,
             )
         except InvalidInput as invalid:
             _show(invalid, form, filled)
@@ -61,7 +93,18 @@ def competency_new(request: HttpRequest, framework_id: uuid.UUID) -> HttpRespons
     return render(
         request,
         "frameworks/competency_form.html",
-        {"framework": framework, "form": form, "stages": stages},
+        {"framework": framework, "form": form, "stages": stages, "competency": competency},
+    )
+
+
+def _stage_spec(data: dict) -> StageSpec:
+    return StageSpec(
+        label=data["label"],
+        descriptor=data["descriptor"],
+        typical_grade=data["typical_grade"],
+        evidence_statements=data["statements"].splitlines(),
+        retired=data.get("retired", False),
+        stage=data.get("stage"),
     )
 
 

@@ -79,10 +79,22 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, competency: Competency, working_stage: int | None, **kwargs):
+    def __init__(
+        self,
+        *args,
+        competency: Competency,
+        working_stage: int | None,
+        keep_stage: int | None = None,
+        **kwargs,
+    ):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
-        stages = list(competency.stages.all())
+        # A retired stage takes no new ratings; a correction may stay on its rating's own.
+        stages = [
+            stage
+            for stage in competency.stages.all()
+            if not stage.retired or stage.ordinal == keep_stage
+        ]
         self.fields["stage"].choices = [
             (
                 stage.ordinal,
@@ -148,7 +160,13 @@ class CorrectionForm(RatingForm):
     )
 
     def __init__(self, *args, original: Evidence, **kwargs):
-        super().__init__(*args, competency=original.competency, working_stage=None, **kwargs)
+        super().__init__(
+            *args,
+            competency=original.competency,
+            working_stage=None,
+            keep_stage=original.stage.ordinal,
+            **kwargs,
+        )
         self.initial.update(
             {
                 "stage": original.stage.ordinal,

@@ -3,6 +3,7 @@ syncing frameworks from CASE documents and from trajectory spreadsheets."""
 
 from proficio.frameworks.services.authoring import (
     competency_create,
+    competency_revise,
     competency_write,
     course_create,
     course_sequence,
@@ -17,6 +18,7 @@ from proficio.frameworks.services.trajectory_sync import framework_sync_trajecto
 __all__ = [
     "competency_align",
     "competency_create",
+    "competency_revise",
     "competency_write",
     "course_create",
     "course_sequence",

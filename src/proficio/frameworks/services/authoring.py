@@ -3,6 +3,7 @@ the syncs from CASE and from spreadsheets share: who may run them, a framework's
 default scale."""
 
 from collections.abc import Sequence
+from dataclasses import replace
 from decimal import Decimal
 
 from django.db import transaction
@@ -129,10 +130,44 @@ def competency_write(
     written until all is well, and the writing is audited."""
     check_district_admin(actor, framework.district)
     code, title = code.strip(), title.strip()
+    _check_competency(framework, code, title, stages)
+    competency = competency_create(
+        framework=framework,
+        code=code,
+        title=title,
+        kind=kind,
+        statement=statement.strip(),
+        stages=[_tidy(spec) for spec in stages],
+    )
+    audit.record(
+        actor=actor,
+        action=audit.COMPETENCY_WRITTEN,
+        district_id=framework.district_id,
+        target=competency,
+        data={"framework": framework.code, "code": code, "stages": len(stages)},
+    )
+    return competency
+
+
+def _check_competency(
+    framework: Framework,
+    code: str,
+    title: str,
+    stages: Sequence[StageSpec],
+    *,
+    revising: Competency | None = None,
+) -> None:
+    """Every problem with a competency as written, at once, keyed "code", "title", "stages"
+    or "stage-N-field" (N counting the rows from 1)."""
     errors = {}
+    if stages and all(spec.retired for spec in stages):
+        errors["stages"] = "Keep at least one stage in use."
+    others = Competency.objects.filter(framework=framework, code=code)
+    if revising is not None:
+        others = others.exclude(pk=revising.pk)
     if not code:
         errors["code"] = "Give the competency a short code, such as W4."
-    elif Competency.objects.filter(framework=framework, code=code).exists():
+    elif others.exists():
         errors["code"] = f"{framework.code} already has a competency {code!r}."
     if not title:
         errors["title"] = "Give the competency a title."
@@ -147,32 +182,115 @@ def competency_write(
             )
     if errors:
         raise InvalidInput(errors)
-    competency = competency_create(
-        framework=framework,
-        code=code,
-        title=title,
-        kind=kind,
-        statement=statement.strip(),
-        stages=[
-            StageSpec(
-                label=spec.label.strip(),
-                descriptor=spec.descriptor.strip(),
-                typical_grade=spec.typical_grade,
-                evidence_statements=[
-                    text.strip() for text in spec.evidence_statements if text.strip()
-                ],
-            )
-            for spec in stages
-        ],
+
+
+def _tidy(spec: StageSpec) -> StageSpec:
+    statements = [text.strip() for text in spec.evidence_statements if text.strip()]
+    return replace(
+        spec,
+        label=spec.label.strip(),
+        descriptor=spec.descriptor.strip(),
+        evidence_statements=statements,
     )
+
+
+@transaction.atomic
+def competency_revise(
+    *,
+    actor: Person,
+    competency: Competency,
+    code: str,
+    title: str,
+    kind: CompetencyKind,
+    stages: Sequence[StageSpec],
+    statement: str = "",
+) -> Competency:
+    """A district admin revises a competency and its trajectory. `stages` holds every
+    existing stage, in order, by its `stage` UUID, then any new ones (without), which join at
+    the end. A stage is never deleted nor renumbered, so the evidence rated on it keeps its
+    meaning: a stage no longer wanted is `retired` (it takes no new ratings) and may be
+    brought back. Problems are told at once, as `competency_write` tells them; audited."""
+    framework = competency.framework
+    check_district_admin(actor, framework.district)
+    code, title = code.strip(), title.strip()
+    _check_competency(framework, code, title, stages, revising=competency)
+    existing = {stage.uuid: stage for stage in competency.stages.select_for_update()}
+    named = [spec.stage for spec in stages if spec.stage is not None]
+    if named != [stage.uuid for stage in sorted(existing.values(), key=lambda s: s.ordinal)]:
+        raise InvalidInput(
+            {"stages": "The trajectory changed while you were editing it: open it again."}
+        )
+    changed = fields_update(
+        competency,
+        {"code": code, "title": title, "kind": kind, "statement": statement.strip()},
+    )
+    next_ordinal = max((stage.ordinal for stage in existing.values()), default=0) + 1
+    added = retired = 0
+    for spec in map(_tidy, stages):
+        stage = existing.get(spec.stage) if spec.stage else None
+        if stage is None:
+            stage = Stage.objects.create(
+                competency=competency,
+                ordinal=next_ordinal,
+                label=spec.label,
+                descriptor=spec.descriptor,
+                typical_grade=spec.typical_grade,
+                retired=spec.retired,
+            )
+            next_ordinal += 1
+            added += 1
+        else:
+            retired += spec.retired and not stage.retired
+            changed |= fields_update(
+                stage,
+                {
+                    "label": spec.label,
+                    "descriptor": spec.descriptor,
+                    "typical_grade": spec.typical_grade,
+                    "retired": spec.retired,
+                },
+            )
+        changed |= _restate(stage, spec.evidence_statements)
     audit.record(
         actor=actor,
-        action=audit.COMPETENCY_WRITTEN,
+        action=audit.COMPETENCY_REVISED,
         district_id=framework.district_id,
         target=competency,
-        data={"framework": framework.code, "code": code, "stages": len(stages)},
+        data={
+            "framework": framework.code,
+            "code": code,
+            "stages_added": added,
+            "stages_retired": retired,
+            "changed": bool(changed or added),
+        },
     )
     return competency
+
+
+def fields_update(row, values: dict) -> bool:
+    """Set the fields of `row` that differ from `values` and save them; whether any did."""
+    differing = [name for name, value in values.items() if getattr(row, name) != value]
+    for name in differing:
+        setattr(row, name, values[name])
+    if differing:
+        row.save(update_fields=differing)
+    return bool(differing)
+
+
+def _restate(stage: Stage, texts: Sequence[str]) -> bool:
+    """Make the stage's evidence statements `texts`, in order, rewording them in place (so
+    their identifiers, which CASE exports carry, stay); whether anything changed."""
+    current = list(stage.evidence_statements.order_by("position", "pk"))
+    changed = False
+    for position, (statement, text) in enumerate(zip(current, texts, strict=False)):
+        changed |= fields_update(statement, {"text": text, "position": position})
+    EvidenceStatement.objects.bulk_create(
+        EvidenceStatement(stage=stage, text=text, position=position)
+        for position, text in enumerate(texts[len(current) :], start=len(current))
+    )
+    surplus = [statement.pk for statement in current[len(texts) :]]
+    EvidenceStatement.objects.filter(pk__in=surplus).delete()
+    return changed or len(current) != len(texts)
 
 
 @transaction.atomic

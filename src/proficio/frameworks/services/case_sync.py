@@ -28,6 +28,7 @@ from proficio.frameworks.models import (
 from proficio.frameworks.services.authoring import (
     check_district_admin,
     default_scale,
+    fields_update,
     framework_code_for,
     scale_create,
 )
@@ -205,12 +206,7 @@ def _sync_framework(
 
 def _update(row, values: dict) -> str:
     """Set the fields that differ and save them: "updated", or "unchanged" when none did."""
-    changed = [name for name, value in values.items() if getattr(row, name) != value]
-    for name in changed:
-        setattr(row, name, values[name])
-    if changed:
-        row.save(update_fields=changed)
-    return "updated" if changed else "unchanged"
+    return "updated" if fields_update(row, values) else "unchanged"
 
 
 def _own_objects(framework: Framework) -> dict[UUID, tuple[str, object]]:
