@@ -202,3 +202,13 @@ def test_loading_twice_is_refused_and_changes_nothing(demo):
     with pytest.raises(DatabaseNotEmpty):
         load_demo(students=STUDENTS)
     assert Person.objects.count() == before
+
+
+def test_the_readme_names_the_login_page_and_every_demo_login():
+    """A newcomer signs in from the README alone: the address, the password, each username."""
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "/accounts/login/" in readme and f"`{PASSWORD}`" in readme
+    for login in DEMO_LOGINS:
+        assert f"| `{login.username}` |" in readme, login.username
