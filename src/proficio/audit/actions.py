@@ -34,6 +34,7 @@ DISTRICT_SET_UP = "district.set_up"
 DISTRICT_ADMIN_ADDED = "district_admin.added"
 COMPETENCY_WRITTEN = "competency.written"
 COMPETENCY_REVISED = "competency.revised"
+FRAMEWORK_AUTHORS_SET = "framework.authors_set"
 COURSE_WRITTEN = "course.written"
 
 ACTION_LABELS = {
@@ -65,6 +66,7 @@ ACTION_LABELS = {
     DISTRICT_ADMIN_ADDED: _("Added a district admin"),
     COMPETENCY_WRITTEN: _("Wrote a competency and its trajectory"),
     COMPETENCY_REVISED: _("Revised a competency and its trajectory"),
+    FRAMEWORK_AUTHORS_SET: _("Opened a framework to teachers, or closed it"),
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
 }
 

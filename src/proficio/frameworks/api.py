@@ -27,7 +27,11 @@ from proficio.frameworks.models import (
     Standard,
     StandardAssociation,
 )
-from proficio.frameworks.permissions import frameworks_writable_by, may_write_framework
+from proficio.frameworks.permissions import (
+    frameworks_writable_by,
+    may_open_framework,
+    may_write_framework,
+)
 from proficio.frameworks.selectors import (
     competencies_for_student,
     competencies_visible_to,
@@ -104,6 +108,7 @@ __all__ = [
     "framework_sync_trajectories",
     "frameworks_visible_to",
     "frameworks_writable_by",
+    "may_open_framework",
     "may_write_framework",
     "scale_create",
     "stages_and_scales_prefetch",

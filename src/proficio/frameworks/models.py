@@ -59,6 +59,8 @@ class Framework(models.Model):
     # The CASE CFDocument this framework mirrors (empty for a framework written in Proficio):
     # a re-import of the same document updates this framework instead of adding another.
     case_identifier = models.UUIDField(null=True, blank=True, editable=False)
+    # A district admin may let the district's teachers write this framework's competencies.
+    teachers_may_write = models.BooleanField(default=False)
     case_uri = models.TextField(blank=True)
     creator = models.CharField(max_length=300, blank=True)
     publisher = models.CharField(max_length=300, blank=True)

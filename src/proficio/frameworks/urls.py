@@ -17,4 +17,5 @@ urlpatterns = [
         views.competency_edit,
         name="competency_edit",
     ),
+    path("<uuid:framework_id>/teachers/", views.framework_teachers, name="framework_teachers"),
 ]

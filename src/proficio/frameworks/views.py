@@ -3,11 +3,13 @@ the district's courses, read by everyone and written by its admins."""
 
 import uuid
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods, require_safe
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proficio.frameworks.data import StageSpec
 from proficio.frameworks.forms import (
@@ -23,7 +25,12 @@ from proficio.frameworks.selectors import (
     courses_visible_to,
     framework_get,
 )
-from proficio.frameworks.services import competency_revise, competency_write, course_write
+from proficio.frameworks.services import (
+    competency_revise,
+    competency_write,
+    course_write,
+    framework_open_to_teachers,
+)
 from proficio.lib.errors import InvalidInput, NotVisible
 
 
@@ -57,6 +64,24 @@ def competency_edit(
     return _competency_page(
         request, framework, form, stages, write=competency_revise, competency=competency
     )
+
+
+@login_required
+@require_POST
+def framework_teachers(request: HttpRequest, framework_id: uuid.UUID) -> HttpResponse:
+    """A district admin opens the framework to its teachers for writing, or closes it."""
+    try:
+        framework = framework_get(user=request.user, framework_id=framework_id)
+        framework_open_to_teachers(
+            actor=request.user, framework=framework, open=request.POST.get("open") == "1"
+        )
+    except NotVisible as hidden:
+        raise Http404(str(hidden)) from hidden
+    if framework.teachers_may_write:
+        messages.success(request, _("The district's teachers may now write this framework."))
+    else:
+        messages.success(request, _("Only the district's admins write this framework now."))
+    return redirect("interop:framework", framework.uuid)
 
 
 def _writable_framework(request: HttpRequest, framework_id: uuid.UUID):

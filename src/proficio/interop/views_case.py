@@ -22,6 +22,7 @@ from proficio.frameworks.api import (
     framework_get,
     framework_standards,
     frameworks_visible_to,
+    may_open_framework,
     may_write_framework,
 )
 from proficio.interop.case.export import case_package
@@ -137,6 +138,7 @@ def framework_tree(request: HttpRequest, framework_id: uuid.UUID) -> HttpRespons
             "association_count": framework.standard_associations.count(),
             "competencies": list(framework_competencies(framework)),
             "may_write": may_write_framework(request.user, framework),
+            "may_open": may_open_framework(request.user, framework),
         },
     )
 

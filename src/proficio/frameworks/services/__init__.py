@@ -10,6 +10,7 @@ from proficio.frameworks.services.authoring import (
     course_write,
     framework_code_for,
     framework_create,
+    framework_open_to_teachers,
     scale_create,
 )
 from proficio.frameworks.services.case_sync import competency_align, framework_sync_case
@@ -25,6 +26,7 @@ __all__ = [
     "course_write",
     "framework_code_for",
     "framework_create",
+    "framework_open_to_teachers",
     "framework_sync_case",
     "framework_sync_trajectories",
     "scale_create",

@@ -22,6 +22,7 @@ from proficio.frameworks.models import (
     ScaleLevel,
     Stage,
 )
+from proficio.frameworks.permissions import may_open_framework, may_write_framework
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.people.api import District, Person, district_admin_of
 
@@ -128,7 +129,7 @@ def competency_write(
     """A district admin writes a competency and its whole trajectory in the pages: every
     problem is told at once (keyed "code", "title", "stages" or "stage-N-field"), nothing is
     written until all is well, and the writing is audited."""
-    check_district_admin(actor, framework.district)
+    check_may_write(actor, framework)
     code, title = code.strip(), title.strip()
     _check_competency(framework, code, title, stages)
     competency = competency_create(
@@ -211,7 +212,7 @@ def competency_revise(
     meaning: a stage no longer wanted is `retired` (it takes no new ratings) and may be
     brought back. Problems are told at once, as `competency_write` tells them; audited."""
     framework = competency.framework
-    check_district_admin(actor, framework.district)
+    check_may_write(actor, framework)
     code, title = code.strip(), title.strip()
     _check_competency(framework, code, title, stages, revising=competency)
     existing = {stage.uuid: stage for stage in competency.stages.select_for_update()}
@@ -388,6 +389,29 @@ def course_sequence(*, course: Course, next_course: Course | None) -> Course:
 
 
 # ---- what the syncs share -------------------------------------------------------------------
+
+
+def check_may_write(actor: Person | None, framework: Framework) -> None:
+    """Its district's admins, its teachers once it is open to them, or the operator (None)."""
+    if actor is not None and not may_write_framework(actor, framework):
+        raise NotVisible(f"No framework {framework.pk} to write.")
+
+
+@transaction.atomic
+def framework_open_to_teachers(*, actor: Person, framework: Framework, open: bool) -> Framework:
+    """A district admin lets the district's teachers write the framework's competencies (or
+    stops them); audited when it changes."""
+    if not may_open_framework(actor, framework):
+        raise NotVisible(f"No framework {framework.pk}.")
+    if fields_update(framework, {"teachers_may_write": open}):
+        audit.record(
+            actor=actor,
+            action=audit.FRAMEWORK_AUTHORS_SET,
+            district_id=framework.district_id,
+            target=framework,
+            data={"framework": framework.code, "teachers_may_write": open},
+        )
+    return framework
 
 
 def check_district_admin(actor: Person | None, district: District) -> None:
