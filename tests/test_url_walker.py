@@ -335,6 +335,7 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     # Everyone signed in reads the district's courses; only its admins write them.
     "frameworks:courses": SIGNED_IN,
     "frameworks:course_new": DISTRICT_ADMINS,
+    "frameworks:framework_new": DISTRICT_ADMINS,
     "api:me_get": SIGNED_IN,
     "api:student_list": SIGNED_IN,
     "api:competency_list": SIGNED_IN,

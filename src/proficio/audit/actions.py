@@ -35,6 +35,7 @@ DISTRICT_ADMIN_ADDED = "district_admin.added"
 COMPETENCY_WRITTEN = "competency.written"
 COMPETENCY_REVISED = "competency.revised"
 FRAMEWORK_AUTHORS_SET = "framework.authors_set"
+FRAMEWORK_WRITTEN = "framework.written"
 COURSE_WRITTEN = "course.written"
 
 ACTION_LABELS = {
@@ -67,6 +68,7 @@ ACTION_LABELS = {
     COMPETENCY_WRITTEN: _("Wrote a competency and its trajectory"),
     COMPETENCY_REVISED: _("Revised a competency and its trajectory"),
     FRAMEWORK_AUTHORS_SET: _("Opened a framework to teachers, or closed it"),
+    FRAMEWORK_WRITTEN: _("Made a framework"),
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
 }
 

@@ -32,6 +32,28 @@ class CompetencyForm(ServiceErrorsMixin, forms.Form):
     )
 
 
+class FrameworkForm(ServiceErrorsMixin, forms.Form):
+    """A new framework: its title, a code if the district wants its own, the scale it rates on."""
+
+    title = forms.CharField(label=_("Title"), max_length=300, required=False)
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=50,
+        required=False,
+        help_text=_("Optional: left empty, one is made from the title."),
+    )
+    description = forms.CharField(
+        label=_("What it is for"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+    )
+    scale = forms.ModelChoiceField(
+        label=_("Rated on"), queryset=None, empty_label=None, required=False
+    )
+
+    def __init__(self, *args, scales, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["scale"].queryset = scales
+
+
 class StageForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=200, required=False)
     typical_grade = forms.TypedChoiceField(

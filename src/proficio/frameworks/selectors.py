@@ -10,6 +10,7 @@ from proficio.frameworks.models import (
     Course,
     EvidenceStatement,
     Framework,
+    Scale,
     ScaleLevel,
     Stage,
     Standard,
@@ -17,7 +18,7 @@ from proficio.frameworks.models import (
 )
 from proficio.lib.errors import NotVisible
 from proficio.lib.visibility import visible_get
-from proficio.people.api import Person, is_signed_in
+from proficio.people.api import District, Person, is_signed_in
 
 
 def competencies_visible_to(user: Person) -> QuerySet[Competency]:
@@ -100,6 +101,11 @@ def framework_competencies(framework: Framework) -> QuerySet[Competency]:
         Prefetch("stages", queryset=Stage.objects.prefetch_related("evidence_statements")),
         "aligned_standards",
     ).order_by("position", "code")
+
+
+def district_scales(district: District) -> QuerySet[Scale]:
+    """The scales of a district its admin is writing for, by name."""
+    return Scale.objects.filter(district=district).order_by("name")
 
 
 def standards_visible_to(user: Person) -> QuerySet[Standard]:

@@ -17,5 +17,6 @@ urlpatterns = [
         views.competency_edit,
         name="competency_edit",
     ),
+    path("new/", views.framework_new, name="framework_new"),
     path("<uuid:framework_id>/teachers/", views.framework_teachers, name="framework_teachers"),
 ]

@@ -15,6 +15,7 @@ from proficio.frameworks.data import StageSpec
 from proficio.frameworks.forms import (
     CompetencyForm,
     CourseForm,
+    FrameworkForm,
     StageFormSet,
     stage_revision_formset,
 )
@@ -23,6 +24,7 @@ from proficio.frameworks.selectors import (
     competency_list_visible_to,
     course_get,
     courses_visible_to,
+    district_scales,
     framework_get,
 )
 from proficio.frameworks.services import (
@@ -30,6 +32,7 @@ from proficio.frameworks.services import (
     competency_write,
     course_write,
     framework_open_to_teachers,
+    framework_write,
 )
 from proficio.lib.errors import InvalidInput, NotVisible
 
@@ -64,6 +67,24 @@ def competency_edit(
     return _competency_page(
         request, framework, form, stages, write=competency_revise, competency=competency
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def framework_new(request: HttpRequest) -> HttpResponse:
+    """A district admin makes a framework, then writes its competencies on its page."""
+    district = courses_district_of(request.user)
+    if district is None:
+        raise Http404("Only a district's admins make its frameworks.")
+    form = FrameworkForm(request.POST or None, scales=district_scales(district))
+    if request.method == "POST" and form.is_valid():
+        try:
+            framework = framework_write(actor=request.user, district=district, **form.cleaned_data)
+        except InvalidInput as invalid:
+            form.add_service_errors(invalid.errors)
+        else:
+            return redirect("interop:framework", framework.uuid)
+    return render(request, "frameworks/framework_form.html", {"form": form})
 
 
 @login_required

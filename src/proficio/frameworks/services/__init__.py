@@ -11,6 +11,7 @@ from proficio.frameworks.services.authoring import (
     framework_code_for,
     framework_create,
     framework_open_to_teachers,
+    framework_write,
     scale_create,
 )
 from proficio.frameworks.services.case_sync import competency_align, framework_sync_case
@@ -29,5 +30,6 @@ __all__ = [
     "framework_open_to_teachers",
     "framework_sync_case",
     "framework_sync_trajectories",
+    "framework_write",
     "scale_create",
 ]

@@ -70,6 +70,46 @@ def framework_create(
 
 
 @transaction.atomic
+def framework_write(
+    *,
+    actor: Person,
+    district: District,
+    title: str,
+    scale: Scale | None,
+    code: str = "",
+    description: str = "",
+) -> Framework:
+    """A district admin makes a framework in the pages, to write its competencies next: every
+    problem told at once; a code is made from the title when none is given; audited."""
+    check_district_admin(actor, district)
+    title, code = title.strip(), code.strip()
+    errors = {}
+    if not title:
+        errors["title"] = "Give the framework a title, such as Writing K-12."
+    if code and Framework.objects.filter(district=district, code=code).exists():
+        errors["code"] = f"The district has a framework {code!r} already."
+    if scale is None or scale.district_id != district.pk:
+        errors["scale"] = "Choose one of the district's scales."
+    if errors:
+        raise InvalidInput(errors)
+    framework = framework_create(
+        district=district,
+        code=code or framework_code_for(district=district, title=title),
+        title=title,
+        scale=scale,
+        description=description.strip(),
+    )
+    audit.record(
+        actor=actor,
+        action=audit.FRAMEWORK_WRITTEN,
+        district_id=district.pk,
+        target=framework,
+        data={"code": framework.code, "title": title, "scale": scale.name},
+    )
+    return framework
+
+
+@transaction.atomic
 def competency_create(
     *,
     framework: Framework,
