@@ -336,6 +336,8 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "frameworks:courses": SIGNED_IN,
     "frameworks:course_new": DISTRICT_ADMINS,
     "frameworks:framework_new": DISTRICT_ADMINS,
+    "frameworks:scales": DISTRICT_ADMINS,
+    "frameworks:scale_new": DISTRICT_ADMINS,
     "api:me_get": SIGNED_IN,
     "api:student_list": SIGNED_IN,
     "api:competency_list": SIGNED_IN,

@@ -36,6 +36,7 @@ COMPETENCY_WRITTEN = "competency.written"
 COMPETENCY_REVISED = "competency.revised"
 FRAMEWORK_AUTHORS_SET = "framework.authors_set"
 FRAMEWORK_WRITTEN = "framework.written"
+SCALE_WRITTEN = "scale.written"
 COURSE_WRITTEN = "course.written"
 
 ACTION_LABELS = {
@@ -69,6 +70,7 @@ ACTION_LABELS = {
     COMPETENCY_REVISED: _("Revised a competency and its trajectory"),
     FRAMEWORK_AUTHORS_SET: _("Opened a framework to teachers, or closed it"),
     FRAMEWORK_WRITTEN: _("Made a framework"),
+    SCALE_WRITTEN: _("Made a rating scale"),
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
 }
 

@@ -54,6 +54,33 @@ class FrameworkForm(ServiceErrorsMixin, forms.Form):
         self.fields["scale"].queryset = scales
 
 
+class ScaleForm(ServiceErrorsMixin, forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=200, required=False)
+
+
+class LevelForm(forms.Form):
+    """One level of a new scale; a row left empty is no level."""
+
+    value = forms.DecimalField(label=_("Value"), max_digits=6, decimal_places=2, required=False)
+    label = forms.CharField(label=_("Label"), max_length=100, required=False)
+    colour = forms.CharField(
+        label=_("Colour"),
+        max_length=7,
+        required=False,
+        initial="#2b6e4a",
+        widget=forms.TextInput(attrs={"type": "color"}),
+    )
+    is_mastery = forms.BooleanField(label=_("Counts as mastery"), required=False)
+    description = forms.CharField(label=_("What work at this level shows"), required=False)
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return data.get("value") is None and not data.get("label")
+
+
+LevelFormSet = formset_factory(LevelForm, extra=2, max_num=12)
+
+
 class StageForm(forms.Form):
     label = forms.CharField(label=_("Label"), max_length=200, required=False)
     typical_grade = forms.TypedChoiceField(

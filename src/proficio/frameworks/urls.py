@@ -18,5 +18,7 @@ urlpatterns = [
         name="competency_edit",
     ),
     path("new/", views.framework_new, name="framework_new"),
+    path("scales/", views.scale_list, name="scales"),
+    path("scales/new/", views.scale_new, name="scale_new"),
     path("<uuid:framework_id>/teachers/", views.framework_teachers, name="framework_teachers"),
 ]

@@ -11,11 +11,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from proficio.frameworks.data import StageSpec
+from proficio.frameworks.data import LevelSpec, StageSpec
 from proficio.frameworks.forms import (
     CompetencyForm,
     CourseForm,
     FrameworkForm,
+    LevelFormSet,
+    ScaleForm,
     StageFormSet,
     stage_revision_formset,
 )
@@ -33,7 +35,9 @@ from proficio.frameworks.services import (
     course_write,
     framework_open_to_teachers,
     framework_write,
+    scale_write,
 )
+from proficio.frameworks.services.authoring import DEFAULT_LEVELS
 from proficio.lib.errors import InvalidInput, NotVisible
 
 
@@ -73,9 +77,7 @@ def competency_edit(
 @require_http_methods(["GET", "POST"])
 def framework_new(request: HttpRequest) -> HttpResponse:
     """A district admin makes a framework, then writes its competencies on its page."""
-    district = courses_district_of(request.user)
-    if district is None:
-        raise Http404("Only a district's admins make its frameworks.")
+    district = _own_district(request)
     form = FrameworkForm(request.POST or None, scales=district_scales(district))
     if request.method == "POST" and form.is_valid():
         try:
@@ -85,6 +87,50 @@ def framework_new(request: HttpRequest) -> HttpResponse:
         else:
             return redirect("interop:framework", framework.uuid)
     return render(request, "frameworks/framework_form.html", {"form": form})
+
+
+@login_required
+@require_safe
+def scale_list(request: HttpRequest) -> HttpResponse:
+    """The district's rating scales with their levels, for its admins."""
+    district = _own_district(request)
+    scales = district_scales(district).prefetch_related("levels")
+    return render(request, "frameworks/scales.html", {"scales": scales})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def scale_new(request: HttpRequest) -> HttpResponse:
+    """A district admin makes a rating scale: its levels, which count as mastery, colours."""
+    district = _own_district(request)
+    form = ScaleForm(request.POST or None)
+    # Start from the usual four levels, to change rather than to type out.
+    start = [vars(level) | {"value": level.value.normalize()} for level in DEFAULT_LEVELS]
+    levels = LevelFormSet(request.POST or None, prefix="level", initial=start)
+    if request.method == "POST" and form.is_valid() & levels.is_valid():
+        filled = [row for row in levels if not row.is_blank()]
+        try:
+            scale_write(
+                actor=request.user,
+                district=district,
+                name=form.cleaned_data["name"],
+                levels=[
+                    LevelSpec(
+                        value=row.cleaned_data["value"],
+                        label=row.cleaned_data["label"],
+                        colour=row.cleaned_data["colour"],
+                        is_mastery=row.cleaned_data["is_mastery"],
+                        description=row.cleaned_data["description"],
+                    )
+                    for row in filled
+                ],
+            )
+        except InvalidInput as invalid:
+            _show(invalid, form, filled, row_key="level")
+        else:
+            messages.success(request, _("The scale is saved: frameworks may now be rated on it."))
+            return redirect("frameworks:scales")
+    return render(request, "frameworks/scale_form.html", {"form": form, "levels": levels})
 
 
 @login_required
@@ -103,6 +149,14 @@ def framework_teachers(request: HttpRequest, framework_id: uuid.UUID) -> HttpRes
     else:
         messages.success(request, _("Only the district's admins write this framework now."))
     return redirect("interop:framework", framework.uuid)
+
+
+def _own_district(request: HttpRequest):
+    """The district whose frameworks and scales the person makes: their own, as its admin."""
+    district = courses_district_of(request.user)
+    if district is None:
+        raise Http404("Only a district's admins make its frameworks and scales.")
+    return district
 
 
 def _writable_framework(request: HttpRequest, framework_id: uuid.UUID):
@@ -154,11 +208,11 @@ def _stage_spec(data: dict) -> StageSpec:
     )
 
 
-def _show(invalid: InvalidInput, form: CompetencyForm, filled: list) -> None:
-    """Put each of the service's problems beside the field it is about: a stage's on its
-    row ("stage-N-field"), the others on the competency's form."""
+def _show(invalid: InvalidInput, form, filled: list, row_key: str = "stage") -> None:
+    """Put each of the service's problems beside the field it is about: a row's on its row
+    ("stage-N-field"), the others on the form."""
     for key, message in invalid.errors.items():
-        if key.startswith("stage-"):
+        if key.startswith(f"{row_key}-"):
             _, number, field = key.split("-", 2)
             filled[int(number) - 1].add_error(field, message)
         else:

@@ -13,6 +13,7 @@ from proficio.frameworks.services.authoring import (
     framework_open_to_teachers,
     framework_write,
     scale_create,
+    scale_write,
 )
 from proficio.frameworks.services.case_sync import competency_align, framework_sync_case
 from proficio.frameworks.services.trajectory_sync import framework_sync_trajectories
@@ -32,4 +33,5 @@ __all__ = [
     "framework_sync_trajectories",
     "framework_write",
     "scale_create",
+    "scale_write",
 ]

@@ -2,6 +2,7 @@
 the syncs from CASE and from spreadsheets share: who may run them, a framework's code, the
 default scale."""
 
+import re
 from collections.abc import Sequence
 from dataclasses import replace
 from decimal import Decimal
@@ -54,6 +55,59 @@ def scale_create(*, district: District, name: str, levels: Sequence[LevelSpec]) 
             description=level.description,
         )
         for level in levels
+    )
+    return scale
+
+
+HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
+
+
+@transaction.atomic
+def scale_write(
+    *, actor: Person, district: District, name: str, levels: Sequence[LevelSpec]
+) -> Scale:
+    """A district admin makes a rating scale in the pages: every problem told at once, keyed
+    "name", "levels" or "level-N-field" (N counting the rows from 1); audited."""
+    check_district_admin(actor, district)
+    name = name.strip()
+    errors = {}
+    if not name:
+        errors["name"] = "Give the scale a name, such as Four levels."
+    elif Scale.objects.filter(district=district, name=name).exists():
+        errors["name"] = f"The district has a scale named {name!r} already."
+    if not levels:
+        errors["levels"] = "A scale needs at least two levels."
+    elif len(levels) < 2:
+        errors["levels"] = "A scale needs at least two levels: one that is not mastery yet."
+    elif not any(level.is_mastery for level in levels):
+        errors["levels"] = "Mark the levels that count as mastery."
+    elif all(level.is_mastery for level in levels):
+        errors["levels"] = "Leave at least one level below mastery."
+    seen: set[Decimal] = set()
+    for number, level in enumerate(levels, start=1):
+        if not level.label.strip():
+            errors[f"level-{number}-label"] = f"Level {number} needs a label."
+        if level.value is None:
+            errors[f"level-{number}-value"] = f"Level {number} needs a value, such as 3."
+        elif level.value in seen:
+            errors[f"level-{number}-value"] = f"Level {number} repeats the value {level.value}."
+        seen.add(level.value)
+        if not HEX_COLOUR.fullmatch(level.colour):
+            errors[f"level-{number}-colour"] = f"Level {number}: a colour is written #2b6e4a."
+    if errors:
+        raise InvalidInput(errors)
+    ordered = sorted(levels, key=lambda level: level.value)
+    scale = scale_create(
+        district=district,
+        name=name,
+        levels=[replace(level, label=level.label.strip()) for level in ordered],
+    )
+    audit.record(
+        actor=actor,
+        action=audit.SCALE_WRITTEN,
+        district_id=district.pk,
+        target=scale,
+        data={"name": name, "levels": [str(level.value) for level in ordered]},
     )
     return scale
 
