@@ -332,3 +332,13 @@ def test_the_setup_wizard_is_gone_for_everyone_once_a_district_exists(client, wo
         if who is not ANONYMOUS:
             client.force_login(getattr(world, who))
         assert method(reverse("onboarding:setup")).status_code == 404
+
+
+def test_a_guardian_opening_the_family_page_is_in_the_audit_trail(client, world):
+    from proficio.audit.models import AuditEntry
+
+    client.force_login(world.guardian)
+    assert client.get(reverse("guardian_home")).status_code == 200
+
+    entry = AuditEntry.objects.get(actor=world.guardian, action="student.viewed")
+    assert entry.student == world.student and entry.data == {"via": "family page"}

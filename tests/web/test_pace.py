@@ -253,3 +253,13 @@ def test_the_home_counts_students_as_the_gradebooks_filter_does(client, world, p
     assert "Studio A · 1 student stalled (2 competencies)" in words
     book = text_of(page(client, world.teacher, f"{gradebook_url(world)}?pace=stalled&all=1"))
     assert "1 student with a competency marked “stalled”" in book
+
+
+def test_the_students_the_stalled_list_names_are_in_the_audit_trail(client, world, paced):
+    from proficio.audit.models import AuditEntry
+
+    page(client, world.teacher, reverse("home"))
+
+    entries = AuditEntry.objects.filter(actor=world.teacher, action="students.listed")
+    assert [entry.student for entry in entries] == [paced.stuck]
+    assert entries.get().data == {"via": "home: stalled"}

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from proficio.audit import api as audit
 from proficio.mastery.api import children_progress, stalled_in_sections
 from proficio.onboarding.api import district_needs_setup
 from proficio.people.api import Role, children_of, roles_of, sections_served_by
@@ -26,13 +27,22 @@ def home(request: HttpRequest) -> HttpResponse:
 def _home(request: HttpRequest) -> HttpResponse:
     roles = set(roles_of(request.user))
     if roles & STAFF_ROLES:
+        stalled = stalled_in_sections(user=request.user) if Role.TEACHER in roles else []
+        # The stalled list names students and their pace: a view of each one shown.
+        shown = {work.student.pk: work.student for part in stalled for work in part.shown}
+        audit.record_views(
+            actor=request.user,
+            action=audit.STUDENTS_LISTED,
+            students=shown.values(),
+            data={"via": "home: stalled"},
+        )
         return render(
             request,
             "web/staff_home.html",
             {
                 "sections": sections_served_by(request.user),
                 "teaches": Role.TEACHER in roles,
-                "stalled": stalled_in_sections(user=request.user) if Role.TEACHER in roles else [],
+                "stalled": stalled,
                 "children": children_of(request.user) if Role.GUARDIAN in roles else [],
                 "is_student": Role.STUDENT in roles,
                 "administers_district": Role.DISTRICT_ADMIN in roles,
@@ -55,6 +65,12 @@ def guardian_home(request: HttpRequest) -> HttpResponse:
     if Role.GUARDIAN not in roles:
         raise Http404(_("This page is for guardians."))
     children = list(children_of(request.user))
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENT_VIEWED,
+        students=children,
+        data={"via": "family page"},
+    )
     return render(
         request,
         "web/guardian_home.html",
