@@ -412,6 +412,7 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("frameworks:competency_edit", "framework_id"): _uuid_of("framework"),
     ("frameworks:competency_edit", "competency_id"): _uuid_of("competency"),
     ("frameworks:framework_teachers", "framework_id"): _uuid_of("framework"),
+    ("mastery:competency_preview", "competency_id"): _uuid_of("competency"),
     ("frameworks:course_edit", "course_id"): _uuid_of("course"),
     ("interop:oneroster_preview", "token"): _upload_token(ROSTER),
     ("interop:oneroster_confirm", "token"): _upload_token(ROSTER),

@@ -146,3 +146,23 @@ def test_only_the_districts_admins_revise(client, world, who):
     client.force_login(getattr(world, who))
     assert client.get(url(world)).status_code == 404
     assert client.post(url(world), {"title": "x"}).status_code == 404
+
+
+def test_the_preview_shows_the_competency_as_a_student_first_sees_it(client, world):
+    preview = reverse("mastery:competency_preview", args=[world.competency.uuid])
+    client.force_login(world.district_admin)
+
+    page = client.get(preview)
+
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "Where I am · what's next" in html and "The student can do 1." in html
+    assert "Working here" in html
+    assert preview in client.get(url(world)).content.decode()
+
+
+@pytest.mark.parametrize("who", ["teacher", "student", "guardian", "other_district_teacher"])
+def test_only_those_who_write_the_framework_preview_it(client, world, who):
+    client.force_login(getattr(world, who))
+    preview = reverse("mastery:competency_preview", args=[world.competency.uuid])
+    assert client.get(preview).status_code == 404

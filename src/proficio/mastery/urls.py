@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proficio.mastery import correction_views, policy_views, views
+from proficio.mastery import correction_views, policy_views, preview_views, views
 
 app_name = "mastery"
 
@@ -17,6 +17,11 @@ urlpatterns = [
         "policies/recomputes/<uuid:run_id>/",
         policy_views.recompute_run_part,
         name="recompute_run",
+    ),
+    path(
+        "competencies/<uuid:competency_id>/preview/",
+        preview_views.competency_preview,
+        name="competency_preview",
     ),
     path("sections/<uuid:section_id>/", views.gradebook_page, name="gradebook"),
     path("students/<uuid:student_id>/", views.student_page, name="student"),

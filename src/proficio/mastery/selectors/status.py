@@ -57,6 +57,27 @@ def _computed(student: Person, competency: Competency, as_of: date | None) -> Co
     )
 
 
+def first_look_status(competency: Competency) -> CompetencyStatus:
+    """A competency as a student with no evidence on it yet sees it: working at stage 1."""
+    stages = list(competency.stages.all())
+    return CompetencyStatus(
+        competency=competency,
+        working_stage=stages[0].ordinal if stages else None,
+        stages=[
+            StageStatus(
+                stage=stage,
+                value=None,
+                mastered=False,
+                implied=False,
+                sufficient=False,
+                evidence_count=0,
+                explanation="No evidence yet.",
+            )
+            for stage in stages
+        ],
+    )
+
+
 def student_mastery(
     *, user: Person, student_id: str, as_of: date | None = None
 ) -> tuple[Person, list[CompetencyStatus]]:
