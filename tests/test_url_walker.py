@@ -80,6 +80,9 @@ from proficio.people.services import (
     section_create,
     section_enroll,
 )
+from proficio.work.data import Alignment
+from proficio.work.models import Task
+from proficio.work.services import task_create
 from tests.factories import FOUR_LEVELS, World, make_competency, make_person
 
 pytestmark = pytest.mark.django_db
@@ -138,6 +141,7 @@ class Hidden:
     policy_preview_run: PolicyPreviewRun | None = None
     course: Course | None = None
     evidence: Evidence | None = None
+    task: Task | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -229,6 +233,11 @@ def build_hidden_district() -> Hidden:
         ),
         course=course,
         evidence=evidence,
+        task=task_create(
+            author=teacher,
+            title="A faraway task",
+            alignments=[Alignment(competency=competency, stage=1)],
+        ),
         admin_rows={type(row): row for row in rows if row is not None},
     )
 
@@ -341,6 +350,8 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "api:me_get": SIGNED_IN,
     "api:student_list": SIGNED_IN,
     "api:competency_list": SIGNED_IN,
+    "api:task_list": SIGNED_IN,
+    "api:task_post": SIGNED_IN,
     "api:token_list": SIGNED_IN,
     "api:token_revoke_current": SIGNED_IN,
     "case:documents": SIGNED_IN,
@@ -405,6 +416,7 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("mastery:evidence_withdraw", "competency_id"): _uuid_of("competency"),
     ("mastery:evidence_withdraw", "evidence_id"): _uuid_of("evidence"),
     ("api:evidence_withdrawal_post", "evidence_id"): _uuid_of("evidence"),
+    ("api:task_assignment_post", "task_id"): _uuid_of("task"),
     ("interop:framework", "framework_id"): _uuid_of("framework"),
     ("interop:framework_case", "framework_id"): _uuid_of("framework"),
     ("interop:framework_spreadsheet", "framework_id"): _uuid_of("framework"),
@@ -447,6 +459,7 @@ def _rating_of(hidden: Hidden) -> dict[str, Any] | None:
 BODIES: dict[str, Callable[[Hidden], dict[str, Any] | None]] = {
     "api:evidence_post": _rating_of,
     "api:evidence_withdrawal_post": lambda hidden: {"reason": "The walker says so."},
+    "api:task_assignment_post": lambda hidden: {"students": [str(hidden.student.uuid)]},
 }
 
 ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<(?:path:)?(object_id|id)>/")

@@ -19,6 +19,9 @@ ENDPOINTS = {
     ("/api/v1/students/{student_id}/mastery", "get"),
     ("/api/v1/evidence", "post"),
     ("/api/v1/evidence/{evidence_id}/withdrawal", "post"),
+    ("/api/v1/tasks", "post"),
+    ("/api/v1/tasks", "get"),
+    ("/api/v1/tasks/{task_id}/assignments", "post"),
 }
 
 

@@ -37,6 +37,9 @@ COMPETENCY_REVISED = "competency.revised"
 FRAMEWORK_AUTHORS_SET = "framework.authors_set"
 FRAMEWORK_WRITTEN = "framework.written"
 SCALE_WRITTEN = "scale.written"
+TASK_WRITTEN = "task.written"
+TASK_ASSIGNED = "task.assigned"
+WORK_SUBMITTED = "work.submitted"
 COURSE_WRITTEN = "course.written"
 
 ACTION_LABELS = {
@@ -71,6 +74,9 @@ ACTION_LABELS = {
     FRAMEWORK_AUTHORS_SET: _("Opened a framework to teachers, or closed it"),
     FRAMEWORK_WRITTEN: _("Made a framework"),
     SCALE_WRITTEN: _("Made a rating scale"),
+    TASK_WRITTEN: _("Wrote a performance task"),
+    TASK_ASSIGNED: _("Gave out a performance task"),
+    WORK_SUBMITTED: _("Submitted work on a task"),
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
 }
 

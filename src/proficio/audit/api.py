@@ -40,6 +40,9 @@ from proficio.audit.actions import (
     STUDENT_EXPORTED,
     STUDENT_VIEWED,
     STUDENTS_LISTED,
+    TASK_ASSIGNED,
+    TASK_WRITTEN,
+    WORK_SUBMITTED,
     action_label,
 )
 from proficio.audit.admin_trail import AuditedAdmin
@@ -83,6 +86,9 @@ __all__ = [
     "STUDENT_ERASED",
     "STUDENT_EXPORTED",
     "STUDENT_VIEWED",
+    "TASK_ASSIGNED",
+    "TASK_WRITTEN",
+    "WORK_SUBMITTED",
     "AuditEntry",
     "AuditIsAppendOnly",
     "AuditedAdmin",

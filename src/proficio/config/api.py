@@ -17,6 +17,7 @@ from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.rest import router as mastery_router
 from proficio.people.api import Person, api_token_use
 from proficio.people.rest import router as people_router
+from proficio.work.rest import router as work_router
 
 
 class BearerToken(HttpBearer):
@@ -60,6 +61,7 @@ api = ProficioAPI(
 api.add_router("", people_router)
 api.add_router("", frameworks_router)
 api.add_router("", mastery_router)
+api.add_router("", work_router)
 
 
 @api.exception_handler(NotVisible)

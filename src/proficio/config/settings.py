@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "proficio.frameworks",
     "proficio.evidence",
     "proficio.mastery",
+    "proficio.work",
     "proficio.interop",
     "proficio.privacy",
     "proficio.onboarding",

@@ -123,6 +123,13 @@ def sections_students(*, user: Person, sections: list[Section]) -> QuerySet[Pers
     )
 
 
+def sections_enrolled_in(student: Person) -> QuerySet[Section]:
+    """The sections a student is actively enrolled in (for what is given to a section)."""
+    return Section.objects.filter(
+        pk__in=Enrollment.objects.filter(student=student, active=True).values("section_id")
+    )
+
+
 def enrolment_pairs(*, student_ids: list[int], sections: list[Section]) -> set[tuple[int, int]]:
     """(section id, student id) of each active enrolment of these students in these sections."""
     return set(

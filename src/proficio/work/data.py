@@ -1,0 +1,23 @@
+"""What other apps and the API hand the work app: plain values, no models of its own."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from proficio.frameworks.api import Competency
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """One (competency, stage ordinal) a task lets a student show."""
+
+    competency: Competency
+    stage: int
+
+
+@dataclass(frozen=True)
+class SelfRating:
+    """A student's own level for one aligned (competency, stage) of a task."""
+
+    competency: Competency
+    stage: int
+    level: Decimal

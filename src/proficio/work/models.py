@@ -1,0 +1,172 @@
+"""Performance tasks and who they are assigned to.
+
+A task is aligned to one or more (competency, stage) pairs; its rubric starts from those
+stages' evidence statements and is the task's own to reword. An assignment gives a task to a
+section (its students, including those who join later) or to students picked by hand.
+"""
+
+import uuid
+
+from django.db import models
+
+
+class RevisionPolicy(models.TextChoices):
+    UNLIMITED = "unlimited", "Revise as often as needed"
+    MAX = "max", "At most a number of revisions"
+    UNTIL_MASTERED = "until_mastered", "Revise until the stages are mastered"
+
+
+class Task(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        "people.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    title = models.CharField(max_length=300)
+    instructions = models.TextField(blank=True)  # Markdown, rendered safely
+    target_date = models.DateField(null=True, blank=True)  # soft: work may come early or late
+    revision_policy = models.CharField(
+        max_length=20, choices=RevisionPolicy.choices, default=RevisionPolicy.UNLIMITED
+    )
+    max_revisions = models.PositiveSmallIntegerField(null=True, blank=True)
+    # In the district's shared library: every teacher of the district finds and copies it.
+    shared = models.BooleanField(default=False)
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TaskAlignment(models.Model):
+    """One (competency, stage) the task lets a student show."""
+
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="alignments")
+    stage = models.ForeignKey("frameworks.Stage", on_delete=models.PROTECT, related_name="+")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["task", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "stage"], name="task_alignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.task} → {self.stage}"
+
+
+class RubricCriterion(models.Model):
+    """A line of the task's rubric for one alignment: first an evidence statement, then the
+    task's own wording."""
+
+    alignment = models.ForeignKey(TaskAlignment, on_delete=models.CASCADE, related_name="criteria")
+    text = models.TextField()
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["alignment", "position"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class TaskOption(models.Model):
+    """One way of the choice board to show the same competencies ("record a podcast")."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="options")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["task", "position"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Assignment(models.Model):
+    """A task given to a section (its students now and later) or to students picked by hand."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="assignments")
+    section = models.ForeignKey(
+        "people.Section", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    students = models.ManyToManyField("people.Person", blank=True, related_name="+")
+    assigned_by = models.ForeignKey(
+        "people.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.task} ({self.created_at:%Y-%m-%d})"
+
+
+class Submission(models.Model):
+    """A student's work on one task: its revisions, oldest first. One per task and student."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="submissions")
+    student = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["task", "student"], name="submission_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.task}"
+
+
+class RevisionIsAppendOnly(Exception):
+    """A revision, once stored, is never changed or deleted: the student's work stays."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    """Bulk changes are refused too, so no path rewrites a revision."""
+
+    def update(self, **kwargs):
+        raise RevisionIsAppendOnly("Stored revisions are never changed.")
+
+    def delete(self):
+        raise RevisionIsAppendOnly("Stored revisions are never deleted.")
+
+
+class Revision(models.Model):
+    """One saving of the work, numbered from 1: a draft, or submitted (then frozen for
+    review). Append-only: revising makes the next one."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="revisions")
+    number = models.PositiveSmallIntegerField()
+    option = models.ForeignKey(
+        TaskOption, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(blank=True)  # Markdown
+    reflection = models.TextField(blank=True)  # the student's, with the self-assessment
+    submitted_at = models.DateTimeField(null=True, blank=True)  # None: a draft
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["submission", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["submission", "number"], name="revision_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.submission} · revision {self.number}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RevisionIsAppendOnly("A stored revision is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise RevisionIsAppendOnly("A stored revision is never deleted.")

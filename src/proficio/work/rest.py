@@ -1,0 +1,162 @@
+"""API: performance tasks — write one, give it out, list the ones the caller may see (for a
+student, the tasks given to them)."""
+
+from datetime import date
+from typing import Literal
+from uuid import UUID
+
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+from ninja.pagination import paginate
+
+from proficio.frameworks.api import competency_get
+from proficio.lib.api_schemas import ErrorOut, InvalidOut, ListPagination, Text
+from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.people.api import Person, section_served_get, student_get
+from proficio.work.data import Alignment
+from proficio.work.models import Assignment, Task
+from proficio.work.selectors import assignment_students, task_get, task_list_visible_to
+from proficio.work.services import task_assign, task_create
+
+router = Router(tags=["work"])
+
+
+class AlignmentIn(Schema):
+    competency: UUID
+    stage: int
+
+
+class OptionIn(Schema):
+    title: Text
+
+
+class TaskIn(Schema):
+    title: Text
+    instructions: Text = Field("", description="Markdown.")
+    alignments: list[AlignmentIn]
+    options: list[OptionIn] = Field(default_factory=list, description="The choice board.")
+    revision_policy: Literal["unlimited", "max", "until_mastered"] = "unlimited"
+    max_revisions: int | None = None
+    target_date: date | None = None
+
+    def alignments_for(self, user: Person) -> list[Alignment]:
+        """The alignments, each competency one the caller may see; else 400 naming it."""
+        found, errors = [], {}
+        for number, alignment in enumerate(self.alignments, start=1):
+            try:
+                competency = competency_get(user=user, competency_id=alignment.competency)
+            except NotVisible:
+                errors[f"alignments-{number}"] = f"No competency {alignment.competency}."
+            else:
+                found.append(Alignment(competency=competency, stage=alignment.stage))
+        if errors:
+            raise InvalidInput(errors)
+        return found
+
+
+class AlignmentOut(Schema):
+    competency: UUID
+    competency_code: str
+    stage: int
+
+    @staticmethod
+    def resolve_competency(alignment) -> UUID:
+        return alignment.stage.competency.uuid
+
+    @staticmethod
+    def resolve_competency_code(alignment) -> str:
+        return alignment.stage.competency.code
+
+    @staticmethod
+    def resolve_stage(alignment) -> int:
+        return alignment.stage.ordinal
+
+
+class OptionOut(Schema):
+    id: UUID
+    title: str
+
+    @staticmethod
+    def resolve_id(option) -> UUID:
+        return option.uuid
+
+
+class TaskOut(Schema):
+    id: UUID
+    title: str
+    instructions: str
+    alignments: list[AlignmentOut]
+    options: list[OptionOut]
+    revision_policy: str
+    max_revisions: int | None
+    target_date: date | None
+    shared: bool
+
+    @staticmethod
+    def resolve_id(task: Task) -> UUID:
+        return task.uuid
+
+    @staticmethod
+    def resolve_alignments(task: Task) -> list:
+        return list(task.alignments.all())
+
+    @staticmethod
+    def resolve_options(task: Task) -> list:
+        return list(task.options.all())
+
+
+@router.post("/tasks", response={201: TaskOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut})
+def task_post(request: HttpRequest, body: TaskIn) -> tuple[int, Task]:
+    """Write a performance task (teachers and admins): aligned stages, a choice board, a
+    revision policy. Its rubric starts from the aligned stages' evidence statements."""
+    task = task_create(
+        author=request.auth,
+        title=body.title,
+        instructions=body.instructions,
+        alignments=body.alignments_for(request.auth),
+        options=[option.title for option in body.options],
+        revision_policy=body.revision_policy,
+        max_revisions=body.max_revisions,
+        target_date=body.target_date,
+    )
+    return 201, task_get(user=request.auth, task_id=task.uuid)
+
+
+@router.get("/tasks", response={200: list[TaskOut], 400: InvalidOut, 401: ErrorOut})
+@paginate(ListPagination)
+def task_list(request: HttpRequest) -> QuerySet[Task]:
+    """The tasks the caller may see, newest first: for a student, those given to them."""
+    return task_list_visible_to(request.auth)
+
+
+class AssignmentIn(Schema):
+    section: UUID | None = None
+    students: list[UUID] = Field(default_factory=list)
+
+
+class AssignmentOut(Schema):
+    id: UUID
+    task: UUID
+    section: UUID | None
+    students: list[UUID]
+
+
+@router.post(
+    "/tasks/{task_id}/assignments",
+    response={201: AssignmentOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut},
+)
+def task_assignment_post(request: HttpRequest, task_id: str, body: AssignmentIn) -> tuple:
+    """Give the task to a section the caller serves (its students, and those who join it
+    later) or to students the caller serves; 404 for what the caller may not reach."""
+    user = request.auth
+    task = task_get(user=user, task_id=task_id)
+    section = section_served_get(user=user, section_id=body.section) if body.section else None
+    students = [student_get(user=user, student_id=student) for student in body.students]
+    assignment: Assignment = task_assign(actor=user, task=task, section=section, students=students)
+    return 201, {
+        "id": assignment.uuid,
+        "task": task.uuid,
+        "section": section.uuid if section else None,
+        "students": [s.uuid for s in assignment_students(user=user, assignment=assignment)],
+    }

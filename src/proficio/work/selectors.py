@@ -1,0 +1,33 @@
+"""Reads of the work app, each scoped to who is asking."""
+
+from uuid import UUID
+
+from django.db.models import QuerySet
+
+from proficio.lib.visibility import visible_get
+from proficio.people.api import Person, section_students
+from proficio.work.models import Assignment, Task
+from proficio.work.permissions import tasks_visible_to
+
+
+def task_list_visible_to(user: Person) -> QuerySet[Task]:
+    """The tasks this user may see, newest first, with what their pages and the API show."""
+    return (
+        tasks_visible_to(user)
+        .select_related("author")
+        .prefetch_related("alignments__stage__competency", "options")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def task_get(*, user: Person, task_id: UUID | str) -> Task:
+    """One task this user may see, or NotVisible."""
+    return visible_get(task_list_visible_to(user), task_id, "task")
+
+
+def assignment_students(*, user: Person, assignment: Assignment) -> list[Person]:
+    """Who an assignment gives its task to now, of the students this user may see: a
+    section's active students (so those who join later too), or those picked by hand."""
+    if assignment.section is not None:
+        return list(section_students(user=user, section=assignment.section))
+    return list(assignment.students.order_by("last_name", "first_name"))

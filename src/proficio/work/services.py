@@ -1,0 +1,251 @@
+"""Writes of the work app: performance tasks and giving them out. Each checks everything
+first and tells every problem at once, writes in one transaction, and is audited."""
+
+from collections.abc import Sequence
+from datetime import date
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from proficio.audit import api as audit
+from proficio.evidence.api import EvidenceSource
+from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.mastery.api import evidence_record
+from proficio.people.api import (
+    Person,
+    Section,
+    is_self,
+    section_served_get,
+    students_served_by,
+)
+from proficio.work.data import Alignment, SelfRating
+from proficio.work.models import (
+    Assignment,
+    Revision,
+    RevisionPolicy,
+    RubricCriterion,
+    Submission,
+    Task,
+    TaskAlignment,
+    TaskOption,
+)
+from proficio.work.permissions import may_see_task, may_write_task, may_write_tasks
+
+TITLE_MAX = 300
+OPTIONS_MAX = 12
+ALIGNMENTS_MAX = 12
+
+
+def _alignment_errors(author: Person, alignments: Sequence[Alignment]) -> tuple[dict, list]:
+    """Problems with the alignments (keyed "alignments" or "alignments-N"), and their stages."""
+    errors: dict[str, str] = {}
+    stages = []
+    if not alignments:
+        errors["alignments"] = "Align the task to at least one competency and stage."
+    elif len(alignments) > ALIGNMENTS_MAX:
+        errors["alignments"] = f"Align a task to at most {ALIGNMENTS_MAX} stages."
+    for number, alignment in enumerate(alignments, start=1):
+        competency = alignment.competency
+        if competency.framework.district_id != author.district_id:
+            errors[f"alignments-{number}"] = f"{competency.code} is not your district's."
+            continue
+        stage = next((s for s in competency.stages.all() if s.ordinal == alignment.stage), None)
+        if stage is None:
+            errors[f"alignments-{number}"] = f"{competency.code} has no stage {alignment.stage}."
+        elif stage.retired:
+            errors[f"alignments-{number}"] = (
+                f"Stage {alignment.stage} of {competency.code} is retired: it takes no new work."
+            )
+        elif stage in stages:
+            errors[f"alignments-{number}"] = (
+                f"{competency.code} stage {alignment.stage} is there twice."
+            )
+        else:
+            stages.append(stage)
+    return errors, stages
+
+
+@transaction.atomic
+def task_create(
+    *,
+    author: Person,
+    title: str,
+    alignments: Sequence[Alignment],
+    instructions: str = "",
+    options: Sequence[str] = (),
+    revision_policy: RevisionPolicy | str = RevisionPolicy.UNLIMITED,
+    max_revisions: int | None = None,
+    target_date: date | None = None,
+    shared: bool = False,
+) -> Task:
+    """A teacher (or admin) writes a task for their district. Its rubric starts from the
+    aligned stages' evidence statements, one criterion each, for the task to reword."""
+    if not may_write_tasks(author):
+        raise NotVisible("No tasks to write here.")
+    title = title.strip()
+    errors, stages = _alignment_errors(author, alignments)
+    if not title:
+        errors["title"] = "Give the task a title."
+    elif len(title) > TITLE_MAX:
+        errors["title"] = f"Keep the title under {TITLE_MAX} characters."
+    titles = [option.strip() for option in options]
+    if any(not option for option in titles):
+        errors["options"] = "Every option of the choice board needs a title."
+    elif len(titles) > OPTIONS_MAX:
+        errors["options"] = f"A choice board holds at most {OPTIONS_MAX} options."
+    if revision_policy not in RevisionPolicy.values:
+        errors["revision_policy"] = "Revisions are unlimited, at most a number, or until mastered."
+    elif revision_policy == RevisionPolicy.MAX and not (max_revisions and max_revisions >= 1):
+        errors["max_revisions"] = "Say how many revisions a student may make: 1 or more."
+    elif revision_policy != RevisionPolicy.MAX and max_revisions is not None:
+        errors["max_revisions"] = "A number of revisions goes only with “at most”."
+    if errors:
+        raise InvalidInput(errors)
+    task = Task.objects.create(
+        district_id=author.district_id,
+        author=author,
+        title=title,
+        instructions=instructions.strip(),
+        revision_policy=revision_policy,
+        max_revisions=max_revisions,
+        target_date=target_date,
+        shared=shared,
+    )
+    for position, stage in enumerate(stages):
+        aligned = TaskAlignment.objects.create(task=task, stage=stage, position=position)
+        RubricCriterion.objects.bulk_create(
+            RubricCriterion(alignment=aligned, text=statement.text, position=index)
+            for index, statement in enumerate(stage.evidence_statements.all())
+        )
+    TaskOption.objects.bulk_create(
+        TaskOption(task=task, title=option, position=position)
+        for position, option in enumerate(titles)
+    )
+    audit.record(
+        actor=author,
+        action=audit.TASK_WRITTEN,
+        district_id=task.district_id,
+        target=task,
+        data={"title": title, "stages": [str(stage) for stage in stages]},
+    )
+    return task
+
+
+@transaction.atomic
+def task_assign(
+    *,
+    actor: Person,
+    task: Task,
+    section: Section | None = None,
+    students: Sequence[Person] = (),
+) -> Assignment:
+    """Give a task to a section the actor serves (its students now and those who join
+    later), or to students the actor serves, picked by hand; one or the other."""
+    if not may_write_task(actor, task) and not task.shared:
+        raise NotVisible(f"No task {task.uuid}.")
+    if (section is None) == (not students):
+        raise InvalidInput({"assignment": "Give the task to a section or to students, not both."})
+    errors = {}
+    if section is not None:
+        # Raises NotVisible (404) for a section the actor does not serve.
+        section = section_served_get(user=actor, section_id=section.uuid)
+        if section.school.district_id != task.district_id:
+            errors["section"] = "The section is not in the task's district."
+    served = set(
+        students_served_by(actor)
+        .filter(pk__in=[student.pk for student in students])
+        .values_list("pk", flat=True)
+    )
+    hidden = [student for student in students if student.pk not in served]
+    if hidden:
+        raise NotVisible(f"No student {hidden[0].uuid}.")
+    if errors:
+        raise InvalidInput(errors)
+    assignment = Assignment.objects.create(task=task, section=section, assigned_by=actor)
+    assignment.students.set(students)
+    audit.record(
+        actor=actor,
+        action=audit.TASK_ASSIGNED,
+        district_id=task.district_id,
+        target=task,
+        data={
+            "section": str(section.uuid) if section else None,
+            "students": [str(student.uuid) for student in students],
+        },
+    )
+    return assignment
+
+
+def _submitted_count(submission: Submission) -> int:
+    return submission.revisions.exclude(submitted_at=None).count()
+
+
+@transaction.atomic
+def revision_save(
+    *,
+    student: Person,
+    task: Task,
+    text: str = "",
+    option: TaskOption | None = None,
+    self_assessment: Sequence[SelfRating] = (),
+    reflection: str = "",
+    submit: bool = False,
+) -> Revision:
+    """The student saves their work on a task as the next revision of their one submission:
+    a draft, or submitted. Nothing stored before is changed. A submitted revision's
+    self-assessment becomes `self` evidence (kept apart from mastery unless the policy
+    counts it). The task's revision policy bounds how many revisions may be submitted."""
+    if not is_self(student, student) or not may_see_task(student, task):
+        raise NotVisible(f"No task {task.uuid}.")
+    submission, _ = Submission.objects.select_for_update().get_or_create(task=task, student=student)
+    errors = {}
+    if option is not None and option.task_id != task.pk:
+        errors["option"] = "That option is not on this task's choice board."
+    aligned = {(a.stage.competency_id, a.stage.ordinal) for a in task.alignments.all()}
+    for number, rating in enumerate(self_assessment, start=1):
+        if (rating.competency.pk, rating.stage) not in aligned:
+            errors[f"self_assessment-{number}"] = (
+                f"{rating.competency.code} stage {rating.stage} is not one this task asks for."
+            )
+    submitted = _submitted_count(submission)
+    if submit and task.revision_policy == RevisionPolicy.MAX:
+        allowed = 1 + (task.max_revisions or 0)
+        if submitted >= allowed:
+            errors["submit"] = (
+                f"This task takes {allowed} submissions at most, and all {allowed} are in."
+            )
+    if submit and not text.strip() and option is None:
+        errors["text"] = "Write something (or choose an option) before you submit."
+    if errors:
+        raise InvalidInput(errors)
+    number = (submission.revisions.aggregate(last=Max("number"))["last"] or 0) + 1
+    now = timezone.now()
+    revision = Revision.objects.create(
+        submission=submission,
+        number=number,
+        option=option,
+        text=text.strip(),
+        reflection=reflection.strip(),
+        submitted_at=now if submit else None,
+    )
+    if submit:
+        for rating in self_assessment:
+            evidence_record(
+                assessor=student,
+                student=student,
+                competency=rating.competency,
+                stage=rating.stage,
+                level=rating.level,
+                observed_at=now,
+                source=EvidenceSource.SELF,
+                feedback_present=reflection.strip(),
+            )
+        audit.record(
+            actor=student,
+            action=audit.WORK_SUBMITTED,
+            student=student,
+            target=task,
+            data={"revision": number},
+        )
+    return revision

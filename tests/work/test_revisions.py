@@ -1,0 +1,116 @@
+"""A student's work on a task is kept as revisions, each appended, never changed: drafts,
+then submissions; a submission's self-assessment is `self` evidence; the revision policy
+bounds how many submissions a task takes."""
+
+from decimal import Decimal
+
+import pytest
+
+from proficio.evidence.models import Evidence
+from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.work.data import Alignment, SelfRating
+from proficio.work.models import Revision, RevisionIsAppendOnly, Submission, TaskOption
+from proficio.work.services import revision_save, task_assign, task_create
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def task(world):
+    task = task_create(
+        author=world.teacher,
+        title="A letter to the council",
+        alignments=[Alignment(competency=world.competency, stage=1)],
+        options=["Write a letter", "Record a speech"],
+        revision_policy="max",
+        max_revisions=1,
+    )
+    task_assign(actor=world.teacher, task=task, section=world.section)
+    return task
+
+
+def test_drafts_and_submissions_are_each_a_new_revision(world, task):
+    draft = revision_save(student=world.student, task=task, text="Dear council,")
+    submitted = revision_save(
+        student=world.student, task=task, text="Dear council, our park…", submit=True
+    )
+
+    assert (draft.number, draft.submitted_at) == (1, None)
+    assert submitted.number == 2 and submitted.submitted_at is not None
+    assert Revision.objects.get(pk=draft.pk).text == "Dear council,"
+    assert Submission.objects.get().revisions.count() == 2
+
+
+def test_a_submitted_self_assessment_is_self_evidence_and_a_draft_is_none(world, task):
+    rating = SelfRating(competency=world.competency, stage=1, level=Decimal(2))
+    revision_save(student=world.student, task=task, text="Draft", self_assessment=[rating])
+    assert not Evidence.objects.exists()
+
+    revision_save(
+        student=world.student,
+        task=task,
+        text="Done",
+        self_assessment=[rating],
+        reflection="I gave two reasons.",
+        submit=True,
+    )
+
+    [own] = Evidence.objects.all()
+    assert (own.source, own.assessor, own.level, own.feedback_present) == (
+        "self",
+        world.student,
+        Decimal(2),
+        "I gave two reasons.",
+    )
+
+
+def test_at_most_one_revision_means_two_submissions_and_nothing_more_is_stored(world, task):
+    for _ in range(2):
+        revision_save(student=world.student, task=task, text="Work", submit=True)
+
+    with pytest.raises(InvalidInput) as refused:
+        revision_save(student=world.student, task=task, text="More", submit=True)
+
+    assert "2 submissions at most" in refused.value.errors["submit"]
+    assert Revision.objects.count() == 2
+
+
+def test_what_does_not_belong_to_the_task_is_refused_at_once(world, task):
+    other = task_create(
+        author=world.teacher,
+        title="Another",
+        alignments=[Alignment(competency=world.competency, stage=2)],
+        options=["Elsewhere"],
+    )
+    with pytest.raises(InvalidInput) as refused:
+        revision_save(
+            student=world.student,
+            task=task,
+            option=TaskOption.objects.get(task=other),
+            self_assessment=[SelfRating(competency=world.competency, stage=3, level=Decimal(3))],
+            submit=True,
+        )
+    assert set(refused.value.errors) == {"option", "self_assessment-1"}
+    assert not Revision.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["other_student", "teacher", "guardian", "other_district_student"])
+def test_only_a_student_given_the_task_saves_work_on_it(world, task, who):
+    with pytest.raises(NotVisible):
+        revision_save(student=getattr(world, who), task=task, text="Mine?")
+    assert not Revision.objects.exists()
+
+
+def test_no_path_changes_or_deletes_a_stored_revision(world, task):
+    revision = revision_save(student=world.student, task=task, text="Kept", submit=True)
+
+    revision.text = "Rewritten"
+    with pytest.raises(RevisionIsAppendOnly):
+        revision.save()
+    with pytest.raises(RevisionIsAppendOnly):
+        revision.delete()
+    with pytest.raises(RevisionIsAppendOnly):
+        Revision.objects.filter(pk=revision.pk).update(text="Rewritten")
+    with pytest.raises(RevisionIsAppendOnly):
+        Revision.objects.filter(pk=revision.pk).delete()
+    assert Revision.objects.get(pk=revision.pk).text == "Kept"
