@@ -81,8 +81,8 @@ from proficio.people.services import (
     section_enroll,
 )
 from proficio.work.data import Alignment
-from proficio.work.models import Task
-from proficio.work.services import task_create
+from proficio.work.models import Submission, Task
+from proficio.work.services import revision_save, task_assign, task_create
 from tests.factories import FOUR_LEVELS, World, make_competency, make_person
 
 pytestmark = pytest.mark.django_db
@@ -142,6 +142,7 @@ class Hidden:
     course: Course | None = None
     evidence: Evidence | None = None
     task: Task | None = None
+    submission: Submission | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -219,6 +220,12 @@ def build_hidden_district() -> Hidden:
         *_sign_in_records(admin),
         ApiToken.objects.get(person=student),
     ]
+    task = task_create(
+        author=teacher,
+        title="A faraway task",
+        alignments=[Alignment(competency=competency, stage=1)],
+    )
+    task_assign(actor=teacher, task=task, section=section)
     return Hidden(
         student=student,
         section=section,
@@ -233,11 +240,8 @@ def build_hidden_district() -> Hidden:
         ),
         course=course,
         evidence=evidence,
-        task=task_create(
-            author=teacher,
-            title="A faraway task",
-            alignments=[Alignment(competency=competency, stage=1)],
-        ),
+        task=task,
+        submission=revision_save(student=student, task=task, text="Far", submit=True).submission,
         admin_rows={type(row): row for row in rows if row is not None},
     )
 
@@ -417,6 +421,8 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("mastery:evidence_withdraw", "evidence_id"): _uuid_of("evidence"),
     ("api:evidence_withdrawal_post", "evidence_id"): _uuid_of("evidence"),
     ("api:task_assignment_post", "task_id"): _uuid_of("task"),
+    ("api:submission_detail", "submission_id"): _uuid_of("submission"),
+    ("api:submission_review_post", "submission_id"): _uuid_of("submission"),
     ("interop:framework", "framework_id"): _uuid_of("framework"),
     ("interop:framework_case", "framework_id"): _uuid_of("framework"),
     ("interop:framework_spreadsheet", "framework_id"): _uuid_of("framework"),
@@ -460,6 +466,7 @@ BODIES: dict[str, Callable[[Hidden], dict[str, Any] | None]] = {
     "api:evidence_post": _rating_of,
     "api:evidence_withdrawal_post": lambda hidden: {"reason": "The walker says so."},
     "api:task_assignment_post": lambda hidden: {"students": [str(hidden.student.uuid)]},
+    "api:submission_review_post": lambda hidden: {"revision": 1, "decision": "revise"},
 }
 
 ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<(?:path:)?(object_id|id)>/")

@@ -22,6 +22,8 @@ ENDPOINTS = {
     ("/api/v1/tasks", "post"),
     ("/api/v1/tasks", "get"),
     ("/api/v1/tasks/{task_id}/assignments", "post"),
+    ("/api/v1/submissions/{submission_id}", "get"),
+    ("/api/v1/submissions/{submission_id}/reviews", "post"),
 }
 
 

@@ -9,7 +9,7 @@ import pytest
 from proficio.evidence.models import Evidence
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.work.data import Alignment, SelfRating
-from proficio.work.models import Revision, RevisionIsAppendOnly, Submission, TaskOption
+from proficio.work.models import Revision, Submission, TaskOption, WorkIsAppendOnly
 from proficio.work.services import revision_save, task_assign, task_create
 
 pytestmark = pytest.mark.django_db
@@ -105,12 +105,12 @@ def test_no_path_changes_or_deletes_a_stored_revision(world, task):
     revision = revision_save(student=world.student, task=task, text="Kept", submit=True)
 
     revision.text = "Rewritten"
-    with pytest.raises(RevisionIsAppendOnly):
+    with pytest.raises(WorkIsAppendOnly):
         revision.save()
-    with pytest.raises(RevisionIsAppendOnly):
+    with pytest.raises(WorkIsAppendOnly):
         revision.delete()
-    with pytest.raises(RevisionIsAppendOnly):
+    with pytest.raises(WorkIsAppendOnly):
         Revision.objects.filter(pk=revision.pk).update(text="Rewritten")
-    with pytest.raises(RevisionIsAppendOnly):
+    with pytest.raises(WorkIsAppendOnly):
         Revision.objects.filter(pk=revision.pk).delete()
     assert Revision.objects.get(pk=revision.pk).text == "Kept"

@@ -40,6 +40,7 @@ SCALE_WRITTEN = "scale.written"
 TASK_WRITTEN = "task.written"
 TASK_ASSIGNED = "task.assigned"
 WORK_SUBMITTED = "work.submitted"
+WORK_REVIEWED = "work.reviewed"
 COURSE_WRITTEN = "course.written"
 
 ACTION_LABELS = {
@@ -77,6 +78,7 @@ ACTION_LABELS = {
     TASK_WRITTEN: _("Wrote a performance task"),
     TASK_ASSIGNED: _("Gave out a performance task"),
     WORK_SUBMITTED: _("Submitted work on a task"),
+    WORK_REVIEWED: _("Reviewed and rated a student's work"),
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
 }
 

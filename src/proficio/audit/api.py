@@ -42,6 +42,7 @@ from proficio.audit.actions import (
     STUDENTS_LISTED,
     TASK_ASSIGNED,
     TASK_WRITTEN,
+    WORK_REVIEWED,
     WORK_SUBMITTED,
     action_label,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "STUDENT_VIEWED",
     "TASK_ASSIGNED",
     "TASK_WRITTEN",
+    "WORK_REVIEWED",
     "WORK_SUBMITTED",
     "AuditEntry",
     "AuditIsAppendOnly",

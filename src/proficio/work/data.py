@@ -21,3 +21,14 @@ class SelfRating:
     competency: Competency
     stage: int
     level: Decimal
+
+
+@dataclass(frozen=True)
+class WorkRating:
+    """A teacher's rating of a revision for one aligned (competency, stage)."""
+
+    competency: Competency
+    stage: int
+    level: Decimal
+    feedback_present: str = ""
+    feedback_next: str = ""

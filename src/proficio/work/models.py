@@ -123,18 +123,19 @@ class Submission(models.Model):
         return f"{self.student} · {self.task}"
 
 
-class RevisionIsAppendOnly(Exception):
-    """A revision, once stored, is never changed or deleted: the student's work stays."""
+class WorkIsAppendOnly(Exception):
+    """A revision or a review, once stored, is never changed or deleted: the student's work
+    and what was said of it stay."""
 
 
 class AppendOnlyQuerySet(models.QuerySet):
     """Bulk changes are refused too, so no path rewrites a revision."""
 
     def update(self, **kwargs):
-        raise RevisionIsAppendOnly("Stored revisions are never changed.")
+        raise WorkIsAppendOnly("Stored work is never changed.")
 
     def delete(self):
-        raise RevisionIsAppendOnly("Stored revisions are never deleted.")
+        raise WorkIsAppendOnly("Stored work is never deleted.")
 
 
 class Revision(models.Model):
@@ -165,8 +166,43 @@ class Revision(models.Model):
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
-            raise RevisionIsAppendOnly("A stored revision is never changed.")
+            raise WorkIsAppendOnly("A stored revision is never changed.")
         super().save(*args, **kwargs)
 
     def delete(self, *args, **kwargs):
-        raise RevisionIsAppendOnly("A stored revision is never deleted.")
+        raise WorkIsAppendOnly("A stored revision is never deleted.")
+
+
+class ReviewDecision(models.TextChoices):
+    RATED = "rated", "Rated"
+    REVISE = "revise", "Returned for revision"
+
+
+class Review(models.Model):
+    """A teacher's reading of one submitted revision: ratings per aligned stage (each an
+    evidence row) and a decision. Append-only, like the work it reads."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="reviews")
+    reviewer = models.ForeignKey(
+        "people.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision = models.CharField(max_length=10, choices=ReviewDecision.choices)
+    evidence = models.ManyToManyField("evidence.Evidence", blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["revision", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.revision}: {self.decision}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise WorkIsAppendOnly("A stored review is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise WorkIsAppendOnly("A stored review is never deleted.")

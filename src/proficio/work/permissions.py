@@ -11,13 +11,16 @@ from django.db.models import Q, QuerySet
 from proficio.people.api import (
     Person,
     Role,
+    children_of,
     districts_administered_by,
     is_signed_in,
     roles_of,
     sections_enrolled_in,
     sections_served_by,
+    serves_as_staff,
+    students_served_by,
 )
-from proficio.work.models import Task
+from proficio.work.models import Submission, Task
 
 STAFF_ROLES = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
 NOTHING = Q(pk__in=[])
@@ -70,3 +73,26 @@ def tasks_writable_q(user: Person) -> Q:
 
 def may_write_task(user: Person, task: Task) -> bool:
     return Task.objects.filter(tasks_writable_q(user), pk=task.pk).exists()
+
+
+def submissions_visible_q(user: Person) -> Q:
+    """The submissions `user` may read (a filter on Submission): their own; those of the
+    students they teach or administer; those of their children."""
+    if not is_signed_in(user):
+        return NOTHING
+    return (
+        Q(student=user) | Q(student__in=students_served_by(user)) | Q(student__in=children_of(user))
+    )
+
+
+def submissions_visible_to(user: Person) -> QuerySet[Submission]:
+    return Submission.objects.filter(submissions_visible_q(user))
+
+
+def may_see_submission(user: Person, submission: Submission) -> bool:
+    return submissions_visible_to(user).filter(pk=submission.pk).exists()
+
+
+def may_review(user: Person, submission: Submission) -> bool:
+    """Staff who serve the student review their work."""
+    return serves_as_staff(user, submission.student)

@@ -1,7 +1,8 @@
 """API: performance tasks — write one, give it out, list the ones the caller may see (for a
 student, the tasks given to them)."""
 
-from datetime import date
+from datetime import date, datetime
+from decimal import Decimal
 from typing import Literal
 from uuid import UUID
 
@@ -10,14 +11,21 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import paginate
 
+from proficio.audit import api as audit
 from proficio.frameworks.api import competency_get
 from proficio.lib.api_schemas import ErrorOut, InvalidOut, ListPagination, Text
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.people.api import Person, section_served_get, student_get
-from proficio.work.data import Alignment
-from proficio.work.models import Assignment, Task
-from proficio.work.selectors import assignment_students, task_get, task_list_visible_to
-from proficio.work.services import task_assign, task_create
+from proficio.work.data import Alignment, WorkRating
+from proficio.work.models import Assignment, Submission, Task
+from proficio.work.selectors import (
+    assignment_students,
+    submission_get,
+    submission_status,
+    task_get,
+    task_list_visible_to,
+)
+from proficio.work.services import review_record, task_assign, task_create
 
 router = Router(tags=["work"])
 
@@ -160,3 +168,132 @@ def task_assignment_post(request: HttpRequest, task_id: str, body: AssignmentIn)
         "section": section.uuid if section else None,
         "students": [s.uuid for s in assignment_students(user=user, assignment=assignment)],
     }
+
+
+class ReviewOut(Schema):
+    id: UUID
+    decision: str
+    created_at: datetime
+    evidence: list[UUID]
+
+    @staticmethod
+    def resolve_id(review) -> UUID:
+        return review.uuid
+
+    @staticmethod
+    def resolve_evidence(review) -> list[UUID]:
+        return [row.uuid for row in review.evidence.all()]
+
+
+class RevisionOut(Schema):
+    revision: int
+    submitted_at: datetime | None
+    text: str
+    option: UUID | None
+    files: list[dict] = Field(default_factory=list, description="Files come with uploads.")
+    reviews: list[ReviewOut]
+
+    @staticmethod
+    def resolve_revision(revision) -> int:
+        return revision.number
+
+    @staticmethod
+    def resolve_option(revision) -> UUID | None:
+        return revision.option.uuid if revision.option else None
+
+    @staticmethod
+    def resolve_reviews(revision) -> list:
+        return list(revision.reviews.all())
+
+
+class SubmissionOut(Schema):
+    id: UUID
+    task: UUID
+    student: UUID
+    status: str
+    revisions: list[RevisionOut]
+
+    @staticmethod
+    def resolve_id(submission) -> UUID:
+        return submission.uuid
+
+    @staticmethod
+    def resolve_task(submission) -> UUID:
+        return submission.task.uuid
+
+    @staticmethod
+    def resolve_student(submission) -> UUID:
+        return submission.student.uuid
+
+    @staticmethod
+    def resolve_status(submission) -> str:
+        return submission_status(submission)
+
+    @staticmethod
+    def resolve_revisions(submission) -> list:
+        return list(submission.revisions.all())
+
+
+@router.get(
+    "/submissions/{submission_id}", response={200: SubmissionOut, 401: ErrorOut, 404: ErrorOut}
+)
+def submission_detail(request: HttpRequest, submission_id: str) -> Submission:
+    """A student's work on a task, every revision with its reviews; for the student, their
+    staff and their guardians. Read by anyone but its author, it is audited."""
+    submission = submission_get(user=request.auth, submission_id=submission_id)
+    audit.record_views(
+        actor=request.auth,
+        action=audit.STUDENT_VIEWED,
+        students=[submission.student],
+        data={"via": "submission", "task": str(submission.task.uuid)},
+    )
+    return submission
+
+
+class WorkRatingIn(Schema):
+    competency: UUID
+    stage: int
+    level: Decimal
+    feedback_present: Text = ""
+    feedback_next: Text = ""
+
+
+class ReviewIn(Schema):
+    revision: int
+    decision: Literal["rated", "revise"]
+    ratings: list[WorkRatingIn] = Field(default_factory=list)
+
+
+class ReviewCreatedOut(Schema):
+    id: UUID
+    evidence: list[UUID]
+
+
+@router.post(
+    "/submissions/{submission_id}/reviews",
+    response={201: ReviewCreatedOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut},
+)
+def submission_review_post(request: HttpRequest, submission_id: str, body: ReviewIn) -> tuple:
+    """Review one submitted revision: each rating becomes task evidence of it (counted by
+    the student's mastery at once); then "rated" or "revise"."""
+    user = request.auth
+    submission = submission_get(user=user, submission_id=submission_id)
+    revision = next((r for r in submission.revisions.all() if r.number == body.revision), None)
+    if revision is None:
+        raise InvalidInput({"revision": f"The submission has no revision {body.revision}."})
+    ratings = []
+    for rating in body.ratings:
+        competency = competency_get(user=user, competency_id=rating.competency)
+        ratings.append(
+            WorkRating(
+                competency=competency,
+                stage=rating.stage,
+                level=rating.level,
+                feedback_present=rating.feedback_present,
+                feedback_next=rating.feedback_next,
+            )
+        )
+    review = review_record(
+        reviewer=user, revision=revision, decision=body.decision, ratings=ratings
+    )
+    return 201, {"id": review.uuid, "evidence": [row.uuid for row in review.evidence.all()]}

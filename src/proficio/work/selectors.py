@@ -6,8 +6,8 @@ from django.db.models import QuerySet
 
 from proficio.lib.visibility import visible_get
 from proficio.people.api import Person, section_students
-from proficio.work.models import Assignment, Task
-from proficio.work.permissions import tasks_visible_to
+from proficio.work.models import Assignment, Submission, Task
+from proficio.work.permissions import submissions_visible_to, tasks_visible_to
 
 
 def task_list_visible_to(user: Person) -> QuerySet[Task]:
@@ -31,3 +31,29 @@ def assignment_students(*, user: Person, assignment: Assignment) -> list[Person]
     if assignment.section is not None:
         return list(section_students(user=user, section=assignment.section))
     return list(assignment.students.order_by("last_name", "first_name"))
+
+
+def submission_get(*, user: Person, submission_id: UUID | str) -> Submission:
+    """One submission this user may read, with its revisions and their reviews, or
+    NotVisible."""
+    submissions = submissions_visible_to(user).select_related("task", "student")
+    return visible_get(
+        submissions.prefetch_related("revisions__reviews__evidence__competency"),
+        submission_id,
+        "submission",
+    )
+
+
+def submission_status(submission: Submission) -> str:
+    """Where the work stands, from its latest revision: "draft", "submitted" (waiting for a
+    review), "returned" (for revision) or "rated". Reads the prefetched revisions."""
+    revisions = list(submission.revisions.all())
+    if not revisions:
+        return "draft"
+    latest = revisions[-1]
+    if latest.submitted_at is None:
+        return "draft"
+    reviews = list(latest.reviews.all())
+    if not reviews:
+        return "submitted"
+    return "rated" if reviews[-1].decision == "rated" else "returned"

@@ -19,9 +19,11 @@ from proficio.people.api import (
     section_served_get,
     students_served_by,
 )
-from proficio.work.data import Alignment, SelfRating
+from proficio.work.data import Alignment, SelfRating, WorkRating
 from proficio.work.models import (
     Assignment,
+    Review,
+    ReviewDecision,
     Revision,
     RevisionPolicy,
     RubricCriterion,
@@ -30,7 +32,7 @@ from proficio.work.models import (
     TaskAlignment,
     TaskOption,
 )
-from proficio.work.permissions import may_see_task, may_write_task, may_write_tasks
+from proficio.work.permissions import may_review, may_see_task, may_write_task, may_write_tasks
 
 TITLE_MAX = 300
 OPTIONS_MAX = 12
@@ -177,6 +179,18 @@ def task_assign(
     return assignment
 
 
+def _unaligned(task: Task, ratings: Sequence[SelfRating | WorkRating], key: str) -> dict:
+    """A problem (keyed "<key>-N") for each rating of a stage the task is not aligned to."""
+    aligned = {(a.stage.competency_id, a.stage.ordinal) for a in task.alignments.all()}
+    return {
+        f"{key}-{number}": (
+            f"{rating.competency.code} stage {rating.stage} is not one this task asks for."
+        )
+        for number, rating in enumerate(ratings, start=1)
+        if (rating.competency.pk, rating.stage) not in aligned
+    }
+
+
 def _submitted_count(submission: Submission) -> int:
     return submission.revisions.exclude(submitted_at=None).count()
 
@@ -202,12 +216,7 @@ def revision_save(
     errors = {}
     if option is not None and option.task_id != task.pk:
         errors["option"] = "That option is not on this task's choice board."
-    aligned = {(a.stage.competency_id, a.stage.ordinal) for a in task.alignments.all()}
-    for number, rating in enumerate(self_assessment, start=1):
-        if (rating.competency.pk, rating.stage) not in aligned:
-            errors[f"self_assessment-{number}"] = (
-                f"{rating.competency.code} stage {rating.stage} is not one this task asks for."
-            )
+    errors |= _unaligned(task, self_assessment, "self_assessment")
     submitted = _submitted_count(submission)
     if submit and task.revision_policy == RevisionPolicy.MAX:
         allowed = 1 + (task.max_revisions or 0)
@@ -249,3 +258,53 @@ def revision_save(
             data={"revision": number},
         )
     return revision
+
+
+@transaction.atomic
+def review_record(
+    *,
+    reviewer: Person,
+    revision: Revision,
+    decision: ReviewDecision | str,
+    ratings: Sequence[WorkRating] = (),
+) -> Review:
+    """A teacher reads a submitted revision: each rating of an aligned stage becomes task
+    evidence of that revision (observed when it was submitted) and mastery updates in the
+    same transaction; then the work is rated, or returned for revision."""
+    submission = revision.submission
+    if not may_review(reviewer, submission):
+        raise NotVisible(f"No submission {submission.uuid}.")
+    errors = {}
+    if revision.submitted_at is None:
+        errors["revision"] = "This revision is a draft: only submitted work is reviewed."
+    if decision not in ReviewDecision.values:
+        errors["decision"] = "Rate the work, or return it for revision."
+    elif decision == ReviewDecision.RATED and not ratings:
+        errors["ratings"] = "Rate at least one of the task's stages."
+    errors |= _unaligned(submission.task, ratings, "ratings")
+    if errors:
+        raise InvalidInput(errors)
+    evidence = [
+        evidence_record(
+            assessor=reviewer,
+            student=submission.student,
+            competency=rating.competency,
+            stage=rating.stage,
+            level=rating.level,
+            observed_at=revision.submitted_at,
+            source=EvidenceSource.TASK,
+            feedback_present=rating.feedback_present,
+            feedback_next=rating.feedback_next,
+        )
+        for rating in ratings
+    ]
+    review = Review.objects.create(revision=revision, reviewer=reviewer, decision=decision)
+    review.evidence.set(evidence)
+    audit.record(
+        actor=reviewer,
+        action=audit.WORK_REVIEWED,
+        student=submission.student,
+        target=submission.task,
+        data={"revision": revision.number, "decision": decision, "ratings": len(evidence)},
+    )
+    return review
