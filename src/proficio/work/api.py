@@ -24,9 +24,16 @@ from proficio.work.selectors import (
     submission_get,
     submission_status,
     task_get,
+    task_library,
     task_list_visible_to,
 )
-from proficio.work.services import review_record, revision_save, task_assign, task_create
+from proficio.work.services import (
+    review_record,
+    revision_save,
+    task_assign,
+    task_copy,
+    task_create,
+)
 
 __all__ = [
     "Alignment",
@@ -50,8 +57,10 @@ __all__ = [
     "submission_status",
     "submissions_visible_to",
     "task_assign",
+    "task_copy",
     "task_create",
     "task_get",
+    "task_library",
     "task_list_visible_to",
     "tasks_visible_to",
 ]

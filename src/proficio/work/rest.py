@@ -47,6 +47,7 @@ class TaskIn(Schema):
     revision_policy: Literal["unlimited", "max", "until_mastered"] = "unlimited"
     max_revisions: int | None = None
     target_date: date | None = None
+    shared: bool = Field(False, description="In the district's library, for every teacher.")
 
     def alignments_for(self, user: Person) -> list[Alignment]:
         """The alignments, each competency one the caller may see; else 400 naming it."""
@@ -127,6 +128,7 @@ def task_post(request: HttpRequest, body: TaskIn) -> tuple[int, Task]:
         revision_policy=body.revision_policy,
         max_revisions=body.max_revisions,
         target_date=body.target_date,
+        shared=body.shared,
     )
     return 201, task_get(user=request.auth, task_id=task.uuid)
 

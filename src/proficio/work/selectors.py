@@ -2,8 +2,9 @@
 
 from uuid import UUID
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
+from proficio.frameworks.api import Competency
 from proficio.lib.visibility import visible_get
 from proficio.people.api import Person, section_students
 from proficio.work.models import Assignment, Submission, Task
@@ -57,3 +58,24 @@ def submission_status(submission: Submission) -> str:
     if not reviews:
         return "submitted"
     return "rated" if reviews[-1].decision == "rated" else "returned"
+
+
+def task_library(
+    *,
+    user: Person,
+    competency: Competency | None = None,
+    stage: int | None = None,
+    text: str = "",
+) -> QuerySet[Task]:
+    """The tasks a teacher can find to give out or copy — their own and the district's shared
+    ones — aligned to `competency` (and `stage`), holding every word of `text` in the title
+    or instructions."""
+    tasks = task_list_visible_to(user).filter(Q(author=user) | Q(shared=True))
+    if competency is not None:
+        aligned = Q(alignments__stage__competency=competency)
+        if stage is not None:
+            aligned &= Q(alignments__stage__ordinal=stage)
+        tasks = tasks.filter(aligned)
+    for word in text.split():
+        tasks = tasks.filter(Q(title__icontains=word) | Q(instructions__icontains=word))
+    return tasks.distinct()

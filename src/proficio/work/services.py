@@ -308,3 +308,45 @@ def review_record(
         data={"revision": revision.number, "decision": decision, "ratings": len(evidence)},
     )
     return review
+
+
+@transaction.atomic
+def task_copy(*, actor: Person, task: Task) -> Task:
+    """A teacher copies a task they can see (from the district's library, or a colleague's
+    given to their section) into one of their own, to change freely: its alignments still in
+    use, rubric, choice board and revision policy. The copy remembers where it came from."""
+    if not may_write_tasks(actor) or not may_see_task(actor, task):
+        raise NotVisible(f"No task {task.uuid}.")
+    alignments = [a for a in task.alignments.select_related("stage") if not a.stage.retired]
+    if not alignments:
+        raise InvalidInput({"alignments": "Every stage this task asks for is retired."})
+    copy = Task.objects.create(
+        district_id=task.district_id,
+        author=actor,
+        title=task.title,
+        instructions=task.instructions,
+        target_date=task.target_date,
+        revision_policy=task.revision_policy,
+        max_revisions=task.max_revisions,
+        copied_from=task,
+    )
+    for alignment in alignments:
+        copied = TaskAlignment.objects.create(
+            task=copy, stage=alignment.stage, position=alignment.position
+        )
+        RubricCriterion.objects.bulk_create(
+            RubricCriterion(alignment=copied, text=criterion.text, position=criterion.position)
+            for criterion in alignment.criteria.all()
+        )
+    TaskOption.objects.bulk_create(
+        TaskOption(task=copy, title=o.title, description=o.description, position=o.position)
+        for o in task.options.all()
+    )
+    audit.record(
+        actor=actor,
+        action=audit.TASK_WRITTEN,
+        district_id=copy.district_id,
+        target=copy,
+        data={"title": copy.title, "copied_from": str(task.uuid)},
+    )
+    return copy
