@@ -114,3 +114,35 @@ def test_no_path_changes_or_deletes_a_stored_revision(world, task):
     with pytest.raises(WorkIsAppendOnly):
         Revision.objects.filter(pk=revision.pk).delete()
     assert Revision.objects.get(pk=revision.pk).text == "Kept"
+
+
+def test_an_assignment_shows_where_each_students_work_stands_in_constant_queries(world, task):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from proficio.people.models import Role
+    from proficio.people.services import section_enroll
+    from proficio.work.models import Assignment
+    from proficio.work.selectors import assignment_progress
+    from tests.factories import make_person
+
+    revision_save(student=world.student, task=task, text="Draft")
+    assignment = Assignment.objects.get(task=task)
+
+    def read():
+        with CaptureQueriesContext(connection) as queries:
+            progress = assignment_progress(user=world.teacher, assignment=assignment)
+        return progress, len(queries)
+
+    read()  # warm: what a first read caches
+    progress, few = read()
+    assert progress["draft"] == [world.student]
+    assert progress["not started"] == [world.classmate]
+    assert progress["submitted"] == progress["returned"] == progress["rated"] == []
+
+    for n in range(4):
+        newcomer = make_person(world.district, f"newcomer{n}", Role.STUDENT, world.school)
+        section_enroll(section=world.section, student=newcomer)
+        revision_save(student=newcomer, task=task, text="Mine", submit=True)
+    progress, many = read()
+    assert len(progress["submitted"]) == 4 and many == few

@@ -20,6 +20,7 @@ from proficio.work.permissions import (
     tasks_visible_to,
 )
 from proficio.work.selectors import (
+    assignment_progress,
     assignment_students,
     submission_get,
     submission_status,
@@ -46,6 +47,7 @@ __all__ = [
     "Submission",
     "Task",
     "WorkRating",
+    "assignment_progress",
     "assignment_students",
     "may_see_submission",
     "may_see_task",

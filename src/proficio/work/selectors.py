@@ -79,3 +79,24 @@ def task_library(
     for word in text.split():
         tasks = tasks.filter(Q(title__icontains=word) | Q(instructions__icontains=word))
     return tasks.distinct()
+
+
+STATUSES = ("not started", "draft", "submitted", "returned", "rated")
+
+
+def assignment_progress(*, user: Person, assignment: Assignment) -> dict[str, list[Person]]:
+    """The assignment's students (those `user` may see) by where their work stands: "not
+    started", "draft", "submitted", "returned" or "rated". A fixed number of queries."""
+    students = assignment_students(user=user, assignment=assignment)
+    submissions = {
+        submission.student_id: submission
+        for submission in Submission.objects.filter(
+            task=assignment.task, student__in=[student.pk for student in students]
+        ).prefetch_related("revisions__reviews")
+    }
+    progress: dict[str, list[Person]] = {status: [] for status in STATUSES}
+    for student in students:
+        submission = submissions.get(student.pk)
+        status = submission_status(submission) if submission else "not started"
+        progress[status].append(student)
+    return progress
