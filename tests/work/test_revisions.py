@@ -146,3 +146,21 @@ def test_an_assignment_shows_where_each_students_work_stands_in_constant_queries
         revision_save(student=newcomer, task=task, text="Mine", submit=True)
     progress, many = read()
     assert len(progress["submitted"]) == 4 and many == few
+
+
+def test_a_student_proposes_their_own_option_and_uses_it_once_approved(world, task):
+    from proficio.work.services import option_approve, option_propose
+
+    own = option_propose(student=world.student, task=task, title="Build a model of the park")
+    with pytest.raises(InvalidInput) as waiting:
+        revision_save(student=world.student, task=task, option=own, submit=True)
+    assert "approval" in waiting.value.errors["option"]
+
+    with pytest.raises(NotVisible):
+        option_approve(actor=world.other_teacher, option=own)
+    option_approve(actor=world.teacher, option=own)
+
+    revision = revision_save(student=world.student, task=task, option=own, submit=True)
+    assert revision.option == own
+    with pytest.raises(NotVisible):
+        option_propose(student=world.other_student, task=task, title="Mine")

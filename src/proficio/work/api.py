@@ -29,6 +29,8 @@ from proficio.work.selectors import (
     task_list_visible_to,
 )
 from proficio.work.services import (
+    option_approve,
+    option_propose,
     review_record,
     revision_save,
     task_assign,
@@ -53,6 +55,8 @@ __all__ = [
     "may_see_task",
     "may_write_task",
     "may_write_tasks",
+    "option_approve",
+    "option_propose",
     "review_record",
     "revision_save",
     "submission_get",

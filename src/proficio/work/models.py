@@ -80,6 +80,11 @@ class TaskOption(models.Model):
     title = models.CharField(max_length=300)
     description = models.TextField(blank=True)
     position = models.PositiveSmallIntegerField(default=0)
+    # A student's own way, proposed on the choice board: open to them once a teacher approves.
+    proposed_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["task", "position"]

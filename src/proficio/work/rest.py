@@ -112,7 +112,8 @@ class TaskOut(Schema):
 
     @staticmethod
     def resolve_options(task: Task) -> list:
-        return list(task.options.all())
+        """The choice board: a student's proposal joins it once a teacher approves it."""
+        return [option for option in task.options.all() if option.approved]
 
 
 @router.post("/tasks", response={201: TaskOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut})

@@ -17,6 +17,7 @@ from proficio.people.api import (
     Section,
     is_self,
     section_served_get,
+    serves_as_staff,
     students_served_by,
 )
 from proficio.work.data import Alignment, SelfRating, WorkRating
@@ -216,6 +217,8 @@ def revision_save(
     errors = {}
     if option is not None and option.task_id != task.pk:
         errors["option"] = "That option is not on this task's choice board."
+    elif option is not None and not option.approved:
+        errors["option"] = "That option waits for a teacher's approval."
     errors |= _unaligned(task, self_assessment, "self_assessment")
     submitted = _submitted_count(submission)
     if submit and task.revision_policy == RevisionPolicy.MAX:
@@ -350,3 +353,44 @@ def task_copy(*, actor: Person, task: Task) -> Task:
         data={"title": copy.title, "copied_from": str(task.uuid)},
     )
     return copy
+
+
+@transaction.atomic
+def option_propose(*, student: Person, task: Task, title: str, description: str = "") -> TaskOption:
+    """A student given the task proposes their own way to show its competencies; it waits
+    for a teacher's approval and, until then, is theirs alone."""
+    if not is_self(student, student) or not may_see_task(student, task):
+        raise NotVisible(f"No task {task.uuid}.")
+    title = title.strip()
+    if not title:
+        raise InvalidInput({"title": "Say in a few words what you would make or do."})
+    if len(title) > TITLE_MAX:
+        raise InvalidInput({"title": f"Keep it under {TITLE_MAX} characters."})
+    position = task.options.count()
+    return TaskOption.objects.create(
+        task=task,
+        title=title,
+        description=description.strip(),
+        position=position,
+        proposed_by=student,
+        approved=False,
+    )
+
+
+@transaction.atomic
+def option_approve(*, actor: Person, option: TaskOption) -> TaskOption:
+    """A teacher of the student who proposed it approves their own option; audited."""
+    student = option.proposed_by
+    if student is None or not serves_as_staff(actor, student):
+        raise NotVisible(f"No option {option.uuid}.")
+    if not option.approved:
+        option.approved = True
+        option.save(update_fields=["approved"])
+        audit.record(
+            actor=actor,
+            action=audit.TASK_WRITTEN,
+            student=student,
+            target=option.task,
+            data={"approved_option": option.title},
+        )
+    return option
