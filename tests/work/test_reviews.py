@@ -108,3 +108,25 @@ def test_a_review_is_never_changed_or_deleted(world, task):
     with pytest.raises(WorkIsAppendOnly):
         Review.objects.all().delete()
     assert Review.objects.get().decision == "revise"
+
+
+def test_until_mastered_takes_no_more_submissions_once_every_stage_is_mastered(world):
+    task = task_create(
+        author=world.teacher,
+        title="Until it is there",
+        alignments=[Alignment(competency=world.competency, stage=1)],
+        revision_policy="until_mastered",
+    )
+    task_assign(actor=world.teacher, task=task, section=world.section)
+    for _ in range(2):
+        work = revision_save(student=world.student, task=task, text="Again", submit=True)
+        review_record(
+            reviewer=world.teacher, revision=work, decision="rated", ratings=[rating(world, 4)]
+        )
+    assert MasteryRecord.objects.get(student=world.student, stage__ordinal=1).mastered
+
+    with pytest.raises(InvalidInput) as refused:
+        revision_save(student=world.student, task=task, text="Once more", submit=True)
+
+    assert "needs no more revisions" in refused.value.errors["submit"]
+    revision_save(student=world.student, task=task, text="A draft is still kept")

@@ -11,7 +11,7 @@ from django.utils import timezone
 from proficio.audit import api as audit
 from proficio.evidence.api import EvidenceSource
 from proficio.lib.errors import InvalidInput, NotVisible
-from proficio.mastery.api import evidence_record
+from proficio.mastery.api import evidence_record, students_mastery
 from proficio.people.api import (
     Person,
     Section,
@@ -192,6 +192,19 @@ def _unaligned(task: Task, ratings: Sequence[SelfRating | WorkRating], key: str)
     }
 
 
+def _all_mastered(student: Person, task: Task) -> bool:
+    """Whether the student has mastered every stage the task is aligned to, as stored now."""
+    aligned = {(a.stage.competency_id, a.stage.ordinal) for a in task.alignments.all()}
+    [statuses] = students_mastery(students=[student], explained=False).values()
+    mastered = {
+        (status.competency.pk, stage.stage.ordinal)
+        for status in statuses
+        for stage in status.stages
+        if stage.mastered
+    }
+    return aligned <= mastered
+
+
 def _submitted_count(submission: Submission) -> int:
     return submission.revisions.exclude(submitted_at=None).count()
 
@@ -227,6 +240,13 @@ def revision_save(
             errors["submit"] = (
                 f"This task takes {allowed} submissions at most, and all {allowed} are in."
             )
+    if (
+        submit
+        and task.revision_policy == RevisionPolicy.UNTIL_MASTERED
+        and submitted
+        and _all_mastered(student, task)
+    ):
+        errors["submit"] = "Every stage this task asks for is mastered: it needs no more revisions."
     if submit and not text.strip() and option is None:
         errors["text"] = "Write something (or choose an option) before you submit."
     if errors:
