@@ -211,3 +211,36 @@ class Review(models.Model):
 
     def delete(self, *args, **kwargs):
         raise WorkIsAppendOnly("A stored review is never deleted.")
+
+
+def _revision_file_path(instance: "RevisionFile", filename: str) -> str:
+    # Never the student's own name on disk: it is kept in `name` and given back on download.
+    return f"work/{instance.uuid}"
+
+
+class RevisionFile(models.Model):
+    """A file of a revision, typed by its content; append-only like the revision."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    revision = models.ForeignKey(Revision, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(upload_to=_revision_file_path, max_length=200)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["revision", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise WorkIsAppendOnly("A stored file is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise WorkIsAppendOnly("A stored file is never deleted.")

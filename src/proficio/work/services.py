@@ -3,9 +3,12 @@ first and tells every problem at once, writes in one transaction, and is audited
 
 from collections.abc import Sequence
 from datetime import date
+from pathlib import PurePath
 
+from django.conf import settings
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Sum
 from django.utils import timezone
 
 from proficio.audit import api as audit
@@ -21,11 +24,13 @@ from proficio.people.api import (
     students_served_by,
 )
 from proficio.work.data import Alignment, SelfRating, WorkRating
+from proficio.work.files import HEAD_BYTES, kind_of
 from proficio.work.models import (
     Assignment,
     Review,
     ReviewDecision,
     Revision,
+    RevisionFile,
     RevisionPolicy,
     RubricCriterion,
     Submission,
@@ -36,6 +41,7 @@ from proficio.work.models import (
 from proficio.work.permissions import may_review, may_see_task, may_write_task, may_write_tasks
 
 TITLE_MAX = 300
+MB = 1024 * 1024
 OPTIONS_MAX = 12
 ALIGNMENTS_MAX = 12
 
@@ -205,6 +211,39 @@ def _all_mastered(student: Person, task: Task) -> bool:
     return aligned <= mastered
 
 
+def _checked_files(student: Person, files: Sequence[UploadedFile], errors: dict) -> list[str]:
+    """Each file's content type; problems (size, kind, the student's quota) into `errors`."""
+    limit = settings.PROFICIO_MAX_FILE_MB * MB
+    kinds = []
+    for number, upload in enumerate(files, start=1):
+        name = PurePath(upload.name or "file").name
+        if upload.size > limit:
+            errors[f"files-{number}"] = (
+                f"{name} is {upload.size / MB:.0f} MB: files may be "
+                f"{settings.PROFICIO_MAX_FILE_MB} MB at most."
+            )
+            continue
+        upload.seek(0)
+        try:
+            kinds.append(kind_of(upload.read(HEAD_BYTES), name))
+        except InvalidInput as refused:
+            errors[f"files-{number}"] = refused.errors["files"]
+    held = (
+        RevisionFile.objects.filter(revision__submission__student=student).aggregate(
+            total=Sum("size")
+        )["total"]
+        or 0
+    )
+    adding = sum(upload.size for upload in files)
+    quota = settings.PROFICIO_STUDENT_QUOTA_MB * MB
+    if files and held + adding > quota:
+        errors["files"] = (
+            f"These files would take your work to {(held + adding) / MB:.0f} MB, over the "
+            f"{settings.PROFICIO_STUDENT_QUOTA_MB} MB each student may keep."
+        )
+    return kinds
+
+
 def _submitted_count(submission: Submission) -> int:
     return submission.revisions.exclude(submitted_at=None).count()
 
@@ -219,6 +258,7 @@ def revision_save(
     self_assessment: Sequence[SelfRating] = (),
     reflection: str = "",
     submit: bool = False,
+    files: Sequence[UploadedFile] = (),
 ) -> Revision:
     """The student saves their work on a task as the next revision of their one submission:
     a draft, or submitted. Nothing stored before is changed. A submitted revision's
@@ -247,8 +287,9 @@ def revision_save(
         and _all_mastered(student, task)
     ):
         errors["submit"] = "Every stage this task asks for is mastered: it needs no more revisions."
-    if submit and not text.strip() and option is None:
+    if submit and not text.strip() and option is None and not files:
         errors["text"] = "Write something (or choose an option) before you submit."
+    kinds = _checked_files(student, files, errors)
     if errors:
         raise InvalidInput(errors)
     number = (submission.revisions.aggregate(last=Max("number"))["last"] or 0) + 1
@@ -261,6 +302,15 @@ def revision_save(
         reflection=reflection.strip(),
         submitted_at=now if submit else None,
     )
+    for upload, content_type in zip(files, kinds, strict=True):
+        upload.seek(0)
+        RevisionFile.objects.create(
+            revision=revision,
+            file=upload,  # Django's storage copies it in chunks, never whole in memory
+            name=PurePath(upload.name or "file").name[:255],
+            content_type=content_type,
+            size=upload.size,
+        )
     if submit:
         for rating in self_assessment:
             evidence_record(
