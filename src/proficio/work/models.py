@@ -143,7 +143,24 @@ class AppendOnlyQuerySet(models.QuerySet):
         raise WorkIsAppendOnly("Stored work is never deleted.")
 
 
-class Revision(models.Model):
+class AppendOnly(models.Model):
+    """Stored once, never changed or deleted: row by row, and in bulk (the queryset)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise WorkIsAppendOnly(f"A stored {self._meta.verbose_name} is never changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise WorkIsAppendOnly(f"A stored {self._meta.verbose_name} is never deleted.")
+
+
+class Revision(AppendOnly):
     """One saving of the work, numbered from 1: a draft, or submitted (then frozen for
     review). Append-only: revising makes the next one."""
 
@@ -158,8 +175,6 @@ class Revision(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)  # None: a draft
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["submission", "number"]
         constraints = [
@@ -169,21 +184,13 @@ class Revision(models.Model):
     def __str__(self) -> str:
         return f"{self.submission} · revision {self.number}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise WorkIsAppendOnly("A stored revision is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise WorkIsAppendOnly("A stored revision is never deleted.")
-
 
 class ReviewDecision(models.TextChoices):
     RATED = "rated", "Rated"
     REVISE = "revise", "Returned for revision"
 
 
-class Review(models.Model):
+class Review(AppendOnly):
     """A teacher's reading of one submitted revision: ratings per aligned stage (each an
     evidence row) and a decision. Append-only, like the work it reads."""
 
@@ -196,21 +203,11 @@ class Review(models.Model):
     evidence = models.ManyToManyField("evidence.Evidence", blank=True, related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["revision", "created_at", "pk"]
 
     def __str__(self) -> str:
         return f"{self.revision}: {self.decision}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise WorkIsAppendOnly("A stored review is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise WorkIsAppendOnly("A stored review is never deleted.")
 
 
 def _revision_file_path(instance: "RevisionFile", filename: str) -> str:
@@ -218,7 +215,7 @@ def _revision_file_path(instance: "RevisionFile", filename: str) -> str:
     return f"work/{instance.uuid}"
 
 
-class RevisionFile(models.Model):
+class RevisionFile(AppendOnly):
     """A file of a revision, typed by its content; append-only like the revision."""
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
@@ -229,18 +226,8 @@ class RevisionFile(models.Model):
     size = models.PositiveBigIntegerField()
     created_at = models.DateTimeField(auto_now_add=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["revision", "pk"]
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise WorkIsAppendOnly("A stored file is never changed.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise WorkIsAppendOnly("A stored file is never deleted.")
