@@ -81,7 +81,7 @@ from proficio.people.services import (
     section_enroll,
 )
 from proficio.work.data import Alignment
-from proficio.work.models import Submission, Task
+from proficio.work.models import RevisionFile, Submission, Task
 from proficio.work.services import revision_save, task_assign, task_create
 from tests.factories import FOUR_LEVELS, World, make_competency, make_person
 
@@ -143,6 +143,7 @@ class Hidden:
     evidence: Evidence | None = None
     task: Task | None = None
     submission: Submission | None = None
+    revision_file: RevisionFile | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -226,6 +227,13 @@ def build_hidden_district() -> Hidden:
         alignments=[Alignment(competency=competency, stage=1)],
     )
     task_assign(actor=teacher, task=task, section=section)
+    revision = revision_save(
+        student=student,
+        task=task,
+        text="Far",
+        submit=True,
+        files=[SimpleUploadedFile("far.pdf", b"%PDF-1.7\n%far away\n")],
+    )
     return Hidden(
         student=student,
         section=section,
@@ -241,7 +249,8 @@ def build_hidden_district() -> Hidden:
         course=course,
         evidence=evidence,
         task=task,
-        submission=revision_save(student=student, task=task, text="Far", submit=True).submission,
+        submission=revision.submission,
+        revision_file=revision.files.get(),
         admin_rows={type(row): row for row in rows if row is not None},
     )
 
@@ -422,6 +431,9 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("api:evidence_withdrawal_post", "evidence_id"): _uuid_of("evidence"),
     ("api:task_assignment_post", "task_id"): _uuid_of("task"),
     ("api:submission_detail", "submission_id"): _uuid_of("submission"),
+    ("api:task_submission_post", "task_id"): _uuid_of("task"),
+    ("work:file", "file_id"): _uuid_of("revision_file"),
+    ("work:file_thumbnail", "file_id"): _uuid_of("revision_file"),
     ("api:submission_review_post", "submission_id"): _uuid_of("submission"),
     ("interop:framework", "framework_id"): _uuid_of("framework"),
     ("interop:framework_case", "framework_id"): _uuid_of("framework"),

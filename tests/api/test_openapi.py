@@ -22,6 +22,7 @@ ENDPOINTS = {
     ("/api/v1/tasks", "post"),
     ("/api/v1/tasks", "get"),
     ("/api/v1/tasks/{task_id}/assignments", "post"),
+    ("/api/v1/tasks/{task_id}/submissions", "post"),
     ("/api/v1/submissions/{submission_id}", "get"),
     ("/api/v1/submissions/{submission_id}/reviews", "post"),
 }

@@ -1,5 +1,7 @@
 """Finding 3: a request body is refused by its declared size before anything reads it."""
 
+from uuid import uuid4
+
 import pytest
 from django.core.files.uploadhandler import MemoryFileUploadHandler
 from django.test import Client
@@ -82,6 +84,26 @@ def test_a_file_sent_with_a_made_up_token_is_refused_past_what_memory_holds(
         headers={"Authorization": "Bearer made-up"},
     )
     assert response.status_code == 413
+    assert upload_handler.parsed == 0
+
+
+def test_the_api_that_takes_students_files_checks_the_token_before_reading_any(
+    client, settings, upload_handler
+):
+    settings.FILE_UPLOAD_MAX_MEMORY_SIZE = 100 * 1024
+    settings.PROFICIO_MAX_UPLOAD_MB = 1
+    address = f"/api/v1/tasks/{uuid4()}/submissions"
+
+    def send(size: int):
+        return client.post(
+            address,
+            data=multipart(size),
+            content_type=f"multipart/form-data; boundary={BOUNDARY}",
+            headers={"Authorization": "Bearer made-up"},
+        )
+
+    assert send(200 * 1024).status_code == 401  # past memory, within the upload limit
+    assert send(2 * 1024 * 1024).status_code == 413  # past the upload limit
     assert upload_handler.parsed == 0
 
 

@@ -47,6 +47,11 @@ SVG = re.compile(rb"<svg[\s>]", re.I)
 SVG_ACTIVE = re.compile(rb"<script|\son\w+\s*=|javascript:|<foreignobject", re.I)
 
 
+def family_of(content_type: str) -> str:
+    """ "image", "audio", "video", "pdf", "office" or "text": how a kept file is previewed."""
+    return KEPT.get(content_type, "other")
+
+
 def kind_of(head: bytes, name: str) -> str:
     """The content type of a file starting with `head` and called `name`; InvalidInput with
     the reason when Proficio does not keep it."""

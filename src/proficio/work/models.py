@@ -215,6 +215,10 @@ def _revision_file_path(instance: "RevisionFile", filename: str) -> str:
     return f"work/{instance.uuid}"
 
 
+def _thumbnail_path(instance: "RevisionFile", filename: str) -> str:
+    return f"work/{instance.uuid}-thumbnail.jpg"
+
+
 class RevisionFile(AppendOnly):
     """A file of a revision, typed by its content; append-only like the revision."""
 
@@ -224,6 +228,8 @@ class RevisionFile(AppendOnly):
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
+    # A small JPEG of an image, for previews; none for other kinds.
+    thumbnail = models.FileField(upload_to=_thumbnail_path, max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

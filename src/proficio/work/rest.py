@@ -1,6 +1,8 @@
 """API: performance tasks — write one, give it out, list the ones the caller may see (for a
-student, the tasks given to them)."""
+student, the tasks given to them); a student's work on a task, its files, and the reviews
+that rate it into evidence."""
 
+import json
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Literal
@@ -8,16 +10,19 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from django.urls import reverse
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 from ninja.pagination import paginate
 
 from proficio.audit import api as audit
 from proficio.frameworks.api import competency_get
 from proficio.lib.api_schemas import ErrorOut, InvalidOut, ListPagination, Text
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.http.body_limit import api_takes_uploads
 from proficio.people.api import Person, section_served_get, student_get
-from proficio.work.data import Alignment, WorkRating
-from proficio.work.models import Assignment, Submission, Task
+from proficio.work.data import Alignment, SelfRating, WorkRating
+from proficio.work.models import Assignment, Revision, RevisionFile, Submission, Task
 from proficio.work.selectors import (
     assignment_students,
     submission_get,
@@ -25,7 +30,7 @@ from proficio.work.selectors import (
     task_get,
     task_list_visible_to,
 )
-from proficio.work.services import review_record, task_assign, task_create
+from proficio.work.services import review_record, revision_save, task_assign, task_create
 
 router = Router(tags=["work"])
 
@@ -188,13 +193,33 @@ class ReviewOut(Schema):
         return [row.uuid for row in review.evidence.all()]
 
 
+class FileOut(Schema):
+    id: UUID
+    name: str
+    content_type: str
+    size: int
+    url: str = Field(description="The bytes, for those who may read the work (Range accepted).")
+
+    @staticmethod
+    def resolve_id(kept: RevisionFile) -> UUID:
+        return kept.uuid
+
+    @staticmethod
+    def resolve_url(kept: RevisionFile, context) -> str:
+        return context["request"].build_absolute_uri(reverse("work:file", args=[kept.uuid]))
+
+
 class RevisionOut(Schema):
     revision: int
     submitted_at: datetime | None
     text: str
     option: UUID | None
-    files: list[dict] = Field(default_factory=list, description="Files come with uploads.")
+    files: list[FileOut]
     reviews: list[ReviewOut]
+
+    @staticmethod
+    def resolve_files(revision) -> list:
+        return list(revision.files.all())
 
     @staticmethod
     def resolve_revision(revision) -> int:
@@ -251,6 +276,87 @@ def submission_detail(request: HttpRequest, submission_id: str) -> Submission:
         data={"via": "submission", "task": str(submission.task.uuid)},
     )
     return submission
+
+
+class SubmissionSavedOut(Schema):
+    id: UUID = Field(description="The submission: one per task and student.")
+    revision: int
+    status: Literal["draft", "submitted"]
+    files: list[FileOut]
+
+
+class SelfRatingIn(Schema):
+    competency: UUID
+    stage: int
+    level: Decimal
+
+
+def _self_assessment(user: Person, raw: str) -> list[SelfRating]:
+    if not raw.strip():
+        return []
+    try:
+        rows = [SelfRatingIn.model_validate(row) for row in json.loads(raw)]
+    except (ValueError, TypeError) as bad:
+        raise InvalidInput(
+            {
+                "self_assessment": 'A JSON list of {"competency": uuid, "stage": int, '
+                '"level": number} is expected.'
+            }
+        ) from bad
+    return [
+        SelfRating(
+            competency=competency_get(user=user, competency_id=row.competency),
+            stage=row.stage,
+            level=row.level,
+        )
+        for row in rows
+    ]
+
+
+@router.post(
+    "/tasks/{task_id}/submissions",
+    response={201: SubmissionSavedOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut},
+)
+def task_submission_post(
+    request: HttpRequest,
+    task_id: str,
+    text: Form[str] = "",
+    option: Form[UUID | None] = None,
+    self_assessment: Form[str] = "",
+    reflection: Form[str] = "",
+    submit: Form[bool] = False,
+    files: File[list[UploadedFile]] = None,
+) -> tuple:
+    """The student's work on a task, as multipart: the next revision of their one submission,
+    a draft or (`submit=true`) submitted. `self_assessment` is JSON:
+    `[{"competency": uuid, "stage": int, "level": number}]`. Every file is checked before any
+    is stored: one refused file refuses the whole revision."""
+    user = request.auth
+    task = task_get(user=user, task_id=task_id)
+    chosen = None
+    if option is not None:
+        chosen = task.options.filter(uuid=option).first()
+        if chosen is None:
+            raise InvalidInput({"option": "That option is not on this task's choice board."})
+    revision: Revision = revision_save(
+        student=user,
+        task=task,
+        text=text,
+        option=chosen,
+        self_assessment=_self_assessment(user, self_assessment),
+        reflection=reflection,
+        submit=submit,
+        files=files or [],
+    )
+    return 201, {
+        "id": revision.submission.uuid,
+        "revision": revision.number,
+        "status": "submitted" if revision.submitted_at else "draft",
+        "files": list(revision.files.all()),
+    }
+
+
+api_takes_uploads("api:task_submission_post")
 
 
 class WorkRatingIn(Schema):

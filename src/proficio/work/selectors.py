@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from proficio.frameworks.api import Competency
 from proficio.lib.visibility import visible_get
 from proficio.people.api import Person, section_students
-from proficio.work.models import Assignment, Submission, Task
+from proficio.work.models import Assignment, RevisionFile, Submission, Task
 from proficio.work.permissions import submissions_visible_to, tasks_visible_to
 
 
@@ -39,9 +39,23 @@ def submission_get(*, user: Person, submission_id: UUID | str) -> Submission:
     NotVisible."""
     submissions = submissions_visible_to(user).select_related("task", "student")
     return visible_get(
-        submissions.prefetch_related("revisions__reviews__evidence__competency"),
+        submissions.prefetch_related(
+            "revisions__reviews__evidence__competency", "revisions__files"
+        ),
         submission_id,
         "submission",
+    )
+
+
+def revision_file_get(*, user: Person, file_id: UUID | str) -> RevisionFile:
+    """One file of a revision this user may read — the same people as the submission: the
+    student, their teachers and admins, their guardians — or NotVisible."""
+    return visible_get(
+        RevisionFile.objects.filter(
+            revision__submission__in=submissions_visible_to(user).values("pk")
+        ).select_related("revision__submission__student"),
+        file_id,
+        "file",
     )
 
 

@@ -24,7 +24,7 @@ from proficio.people.api import (
     students_served_by,
 )
 from proficio.work.data import Alignment, SelfRating, WorkRating
-from proficio.work.files import HEAD_BYTES, kind_of
+from proficio.work.files import HEAD_BYTES, family_of, kind_of
 from proficio.work.models import (
     Assignment,
     Review,
@@ -39,6 +39,7 @@ from proficio.work.models import (
     TaskOption,
 )
 from proficio.work.permissions import may_review, may_see_task, may_write_task, may_write_tasks
+from proficio.work.thumbnails import thumbnail_of
 
 TITLE_MAX = 300
 MB = 1024 * 1024
@@ -303,6 +304,7 @@ def revision_save(
         submitted_at=now if submit else None,
     )
     for upload, content_type in zip(files, kinds, strict=True):
+        thumbnail = thumbnail_of(upload) if family_of(content_type) == "image" else None
         upload.seek(0)
         RevisionFile.objects.create(
             revision=revision,
@@ -310,6 +312,7 @@ def revision_save(
             name=PurePath(upload.name or "file").name[:255],
             content_type=content_type,
             size=upload.size,
+            thumbnail=thumbnail or "",
         )
     if submit:
         for rating in self_assessment:

@@ -10,7 +10,9 @@ sign-in form, and gets PROFICIO_ANONYMOUS_BODY_KB.
 A request carrying an API token is checked by the API before it reads its JSON body; Django
 refuses one over DATA_UPLOAD_MAX_MEMORY_SIZE from its length, before reading it, and the API
 answers that in its own shape. Only a multipart body can become a file: with a token it may
-be no larger than Django keeps in memory, so even a made-up token writes nothing to disk.
+be no larger than Django keeps in memory, so even a made-up token writes nothing to disk —
+except at an API operation that takes files (`api_takes_uploads`): the API checks the token
+before it reads the body, so there a made-up token is refused before any file is written.
 """
 
 from collections.abc import Callable
@@ -34,13 +36,30 @@ def takes_uploads(view: Callable) -> Callable:
     return view
 
 
+# URL names ("api:<operation>") of the API operations that take files.
+_API_UPLOADS: set[str] = set()
+
+
+def api_takes_uploads(url_name: str) -> None:
+    """Mark an API operation, by its URL name, as one that takes files."""
+    _API_UPLOADS.add(url_name)
+
+
+def _upload_view(request: HttpRequest, *, api_only: bool = False) -> bool:
+    """Whether the address takes files: any such page or API operation, or (`api_only`) an
+    API operation alone — the only kind that checks a bearer token before reading the body."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    if match.view_name in _API_UPLOADS:
+        return True
+    return not api_only and getattr(match.func, "takes_uploads", False)
+
+
 def signed_in_limit(request: HttpRequest) -> tuple[int, float]:
     """The most a signed-in person may send here, in bytes and as the MB it is shown as."""
-    try:
-        view = resolve(request.path_info).func
-    except Resolver404:
-        view = None
-    if getattr(view, "takes_uploads", False):
+    if _upload_view(request):
         megabytes = settings.PROFICIO_MAX_UPLOAD_MB
         return megabytes * MEGABYTE + MULTIPART_ENVELOPE, megabytes
     in_memory = settings.FILE_UPLOAD_MAX_MEMORY_SIZE
@@ -51,6 +70,8 @@ def anonymous_limit(request: HttpRequest) -> int | None:
     """The most someone not signed in may send; None leaves it to Django's own limit."""
     if request.headers.get("Authorization", "").lower().startswith("bearer "):
         if request.content_type == "multipart/form-data":
+            if _upload_view(request, api_only=True):
+                return settings.PROFICIO_MAX_UPLOAD_MB * MEGABYTE + MULTIPART_ENVELOPE
             return settings.FILE_UPLOAD_MAX_MEMORY_SIZE
         return None
     return settings.PROFICIO_ANONYMOUS_BODY_KB * KILOBYTE
