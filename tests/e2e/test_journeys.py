@@ -59,6 +59,7 @@ def test_a_rating_flows_from_teacher_to_student_and_guardian(demo, new_page, scr
 
     pupil = new_page()
     sign_in(pupil, "student")
+    pupil.get_by_role("link", name="My progress").click()
     expect(pupil.get_by_text(FEEDBACK_NEXT).first).to_be_visible()
     expect(pupil.get_by_text("Teacher's next step").first).to_be_visible()
     evidence = pupil.locator("details").filter(has_text=FEEDBACK_PRESENT).last

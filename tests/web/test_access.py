@@ -298,11 +298,11 @@ def test_home_shows_another_districts_teacher_nothing_of_this_district(client, w
     assert b"Studio" not in response.content
 
 
-def test_home_sends_a_student_to_their_own_page(client, world):
+def test_home_sends_a_student_to_their_work(client, world):
     client.force_login(world.student)
     response = client.get(reverse("home"))
     assert response.status_code == 302
-    assert response.url == reverse("mastery:student", args=[world.student.uuid])
+    assert response.url == reverse("work:home")
 
 
 def test_home_sends_a_guardian_to_their_children(client, world):

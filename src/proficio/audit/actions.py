@@ -41,7 +41,10 @@ TASK_WRITTEN = "task.written"
 TASK_ASSIGNED = "task.assigned"
 WORK_SUBMITTED = "work.submitted"
 WORK_REVIEWED = "work.reviewed"
+WORK_COMMENTED = "work.commented"
 COURSE_WRITTEN = "course.written"
+RESULTS_IMPORTED = "results.imported"
+RESULT_MAPPING_CHANGED = "result_mapping.changed"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -79,7 +82,10 @@ ACTION_LABELS = {
     TASK_ASSIGNED: _("Gave out a performance task"),
     WORK_SUBMITTED: _("Submitted work on a task"),
     WORK_REVIEWED: _("Reviewed and rated a student's work"),
+    WORK_COMMENTED: _("Commented on a student's work"),
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
+    RESULTS_IMPORTED: _("Imported standardized results"),
+    RESULT_MAPPING_CHANGED: _("Changed how standardized results map to competencies"),
 }
 
 

@@ -45,6 +45,8 @@ class Evidence(models.Model):
     feedback_next = models.TextField(blank=True, help_text=_("What is needed next"))
     weight = models.DecimalField(max_digits=5, decimal_places=2, default=Decimal(1))
     artifact_url = models.URLField(blank=True)
+    # What the work at `artifact_url` is, in a few words ("Lab report, revision 2").
+    artifact_title = models.CharField(max_length=400, blank=True)
     supersedes = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="superseded_by"
     )

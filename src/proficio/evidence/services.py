@@ -49,6 +49,7 @@ def evidence_append(
     feedback_next: str = "",
     weight: Decimal = Decimal(1),
     artifact_url: str = "",
+    artifact_title: str = "",
     supersedes: Evidence | None = None,
     reason: str = "",
 ) -> Evidence:
@@ -80,6 +81,7 @@ def evidence_append(
             feedback_next=feedback_next,
             weight=weight,
             artifact_url=artifact_url,
+            artifact_title=artifact_title,
             first_day=earliest_work_days([student.pk]).get(student.pk),
             # A correction may stay on the retired stage of the rating it corrects.
             retired_ok=supersedes.stage_id if supersedes is not None else None,
@@ -193,6 +195,7 @@ def _checked_row(
     weight: Decimal,
     artifact_url: str,
     first_day: date | None,
+    artifact_title: str = "",
     retired_ok: int | None = None,
 ) -> Evidence:
     """The unsaved row for one rating, or InvalidInput naming every field that is wrong.
@@ -254,4 +257,5 @@ def _checked_row(
         feedback_next=feedback_next.strip(),
         weight=weight,
         artifact_url=artifact_url,
+        artifact_title=artifact_title[:400],
     )

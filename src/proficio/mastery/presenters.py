@@ -504,6 +504,8 @@ class StageRow:
     status: StageStatus
     state: str  # "mastered", "implied", "working" or "ahead"
     value_text: str
+    # The newest counted rating at this stage that links to a piece of work, to name it.
+    latest_work: Evidence | None = None
 
 
 def stage_rows(status: CompetencyStatus) -> list[StageRow]:
@@ -595,11 +597,28 @@ class CompetencyPanel:
 def competency_panel(
     status: CompetencyStatus, evidence: list[Evidence], pace: Pace | None = None
 ) -> CompetencyPanel:
+    rows = evidence_rows(evidence, levels_of(status.competency))
+    stages = [
+        replace(
+            stage,
+            latest_work=next(
+                (
+                    row.evidence  # rows are newest first
+                    for row in rows
+                    if row.counts
+                    and row.evidence.artifact_url
+                    and row.evidence.stage_id == stage.status.stage.pk
+                ),
+                None,
+            ),
+        )
+        for stage in stage_rows(status)
+    ]
     return CompetencyPanel(
         status=status,
         phrase=progress_phrase(status),
-        stages=stage_rows(status),
-        evidence=evidence_rows(evidence, levels_of(status.competency)),
+        stages=stages,
+        evidence=rows,
         pace=pace,
     )
 

@@ -17,7 +17,7 @@ STAFF_ROLES = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
 @require_safe
 def home(request: HttpRequest) -> HttpResponse:
     """A fresh installation goes to its setup; then, once signed in, staff see their
-    sections, a student goes to their own page and a guardian to their children."""
+    sections, a student goes to their work and a guardian to their children."""
     if district_needs_setup():
         return redirect("onboarding:setup")
     return _home(request)
@@ -52,7 +52,7 @@ def _home(request: HttpRequest) -> HttpResponse:
     if Role.GUARDIAN in roles:
         return redirect("guardian_home")
     if Role.STUDENT in roles:
-        return redirect("mastery:student", student_id=request.user.uuid)
+        return redirect("work:home")
     return render(request, "web/no_role.html")
 
 

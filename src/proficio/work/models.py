@@ -237,3 +237,22 @@ class RevisionFile(AppendOnly):
 
     def __str__(self) -> str:
         return self.name
+
+
+class Comment(AppendOnly):
+    """One message of a submission's feedback thread, from the student or a teacher;
+    guardians read the thread. Append-only: what was said stays said."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, related_name="comments")
+    author = models.ForeignKey(
+        "people.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    text = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["submission", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author}: {self.text[:40]}"

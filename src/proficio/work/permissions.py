@@ -13,6 +13,7 @@ from proficio.people.api import (
     Role,
     children_of,
     districts_administered_by,
+    is_self,
     is_signed_in,
     roles_of,
     sections_enrolled_in,
@@ -96,3 +97,8 @@ def may_see_submission(user: Person, submission: Submission) -> bool:
 def may_review(user: Person, submission: Submission) -> bool:
     """Staff who serve the student review their work."""
     return serves_as_staff(user, submission.student)
+
+
+def may_comment(user: Person, submission: Submission) -> bool:
+    """The student and the staff who serve them write in the feedback thread; guardians read."""
+    return is_self(user, submission.student) or serves_as_staff(user, submission.student)

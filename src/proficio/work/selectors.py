@@ -2,12 +2,12 @@
 
 from uuid import UUID
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from proficio.frameworks.api import Competency
 from proficio.lib.visibility import visible_get
-from proficio.people.api import Person, section_students
-from proficio.work.models import Assignment, RevisionFile, Submission, Task
+from proficio.people.api import Person, section_students, students_served_by
+from proficio.work.models import Assignment, Revision, RevisionFile, Submission, Task
 from proficio.work.permissions import submissions_visible_to, tasks_visible_to
 
 
@@ -114,3 +114,94 @@ def assignment_progress(*, user: Person, assignment: Assignment) -> dict[str, li
         status = submission_status(submission) if submission else "not started"
         progress[status].append(student)
     return progress
+
+
+def task_alignments(task: Task) -> list:
+    """The task's alignments with their stages, competencies, scale levels and rubric."""
+    return list(
+        task.alignments.select_related("stage__competency__framework__scale").prefetch_related(
+            "criteria",
+            "stage__competency__scale__levels",
+            "stage__competency__framework__scale__levels",
+        )
+    )
+
+
+def tasks_of_student(student: Person) -> list[tuple[Task, Submission | None, str]]:
+    """The tasks given to `student` (themself asking), each with their submission and where
+    it stands; newest first. A fixed number of queries."""
+    tasks = list(task_list_visible_to(student))
+    submissions = {
+        s.task_id: s
+        for s in Submission.objects.filter(student=student, task__in=tasks).prefetch_related(
+            "revisions__reviews"
+        )
+    }
+    found = []
+    for task in tasks:
+        submission = submissions.get(task.pk)
+        found.append((task, submission, submission_status(submission) if submission else "to do"))
+    return found
+
+
+def review_queue(*, user: Person, task: Task | None = None) -> list[Revision]:
+    """Submitted revisions waiting for a review, of students `user` serves as staff: each the
+    latest of its submission, with no review yet; oldest first."""
+    later = Revision.objects.filter(
+        submission=OuterRef("submission"), number__gt=OuterRef("number")
+    )
+    waiting = (
+        Revision.objects.filter(
+            submission__student__in=students_served_by(user),
+            submitted_at__isnull=False,
+            reviews__isnull=True,
+        )
+        .exclude(Exists(later))
+        .select_related("submission__task", "submission__student")
+        .order_by("submitted_at", "pk")
+    )
+    if task is not None:
+        waiting = waiting.filter(submission__task=task)
+    return list(waiting)
+
+
+def submission_of(*, student: Person, task: Task) -> Submission | None:
+    """The student's own submission on a task, with everything its page shows."""
+    return (
+        Submission.objects.filter(student=student, task=task)
+        .prefetch_related(
+            "revisions__files",
+            "revisions__option",
+            "revisions__reviews__evidence__stage",
+            "revisions__reviews__reviewer",
+            "comments__author",
+        )
+        .first()
+    )
+
+
+def submission_page(*, user: Person, submission_id: UUID | str) -> Submission:
+    """One submission this user may read with everything its page shows, or NotVisible."""
+    return visible_get(
+        submissions_visible_to(user)
+        .select_related("task", "student")
+        .prefetch_related(
+            "revisions__files",
+            "revisions__option",
+            "revisions__reviews__evidence__stage__competency",
+            "revisions__reviews__reviewer",
+            "comments__author",
+        ),
+        submission_id,
+        "submission",
+    )
+
+
+# How a student's home groups their tasks: by where the work stands.
+STATUS_GROUPS = (
+    ("Returned for revision", ("returned",)),
+    ("To start", ("to do",)),
+    ("In progress", ("draft",)),
+    ("Waiting for review", ("submitted",)),
+    ("Rated", ("rated",)),
+)

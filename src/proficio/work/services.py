@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.urls import reverse
 from django.utils import timezone
 
 from proficio.audit import api as audit
@@ -27,6 +28,7 @@ from proficio.work.data import Alignment, SelfRating, WorkRating
 from proficio.work.files import HEAD_BYTES, family_of, kind_of
 from proficio.work.models import (
     Assignment,
+    Comment,
     Review,
     ReviewDecision,
     Revision,
@@ -38,7 +40,13 @@ from proficio.work.models import (
     TaskAlignment,
     TaskOption,
 )
-from proficio.work.permissions import may_review, may_see_task, may_write_task, may_write_tasks
+from proficio.work.permissions import (
+    may_comment,
+    may_review,
+    may_see_task,
+    may_write_task,
+    may_write_tasks,
+)
 from proficio.work.thumbnails import thumbnail_of
 
 TITLE_MAX = 300
@@ -360,6 +368,7 @@ def review_record(
     errors |= _unaligned(submission.task, ratings, "ratings")
     if errors:
         raise InvalidInput(errors)
+    work_url = reverse("work:submission", args=[submission.uuid]) + f"#revision-{revision.number}"
     evidence = [
         evidence_record(
             assessor=reviewer,
@@ -371,6 +380,8 @@ def review_record(
             source=EvidenceSource.TASK,
             feedback_present=rating.feedback_present,
             feedback_next=rating.feedback_next,
+            artifact_url=work_url,
+            artifact_title=f"{submission.task.title}, revision {revision.number}",
         )
         for rating in ratings
     ]
@@ -467,3 +478,66 @@ def option_approve(*, actor: Person, option: TaskOption) -> TaskOption:
             data={"approved_option": option.title},
         )
     return option
+
+
+COMMENT_MAX = 5000
+CRITERION_MAX = 1000
+
+
+@transaction.atomic
+def comment_add(*, author: Person, submission: Submission, text: str) -> Comment:
+    """The student or one of their teachers adds to the submission's feedback thread; a
+    teacher's words on a student's work are audited."""
+    if not may_comment(author, submission):
+        raise NotVisible(f"No submission {submission.uuid}.")
+    text = text.strip()
+    if not text:
+        raise InvalidInput({"text": "Write something first."})
+    if len(text) > COMMENT_MAX:
+        raise InvalidInput({"text": f"Keep a comment under {COMMENT_MAX:,} characters."})
+    comment = Comment.objects.create(submission=submission, author=author, text=text)
+    if author.pk != submission.student_id:
+        audit.record(
+            actor=author,
+            action=audit.WORK_COMMENTED,
+            student=submission.student,
+            target=submission.task,
+            data={"comment": str(comment.uuid)},
+        )
+    return comment
+
+
+@transaction.atomic
+def rubric_set(*, actor: Person, task: Task, criteria: dict[int, Sequence[str]]) -> None:
+    """The task's own rubric: for each of its alignments (by id), the criteria in order —
+    reworded, added or removed. Students' reviews keep the ratings they were given."""
+    if not may_write_task(actor, task):
+        raise NotVisible(f"No task {task.uuid}.")
+    alignments = {alignment.pk: alignment for alignment in task.alignments.all()}
+    errors = {}
+    cleaned: dict[int, list[str]] = {}
+    for alignment_id, texts in criteria.items():
+        if alignment_id not in alignments:
+            errors["criteria"] = "That stage is not one this task asks for."
+            continue
+        lines = [text.strip() for text in texts if text.strip()]
+        if any(len(line) > CRITERION_MAX for line in lines):
+            errors[f"criteria-{alignment_id}"] = (
+                f"Keep each criterion under {CRITERION_MAX} characters."
+            )
+        cleaned[alignment_id] = lines
+    if errors:
+        raise InvalidInput(errors)
+    for alignment_id, lines in cleaned.items():
+        RubricCriterion.objects.filter(alignment_id=alignment_id).delete()
+        RubricCriterion.objects.bulk_create(
+            RubricCriterion(alignment_id=alignment_id, text=line, position=position)
+            for position, line in enumerate(lines)
+        )
+    audit.record(
+        actor=actor,
+        action=audit.TASK_WRITTEN,
+        district_id=task.district_id,
+        target=task,
+        data={"rubric": {str(alignments[a].stage): len(lines) for a, lines in cleaned.items()}},
+    )

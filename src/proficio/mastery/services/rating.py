@@ -55,9 +55,12 @@ def evidence_record(
     feedback_next: str = "",
     supersedes: Evidence | None = None,
     reason: str = "",
+    artifact_url: str = "",
+    artifact_title: str = "",
 ) -> Evidence:
     """Record one rating and bring the student's mastery up to date; with `supersedes`, a
-    correction of that rating (`reason`: why)."""
+    correction of that rating (`reason`: why); `artifact_url` and `artifact_title` link it
+    to the work it rates."""
     if not can_rate(assessor, student, source):
         raise NotVisible(f"No student {student.uuid} that you may rate.")
     if supersedes is not None and not can_correct(assessor, supersedes):
@@ -83,6 +86,8 @@ def evidence_record(
         feedback_next=feedback_next,
         supersedes=supersedes,
         reason=reason,
+        artifact_url=artifact_url,
+        artifact_title=artifact_title,
     )
     _refresh_after_rating(evidence=evidence, student=student, competency=competency)
     audit.record(

@@ -1,0 +1,173 @@
+"""Reading students' work: a teacher's review queue, and a submission's page — the work with
+its files previewed, the rubric beside the student's self-assessment, earlier revisions and
+their feedback, the review form (for the student's teachers) and the feedback thread (which
+guardians read)."""
+
+from collections import Counter
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from proficio.audit import api as audit
+from proficio.lib.errors import InvalidInput
+from proficio.lib.visibility import not_visible_is_404
+from proficio.people.api import is_self
+from proficio.work.data import WorkRating
+from proficio.work.forms import CommentForm, ReviewForm
+from proficio.work.permissions import may_comment, may_review, may_write_tasks
+from proficio.work.selectors import (
+    review_queue,
+    submission_page,
+    submission_status,
+    task_alignments,
+)
+from proficio.work.services import comment_add, review_record
+from proficio.work.views.showing import revisions_shown
+
+
+@require_safe
+@login_required
+def queue(request: HttpRequest) -> HttpResponse:
+    """Work waiting for the teacher: oldest first, with counts per task."""
+    if not may_write_tasks(request.user):
+        raise Http404("The review queue is a teacher's.")
+    waiting = review_queue(user=request.user)
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENTS_LISTED,
+        students={r.submission.student.pk: r.submission.student for r in waiting}.values(),
+        data={"via": "review queue"},
+    )
+    per_task = Counter(revision.submission.task for revision in waiting)
+    return render(
+        request,
+        "work/review_queue.html",
+        {"waiting": waiting, "per_task": sorted(per_task.items(), key=lambda kv: -kv[1])},
+    )
+
+
+def _page(request, submission, *, review_form=None, comment_form=None, status=200):
+    alignments = task_alignments(submission.task)
+    revisions = revisions_shown(submission)
+    reviewer = may_review(request.user, submission)
+    latest = revisions[-1].revision if revisions else None
+    can_review = (
+        reviewer
+        and latest is not None
+        and latest.submitted_at is not None
+        and not latest.reviews.all()
+    )
+    return render(
+        request,
+        "work/submission.html",
+        {
+            "submission": submission,
+            "task": submission.task,
+            "student": submission.student,
+            "status": submission_status(submission),
+            "alignments": alignments,
+            "revisions": revisions,
+            "latest": latest,
+            "review_form": review_form
+            or (ReviewForm(alignments=alignments) if can_review else None),
+            "comments": list(submission.comments.all()),
+            "comment_form": comment_form
+            or (CommentForm() if may_comment(request.user, submission) else None),
+            "is_student": is_self(request.user, submission.student),
+        },
+        status=status,
+    )
+
+
+def _read(request: HttpRequest, submission_id: str):
+    submission = submission_page(user=request.user, submission_id=submission_id)
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENT_VIEWED,
+        students=[submission.student],
+        data={"via": "submission", "task": str(submission.task.uuid)},
+    )
+    return submission
+
+
+@require_safe
+@login_required
+@not_visible_is_404
+def submission_view(request: HttpRequest, submission_id: str) -> HttpResponse:
+    return _page(request, _read(request, submission_id))
+
+
+@require_POST
+@login_required
+@not_visible_is_404
+def review_save(request: HttpRequest, submission_id: str) -> HttpResponse:
+    submission = _read(request, submission_id)
+    if not may_review(request.user, submission):
+        raise Http404("Only the student's teachers review their work.")
+    revision = submission.revisions.order_by("-number").first()
+    form = ReviewForm(request.POST, alignments=task_alignments(submission.task))
+    if form.is_valid():
+        ratings = []
+        for alignment, level, present, needed in form.ratings():
+            if level is None:
+                form.add_error(
+                    f"a{alignment.pk}-level",
+                    _("Choose a level for the feedback you wrote, or clear the feedback."),
+                )
+                continue
+            ratings.append(
+                WorkRating(
+                    competency=alignment.stage.competency,
+                    stage=alignment.stage.ordinal,
+                    level=level,
+                    feedback_present=present,
+                    feedback_next=needed,
+                )
+            )
+        if not form.errors:
+            try:
+                review_record(
+                    reviewer=request.user,
+                    revision=revision,
+                    decision=form.cleaned_data["decision"],
+                    ratings=ratings,
+                )
+            except InvalidInput as invalid:
+                for message in invalid.errors.values():
+                    form.add_error(None, message)
+            else:
+                messages.success(
+                    request,
+                    _("Rated: the ratings are evidence now.")
+                    if form.cleaned_data["decision"] == "rated"
+                    else _("Returned for revision, with your feedback."),
+                )
+                return redirect("work:review_queue")
+    return _page(request, submission, review_form=form, status=422)
+
+
+@require_POST
+@login_required
+@not_visible_is_404
+def comment_save(request: HttpRequest, submission_id: str) -> HttpResponse:
+    submission = submission_page(user=request.user, submission_id=submission_id)
+    if not may_comment(request.user, submission):
+        raise Http404("Guardians read the conversation; the student and teachers write in it.")
+    form = CommentForm(request.POST)
+    if form.is_valid():
+        try:
+            comment_add(author=request.user, submission=submission, text=form.cleaned_data["text"])
+        except InvalidInput as invalid:
+            form.add_error("text", next(iter(invalid.errors.values())))
+        else:
+            if is_self(request.user, submission.student):
+                back = reverse("work:my_work", args=[submission.task.uuid])
+            else:
+                back = reverse("work:submission", args=[submission.uuid])
+            return redirect(f"{back}#conversation")
+    return _page(request, submission, comment_form=form, status=422)
