@@ -8,6 +8,7 @@ from proficio.mastery.selectors import student_mastery, students_mastery
 from proficio.mastery.selectors.family import ChildProgress, children_progress
 from proficio.mastery.services import (
     evidence_record,
+    evidence_record_many,
     mastery_refresh,
     recompute_run_begin,
     recompute_run_execute,
@@ -19,6 +20,7 @@ __all__ = [
     "Scope",
     "children_progress",
     "evidence_record",
+    "evidence_record_many",
     "mastery_refresh",
     "progress_phrase",
     "recompute_run_begin",

@@ -247,6 +247,29 @@ def username_taken(username: str) -> bool:
     return Person.objects.filter(username=username).exists()
 
 
+def district_students_named(
+    *, district_id: int, identifiers: Collection[str]
+) -> dict[str, list[Person]]:
+    """For an import already authorised: the district's students (an active student role)
+    whose OneRoster sourcedId or username is one of `identifiers`, under each identifier that
+    names them; one identifier naming two students (one's sourcedId, another's username) lists
+    both, for the caller to refuse rather than guess. One query."""
+    wanted = {identifier for identifier in identifiers if identifier}
+    if not wanted:
+        return {}
+    students = Person.objects.filter(
+        Q(sourced_id__in=wanted) | Q(username__in=wanted),
+        district_id=district_id,
+        roles__role=Role.STUDENT,
+        roles__active=True,
+    ).distinct()
+    named: dict[str, list[Person]] = {}
+    for student in students.order_by("pk"):
+        for identifier in {student.sourced_id, student.username} & wanted:
+            named.setdefault(identifier, []).append(student)
+    return named
+
+
 def district_person_ids(district_id: int) -> list[int]:
     """The ids of a district's people, in order, for a recompute already authorised."""
     return sorted(Person.objects.filter(district_id=district_id).values_list("pk", flat=True))

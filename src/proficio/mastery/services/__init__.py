@@ -5,6 +5,7 @@ the state of that recompute as it runs."""
 from proficio.mastery.services.policy_changes import policy_change
 from proficio.mastery.services.previews import policy_preview_execute, policy_preview_start
 from proficio.mastery.services.rating import evidence_record, evidence_withdraw, mastery_refresh
+from proficio.mastery.services.rating_many import evidence_record_many
 from proficio.mastery.services.runs import (
     RunTakenOver,
     recompute_run_begin,
@@ -18,6 +19,7 @@ from proficio.mastery.services.runs import (
 __all__ = [
     "RunTakenOver",
     "evidence_record",
+    "evidence_record_many",
     "evidence_withdraw",
     "mastery_refresh",
     "policy_change",
