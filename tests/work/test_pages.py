@@ -137,6 +137,8 @@ def test_the_whole_round_of_a_task(world, task):
     guardian_page = as_user(world.guardian).get(reverse("work:submission", args=[submission.uuid]))
     assert "I read it again, pausing." in guardian_page.content.decode()
     assert 'name="text"' not in guardian_page.content.decode()  # guardians read, not write
+    family = as_user(world.guardian).get(reverse("guardian_home")).content.decode()
+    assert reverse("work:submission", args=[submission.uuid]) in family
 
 
 def test_the_conversation_is_kept_and_a_teachers_words_are_audited(world, task):

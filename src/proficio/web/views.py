@@ -10,6 +10,7 @@ from proficio.audit import api as audit
 from proficio.mastery.api import children_progress, stalled_in_sections
 from proficio.onboarding.api import district_needs_setup
 from proficio.people.api import Role, children_of, roles_of, sections_served_by
+from proficio.work.api import recent_work_of
 
 STAFF_ROLES = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
 
@@ -65,6 +66,7 @@ def guardian_home(request: HttpRequest) -> HttpResponse:
     if Role.GUARDIAN not in roles:
         raise Http404(_("This page is for guardians."))
     children = list(children_of(request.user))
+    work = recent_work_of(user=request.user, students=children)
     audit.record_views(
         actor=request.user,
         action=audit.STUDENT_VIEWED,
@@ -75,7 +77,10 @@ def guardian_home(request: HttpRequest) -> HttpResponse:
         request,
         "web/guardian_home.html",
         {
-            "summaries": children_progress(children=children),
+            "summaries": [
+                (summary, work.get(summary.child.pk, []))
+                for summary in children_progress(children=children)
+            ],
             "is_student": Role.STUDENT in roles,
         },
     )

@@ -22,6 +22,7 @@ from proficio.work.permissions import (
 from proficio.work.selectors import (
     assignment_progress,
     assignment_students,
+    recent_work_of,
     submission_get,
     submission_status,
     task_get,
@@ -57,6 +58,7 @@ __all__ = [
     "may_write_tasks",
     "option_approve",
     "option_propose",
+    "recent_work_of",
     "review_record",
     "revision_save",
     "submission_get",

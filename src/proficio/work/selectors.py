@@ -205,3 +205,24 @@ STATUS_GROUPS = (
     ("Waiting for review", ("submitted",)),
     ("Rated", ("rated",)),
 )
+
+
+def recent_work_of(*, user: Person, students: list[Person], per_student: int = 5) -> dict:
+    """For each of `students` (student pk → list), their latest submitted work `user` may
+    read, newest first, each as (submission, status). A fixed number of queries."""
+    submissions = (
+        submissions_visible_to(user)
+        .filter(student__in=[s.pk for s in students], revisions__submitted_at__isnull=False)
+        .distinct()
+        .select_related("task")
+        .prefetch_related("revisions__reviews")
+    )
+    found: dict[int, list] = {}
+    for submission in submissions:
+        found.setdefault(submission.student_id, []).append(
+            (submission, submission_status(submission))
+        )
+    for pk, rows in found.items():
+        rows.sort(key=lambda row: list(row[0].revisions.all())[-1].created_at, reverse=True)
+        found[pk] = rows[:per_student]
+    return found
