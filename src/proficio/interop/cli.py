@@ -11,6 +11,7 @@ from proficio.interop.commands import (
     run_framework_import,
 )
 from proficio.interop.oneroster.cli import add_import_command as add_oneroster_import
+from proficio.interop.results.cli import add_import_command as add_results_import
 from proficio.interop.spreadsheet.cli import add_import_command as add_framework_import
 from proficio.lib.errors import ProficioError
 
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 
 def register(subcommands: argparse._SubParsersAction) -> None:
     """Add the import and export commands to the `proficio` parser."""
-    importer = subcommands.add_parser("import", help="import standards, frameworks or rosters")
+    importer = subcommands.add_parser(
+        "import", help="import standards, frameworks, rosters or standardized results"
+    )
     import_kinds = importer.add_subparsers(dest="kind", required=True, metavar="KIND")
     case = import_kinds.add_parser(
         "case",
@@ -41,6 +44,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     case.set_defaults(command=import_case_command)
     add_oneroster_import(import_kinds)
     add_framework_import(import_kinds)
+    add_results_import(import_kinds)
 
     exporter = subcommands.add_parser("export", help="export a framework")
     export_kinds = exporter.add_subparsers(dest="kind", required=True, metavar="KIND")

@@ -1,6 +1,6 @@
 """Who may use the import pages: the district admins of their own district."""
 
-from proficio.people.api import Person, district_admin_of, is_signed_in
+from proficio.people.api import District, Person, district_admin_of, is_signed_in
 
 
 def may_import_frameworks(user: Person) -> bool:
@@ -8,3 +8,13 @@ def may_import_frameworks(user: Person) -> bool:
     return (
         is_signed_in(user) and user.district is not None and district_admin_of(user, user.district)
     )
+
+
+def results_district_of(user: Person) -> District | None:
+    """The district whose standardized results this user maps and imports: their own, as its
+    admin, or as a site admin (who holds the installation); None for anyone else."""
+    if not is_signed_in(user) or user.district is None:
+        return None
+    if user.is_superuser or district_admin_of(user, user.district):
+        return user.district
+    return None

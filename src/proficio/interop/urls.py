@@ -1,10 +1,12 @@
-"""Import pages for district admins (upload → preview → confirm, see `importers`); and the
-framework pages."""
+"""Import pages for district admins (upload → preview → confirm, see `importers` and
+`results.importer`); the mapping of standardized results; and the framework pages."""
 
 from django.urls import path
 
 from proficio.interop import views_case, views_spreadsheet
 from proficio.interop.importers import CASE, ROSTER, SPREADSHEET
+from proficio.interop.results import views as results_views
+from proficio.interop.results.importer import RESULTS
 from proficio.lib.imports import import_paths
 
 app_name = "interop"
@@ -18,6 +20,8 @@ urlpatterns = [
         result="oneroster/<str:token>/result/",
     ),
     *import_paths(CASE, upload="case/", confirm="case/confirm/"),
+    path("results/", results_views.mapping_page, name="results_mapping"),
+    *import_paths(RESULTS, upload="results/import/", confirm="results/import/confirm/"),
     path("frameworks/", views_case.framework_list, name="frameworks"),
     path("frameworks/template/", views_spreadsheet.template_page, name="framework_template"),
     path(
