@@ -7,7 +7,7 @@ import zipfile
 import pytest
 
 from proficio.lib.errors import InvalidInput
-from proficio.work.files import kind_of
+from proficio.lib.files.kinds import kind_of
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n"

@@ -162,7 +162,7 @@ FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # JSON bodies are read into memory up to DATA_UPLOAD_MAX_MEMORY_SIZE; an uploaded file over
 # FILE_UPLOAD_MAX_MEMORY_SIZE goes to a temporary file, which only a signed-in person can cause.
 PROFICIO_MAX_UPLOAD_MB = int(os.environ.get("PROFICIO_MAX_UPLOAD_MB", "100"))
-# Students' work (proficio.work.files): the largest file, and what one student may keep.
+# Files handed in (proficio.lib.files): the largest file, and what one student may keep.
 PROFICIO_MAX_FILE_MB = int(os.environ.get("PROFICIO_MAX_FILE_MB", "100"))
 PROFICIO_STUDENT_QUOTA_MB = int(os.environ.get("PROFICIO_STUDENT_QUOTA_MB", "1024"))
 PROFICIO_ANONYMOUS_BODY_KB = int(os.environ.get("PROFICIO_ANONYMOUS_BODY_KB", "64"))

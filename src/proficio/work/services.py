@@ -3,7 +3,6 @@ first and tells every problem at once, writes in one transaction, and is audited
 
 from collections.abc import Sequence
 from datetime import date
-from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
@@ -15,6 +14,9 @@ from django.utils import timezone
 from proficio.audit import api as audit
 from proficio.evidence.api import EvidenceSource
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.files.kinds import family_of
+from proficio.lib.files.thumbnails import thumbnail_of
+from proficio.lib.files.uploads import MB, checked_kinds, upload_name
 from proficio.mastery.api import evidence_record, students_mastery
 from proficio.people.api import (
     Person,
@@ -25,7 +27,6 @@ from proficio.people.api import (
     students_served_by,
 )
 from proficio.work.data import Alignment, SelfRating, WorkRating
-from proficio.work.files import HEAD_BYTES, family_of, kind_of
 from proficio.work.models import (
     Assignment,
     Comment,
@@ -47,10 +48,8 @@ from proficio.work.permissions import (
     may_write_task,
     may_write_tasks,
 )
-from proficio.work.thumbnails import thumbnail_of
 
 TITLE_MAX = 300
-MB = 1024 * 1024
 OPTIONS_MAX = 12
 ALIGNMENTS_MAX = 12
 
@@ -222,21 +221,7 @@ def _all_mastered(student: Person, task: Task) -> bool:
 
 def _checked_files(student: Person, files: Sequence[UploadedFile], errors: dict) -> list[str]:
     """Each file's content type; problems (size, kind, the student's quota) into `errors`."""
-    limit = settings.PROFICIO_MAX_FILE_MB * MB
-    kinds = []
-    for number, upload in enumerate(files, start=1):
-        name = PurePath(upload.name or "file").name
-        if upload.size > limit:
-            errors[f"files-{number}"] = (
-                f"{name} is {upload.size / MB:.0f} MB: files may be "
-                f"{settings.PROFICIO_MAX_FILE_MB} MB at most."
-            )
-            continue
-        upload.seek(0)
-        try:
-            kinds.append(kind_of(upload.read(HEAD_BYTES), name))
-        except InvalidInput as refused:
-            errors[f"files-{number}"] = refused.errors["files"]
+    kinds = checked_kinds(files, errors)
     held = (
         RevisionFile.objects.filter(revision__submission__student=student).aggregate(
             total=Sum("size")
@@ -317,7 +302,7 @@ def revision_save(
         RevisionFile.objects.create(
             revision=revision,
             file=upload,  # Django's storage copies it in chunks, never whole in memory
-            name=PurePath(upload.name or "file").name[:255],
+            name=upload_name(upload),
             content_type=content_type,
             size=upload.size,
             thumbnail=thumbnail or "",

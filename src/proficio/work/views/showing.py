@@ -4,7 +4,7 @@ previews), its self-assessment, and the reviews it received."""
 from dataclasses import dataclass, field
 
 from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
-from proficio.work.files import family_of
+from proficio.lib.files.kinds import family_of
 from proficio.work.models import Review, Revision, RevisionFile, Submission
 
 
