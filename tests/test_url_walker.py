@@ -42,7 +42,7 @@ from django_tasks_db.models import DBTaskResult
 
 from proficio.audit.models import AuditEntry
 from proficio.config.api import api
-from proficio.evidence.models import Evidence
+from proficio.evidence.models import Evidence, EvidenceFile
 from proficio.frameworks.models import (
     Competency,
     Course,
@@ -146,6 +146,7 @@ class Hidden:
     task: Task | None = None
     submission: Submission | None = None
     revision_file: RevisionFile | None = None
+    evidence_file: EvidenceFile | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -254,6 +255,16 @@ def build_hidden_district() -> Hidden:
         task=task,
         submission=revision.submission,
         revision_file=revision.files.get(),
+        evidence_file=evidence_record(
+            assessor=teacher,
+            student=student,
+            competency=competency,
+            stage=1,
+            level=Decimal(2),
+            observed_at=timezone.now() - timedelta(days=2),
+            source="observation",
+            files=[SimpleUploadedFile("far.pdf", b"%PDF-1.7\n%far away\n")],
+        ).files.get(),
         admin_rows={type(row): row for row in rows if row is not None},
     )
 
@@ -447,6 +458,8 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("api:submission_detail", "submission_id"): _uuid_of("submission"),
     ("api:task_submission_post", "task_id"): _uuid_of("task"),
     ("work:file", "file_id"): _uuid_of("revision_file"),
+    ("mastery:evidence_file", "file_id"): _uuid_of("evidence_file"),
+    ("mastery:evidence_file_thumbnail", "file_id"): _uuid_of("evidence_file"),
     **{
         (name, "task_id"): _uuid_of("task")
         for name in (

@@ -4,7 +4,7 @@ imported from outside it (`make lint` checks).
 `Evidence` is named here as a type; other apps read evidence through the selectors below.
 """
 
-from proficio.evidence.models import AppendOnlyError, Evidence, EvidenceSource
+from proficio.evidence.models import AppendOnlyError, Evidence, EvidenceFile, EvidenceSource
 from proficio.evidence.selectors import (
     evidence_in_district,
     evidence_of,
@@ -17,6 +17,7 @@ from proficio.evidence.services import (
     EvidenceDraft,
     evidence_append,
     evidence_append_many,
+    evidence_files_keep,
     evidence_withdrawal_append,
 )
 
@@ -24,9 +25,11 @@ __all__ = [
     "AppendOnlyError",
     "Evidence",
     "EvidenceDraft",
+    "EvidenceFile",
     "EvidenceSource",
     "evidence_append",
     "evidence_append_many",
+    "evidence_files_keep",
     "evidence_in_district",
     "evidence_of",
     "evidence_standing",

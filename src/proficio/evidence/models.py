@@ -71,3 +71,40 @@ class Evidence(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Evidence cannot be deleted; record a correction instead.")
+
+
+def _evidence_file_path(instance: "EvidenceFile", filename: str) -> str:
+    # Never the uploader's own name on disk: it is kept in `name` and given back on download.
+    return f"evidence/{instance.uuid}"
+
+
+def _evidence_thumbnail_path(instance: "EvidenceFile", filename: str) -> str:
+    return f"evidence/{instance.uuid}-thumbnail.jpg"
+
+
+class EvidenceFile(models.Model):
+    """A photo, recording or document kept with a rating: what a teacher saw in a lab or
+    heard in a discussion. Typed by its content; append-only like the rating."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    evidence = models.ForeignKey(Evidence, on_delete=models.PROTECT, related_name="files")
+    file = models.FileField(upload_to=_evidence_file_path, max_length=200)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    thumbnail = models.FileField(upload_to=_evidence_thumbnail_path, max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["evidence", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("A file kept with a rating cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("A file kept with a rating cannot be deleted.")

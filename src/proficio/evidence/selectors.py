@@ -19,8 +19,10 @@ def evidence_of(
     *, student: Person, competency: Competency | None = None, as_of: date | None = None
 ) -> QuerySet[Evidence]:
     """A student's evidence, oldest work first, corrections and self-assessments included."""
-    rows = Evidence.objects.filter(student=student).select_related(
-        "stage", "competency", "assessor"
+    rows = (
+        Evidence.objects.filter(student=student)
+        .select_related("stage", "competency", "assessor")
+        .prefetch_related("files")
     )
     if competency is not None:
         rows = rows.filter(competency=competency)

@@ -5,14 +5,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from proficio.audit import api as audit
-from proficio.evidence.models import Evidence, EvidenceSource
+from proficio.evidence.models import Evidence, EvidenceFile, EvidenceSource
 from proficio.frameworks.api import Competency
 from proficio.lib.errors import InvalidInput
+from proficio.lib.files.kinds import family_of
+from proficio.lib.files.thumbnails import thumbnail_of
+from proficio.lib.files.uploads import upload_name
 from proficio.people.api import Person, earliest_work_days
 
 # A device clock a little ahead of the server's must not make today's work "future".
@@ -259,3 +263,26 @@ def _checked_row(
         artifact_url=artifact_url,
         artifact_title=artifact_title[:400],
     )
+
+
+def evidence_files_keep(
+    *, evidence: Evidence, files: Sequence[UploadedFile], kinds: Sequence[str]
+) -> list[EvidenceFile]:
+    """Keep files with a rating just appended, each of the content type already read from
+    it (`lib.files.uploads.checked_kinds`); images get a preview. Permission and the checks
+    are the caller's job, done before the rating was appended."""
+    kept = []
+    for upload, content_type in zip(files, kinds, strict=True):
+        thumbnail = thumbnail_of(upload) if family_of(content_type) == "image" else None
+        upload.seek(0)
+        kept.append(
+            EvidenceFile.objects.create(
+                evidence=evidence,
+                file=upload,  # Django's storage copies it in chunks, never whole in memory
+                name=upload_name(upload),
+                content_type=content_type,
+                size=upload.size,
+                thumbnail=thumbnail or "",
+            )
+        )
+    return kept

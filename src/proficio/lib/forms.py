@@ -2,6 +2,8 @@
 
 from collections.abc import Mapping
 
+from django import forms
+
 
 class ServiceErrorsMixin:
     """A Django form that shows a service's InvalidInput (`errors`: field → message) next
@@ -20,3 +22,17 @@ class ServiceErrorsMixin:
     def has_field_errors(self) -> bool:
         """Whether any error is about a field (not only the form's own)."""
         return any(name != "__all__" for name in self.errors)  # type: ignore[attr-defined]
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Zero or more files from one input."""
+
+    widget = MultipleFileInput
+
+    def clean(self, data, initial=None):
+        files = data if isinstance(data, list | tuple) else [data] if data else []
+        return [super(MultipleFileField, self).clean(one, initial) for one in files]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from proficio.engine import format_score
 from proficio.evidence.api import Evidence, EvidenceSource
 from proficio.frameworks.api import Competency
-from proficio.lib.forms import ServiceErrorsMixin
+from proficio.lib.forms import MultipleFileField, ServiceErrorsMixin
 
 # Self-assessments are the student's own voice; staff record every other source.
 RATED_SOURCES = [
@@ -78,6 +78,11 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    attachments = MultipleFileField(
+        label=_("Photo, recording or file"),
+        required=False,
+        help_text=_("What you saw or heard: kept with the rating, for the student and family."),
+    )
 
     def __init__(
         self,
@@ -138,6 +143,7 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
             "source": data["source"],
             "feedback_present": data["feedback_present"],
             "feedback_next": data["feedback_next"],
+            "files": data.get("attachments") or [],
         }
 
     def form_field(self, service_field: str) -> str:
@@ -167,6 +173,7 @@ class CorrectionForm(RatingForm):
             keep_stage=original.stage.ordinal,
             **kwargs,
         )
+        del self.fields["attachments"]  # a correction rates again; the files stay with the first
         self.initial.update(
             {
                 "stage": original.stage.ordinal,

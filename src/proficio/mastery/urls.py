@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proficio.mastery import correction_views, policy_views, preview_views, views
+from proficio.mastery import correction_views, file_views, policy_views, preview_views, views
 
 app_name = "mastery"
 
@@ -24,6 +24,12 @@ urlpatterns = [
         name="competency_preview",
     ),
     path("sections/<uuid:section_id>/", views.gradebook_page, name="gradebook"),
+    path("evidence-files/<uuid:file_id>", file_views.evidence_file, name="evidence_file"),
+    path(
+        "evidence-files/<uuid:file_id>/thumbnail",
+        file_views.evidence_file_thumbnail,
+        name="evidence_file_thumbnail",
+    ),
     path("students/<uuid:student_id>/", views.student_page, name="student"),
     path(
         "students/<uuid:student_id>/competencies/<uuid:competency_id>/",

@@ -20,6 +20,7 @@ from proficio.frameworks.api import (
     competency_list_visible_to,
 )
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.http.body_limit import takes_uploads
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.forms import AsOfForm, RatingForm
 from proficio.mastery.pace import PACE_LABELS
@@ -186,6 +187,7 @@ def _render_student_competency(
     return response
 
 
+@takes_uploads
 @login_required
 @require_http_methods(["GET", "POST"])
 @not_visible_is_404
@@ -222,7 +224,9 @@ def student_competency_page(
     if not may_rate:
         raise Http404(_("No student you may rate."))
     status = competency_status(student=student, competency=competency)
-    form = RatingForm(request.POST, competency=competency, working_stage=status.working_stage)
+    form = RatingForm(
+        request.POST, request.FILES, competency=competency, working_stage=status.working_stage
+    )
     if form.is_valid():
         try:
             evidence = evidence_record(

@@ -7,25 +7,11 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from proficio.frameworks.api import Competency
-from proficio.lib.forms import ServiceErrorsMixin
+from proficio.lib.forms import MultipleFileField, ServiceErrorsMixin
 from proficio.people.api import Person, Section
 from proficio.work.models import RevisionPolicy, TaskAlignment
 
 TEXTAREA = {"rows": 8}
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Zero or more files from one input."""
-
-    widget = MultipleFileInput
-
-    def clean(self, data, initial=None):
-        files = data if isinstance(data, list | tuple) else [data] if data else []
-        return [super(MultipleFileField, self).clean(one, initial) for one in files]
 
 
 def stage_choices(competencies: list[Competency]) -> list:

@@ -1,10 +1,11 @@
 """Recording a rating with its mastery kept in step, and refreshing one student's mastery of
 one competency."""
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
@@ -14,10 +15,12 @@ from proficio.evidence.api import (
     Evidence,
     EvidenceSource,
     evidence_append,
+    evidence_files_keep,
     evidence_withdrawal_append,
 )
 from proficio.frameworks.api import Competency
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.files.uploads import checked_kinds
 from proficio.mastery import storage
 from proficio.mastery.compute import (
     CompetencyMastery,
@@ -57,10 +60,12 @@ def evidence_record(
     reason: str = "",
     artifact_url: str = "",
     artifact_title: str = "",
+    files: Sequence[UploadedFile] = (),
 ) -> Evidence:
     """Record one rating and bring the student's mastery up to date; with `supersedes`, a
     correction of that rating (`reason`: why); `artifact_url` and `artifact_title` link it
-    to the work it rates."""
+    to the work it rates; `files` (a photo, a recording, a document) are kept with it, each
+    checked before anything is written."""
     if not can_rate(assessor, student, source):
         raise NotVisible(f"No student {student.uuid} that you may rate.")
     if supersedes is not None and not can_correct(assessor, supersedes):
@@ -74,21 +79,29 @@ def evidence_record(
     prefetch_related_objects(
         [competency], "scale__levels" if competency.scale_id else "framework__scale__levels"
     )
-    evidence = evidence_append(
-        assessor=assessor,
-        student=student,
-        competency=competency,
-        stage=stage,
-        level=level,
-        observed_at=observed_at,
-        source=source,
-        feedback_present=feedback_present,
-        feedback_next=feedback_next,
-        supersedes=supersedes,
-        reason=reason,
-        artifact_url=artifact_url,
-        artifact_title=artifact_title,
-    )
+    file_errors: dict[str, str] = {}
+    kinds = checked_kinds(files, file_errors)
+    try:
+        evidence = evidence_append(
+            assessor=assessor,
+            student=student,
+            competency=competency,
+            stage=stage,
+            level=level,
+            observed_at=observed_at,
+            source=source,
+            feedback_present=feedback_present,
+            feedback_next=feedback_next,
+            supersedes=supersedes,
+            reason=reason,
+            artifact_url=artifact_url,
+            artifact_title=artifact_title,
+        )
+    except InvalidInput as bad:
+        raise InvalidInput({**bad.errors, **file_errors}) from None
+    if file_errors:
+        raise InvalidInput(file_errors)  # the rating appended above rolls back with it
+    evidence_files_keep(evidence=evidence, files=files, kinds=kinds)
     _refresh_after_rating(evidence=evidence, student=student, competency=competency)
     audit.record(
         actor=assessor,
