@@ -23,6 +23,7 @@ def main() -> None:
         policy_preview,
         rating_latency,
         recompute,
+        upload_memory,
     )
 
     results = {
@@ -36,6 +37,7 @@ def main() -> None:
         "backup_under_load": backup_under_load.run(),
         "pages": pages.compare(pages.QUICK_SIZE, pages.WARM_RUNS),
         "gradebook_500x40": gradebook.run(),
+        "upload_memory": upload_memory.run(),
     }
     print(json.dumps(results, indent=2))
 
