@@ -82,7 +82,7 @@ from proficio.people.services import (
 )
 from proficio.work.data import Alignment
 from proficio.work.models import RevisionFile, Submission, Task
-from proficio.work.services import revision_save, task_assign, task_create
+from proficio.work.services import resources_add, revision_save, task_assign, task_create
 from tests.factories import FOUR_LEVELS, World, make_competency, make_person
 
 pytestmark = pytest.mark.django_db
@@ -231,6 +231,9 @@ def build_hidden_district() -> Hidden:
         options=["A faraway way"],
     )
     task_assign(actor=teacher, task=task, section=section)
+    resources_add(
+        actor=teacher, task=task, files=[SimpleUploadedFile("far.txt", b"A faraway reading.")]
+    )
     revision = revision_save(
         student=student,
         task=task,
@@ -459,6 +462,9 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("api:task_submission_post", "task_id"): _uuid_of("task"),
     ("work:file", "file_id"): _uuid_of("revision_file"),
     ("mastery:evidence_file", "file_id"): _uuid_of("evidence_file"),
+    ("work:resource", "resource_id"): lambda hidden: (
+        hidden.task.resources.get().uuid if hidden.task else None
+    ),
     ("mastery:evidence_file_thumbnail", "file_id"): _uuid_of("evidence_file"),
     **{
         (name, "task_id"): _uuid_of("task")
@@ -470,6 +476,7 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
             "work:option_approve",
             "work:my_work",
             "work:option_propose",
+            "work:resources_add",
         )
     },
     ("work:option_approve", "option_id"): lambda hidden: (

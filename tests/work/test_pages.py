@@ -218,3 +218,21 @@ def test_the_teacher_rewords_the_rubric(world, task):
 def test_a_student_lands_on_their_work(world):
     response = as_user(world.student).get(reverse("home"))
     assert response["Location"] == reverse("work:home")
+
+
+def test_a_teacher_gives_files_with_a_task_that_only_its_students_open(world, task):
+    url = reverse("work:resources_add", args=[task.uuid])
+    as_user(world.teacher).post(url, {"files": [SimpleUploadedFile("model.pdf", b"%PDF-1.7\n")]})
+    resource = task.resources.get()
+    address = reverse("work:resource", args=[resource.uuid])
+
+    mine = as_user(world.student).get(reverse("work:my_work", args=[task.uuid]))
+    assert address in mine.content.decode()
+    assert as_user(world.student).get(address).status_code == 200
+    assert as_user(world.other_student).get(address).status_code == 404
+    refused = as_user(world.teacher).post(
+        url, {"files": [SimpleUploadedFile("page.html", b"<html></html>")]}, follow=True
+    )
+    assert "is a web page" in refused.content.decode()
+    assert task.resources.count() == 1
+    assert as_user(world.other_teacher).post(url, {"files": []}).status_code == 404

@@ -256,3 +256,29 @@ class Comment(AppendOnly):
 
     def __str__(self) -> str:
         return f"{self.author}: {self.text[:40]}"
+
+
+def _resource_path(instance: "TaskResource", filename: str) -> str:
+    return f"work/resources/{instance.uuid}"
+
+
+class TaskResource(models.Model):
+    """A file the teacher gives with a task (a reading, a model answer, a template), read by
+    whoever sees the task."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="resources")
+    file = models.FileField(upload_to=_resource_path, max_length=200)
+    name = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=120)
+    size = models.PositiveBigIntegerField()
+    added_by = models.ForeignKey(
+        "people.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["task", "pk"]
+
+    def __str__(self) -> str:
+        return self.name

@@ -7,7 +7,14 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from proficio.frameworks.api import Competency
 from proficio.lib.visibility import visible_get
 from proficio.people.api import Person, section_students, students_served_by
-from proficio.work.models import Assignment, Revision, RevisionFile, Submission, Task
+from proficio.work.models import (
+    Assignment,
+    Revision,
+    RevisionFile,
+    Submission,
+    Task,
+    TaskResource,
+)
 from proficio.work.permissions import submissions_visible_to, tasks_visible_to
 
 
@@ -226,3 +233,12 @@ def recent_work_of(*, user: Person, students: list[Person], per_student: int = 5
         rows.sort(key=lambda row: list(row[0].revisions.all())[-1].created_at, reverse=True)
         found[pk] = rows[:per_student]
     return found
+
+
+def resource_get(*, user: Person, resource_id: UUID | str) -> TaskResource:
+    """A file given with a task this user may see, or NotVisible."""
+    return visible_get(
+        TaskResource.objects.filter(task__in=tasks_visible_to(user).values("pk")),
+        resource_id,
+        "resource",
+    )

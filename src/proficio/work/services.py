@@ -40,6 +40,7 @@ from proficio.work.models import (
     Task,
     TaskAlignment,
     TaskOption,
+    TaskResource,
 )
 from proficio.work.permissions import (
     may_comment,
@@ -526,3 +527,39 @@ def rubric_set(*, actor: Person, task: Task, criteria: dict[int, Sequence[str]])
         target=task,
         data={"rubric": {str(alignments[a].stage): len(lines) for a, lines in cleaned.items()}},
     )
+
+
+@transaction.atomic
+def resources_add(
+    *, actor: Person, task: Task, files: Sequence[UploadedFile]
+) -> list[TaskResource]:
+    """Files a task's writer gives with it, checked as students' files are, all or none."""
+    if not may_write_task(actor, task):
+        raise NotVisible(f"No task {task.uuid}.")
+    errors: dict[str, str] = {}
+    if not files:
+        errors["files"] = "Choose a file to add."
+    kinds = checked_kinds(files, errors)
+    if errors:
+        raise InvalidInput(errors)
+    added = []
+    for upload, content_type in zip(files, kinds, strict=True):
+        upload.seek(0)
+        added.append(
+            TaskResource.objects.create(
+                task=task,
+                file=upload,
+                name=upload_name(upload),
+                content_type=content_type,
+                size=upload.size,
+                added_by=actor,
+            )
+        )
+    audit.record(
+        actor=actor,
+        action=audit.TASK_WRITTEN,
+        district_id=task.district_id,
+        target=task,
+        data={"resources": [resource.name for resource in added]},
+    )
+    return added

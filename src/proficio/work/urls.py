@@ -12,6 +12,8 @@ urlpatterns = [
     path("tasks/<uuid:task_id>/assign", tasks.task_assign_view, name="task_assign"),
     path("tasks/<uuid:task_id>/rubric", tasks.rubric_save, name="rubric_save"),
     path("tasks/<uuid:task_id>/copy", tasks.task_copy_view, name="task_copy"),
+    path("tasks/<uuid:task_id>/resources", tasks.resources_add_view, name="resources_add"),
+    path("resources/<uuid:resource_id>", files.task_resource, name="resource"),
     path(
         "tasks/<uuid:task_id>/options/<uuid:option_id>/approve",
         tasks.option_approve_view,

@@ -1,6 +1,7 @@
 """Students' files, served only to who may read the work: the student, their teachers and
 admins, their guardians — signed in, or with an API bearer token. Everyone else gets 404."""
 
+from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -9,9 +10,10 @@ from django.views.decorators.http import require_safe
 from proficio.audit import api as audit
 from proficio.lib.errors import NotVisible
 from proficio.lib.http.kept_files import kept_file_response, opened_from_the_start
+from proficio.lib.visibility import not_visible_is_404
 from proficio.people.api import Person, api_token_use
 from proficio.work.models import RevisionFile
-from proficio.work.selectors import revision_file_get
+from proficio.work.selectors import resource_get, revision_file_get
 
 
 def _asker(request: HttpRequest) -> Person | None:
@@ -77,4 +79,20 @@ def revision_file_thumbnail(request: HttpRequest, file_id: str) -> HttpResponse:
         size=kept.thumbnail.size,
         content_type="image/jpeg",
         name=f"{kept.name}.jpg",
+    )
+
+
+@login_required
+@require_safe
+@not_visible_is_404
+@xframe_options_sameorigin
+def task_resource(request: HttpRequest, resource_id: str) -> HttpResponse:
+    """A file given with a task, for whoever sees the task."""
+    kept = resource_get(user=request.user, resource_id=resource_id)
+    return kept_file_response(
+        request,
+        kept.file.open("rb"),
+        size=kept.size,
+        content_type=kept.content_type,
+        name=kept.name,
     )

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from proficio.audit import api as audit
 from proficio.frameworks.api import competency_list_visible_to
 from proficio.lib.errors import InvalidInput
+from proficio.lib.http.body_limit import takes_uploads
 from proficio.lib.visibility import not_visible_is_404
 from proficio.people.api import sections_served_by, students_served_by
 from proficio.work.data import Alignment
@@ -26,6 +27,7 @@ from proficio.work.selectors import (
 )
 from proficio.work.services import (
     option_approve,
+    resources_add,
     rubric_set,
     task_assign,
     task_copy,
@@ -216,4 +218,22 @@ def option_approve_view(request: HttpRequest, task_id: str, option_id: str) -> H
         raise Http404("No such proposal.")
     option_approve(actor=request.user, option=option)
     messages.success(request, _("The student's own option is approved."))
+    return redirect("work:task", task_id=task.uuid)
+
+
+@takes_uploads
+@require_POST
+@login_required
+@not_visible_is_404
+def resources_add_view(request: HttpRequest, task_id: str) -> HttpResponse:
+    """Files given with the task: a reading, a model, a template."""
+    _staff_only(request)
+    task = task_get(user=request.user, task_id=task_id)
+    try:
+        resources_add(actor=request.user, task=task, files=request.FILES.getlist("files"))
+    except InvalidInput as invalid:
+        for message in invalid.errors.values():
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The files are added to the task."))
     return redirect("work:task", task_id=task.uuid)
