@@ -1,5 +1,6 @@
 """Production settings and the home folder."""
 
+import json
 import os
 import stat
 import subprocess
@@ -51,3 +52,22 @@ def test_sqlite_is_tuned_for_concurrent_use(settings):
     assert "journal_mode=WAL" in options["init_command"]
     assert options["transaction_mode"] == "IMMEDIATE"
     assert options["timeout"] >= 5
+
+
+def test_a_bucket_moves_handed_in_files_to_s3_and_keeps_them_private(tmp_path):
+    env = {**os.environ, "PROFICIO_HOME": str(tmp_path), "PROFICIO_S3_BUCKET": "district-work"}
+    env["PROFICIO_S3_ENDPOINT_URL"] = "https://minio.example.org"
+    script = (
+        "import json; from proficio.config import settings as s; "
+        "print(json.dumps(s.STORAGES['default']))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    default = json.loads(result.stdout)
+    assert default["BACKEND"] == "storages.backends.s3.S3Storage"
+    assert default["OPTIONS"]["bucket_name"] == "district-work"
+    assert default["OPTIONS"]["endpoint_url"] == "https://minio.example.org"
+    assert default["OPTIONS"]["default_acl"] == "private"
+    assert default["OPTIONS"]["file_overwrite"] is False

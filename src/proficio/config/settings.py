@@ -152,6 +152,22 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
+# Files handed in, in an S3-compatible bucket instead of the home (several app servers share
+# it): `pip install "proficio[s3]"`, then the bucket here and the keys in the usual
+# AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY. Files stay private: Proficio reads them from the
+# bucket and serves them itself, to who may see them; no bucket URL is ever handed out.
+if os.environ.get("PROFICIO_S3_BUCKET"):
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["PROFICIO_S3_BUCKET"],
+            "endpoint_url": os.environ.get("PROFICIO_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("PROFICIO_S3_REGION") or None,
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
 MEDIA_ROOT = HOME / "media"
 # Uploads are the site's alone, like the rest of the home (Django's default would be 0644).
 FILE_UPLOAD_PERMISSIONS = 0o600
