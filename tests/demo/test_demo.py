@@ -1,11 +1,12 @@
-"""The demo district: fixed logins, mixed-age sections, honest trajectories, real variety."""
+"""The demo district: fixed logins, mixed-age sections, honest trajectories, real variety,
+and coursework: performance tasks with choice boards, and students' work on them."""
 
 from datetime import timedelta
 
 import pytest
 from django.contrib.auth import authenticate
 from django.db import transaction
-from django.db.models import Count, Max, Min
+from django.db.models import Count, Max, Min, Q
 from django.test import RequestFactory, override_settings
 from django.utils import timezone
 
@@ -15,18 +16,22 @@ from proficio.evidence.models import Evidence, EvidenceSource
 from proficio.frameworks.models import Competency, CompetencyKind, Stage
 from proficio.mastery.models import MasteryRecord, WorkingStage
 from proficio.people.models import GuardianLink, Person, Role, Section
+from proficio.work.models import Review, Revision, RevisionFile, Submission, Task, TaskOption
+from proficio.work.selectors import submission_status
 
 pytestmark = pytest.mark.django_db
 STUDENTS = 30
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """One small demo for the whole module, rolled back at the end."""
-    fast_hashing = override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One small demo for the whole module, rolled back at the end (its students' files in
+    a folder of its own)."""
+    settings = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
     )
-    with django_db_blocker.unblock(), fast_hashing, transaction.atomic():
+    with django_db_blocker.unblock(), settings, transaction.atomic():
         yield load_demo(students=STUDENTS)
         transaction.set_rollback(True)
 
@@ -43,6 +48,8 @@ def test_summary_counts_what_was_loaded(demo):
     assert demo.students == STUDENTS == Person.objects.filter(roles__role=Role.STUDENT).count()
     assert demo.sections == Section.objects.count() == 8
     assert demo.evidence == Evidence.objects.count()
+    assert demo.tasks == Task.objects.count() == 5
+    assert demo.submissions == Submission.objects.count()
     assert demo.logins == DEMO_LOGINS
 
 
@@ -110,14 +117,27 @@ def test_courses_target_stages_and_follow_each_other(demo):
     assert Course.objects.get(code="MW5").next_course.code == "MW7"
 
 
+def coursework_evidence():
+    """Ratings made through the coursework: teachers' reviews, and the self-assessments of
+    submitted revisions. The work services date them when the work is saved (they take no
+    time of their own), so these are dated the day the demo is loaded."""
+    reviewed = Review.evidence.through.objects.values("evidence_id")
+    submitted = Revision.objects.exclude(submitted_at=None).values("submitted_at")
+    return Evidence.objects.filter(
+        Q(pk__in=reviewed) | Q(source=EvidenceSource.SELF, observed_at__in=submitted)
+    )
+
+
 def test_evidence_spans_six_months_and_none_is_in_the_future(demo):
-    span = Evidence.objects.aggregate(first=Min("observed_at"), last=Max("observed_at"))
+    history = Evidence.objects.exclude(pk__in=coursework_evidence().values("pk"))
+    span = history.aggregate(first=Min("observed_at"), last=Max("observed_at"))
     assert span["last"] <= timezone.now()
     assert span["first"] >= timezone.now() - timedelta(days=190)
     assert span["last"] - span["first"] >= timedelta(days=150)
-    assert not Evidence.objects.filter(observed_at__week_day__in=[1, 7]).exists()  # weekends
-    assert not Evidence.objects.filter(feedback_present="").exists()
-    assert not Evidence.objects.filter(feedback_next="").exists()
+    assert not history.filter(observed_at__week_day__in=[1, 7]).exists()  # weekends
+    assert not history.filter(feedback_present="").exists()
+    assert not history.filter(feedback_next="").exists()
+    assert not coursework_evidence().filter(observed_at__gt=timezone.now()).exists()
 
 
 def test_ratings_come_from_the_students_own_teachers(demo):
@@ -195,6 +215,113 @@ def test_student_has_mastered_stages_and_recent_feedback_on_a_working_stage(demo
     assert working.latest_observed_at >= timezone.now() - timedelta(days=7)
     latest = Evidence.objects.filter(student=student, competency__code="W1").last()
     assert latest.feedback_present and latest.feedback_next
+
+
+# Coursework
+
+
+def test_every_competency_has_a_performance_task_with_a_choice_board(demo):
+    tasks = Task.objects.prefetch_related("alignments__stage__competency", "options")
+    by_competency = {}
+    for task in tasks:
+        competencies = {a.stage.competency.code for a in task.alignments.all()}
+        assert len(competencies) == 1, task
+        by_competency[competencies.pop()] = task
+        assert 1 <= task.alignments.count() <= 2, task
+        board = [option for option in task.options.all() if option.proposed_by is None]
+        assert 2 <= len(board) <= 4, task
+        assert "## " in task.instructions and len(task.instructions) > 600, task
+        assert task.alignments.filter(criteria__isnull=False).exists(), task  # its rubric
+        for assignment in task.assignments.select_related("section"):
+            assert assignment.section.teachers.filter(pk=assignment.assigned_by_id).exists()
+    assert set(by_competency) == {"W1", "W2", "W3", "MP1", "COL"}
+
+
+def test_students_revise_after_feedback_and_their_work_is_rated(demo):
+    revised = [
+        submission
+        for submission in Submission.objects.prefetch_related("revisions__reviews")
+        if [
+            review.decision
+            for revision in submission.revisions.all()
+            for review in revision.reviews.all()
+        ]
+        == ["revise", "rated"]
+    ]
+    assert revised
+    for submission in revised:
+        first, *_, last = submission.revisions.exclude(submitted_at=None)
+        assert first.text != last.text and len(last.text) > len(first.text)
+        assert first.reflection and last.reflection
+    assert Submission.objects.annotate(n=Count("revisions")).filter(n__gte=3).exists()
+
+
+def test_reviews_rate_the_work_into_task_evidence_with_feedback(demo):
+    reviews = Review.objects.select_related("revision").prefetch_related("evidence")
+    assert reviews.count() >= 5
+    for review in reviews:
+        [evidence] = review.evidence.all()
+        assert evidence.source == EvidenceSource.TASK
+        assert evidence.assessor_id == review.reviewer_id
+        assert evidence.observed_at == review.revision.submitted_at
+        assert evidence.feedback_present and evidence.feedback_next
+        assert Section.objects.filter(teachers=review.reviewer, students=evidence.student).exists()
+    own = coursework_evidence().filter(source=EvidenceSource.SELF)
+    assert own.exists() and all(e.assessor_id == e.student_id and e.feedback_present for e in own)
+
+
+def test_work_waits_in_the_teachers_review_queue_and_some_is_still_a_draft(demo):
+    submissions = Submission.objects.prefetch_related("revisions__reviews")
+    statuses = {submission: submission_status(submission) for submission in submissions}
+    waiting = [submission for submission, status in statuses.items() if status == "submitted"]
+    assert waiting and "draft" in statuses.values()
+    teacher = person("teacher")
+    assert any(
+        Section.objects.filter(teachers=teacher, students=submission.student_id).exists()
+        for submission in waiting
+    )
+
+
+def test_students_hand_in_small_images_and_audio_clips(demo):
+    files = RevisionFile.objects.all()
+    kinds = {file.content_type for file in files}
+    assert {"image/png", "audio/x-wav"} <= kinds
+    assert all(file.size < 100 * 1024 for file in files)
+    assert all(file.thumbnail for file in files if file.content_type.startswith("image/"))
+    # The clips are tones, not children's voices, and say so.
+    assert all("demo-clip" in file.name for file in files if file.content_type == "audio/x-wav")
+
+
+def test_each_piece_of_work_is_written_for_its_student(demo):
+    texts = list(Revision.objects.exclude(text="").values_list("text", flat=True))
+    assert len(texts) == len(set(texts))  # no two students hand in the same work
+    assert not any("{name}" in text for text in texts)
+
+
+def test_student_has_work_at_every_stage_of_the_loop(demo):
+    student = person("student")
+    work = {
+        submission.task.alignments.first().stage.competency.code: submission
+        for submission in Submission.objects.filter(student=student).prefetch_related(
+            "revisions__reviews"
+        )
+    }
+    assert {code: submission_status(s) for code, s in work.items()} == {
+        "W1": "rated",
+        "W2": "submitted",
+        "W3": "draft",
+        "MP1": "rated",
+        "COL": "draft",
+    }
+    assert work["W1"].revisions.count() == 3
+    assert work["W1"].revisions.last().files.filter(content_type="audio/x-wav").exists()
+    # Her own way of doing the narrative, approved by her teacher.
+    own = TaskOption.objects.get(proposed_by=student)
+    assert own.approved and work["W3"].revisions.get().option == own
+
+
+def test_a_students_own_option_can_wait_for_approval(demo):
+    assert TaskOption.objects.filter(proposed_by__isnull=False, approved=False).exists()
 
 
 def test_loading_twice_is_refused_and_changes_nothing(demo):

@@ -62,6 +62,7 @@ from .progress import (
     spread_over,
     teacher_feedback,
 )
+from .work import Learner, WorkLoaded, load_work
 
 MINIMUM_STUDENTS = 12  # two in each writing studio, so every studio mixes ages
 
@@ -96,6 +97,8 @@ class DemoSummary:
     teachers: int
     sections: int
     evidence: int
+    tasks: int
+    submissions: int
 
 
 def database_has_district() -> bool:
@@ -154,6 +157,7 @@ class _Builder:
         self._evidence()
         # Every student's mastery at once, by the district recompute a real district runs.
         recompute_run_execute(run=recompute_run_begin(district=self.district))
+        work = self._work()
         return DemoSummary(
             district=self.district.name,
             logins=DEMO_LOGINS,
@@ -162,6 +166,8 @@ class _Builder:
             teachers=len(self.teachers),
             sections=len(self.sections),
             evidence=evidence_in_district(self.district.pk).count(),
+            tasks=work.tasks,
+            submissions=work.submissions,
         )
 
     # Frameworks, courses and people
@@ -452,6 +458,8 @@ class _Builder:
         through the page's own service, which reads the teachers' ratings before them."""
         drafts: list[EvidenceDraft] = []
         self_assessments: list[dict] = []
+        # Each student's stage now, by competency: their newest rating's (see `rating_path`).
+        self.working: dict[int, dict[str, int]] = {}
         for student in self.students:
             for code, competency in self.competencies.items():
                 assessor, start = self._placement(student, code)
@@ -462,6 +470,7 @@ class _Builder:
                 # A recent arrival has one writing piece rated, and maybe one more rating.
                 if pace is Pace.SPARSE and code != "W1" and self.rng.random() < 0.7:
                     continue
+                self.working.setdefault(student.person.pk, {})[code] = path[-1][0]
                 days = self._days_for(student, pace, len(path))
                 for day, (stage, level) in zip(days, path, strict=True):
                     present, following = teacher_feedback(
@@ -559,3 +568,30 @@ class _Builder:
             "feedback_present": present,
             "feedback_next": following,
         }
+
+    # Coursework
+
+    def _work(self) -> WorkLoaded:
+        """Performance tasks and students' work on them, on top of the evidence: rated
+        work moves mastery as a teacher's review does."""
+        learners = [
+            Learner(
+                person=student.person,
+                sections=frozenset(
+                    section.name for section in (student.section, student.math_section) if section
+                ),
+                pace=student.pace,
+                working=self.working.get(student.person.pk, {}),
+            )
+            for student in self.students
+        ]
+        return load_work(
+            rng=self.rng,
+            days=self.days,
+            today=self.today,
+            teachers=self.teachers,
+            sections=self.sections,
+            competencies=self.competencies,
+            learners=learners,
+            login=self.fixed["student"],
+        )
