@@ -2,15 +2,17 @@
 then submissions; a submission's self-assessment is `self` evidence; the revision policy
 bounds how many submissions a task takes."""
 
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
 from proficio.evidence.models import Evidence
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.work.data import Alignment, SelfRating
 from proficio.work.models import Revision, Submission, TaskOption, WorkIsAppendOnly
-from proficio.work.services import revision_save, task_assign, task_create
+from proficio.work.services import review_record, revision_save, task_assign, task_create
 
 pytestmark = pytest.mark.django_db
 
@@ -164,3 +166,32 @@ def test_a_student_proposes_their_own_option_and_uses_it_once_approved(world, ta
     assert revision.option == own
     with pytest.raises(NotVisible):
         option_propose(student=world.other_student, task=task, title="Mine")
+
+
+def test_work_brought_in_from_before_keeps_its_time_within_reason(world):
+    task = task_create(
+        author=world.teacher,
+        title="Brought in",
+        alignments=[Alignment(competency=world.competency, stage=1)],
+    )
+    task_assign(actor=world.teacher, task=task, section=world.section)
+    then = timezone.now() - timedelta(days=40)
+    first = revision_save(student=world.student, task=task, text="Then", submit=True, at=then)
+    review = review_record(
+        reviewer=world.teacher, revision=first, decision="revise", at=then + timedelta(days=2)
+    )
+
+    assert first.submitted_at == first.created_at == then
+    assert review.created_at == then + timedelta(days=2)
+    with pytest.raises(InvalidInput) as early:
+        revision_save(student=world.student, task=task, text="x", at=then - timedelta(days=1))
+    assert "before the work it follows" in early.value.errors["at"]
+    with pytest.raises(InvalidInput) as ahead:
+        revision_save(
+            student=world.student, task=task, text="x", at=timezone.now() + timedelta(days=1)
+        )
+    assert "not come yet" in ahead.value.errors["at"]
+    with pytest.raises(InvalidInput):
+        review_record(
+            reviewer=world.teacher, revision=first, decision="revise", at=then - timedelta(hours=1)
+        )

@@ -107,8 +107,8 @@ def load_work(
     for number, piece in enumerate(pieces):
         for order, (moment, step) in enumerate(_schedule(rng, days, today, piece)):
             steps.append((moment, number, order, piece, step))
-    for _moment, _number, _order, piece, step in sorted(steps, key=lambda s: s[:3]):
-        _play(piece, step)
+    for moment, _number, _order, piece, step in sorted(steps, key=lambda s: s[:3]):
+        _play(piece, step, moment)
     submissions = sum(1 for piece in pieces if piece.revision is not None)
     return WorkLoaded(tasks=len(TASKS), submissions=submissions)
 
@@ -177,7 +177,7 @@ def _schedule(
     ]
 
 
-def _play(piece: _Piece, step: object) -> None:
+def _play(piece: _Piece, step: object, moment: datetime) -> None:
     content, student, competency = piece.content, piece.learner.person, piece.competency
     if step == "propose":
         piece.option = option_propose(student=student, task=piece.task, title=content.option)
@@ -200,6 +200,7 @@ def _play(piece: _Piece, step: object) -> None:
             reflection=step.reflection,
             submit=step.submitted,
             files=[SimpleUploadedFile(FILES[key][0], _file(key)) for key in step.files],
+            at=moment,
         )
     elif isinstance(step, Reading):
         rating = WorkRating(
@@ -214,6 +215,7 @@ def _play(piece: _Piece, step: object) -> None:
             revision=piece.revision,
             decision=ReviewDecision.REVISE if step.returned else ReviewDecision.RATED,
             ratings=[rating],
+            at=moment,
         )
 
 

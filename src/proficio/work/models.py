@@ -8,6 +8,7 @@ section (its students, including those who join later) or to students picked by 
 import uuid
 
 from django.db import models
+from django.utils import timezone
 
 
 class RevisionPolicy(models.TextChoices):
@@ -173,7 +174,7 @@ class Revision(AppendOnly):
     text = models.TextField(blank=True)  # Markdown
     reflection = models.TextField(blank=True)  # the student's, with the self-assessment
     submitted_at = models.DateTimeField(null=True, blank=True)  # None: a draft
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["submission", "number"]
@@ -201,7 +202,7 @@ class Review(AppendOnly):
     )
     decision = models.CharField(max_length=10, choices=ReviewDecision.choices)
     evidence = models.ManyToManyField("evidence.Evidence", blank=True, related_name="+")
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         ordering = ["revision", "created_at", "pk"]

@@ -2,12 +2,12 @@
 first and tells every problem at once, writes in one transaction, and is audited."""
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max, Sum
+from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -239,6 +239,21 @@ def _checked_files(student: Person, files: Sequence[UploadedFile], errors: dict)
     return kinds
 
 
+CLOCK_SKEW = timedelta(minutes=10)
+
+
+def _when(at: datetime | None, *, after: datetime | None, errors: dict) -> datetime:
+    """`at`, or now: a given time may not be ahead of now, nor before `after`."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now + CLOCK_SKEW:
+        errors["at"] = "That time has not come yet."
+    elif after is not None and at < after:
+        errors["at"] = "That is before the work it follows."
+    return at
+
+
 def _submitted_count(submission: Submission) -> int:
     return submission.revisions.exclude(submitted_at=None).count()
 
@@ -254,11 +269,14 @@ def revision_save(
     reflection: str = "",
     submit: bool = False,
     files: Sequence[UploadedFile] = (),
+    at: datetime | None = None,
 ) -> Revision:
     """The student saves their work on a task as the next revision of their one submission:
     a draft, or submitted. Nothing stored before is changed. A submitted revision's
     self-assessment becomes `self` evidence (kept apart from mastery unless the policy
-    counts it). The task's revision policy bounds how many revisions may be submitted."""
+    counts it). The task's revision policy bounds how many revisions may be submitted.
+    `at`: when the work was done, if not now (work brought in from before; never ahead of now
+    nor before the student's latest revision)."""
     if not is_self(student, student) or not may_see_task(student, task):
         raise NotVisible(f"No task {task.uuid}.")
     submission, _ = Submission.objects.select_for_update().get_or_create(task=task, student=student)
@@ -285,11 +303,13 @@ def revision_save(
     if submit and not text.strip() and option is None and not files:
         errors["text"] = "Write something (or choose an option) before you submit."
     kinds = _checked_files(student, files, errors)
+    latest = submission.revisions.order_by("-number").first()
+    now = _when(at, after=latest.created_at if latest else None, errors=errors)
     if errors:
         raise InvalidInput(errors)
-    number = (submission.revisions.aggregate(last=Max("number"))["last"] or 0) + 1
-    now = timezone.now()
+    number = (latest.number if latest else 0) + 1
     revision = Revision.objects.create(
+        created_at=now,
         submission=submission,
         number=number,
         option=option,
@@ -337,10 +357,12 @@ def review_record(
     revision: Revision,
     decision: ReviewDecision | str,
     ratings: Sequence[WorkRating] = (),
+    at: datetime | None = None,
 ) -> Review:
     """A teacher reads a submitted revision: each rating of an aligned stage becomes task
     evidence of that revision (observed when it was submitted) and mastery updates in the
-    same transaction; then the work is rated, or returned for revision."""
+    same transaction; then the work is rated, or returned for revision. `at`: when it was
+    reviewed, if not now (never ahead of now nor before the revision was submitted)."""
     submission = revision.submission
     if not may_review(reviewer, submission):
         raise NotVisible(f"No submission {submission.uuid}.")
@@ -352,6 +374,7 @@ def review_record(
     elif decision == ReviewDecision.RATED and not ratings:
         errors["ratings"] = "Rate at least one of the task's stages."
     errors |= _unaligned(submission.task, ratings, "ratings")
+    reviewed_at = _when(at, after=revision.submitted_at, errors=errors)
     if errors:
         raise InvalidInput(errors)
     work_url = reverse("work:submission", args=[submission.uuid]) + f"#revision-{revision.number}"
@@ -371,7 +394,9 @@ def review_record(
         )
         for rating in ratings
     ]
-    review = Review.objects.create(revision=revision, reviewer=reviewer, decision=decision)
+    review = Review.objects.create(
+        revision=revision, reviewer=reviewer, decision=decision, created_at=reviewed_at
+    )
     review.evidence.set(evidence)
     audit.record(
         actor=reviewer,
