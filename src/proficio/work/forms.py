@@ -153,7 +153,7 @@ class WorkForm(ServiceErrorsMixin, forms.Form):
                 label=f"{competency.code} · Stage {alignment.stage.ordinal}",
                 required=False,
                 widget=forms.RadioSelect,
-                choices=[("", _("Not yet"))]
+                choices=[("", _("Skip"))]
                 + [(str(level.value.normalize()), level.label) for level in levels],
             )
 

@@ -62,6 +62,14 @@ def _page(request, submission, *, review_form=None, comment_form=None, status=20
         and latest.submitted_at is not None
         and not latest.reviews.all()
     )
+    form = review_form or (ReviewForm(alignments=alignments) if can_review else None)
+    own = {
+        rating.evidence.stage_id: rating
+        for rating in (revisions[-1].self_assessment if revisions else [])
+    }
+    review_rows = (
+        [(*row, own.get(row[0].stage_id)) for row in form.rows()] if form is not None else []
+    )
     return render(
         request,
         "work/submission.html",
@@ -73,8 +81,8 @@ def _page(request, submission, *, review_form=None, comment_form=None, status=20
             "alignments": alignments,
             "revisions": revisions,
             "latest": latest,
-            "review_form": review_form
-            or (ReviewForm(alignments=alignments) if can_review else None),
+            "review_form": form,
+            "review_rows": review_rows,
             "comments": list(submission.comments.all()),
             "comment_form": comment_form
             or (CommentForm() if may_comment(request.user, submission) else None),

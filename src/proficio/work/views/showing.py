@@ -22,11 +22,42 @@ class ShownFile:
 
 
 @dataclass
+class ShownRating:
+    """A rating as the page words it: "2 · Developing"."""
+
+    evidence: Evidence
+    level_words: str
+
+
+@dataclass
+class ShownReview:
+    review: Review
+    ratings: list[ShownRating]
+
+
+@dataclass
 class ShownRevision:
     revision: Revision
     files: list[ShownFile]
-    reviews: list[Review]
-    self_assessment: list[Evidence] = field(default_factory=list)
+    reviews: list[ShownReview]
+    self_assessment: list[ShownRating] = field(default_factory=list)
+
+
+class _LevelWords:
+    """The words of each level on each competency's scale, read once per competency."""
+
+    def __init__(self) -> None:
+        self.scales: dict[int, dict] = {}
+
+    def __call__(self, evidence: Evidence) -> ShownRating:
+        competency = evidence.competency
+        if competency.pk not in self.scales:
+            self.scales[competency.pk] = {
+                level.value: level.label for level in competency.effective_scale.levels.all()
+            }
+        label = self.scales[competency.pk].get(evidence.level, "")
+        number = f"{evidence.level.normalize():f}"
+        return ShownRating(evidence, f"{number} · {label}" if label else number)
 
 
 def revisions_shown(submission: Submission) -> list[ShownRevision]:
@@ -40,12 +71,16 @@ def revisions_shown(submission: Submission) -> list[ShownRevision]:
             source=EvidenceSource.SELF, observed_at__in=submitted_at
         ):
             own.setdefault(row.observed_at, []).append(row)
+    words = _LevelWords()
     return [
         ShownRevision(
             revision=revision,
             files=[ShownFile(kept, family_of(kept.content_type)) for kept in revision.files.all()],
-            reviews=list(revision.reviews.all()),
-            self_assessment=own.get(revision.submitted_at, []),
+            reviews=[
+                ShownReview(review, [words(row) for row in review.evidence.all()])
+                for review in revision.reviews.all()
+            ],
+            self_assessment=[words(row) for row in own.get(revision.submitted_at, [])],
         )
         for revision in revisions
     ]
