@@ -6,13 +6,15 @@ import re
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from proficio.audit.models import AuditEntry
 from proficio.evidence.models import Evidence
 from proficio.people.models import Role
-from proficio.people.services import guardian_link
+from proficio.people.services import guardian_link, section_enroll
 from proficio.work.models import Comment, Submission, Task
 from tests.factories import make_person
 from tests.work.test_file_kinds import WAV
@@ -236,3 +238,32 @@ def test_a_teacher_gives_files_with_a_task_that_only_its_students_open(world, ta
     assert "is a web page" in refused.content.decode()
     assert task.resources.count() == 1
     assert as_user(world.other_teacher).post(url, {"files": []}).status_code == 404
+
+
+def test_the_queue_counts_by_task_and_section_and_narrows_to_one(world, task):
+    submit(world, task)
+    queue = as_user(world.teacher).get(reverse("work:review_queue"))
+    content = queue.content.decode()
+    assert "Reading aloud · 1" in content and "Studio A · 1" in content
+    narrowed = as_user(world.teacher).get(
+        reverse("work:review_queue"), {"section": str(world.other_section.uuid)}
+    )
+    assert world.student.display_name not in narrowed.content.decode().split("<tbody>")[-1]
+
+
+def test_the_queue_reads_as_much_for_many_submissions_as_for_few(world, task):
+    def count() -> int:
+        client = as_user(world.teacher)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("work:review_queue")).status_code == 200
+        return len(queries)
+
+    submit(world, task)
+    few = count()
+    for number in range(6):
+        learner = make_person(world.district, f"learner{number}", Role.STUDENT, world.school)
+        section_enroll(section=world.section, student=learner)
+        as_user(learner).post(
+            reverse("work:my_work", args=[task.uuid]), {"text": "Mine", "submit": "1"}
+        )
+    assert count() == few

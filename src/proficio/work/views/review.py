@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST, require_safe
 from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404
-from proficio.people.api import is_self
+from proficio.people.api import enrolment_pairs, is_self, sections_served_by
 from proficio.work.data import WorkRating
 from proficio.work.forms import CommentForm, ReviewForm
 from proficio.work.permissions import may_comment, may_review, may_write_tasks
@@ -33,21 +33,55 @@ from proficio.work.views.showing import revisions_shown
 @require_safe
 @login_required
 def queue(request: HttpRequest) -> HttpResponse:
-    """Work waiting for the teacher: oldest first, with counts per task."""
+    """Work waiting for the teacher, oldest first, with counts per task and per section;
+    narrowed to one task or one section by a click."""
     if not may_write_tasks(request.user):
         raise Http404("The review queue is a teacher's.")
     waiting = review_queue(user=request.user)
+    sections = list(sections_served_by(request.user))
+    pairs = enrolment_pairs(
+        student_ids=list({r.submission.student_id for r in waiting}), sections=sections
+    )
+    in_sections = {}
+    for section in sections:
+        in_sections[section] = {
+            student for section_id, student in pairs if section_id == section.pk
+        }
+    rows = [
+        (
+            revision,
+            [
+                s
+                for s, students in in_sections.items()
+                if revision.submission.student_id in students
+            ],
+        )
+        for revision in waiting
+    ]
+    per_task = Counter(revision.submission.task for revision in waiting)
+    per_section = Counter(section for _, found in rows for section in found)
+    task_id, section_id = request.GET.get("task", ""), request.GET.get("section", "")
+    if task_id:
+        rows = [row for row in rows if str(row[0].submission.task.uuid) == task_id]
+    if section_id:
+        rows = [row for row in rows if any(str(s.uuid) == section_id for s in row[1])]
     audit.record_views(
         actor=request.user,
         action=audit.STUDENTS_LISTED,
-        students={r.submission.student.pk: r.submission.student for r in waiting}.values(),
+        students={r.submission.student.pk: r.submission.student for r, _ in rows}.values(),
         data={"via": "review queue"},
     )
-    per_task = Counter(revision.submission.task for revision in waiting)
     return render(
         request,
         "work/review_queue.html",
-        {"waiting": waiting, "per_task": sorted(per_task.items(), key=lambda kv: -kv[1])},
+        {
+            "rows": rows,
+            "total": len(waiting),
+            "per_task": sorted(per_task.items(), key=lambda kv: -kv[1]),
+            "per_section": sorted(per_section.items(), key=lambda kv: -kv[1]),
+            "task_id": task_id,
+            "section_id": section_id,
+        },
     )
 
 

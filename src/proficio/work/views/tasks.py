@@ -202,7 +202,12 @@ def rubric_save(request: HttpRequest, task_id: str) -> HttpResponse:
 def task_copy_view(request: HttpRequest, task_id: str) -> HttpResponse:
     _staff_only(request)
     task = task_get(user=request.user, task_id=task_id)
-    copy = task_copy(actor=request.user, task=task)
+    try:
+        copy = task_copy(actor=request.user, task=task)
+    except InvalidInput as invalid:
+        for message in invalid.errors.values():
+            messages.error(request, message)
+        return redirect("work:task", task_id=task.uuid)
     messages.success(request, _("This is your copy: change it as you like."))
     return redirect("work:task", task_id=copy.uuid)
 
