@@ -256,7 +256,7 @@ def site(tmp_path_factory) -> Path:
     home = tmp_path_factory.mktemp("site")
     result = run_proficio(home, "demo", "--students", "12")
     assert result.returncode == 0, result.stderr
-    (home / "media" / "work").mkdir(parents=True)
+    (home / "media" / "work").mkdir(parents=True, exist_ok=True)  # the demo keeps work there too
     (home / "media" / "work" / "essay.pdf").write_bytes(b"%PDF-1.7 an essay")
     (home / "imports").mkdir(exist_ok=True)
     (home / "imports" / SHELVED).write_bytes(b"PK roster")

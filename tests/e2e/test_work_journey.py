@@ -3,7 +3,6 @@ writes and gives it out, the student works and records audio, the teacher return
 what is needed next, the student revises, the teacher rates it into evidence the student's
 page names, and the guardian reads the work."""
 
-import os
 import re
 from io import BytesIO
 
@@ -32,17 +31,12 @@ def demo(transactional_db):
 
 
 @pytest.fixture(scope="module")
-def media_browser():
-    from playwright.sync_api import sync_playwright
-
-    # As the shared `browser` fixture does: Playwright's loop lives in this thread.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS + MEDIA_FLAGS
-        )
-        yield chromium
-        chromium.close()
+def media_browser(playwright):
+    chromium = playwright.chromium.launch(
+        executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS + MEDIA_FLAGS
+    )
+    yield chromium
+    chromium.close()
 
 
 @pytest.fixture

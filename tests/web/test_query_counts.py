@@ -127,8 +127,9 @@ def cell_panel(world: World, client: Client, competency=None):
 
 def test_cell_panel_reads_as_much_for_a_large_section(grown):
     # 55 before: every competency's status and pace, the student read five times.
-    # One more since: which ratings shown the teacher may correct or withdraw.
-    assert_flat(grown, cell_panel(grown, signed_in(grown.teacher)), budget=21)
+    # One more since: which ratings shown the teacher may correct or withdraw; and one for
+    # the files kept with the ratings, read for all of them at once.
+    assert_flat(grown, cell_panel(grown, signed_in(grown.teacher)), budget=22)
 
 
 def test_cell_panel_reads_one_competency_however_many_the_student_has(grown):
@@ -197,9 +198,10 @@ def test_rating_in_the_cell_panel_reads_as_much_for_a_large_section(grown):
         "source": "observation",
     }
     # 95 before: the whole section's gradebook read to redraw the one cell rated.
-    # Two more since: the student's first day of work, and the ratings they may correct.
+    # Two more since: the student's first day of work, and the ratings they may correct;
+    # one more for the files kept with the ratings shown, read for all of them at once.
     assert_flat(
         grown,
         lambda: client.post(f"{url}?section={grown.section.uuid}", form, HTTP_HX_REQUEST="true"),
-        budget=40,
+        budget=41,
     )

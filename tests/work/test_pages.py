@@ -84,6 +84,9 @@ def review(world, submission, decision, level="3"):
             f"a{alignment.pk}-present": "Clear voice.",
             f"a{alignment.pk}-next": "Pause at full stops.",
             "decision": decision,
+            "revision": submission.revisions.exclude(submitted_at=None)
+            .order_by("-number")[0]
+            .number,
         },
     )
 

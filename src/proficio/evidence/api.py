@@ -6,6 +6,7 @@ imported from outside it (`make lint` checks).
 
 from proficio.evidence.models import AppendOnlyError, Evidence, EvidenceFile, EvidenceSource
 from proficio.evidence.selectors import (
+    evidence_file_of,
     evidence_in_district,
     evidence_of,
     evidence_standing,
@@ -29,6 +30,7 @@ __all__ = [
     "EvidenceSource",
     "evidence_append",
     "evidence_append_many",
+    "evidence_file_of",
     "evidence_files_keep",
     "evidence_in_district",
     "evidence_of",

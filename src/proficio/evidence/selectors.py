@@ -2,12 +2,14 @@
 
 from collections.abc import Iterable
 from datetime import date, datetime, time
+from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from proficio.evidence.models import Evidence, EvidenceSource
+from proficio.evidence.models import Evidence, EvidenceFile, EvidenceSource
 from proficio.frameworks.api import Competency
+from proficio.lib.visibility import visible_get
 from proficio.people.api import Person
 
 
@@ -96,3 +98,15 @@ def evidence_standing() -> QuerySet[Evidence]:
 def evidence_in_district(district_id: int) -> QuerySet[Evidence]:
     """Every rating of a district's students, for work already authorised (the demo's count)."""
     return Evidence.objects.filter(student__district_id=district_id)
+
+
+def evidence_file_of(*, students: QuerySet[Person], file_id: UUID | str) -> EvidenceFile:
+    """A file kept with a rating of one of `students` (those the asker may see), or
+    NotVisible."""
+    return visible_get(
+        EvidenceFile.objects.filter(evidence__student__in=students).select_related(
+            "evidence__student"
+        ),
+        file_id,
+        "file",
+    )

@@ -182,7 +182,10 @@ class ProposeForm(forms.Form):
 
 
 class ReviewForm(ServiceErrorsMixin, forms.Form):
-    """A level, what is present and what is needed next per aligned stage; then a decision."""
+    """A level, what is present and what is needed next per aligned stage; then a decision.
+    The revision read is named, so a later submission is never rated unseen."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
     decision = forms.ChoiceField(
         label=_("Then"),

@@ -40,6 +40,13 @@ class Task(models.Model):
     def __str__(self) -> str:
         return self.title
 
+    @property
+    def revision_words(self) -> str:
+        """The revision policy as a student reads it."""
+        if self.revision_policy == RevisionPolicy.MAX:
+            return f"Up to {self.max_revisions} revisions after the first submission"
+        return self.get_revision_policy_display()
+
 
 class TaskAlignment(models.Model):
     """One (competency, stage) the task lets a student show."""

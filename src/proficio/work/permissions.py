@@ -94,9 +94,27 @@ def may_see_submission(user: Person, submission: Submission) -> bool:
     return submissions_visible_to(user).filter(pk=submission.pk).exists()
 
 
+def tasks_reviewed_q(user: Person) -> Q:
+    """The tasks whose work `user` reviews (a filter on Task): those they wrote or gave out,
+    those given to a section they serve, and every task of a district they administer — not
+    a colleague's task given to other students, though they teach them too."""
+    if not may_write_tasks(user):
+        return NOTHING
+    served = sections_served_by(user).values("pk")
+    return (
+        Q(author=user)
+        | Q(assignments__assigned_by=user)
+        | Q(assignments__section__in=served)
+        | Q(district__in=districts_administered_by(user))
+    )
+
+
 def may_review(user: Person, submission: Submission) -> bool:
-    """Staff who serve the student review their work."""
-    return serves_as_staff(user, submission.student)
+    """Staff who serve the student review their work on a task that is theirs to review."""
+    return (
+        serves_as_staff(user, submission.student)
+        and Task.objects.filter(tasks_reviewed_q(user), pk=submission.task_id).exists()
+    )
 
 
 def may_comment(user: Person, submission: Submission) -> bool:

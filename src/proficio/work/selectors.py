@@ -6,7 +6,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from proficio.frameworks.api import Competency
 from proficio.lib.visibility import visible_get
-from proficio.people.api import Person, section_students, students_served_by
+from proficio.people.api import Person, section_students, students_served_by, students_visible_to
 from proficio.work.models import (
     Assignment,
     Revision,
@@ -15,7 +15,7 @@ from proficio.work.models import (
     Task,
     TaskResource,
 )
-from proficio.work.permissions import submissions_visible_to, tasks_visible_to
+from proficio.work.permissions import submissions_visible_to, tasks_reviewed_q, tasks_visible_to
 
 
 def task_list_visible_to(user: Person) -> QuerySet[Task]:
@@ -38,7 +38,11 @@ def assignment_students(*, user: Person, assignment: Assignment) -> list[Person]
     section's active students (so those who join later too), or those picked by hand."""
     if assignment.section is not None:
         return list(section_students(user=user, section=assignment.section))
-    return list(assignment.students.order_by("last_name", "first_name"))
+    return list(
+        assignment.students.filter(pk__in=students_visible_to(user).values("pk")).order_by(
+            "last_name", "first_name"
+        )
+    )
 
 
 def submission_get(*, user: Person, submission_id: UUID | str) -> Submission:
@@ -66,18 +70,25 @@ def revision_file_get(*, user: Person, file_id: UUID | str) -> RevisionFile:
     )
 
 
+def latest_submitted(submission: Submission) -> Revision | None:
+    """The newest submitted revision: the one a teacher reviews, whatever drafts follow it.
+    Reads the prefetched revisions."""
+    return next((r for r in reversed(submission.revisions.all()) if r.submitted_at), None)
+
+
 def submission_status(submission: Submission) -> str:
-    """Where the work stands, from its latest revision: "draft", "submitted" (waiting for a
-    review), "returned" (for revision) or "rated". Reads the prefetched revisions."""
+    """Where the work stands: "draft" (nothing submitted, or a new draft after a review),
+    "submitted" (waiting for a review, even with a draft begun since), "returned" (for
+    revision) or "rated". Reads the prefetched revisions and reviews."""
     revisions = list(submission.revisions.all())
-    if not revisions:
+    submitted = latest_submitted(submission)
+    if submitted is None:
         return "draft"
-    latest = revisions[-1]
-    if latest.submitted_at is None:
-        return "draft"
-    reviews = list(latest.reviews.all())
+    reviews = list(submitted.reviews.all())
     if not reviews:
         return "submitted"
+    if revisions[-1] is not submitted:
+        return "draft"
     return "rated" if reviews[-1].decision == "rated" else "returned"
 
 
@@ -152,14 +163,18 @@ def tasks_of_student(student: Person) -> list[tuple[Task, Submission | None, str
 
 
 def review_queue(*, user: Person, task: Task | None = None) -> list[Revision]:
-    """Submitted revisions waiting for a review, of students `user` serves as staff: each the
-    latest of its submission, with no review yet; oldest first."""
+    """Submitted revisions waiting for a review, of students `user` serves as staff, on tasks
+    that are theirs to review: each the latest submitted of its submission (a draft begun
+    since does not hide it), with no review yet; oldest first."""
     later = Revision.objects.filter(
-        submission=OuterRef("submission"), number__gt=OuterRef("number")
+        submission=OuterRef("submission"),
+        number__gt=OuterRef("number"),
+        submitted_at__isnull=False,
     )
     waiting = (
         Revision.objects.filter(
             submission__student__in=students_served_by(user),
+            submission__task__in=Task.objects.filter(tasks_reviewed_q(user)).values("pk"),
             submitted_at__isnull=False,
             reviews__isnull=True,
         )
@@ -180,6 +195,7 @@ def submission_of(*, student: Person, task: Task) -> Submission | None:
             "revisions__files",
             "revisions__option",
             "revisions__reviews__evidence__stage",
+            "revisions__reviews__evidence__competency",
             "revisions__reviews__reviewer",
             "comments__author",
         )
@@ -196,6 +212,7 @@ def submission_page(*, user: Person, submission_id: UUID | str) -> Submission:
             "revisions__files",
             "revisions__option",
             "revisions__reviews__evidence__stage__competency",
+            "revisions__reviews__evidence__competency",
             "revisions__reviews__reviewer",
             "comments__author",
         ),

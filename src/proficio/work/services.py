@@ -254,6 +254,31 @@ def _when(at: datetime | None, *, after: datetime | None, errors: dict) -> datet
     return at
 
 
+def _store_files(revision: Revision, files: Sequence[UploadedFile], kinds: list[str]) -> None:
+    stored: list[RevisionFile] = []
+    try:
+        for upload, content_type in zip(files, kinds, strict=True):
+            thumbnail = thumbnail_of(upload) if family_of(content_type) == "image" else None
+            upload.seek(0)
+            stored.append(
+                RevisionFile.objects.create(
+                    revision=revision,
+                    file=upload,  # Django's storage copies it in chunks, never whole in memory
+                    name=upload_name(upload),
+                    content_type=content_type,
+                    size=upload.size,
+                    thumbnail=thumbnail or "",
+                )
+            )
+    except Exception:
+        # The rows roll back with the transaction; the bytes already stored must go too.
+        for kept in stored:
+            kept.file.storage.delete(kept.file.name)
+            if kept.thumbnail:
+                kept.thumbnail.storage.delete(kept.thumbnail.name)
+        raise
+
+
 def _submitted_count(submission: Submission) -> int:
     return submission.revisions.exclude(submitted_at=None).count()
 
@@ -285,6 +310,8 @@ def revision_save(
         errors["option"] = "That option is not on this task's choice board."
     elif option is not None and not option.approved:
         errors["option"] = "That option waits for a teacher's approval."
+    elif option is not None and option.proposed_by_id not in (None, student.pk):
+        errors["option"] = "That option is another student's own idea."
     errors |= _unaligned(task, self_assessment, "self_assessment")
     submitted = _submitted_count(submission)
     if submit and task.revision_policy == RevisionPolicy.MAX:
@@ -317,17 +344,6 @@ def revision_save(
         reflection=reflection.strip(),
         submitted_at=now if submit else None,
     )
-    for upload, content_type in zip(files, kinds, strict=True):
-        thumbnail = thumbnail_of(upload) if family_of(content_type) == "image" else None
-        upload.seek(0)
-        RevisionFile.objects.create(
-            revision=revision,
-            file=upload,  # Django's storage copies it in chunks, never whole in memory
-            name=upload_name(upload),
-            content_type=content_type,
-            size=upload.size,
-            thumbnail=thumbnail or "",
-        )
     if submit:
         for rating in self_assessment:
             evidence_record(
@@ -340,6 +356,9 @@ def revision_save(
                 source=EvidenceSource.SELF,
                 feedback_present=reflection.strip(),
             )
+    # Stored last, once everything else has held; taken away again if storing one fails.
+    _store_files(revision, files, kinds)
+    if submit:
         audit.record(
             actor=student,
             action=audit.WORK_SUBMITTED,
@@ -366,9 +385,19 @@ def review_record(
     submission = revision.submission
     if not may_review(reviewer, submission):
         raise NotVisible(f"No submission {submission.uuid}.")
+    # One review at a time per submission: a second click, or a colleague at the same
+    # moment, finds the first review already there.
+    Submission.objects.select_for_update().filter(pk=submission.pk).first()
     errors = {}
+    newest = (
+        submission.revisions.exclude(submitted_at=None).order_by("-number").only("number").first()
+    )
     if revision.submitted_at is None:
         errors["revision"] = "This revision is a draft: only submitted work is reviewed."
+    elif revision.reviews.exists():
+        errors["revision"] = f"Revision {revision.number} is already reviewed."
+    elif newest is not None and newest.number != revision.number:
+        errors["revision"] = f"Revision {newest.number} has been submitted since: review that one."
     if decision not in ReviewDecision.values:
         errors["decision"] = "Rate the work, or return it for revision."
     elif decision == ReviewDecision.RATED and not ratings:
@@ -436,9 +465,10 @@ def task_copy(*, actor: Person, task: Task) -> Task:
             RubricCriterion(alignment=copied, text=criterion.text, position=criterion.position)
             for criterion in alignment.criteria.all()
         )
+    # The teacher's own choice board: students' proposals stay with the task they were for.
     TaskOption.objects.bulk_create(
         TaskOption(task=copy, title=o.title, description=o.description, position=o.position)
-        for o in task.options.all()
+        for o in task.options.filter(proposed_by=None)
     )
     audit.record(
         actor=actor,

@@ -8,8 +8,11 @@ from django.core.files.base import ContentFile
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 EDGE = 480  # pixels: the longer side of a preview
-# Decoding a huge image to thumbnail it would take the server's memory: those get none.
-PIXELS_MAX = 60_000_000
+# Decoding a huge image to thumbnail it would take the server's memory: those get none. A
+# JPEG decodes at an eighth of its size for a preview (a 48-megapixel phone photo is fine);
+# other kinds decode whole, at up to 4 bytes a pixel.
+PIXELS_MAX = 16_000_000
+JPEG_PIXELS_MAX = 120_000_000
 
 
 def thumbnail_of(stream: IO[bytes]) -> ContentFile | None:
@@ -18,11 +21,12 @@ def thumbnail_of(stream: IO[bytes]) -> ContentFile | None:
     stream.seek(0)
     try:
         with Image.open(stream) as image:
-            if image.width * image.height > PIXELS_MAX:
+            limit = JPEG_PIXELS_MAX if image.format == "JPEG" else PIXELS_MAX
+            if image.width * image.height > limit:
                 return None
-            image.draft("RGB", (EDGE, EDGE))  # JPEGs decode at a fraction of their size
+            image.draft("RGB", (EDGE, EDGE))
+            image.thumbnail((EDGE, EDGE))  # shrunk first: the copies below are small
             preview = ImageOps.exif_transpose(image).convert("RGB")
-            preview.thumbnail((EDGE, EDGE))
             out = BytesIO()
             preview.save(out, "JPEG", quality=82)
     except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):

@@ -39,10 +39,19 @@ def kept_file_response(
     return response
 
 
+# A range starting this near the beginning opens the file (a player starts with "bytes=0-");
+# one further in is a player seeking in a file already opened.
+OPENING_BYTES = 64 * 1024
+
+
 def opened_from_the_start(request: HttpRequest, response: HttpResponse) -> bool:
-    """Whether this answer opens the file (a GET from its first byte), not a player seeking
-    in it: the opening alone is a view of the record."""
-    return request.method == "GET" and (
-        response.status_code == 200
-        or (response.status_code == 206 and response["Content-Range"].startswith("bytes 0-"))
-    )
+    """Whether this answer opens the file, not a player seeking in it: the opening alone is a
+    view of the record."""
+    if request.method != "GET":
+        return False
+    if response.status_code == 200:
+        return True
+    if response.status_code != 206:
+        return False
+    first = response["Content-Range"].removeprefix("bytes ").split("-", 1)[0]
+    return int(first) < OPENING_BYTES

@@ -12,7 +12,8 @@ from typing import IO
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 CHUNK = 64 * 1024
-ONE_RANGE = re.compile(r"^bytes=(\d*)-(\d*)$")
+# ASCII digits only, and few enough to be a size: anything else is ignored (the whole file).
+ONE_RANGE = re.compile(r"^bytes=([0-9]{0,18})-([0-9]{0,18})$", re.ASCII)
 
 
 class Unsatisfiable(Exception):
@@ -34,24 +35,33 @@ def requested_range(header: str, size: int) -> tuple[int, int] | None:
             raise Unsatisfiable
         return max(size - length, 0), size - 1
     start = int(first)
-    end = min(int(last), size - 1) if last else size - 1
-    if start >= size or (last and int(last) < start):
+    if last and int(last) < start:
+        return None  # not a valid range: RFC 9110 says to ignore it
+    if start >= size:
         raise Unsatisfiable
+    end = min(int(last), size - 1) if last else size - 1
     return start, end
 
 
-def _chunks(stream: IO[bytes], start: int, length: int) -> Iterator[bytes]:
-    try:
-        stream.seek(start)
-        left = length
+class _Chunks:
+    """The bytes from `start`, read a chunk at a time. Django closes it when the response is
+    done, sent or not (a HEAD, a player that hangs up), and that closes the file."""
+
+    def __init__(self, stream: IO[bytes], start: int, length: int) -> None:
+        self.stream, self.start, self.length = stream, start, length
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.stream.seek(self.start)
+        left = self.length
         while left > 0:
-            chunk = stream.read(min(CHUNK, left))
+            chunk = self.stream.read(min(CHUNK, left))
             if not chunk:
                 break
             left -= len(chunk)
             yield chunk
-    finally:
-        stream.close()
+
+    def close(self) -> None:
+        self.stream.close()
 
 
 def ranged_file_response(
@@ -68,7 +78,7 @@ def ranged_file_response(
     start, end = wanted if wanted is not None else (0, size - 1)
     length = max(end - start + 1, 0)
     response = StreamingHttpResponse(
-        _chunks(stream, start, length),
+        _Chunks(stream, start, length),
         status=206 if wanted is not None else 200,
         content_type=content_type,
     )

@@ -2,18 +2,11 @@
 
 from uuid import UUID
 
-from proficio.evidence.api import EvidenceFile
-from proficio.lib.visibility import visible_get
+from proficio.evidence.api import EvidenceFile, evidence_file_of
 from proficio.people.api import Person, students_visible_to
 
 
 def evidence_file_get(*, user: Person, file_id: UUID | str) -> EvidenceFile:
     """One file kept with a rating of a student `user` may see (the student, their
     guardians, their teachers and admins), or NotVisible."""
-    return visible_get(
-        EvidenceFile.objects.filter(evidence__student__in=students_visible_to(user)).select_related(
-            "evidence__student"
-        ),
-        file_id,
-        "file",
-    )
+    return evidence_file_of(students=students_visible_to(user), file_id=file_id)

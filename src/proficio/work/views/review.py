@@ -21,6 +21,7 @@ from proficio.work.data import WorkRating
 from proficio.work.forms import CommentForm, ReviewForm
 from proficio.work.permissions import may_comment, may_review, may_write_tasks
 from proficio.work.selectors import (
+    latest_submitted,
     review_queue,
     submission_page,
     submission_status,
@@ -89,17 +90,17 @@ def _page(request, submission, *, review_form=None, comment_form=None, status=20
     alignments = task_alignments(submission.task)
     revisions = revisions_shown(submission)
     reviewer = may_review(request.user, submission)
-    latest = revisions[-1].revision if revisions else None
-    can_review = (
-        reviewer
-        and latest is not None
-        and latest.submitted_at is not None
-        and not latest.reviews.all()
+    latest = latest_submitted(submission)
+    can_review = reviewer and latest is not None and not latest.reviews.all()
+    form = review_form or (
+        ReviewForm(alignments=alignments, initial={"revision": latest.number})
+        if can_review
+        else None
     )
-    form = review_form or (ReviewForm(alignments=alignments) if can_review else None)
+    shown_latest = next((r for r in revisions if r.revision == latest), None)
     own = {
         rating.evidence.stage_id: rating
-        for rating in (revisions[-1].self_assessment if revisions else [])
+        for rating in (shown_latest.self_assessment if shown_latest else [])
     }
     review_rows = (
         [(*row, own.get(row[0].stage_id)) for row in form.rows()] if form is not None else []
@@ -151,9 +152,14 @@ def review_save(request: HttpRequest, submission_id: str) -> HttpResponse:
     submission = _read(request, submission_id)
     if not may_review(request.user, submission):
         raise Http404("Only the student's teachers review their work.")
-    revision = submission.revisions.order_by("-number").first()
     form = ReviewForm(request.POST, alignments=task_alignments(submission.task))
     if form.is_valid():
+        revision = next(
+            (r for r in submission.revisions.all() if r.number == form.cleaned_data["revision"]),
+            None,
+        )
+        if revision is None:
+            raise Http404("No such revision.")
         ratings = []
         for alignment, level, present, needed in form.ratings():
             if level is None:

@@ -71,10 +71,10 @@ def my_work(request: HttpRequest, task_id: str) -> HttpResponse:
     _student_only(request)
     task = task_get(user=request.user, task_id=task_id)
     alignments = task_alignments(task)
+    # The task's own ways, and this student's own idea (waiting or approved): another
+    # student's idea stays theirs.
     options = [
-        option
-        for option in task.options.all()
-        if option.approved or option.proposed_by_id == request.user.pk
+        option for option in task.options.all() if option.proposed_by_id in (None, request.user.pk)
     ]
     form = WorkForm(
         request.POST or None,
