@@ -265,6 +265,12 @@ def site(tmp_path_factory) -> Path:
     return home
 
 
+def files_kept(home: Path) -> int:
+    """The files a backup of `home` keeps: the uploads (the demo's work and the essay), the
+    import on its shelf and the secret key; mailed links stay behind."""
+    return sum(1 for path in (home / "media").rglob("*") if path.is_file()) + 2
+
+
 def sqlite_counts(home: Path) -> dict[str, int]:
     with closing(sqlite3.connect(home / "proficio.sqlite3")) as db:
         tables = [n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type='table'")]
@@ -276,7 +282,7 @@ def test_backup_then_restore_brings_back_the_database_uploads_and_secret_key(sit
     backup = run_proficio(site, "backup", str(archive))
     assert backup.returncode == 0, backup.stderr
     assert "Backed up" in backup.stdout
-    assert "and 3 files to" in backup.stdout
+    assert f"and {files_kept(site)} files to" in backup.stdout
     assert mode(archive) == 0o600
 
     restored = tmp_path / "restored"
@@ -312,17 +318,18 @@ def test_a_backup_folder_inside_the_home_is_left_out_of_the_backups_written_into
         with tarfile.open(second) as tar:
             assert f"home/nightly/{first.name}" not in tar.getnames()
             assert not [name for name in tar.getnames() if "nightly" in name]
-        assert "and 3 files to" in result.stdout
+        assert f"and {files_kept(site)} files to" in result.stdout
     finally:
         shutil.rmtree(nightly)
 
 
 def test_a_backup_is_not_written_into_a_folder_of_the_homes_data(site):
+    before = sorted((site / "media").rglob("*"))
     result = run_proficio(site, "backup", str(site / "media"))
 
     assert result.returncode == 1
-    assert "holds files other than backups (work/essay.pdf)" in result.stderr
-    assert sorted(p.name for p in (site / "media").rglob("*")) == ["essay.pdf", "work"]
+    assert "holds files other than backups (" in result.stderr
+    assert sorted((site / "media").rglob("*")) == before
 
 
 def test_restore_refuses_an_archive_that_would_overwrite_its_database_and_writes_nothing(
