@@ -18,6 +18,8 @@ from proficio.mastery.selectors.files import evidence_file_get
 @xframe_options_sameorigin
 def evidence_file(request: HttpRequest, file_id: str) -> HttpResponse:
     kept = evidence_file_get(user=request.user, file_id=file_id)
+    if not kept.file:
+        raise Http404("This file was removed when the student's data was erased.")
     response = kept_file_response(
         request,
         kept.file.open("rb"),

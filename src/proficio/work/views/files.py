@@ -48,6 +48,8 @@ def revision_file(request: HttpRequest, file_id: str) -> HttpResponse:
     if _signed_out(request):
         return redirect_to_login(request.get_full_path())
     user, kept = _file_for(request, file_id)
+    if not kept.file:
+        raise Http404("This file was removed when the student's data was erased.")
     response = kept_file_response(
         request,
         kept.file.open("rb"),
