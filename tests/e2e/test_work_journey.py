@@ -162,6 +162,8 @@ def test_a_task_from_writing_to_rated_work(demo, open_as, screenshot, tmp_path):
     pupil.get_by_role("button", name="Submit for review").click()
     expect(pupil.get_by_text("Revision 2 is submitted for review.")).to_be_visible()
 
+    second = submission.revisions.get(number=2)
+    assert sorted(f.content_type for f in second.files.all()) == ["image/png", "video/webm"]
     review(teacher, student, level=levels[-1], decision="Rate it")
     rated = Evidence.objects.filter(student=student, source="task").latest("recorded_at")
     assert rated.artifact_title == f"{TITLE}, revision 2"

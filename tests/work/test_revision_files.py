@@ -8,6 +8,7 @@ from django.test import override_settings
 from proficio.lib.errors import InvalidInput
 from proficio.work.data import Alignment
 from proficio.work.models import Revision, RevisionFile, WorkIsAppendOnly
+from proficio.work.selectors import bytes_held_by
 from proficio.work.services import revision_save, task_assign, task_create
 from tests.work.test_file_kinds import PDF, PNG
 
@@ -87,3 +88,28 @@ def test_a_student_over_quota_is_refused(world, task, settings):
         revision_save(student=world.student, task=task, files=[SimpleUploadedFile("a.png", PNG)])
     assert "each student may keep" in refused.value.errors["files"]
     assert not RevisionFile.objects.exists()
+
+
+def test_a_revision_keeps_earlier_files_without_copying_or_counting_them_twice(world, task):
+    first = revision_save(
+        student=world.student,
+        task=task,
+        files=[SimpleUploadedFile("graph.png", PNG)],
+        submit=True,
+    )
+    second = revision_save(
+        student=world.student, task=task, text="Better", keep_files=list(first.files.all())
+    )
+
+    [kept], [again] = first.files.all(), second.files.all()
+    assert (again.file.name, again.name, again.size) == (kept.file.name, "graph.png", len(PNG))
+    assert bytes_held_by(world.student) == len(PNG)
+
+
+def test_only_files_of_ones_own_revisions_are_kept(world, task):
+    theirs = revision_save(
+        student=world.classmate, task=task, files=[SimpleUploadedFile("r.pdf", PDF)], submit=True
+    )
+    with pytest.raises(InvalidInput) as refused:
+        revision_save(student=world.student, task=task, keep_files=list(theirs.files.all()))
+    assert "keep_files" in refused.value.errors

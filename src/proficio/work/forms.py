@@ -126,6 +126,11 @@ class WorkForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Markdown works: **bold**, *italic*, lists, links to your work elsewhere."),
     )
     files = MultipleFileField(label=_("Files"), required=False)
+    keep = forms.MultipleChoiceField(
+        label=_("Keep the files of your last revision"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     reflection = forms.CharField(
         label=_("Your reflection"),
         required=False,
@@ -138,9 +143,12 @@ class WorkForm(ServiceErrorsMixin, forms.Form):
             return "files"
         return {"self_assessment": "reflection", "submit": "text"}.get(service_field, service_field)
 
-    def __init__(self, *args, options, alignments: list[TaskAlignment], **kwargs):
+    def __init__(self, *args, options, alignments: list[TaskAlignment], earlier_files=(), **kwargs):
         kwargs.setdefault("label_suffix", "")
         super().__init__(*args, **kwargs)
+        self.earlier_files = {str(kept.uuid): kept for kept in earlier_files}
+        self.fields["keep"].choices = [(key, kept.name) for key, kept in self.earlier_files.items()]
+        self.fields["keep"].initial = list(self.earlier_files)
         self.options = {str(option.uuid): option for option in options}
         self.fields["option"].choices = [("", "—")] + [
             (key, option.title) for key, option in self.options.items()
@@ -163,6 +171,9 @@ class WorkForm(ServiceErrorsMixin, forms.Form):
 
     def level_fields(self):
         return [self[self.level_name(alignment)] for alignment in self.alignments]
+
+    def kept_files(self) -> list:
+        return [self.earlier_files[key] for key in self.cleaned_data.get("keep", [])]
 
     def chosen_option(self):
         return self.options.get(self.cleaned_data.get("option") or "")

@@ -2,7 +2,7 @@
 
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
 
 from proficio.frameworks.api import Competency
 from proficio.lib.visibility import visible_get
@@ -259,3 +259,14 @@ def resource_get(*, user: Person, resource_id: UUID | str) -> TaskResource:
         resource_id,
         "resource",
     )
+
+
+def bytes_held_by(student: Person) -> int:
+    """What a student's files take: each stored file once, though later revisions keep it."""
+    sizes = (
+        RevisionFile.objects.filter(revision__submission__student=student)
+        .values("file")
+        .annotate(size=Max("size"))
+        .values_list("size", flat=True)
+    )
+    return sum(sizes)

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Sum
 from django.urls import reverse
 from django.utils import timezone
 
@@ -49,6 +48,7 @@ from proficio.work.permissions import (
     may_write_task,
     may_write_tasks,
 )
+from proficio.work.selectors import bytes_held_by
 
 TITLE_MAX = 300
 OPTIONS_MAX = 12
@@ -223,12 +223,7 @@ def _all_mastered(student: Person, task: Task) -> bool:
 def _checked_files(student: Person, files: Sequence[UploadedFile], errors: dict) -> list[str]:
     """Each file's content type; problems (size, kind, the student's quota) into `errors`."""
     kinds = checked_kinds(files, errors)
-    held = (
-        RevisionFile.objects.filter(revision__submission__student=student).aggregate(
-            total=Sum("size")
-        )["total"]
-        or 0
-    )
+    held = bytes_held_by(student)
     adding = sum(upload.size for upload in files)
     quota = settings.PROFICIO_STUDENT_QUOTA_MB * MB
     if files and held + adding > quota:
@@ -294,14 +289,16 @@ def revision_save(
     reflection: str = "",
     submit: bool = False,
     files: Sequence[UploadedFile] = (),
+    keep_files: Sequence[RevisionFile] = (),
     at: datetime | None = None,
 ) -> Revision:
     """The student saves their work on a task as the next revision of their one submission:
     a draft, or submitted. Nothing stored before is changed. A submitted revision's
     self-assessment becomes `self` evidence (kept apart from mastery unless the policy
     counts it). The task's revision policy bounds how many revisions may be submitted.
-    `at`: when the work was done, if not now (work brought in from before; never ahead of now
-    nor before the student's latest revision)."""
+    `keep_files`: files of the student's earlier revisions that this one keeps (the same
+    stored bytes, named again, never copied). `at`: when the work was done, if not now
+    (work brought in from before; never ahead of now nor before the latest revision)."""
     if not is_self(student, student) or not may_see_task(student, task):
         raise NotVisible(f"No task {task.uuid}.")
     submission, _ = Submission.objects.select_for_update().get_or_create(task=task, student=student)
@@ -327,7 +324,9 @@ def revision_save(
         and _all_mastered(student, task)
     ):
         errors["submit"] = "Every stage this task asks for is mastered: it needs no more revisions."
-    if submit and not text.strip() and option is None and not files:
+    if any(kept.revision.submission_id != submission.pk for kept in keep_files):
+        errors["keep_files"] = "Only files of your own earlier revisions can be kept."
+    if submit and not text.strip() and option is None and not files and not keep_files:
         errors["text"] = "Write something (or choose an option) before you submit."
     kinds = _checked_files(student, files, errors)
     latest = submission.revisions.order_by("-number").first()
@@ -356,6 +355,18 @@ def revision_save(
                 source=EvidenceSource.SELF,
                 feedback_present=reflection.strip(),
             )
+    RevisionFile.objects.bulk_create(
+        RevisionFile(
+            revision=revision,
+            file=kept.file.name,
+            name=kept.name,
+            content_type=kept.content_type,
+            size=kept.size,
+            thumbnail=kept.thumbnail.name,
+        )
+        for kept in keep_files
+        if kept.file
+    )
     # Stored last, once everything else has held; taken away again if storing one fails.
     _store_files(revision, files, kinds)
     if submit:

@@ -5,7 +5,6 @@ in the page), the self-assessment, every earlier revision with its feedback."""
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,10 +16,10 @@ from proficio.lib.visibility import not_visible_is_404
 from proficio.people.api import Role, roles_of
 from proficio.work.data import SelfRating
 from proficio.work.forms import CommentForm, ProposeForm, WorkForm
-from proficio.work.models import RevisionFile
 from proficio.work.permissions import may_write_tasks
 from proficio.work.selectors import (
     STATUS_GROUPS,
+    bytes_held_by,
     submission_of,
     task_alignments,
     task_get,
@@ -54,13 +53,7 @@ def my_tasks(request: HttpRequest) -> HttpResponse:
 
 
 def _quota_left(student) -> tuple[float, float]:
-    held = (
-        RevisionFile.objects.filter(revision__submission__student=student).aggregate(
-            total=Sum("size")
-        )["total"]
-        or 0
-    )
-    return held / MB, settings.PROFICIO_STUDENT_QUOTA_MB
+    return bytes_held_by(student) / MB, settings.PROFICIO_STUDENT_QUOTA_MB
 
 
 @require_http_methods(["GET", "POST"])
@@ -76,11 +69,16 @@ def my_work(request: HttpRequest, task_id: str) -> HttpResponse:
     options = [
         option for option in task.options.all() if option.proposed_by_id in (None, request.user.pk)
     ]
+    submission = submission_of(student=request.user, task=task)
+    last = (
+        list(submission.revisions.all())[-1] if submission and submission.revisions.all() else None
+    )
     form = WorkForm(
         request.POST or None,
         request.FILES or None,
         options=[option for option in options if option.approved],
         alignments=alignments,
+        earlier_files=[kept for kept in last.files.all() if kept.file] if last else [],
     )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
@@ -99,6 +97,7 @@ def my_work(request: HttpRequest, task_id: str) -> HttpResponse:
                 reflection=form.cleaned_data["reflection"],
                 submit=submit,
                 files=form.cleaned_data["files"],
+                keep_files=form.kept_files(),
             )
         except InvalidInput as invalid:
             form.add_service_errors(invalid.errors)
@@ -110,7 +109,6 @@ def my_work(request: HttpRequest, task_id: str) -> HttpResponse:
                 else _("Your draft is saved as revision %(number)s.") % {"number": revision.number},
             )
             return redirect("work:my_work", task_id=task.uuid)
-    submission = submission_of(student=request.user, task=task)
     revisions = revisions_shown(submission) if submission else []
     latest = revisions[-1].revision if revisions else None
     if request.method == "GET" and latest is not None:
