@@ -71,3 +71,4 @@ def test_a_bucket_moves_handed_in_files_to_s3_and_keeps_them_private(tmp_path):
     assert default["OPTIONS"]["endpoint_url"] == "https://minio.example.org"
     assert default["OPTIONS"]["default_acl"] == "private"
     assert default["OPTIONS"]["file_overwrite"] is False
+    assert default["OPTIONS"]["max_memory_size"] == 2 * 1024 * 1024

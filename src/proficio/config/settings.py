@@ -166,6 +166,9 @@ if os.environ.get("PROFICIO_S3_BUCKET"):
             "default_acl": "private",
             "querystring_auth": True,
             "file_overwrite": False,
+            # A file read from the bucket spills to a temporary file past 2 MB; the
+            # default (0) would hold a whole video in memory while it is served.
+            "max_memory_size": 2 * 1024 * 1024,
         },
     }
 MEDIA_ROOT = HOME / "media"

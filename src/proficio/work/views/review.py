@@ -30,6 +30,8 @@ from proficio.work.selectors import (
 from proficio.work.services import comment_add, review_record
 from proficio.work.views.showing import revisions_shown
 
+QUEUE_SHOWN = 200
+
 
 @require_safe
 @login_required
@@ -66,6 +68,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows = [row for row in rows if str(row[0].submission.task.uuid) == task_id]
     if section_id:
         rows = [row for row in rows if any(str(s.uuid) == section_id for s in row[1])]
+    # The oldest first, a page of them: a district admin's queue is the whole district's.
+    more = max(len(rows) - QUEUE_SHOWN, 0)
+    rows = rows[:QUEUE_SHOWN]
     audit.record_views(
         actor=request.user,
         action=audit.STUDENTS_LISTED,
@@ -82,6 +87,7 @@ def queue(request: HttpRequest) -> HttpResponse:
             "per_section": sorted(per_section.items(), key=lambda kv: -kv[1]),
             "task_id": task_id,
             "section_id": section_id,
+            "more": more,
         },
     )
 
