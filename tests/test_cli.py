@@ -90,9 +90,10 @@ def test_audit_prune_leaves_a_database_behind_this_version_unmigrated_and_says_w
     # After `pip install -U` and before the restart, the site runs the older version on it.
     assert run_proficio(tmp_path, "audit", "prune").returncode == 0
     # The newest app's last migration: nothing depends on it, so exactly one is undone.
-    folder = Path(__file__).resolve().parents[1] / "src" / "proficio" / "work" / "migrations"
-    *_, second_last, _last = sorted(path.stem for path in folder.glob("0*.py"))
-    rolled_back = run_proficio(tmp_path, "manage", "migrate", "work", second_last)
+    folder = Path(__file__).resolve().parents[1] / "src" / "proficio" / "pathways" / "migrations"
+    *earlier, _last = sorted(path.stem for path in folder.glob("0*.py"))
+    target = earlier[-1] if earlier else "zero"
+    rolled_back = run_proficio(tmp_path, "manage", "migrate", "pathways", target)
     assert rolled_back.returncode == 0, rolled_back.stderr
     applied = "SELECT app, name FROM django_migrations ORDER BY id"
     with closing(sqlite3.connect(tmp_path / "proficio.sqlite3")) as db:

@@ -62,6 +62,9 @@ from proficio.mastery.models import (
     WorkingStage,
 )
 from proficio.mastery.services import evidence_record, policy_change
+from proficio.pathways.data import ItemDraft, StageRef
+from proficio.pathways.models import Playlist
+from proficio.pathways.services import playlist_create
 from proficio.people.models import (
     ApiToken,
     GuardianLink,
@@ -147,6 +150,7 @@ class Hidden:
     submission: Submission | None = None
     revision_file: RevisionFile | None = None
     evidence_file: EvidenceFile | None = None
+    playlist: Playlist | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -268,6 +272,12 @@ def build_hidden_district() -> Hidden:
             source="observation",
             files=[SimpleUploadedFile("far.pdf", b"%PDF-1.7\n%far away\n")],
         ).files.get(),
+        playlist=playlist_create(
+            author=teacher,
+            stage=StageRef(competency, 1),
+            title="A faraway playlist",
+            items=[ItemDraft(kind="reading", title="A faraway reading")],
+        ),
         admin_rows={type(row): row for row in rows if row is not None},
     )
 
@@ -391,6 +401,9 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "work:tasks": STAFF,
     "work:task_new": STAFF,
     "work:review_queue": STAFF,
+    # A student's own next steps; staff write playlists (their district's, and the library).
+    "pathways:next_steps": frozenset({"student"}),
+    "pathways:playlists": STAFF,
     "api:task_list": SIGNED_IN,
     "api:task_post": SIGNED_IN,
     "api:token_list": SIGNED_IN,
@@ -462,6 +475,17 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("api:task_submission_post", "task_id"): _uuid_of("task"),
     ("work:file", "file_id"): _uuid_of("revision_file"),
     ("mastery:evidence_file", "file_id"): _uuid_of("evidence_file"),
+    ("pathways:student_next_steps", "student_id"): _uuid_of("student"),
+    **{
+        (name, "playlist_id"): _uuid_of("playlist")
+        for name in ("pathways:playlist", "pathways:item_add", "pathways:playlist_copy")
+    },
+    **{
+        (name, "item_id"): lambda hidden: (
+            hidden.playlist.items.get().uuid if hidden.playlist else None
+        )
+        for name in ("pathways:item_start", "pathways:item_done")
+    },
     ("work:resource", "resource_id"): lambda hidden: (
         hidden.task.resources.get().uuid if hidden.task else None
     ),

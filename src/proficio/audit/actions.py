@@ -42,6 +42,8 @@ TASK_ASSIGNED = "task.assigned"
 WORK_SUBMITTED = "work.submitted"
 WORK_REVIEWED = "work.reviewed"
 WORK_COMMENTED = "work.commented"
+PLAYLIST_WRITTEN = "playlist.written"
+PLAYLIST_PROGRESS = "playlist.progress_marked"
 COURSE_WRITTEN = "course.written"
 RESULTS_IMPORTED = "results.imported"
 RESULT_MAPPING_CHANGED = "result_mapping.changed"
@@ -83,6 +85,8 @@ ACTION_LABELS = {
     WORK_SUBMITTED: _("Submitted work on a task"),
     WORK_REVIEWED: _("Reviewed and rated a student's work"),
     WORK_COMMENTED: _("Commented on a student's work"),
+    PLAYLIST_WRITTEN: _("Wrote a playlist"),
+    PLAYLIST_PROGRESS: _("Marked a playlist item done for a student"),
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
     RESULTS_IMPORTED: _("Imported standardized results"),
     RESULT_MAPPING_CHANGED: _("Changed how standardized results map to competencies"),

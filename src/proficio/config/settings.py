@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "proficio.evidence",
     "proficio.mastery",
     "proficio.work",
+    "proficio.pathways",
     "proficio.interop",
     "proficio.privacy",
     "proficio.onboarding",

@@ -11,6 +11,7 @@ urlpatterns = [
     path("setup/", include("proficio.onboarding.urls")),
     path("frameworks/", include("proficio.frameworks.urls")),
     path("work/", include("proficio.work.urls")),
+    path("pathways/", include("proficio.pathways.urls")),
     path("ims/case/v1p1/", include("proficio.interop.case.rest")),
     path("", include("proficio.web.urls")),
 ]

@@ -2,10 +2,11 @@
 imported from outside it (`make lint` checks)."""
 
 from proficio.mastery.data import PolicyDraft, Scope
-from proficio.mastery.pace import stalled_in_sections
+from proficio.mastery.pace import Pace, stalled_in_sections
 from proficio.mastery.presenters import progress_phrase
 from proficio.mastery.selectors import student_mastery, students_mastery
 from proficio.mastery.selectors.family import ChildProgress, children_progress
+from proficio.mastery.selectors.panel import competency_paces
 from proficio.mastery.services import (
     evidence_record,
     evidence_record_many,
@@ -16,9 +17,11 @@ from proficio.mastery.services import (
 
 __all__ = [
     "ChildProgress",
+    "Pace",
     "PolicyDraft",
     "Scope",
     "children_progress",
+    "competency_paces",
     "evidence_record",
     "evidence_record_many",
     "mastery_refresh",

@@ -28,6 +28,7 @@ from proficio.work.selectors import (
     task_get,
     task_library,
     task_list_visible_to,
+    tasks_of_student,
 )
 from proficio.work.services import (
     comment_add,
@@ -76,5 +77,6 @@ __all__ = [
     "task_get",
     "task_library",
     "task_list_visible_to",
+    "tasks_of_student",
     "tasks_visible_to",
 ]

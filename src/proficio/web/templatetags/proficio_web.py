@@ -33,9 +33,11 @@ def nav_links(request: HttpRequest | None) -> list[NavLink]:
         # Where district admins import CASE standards, and staff read the frameworks.
         links.append((reverse("interop:frameworks"), _("Frameworks")))
         links.append((reverse("work:tasks"), _("Tasks")))
+        links.append((reverse("pathways:playlists"), _("Playlists")))
     if Role.GUARDIAN in roles:
         links.append((reverse("guardian_home"), _("My children")))
     if Role.STUDENT in roles:
+        links.append((reverse("pathways:next_steps"), _("Next steps")))
         links.append((reverse("work:home"), _("My work")))
         links.append((reverse("mastery:student", args=[user.uuid]), _("My progress")))
     if roles & {Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN}:

@@ -1,0 +1,100 @@
+"""Playlists: for one competency stage, an ordered progression of learning activities that
+open for a student when they are ready (ADR 0034), and each student's progress on them."""
+
+import uuid
+
+from django.db import models
+
+from proficio.engine.unlock import AFTER_MASTERY, AFTER_PREVIOUS, OPEN
+
+
+class Playlist(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="+")
+    stage = models.ForeignKey("frameworks.Stage", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=300)
+    description = models.TextField(blank=True)  # Markdown
+    author = models.ForeignKey(
+        "people.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # In the district's library: every teacher finds and copies it, and it is offered to
+    # every student of the district working at its stage.
+    shared = models.BooleanField(default=False)
+    copied_from = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ItemKind(models.TextChoices):
+    READING = "reading", "Reading"
+    VIDEO = "video", "Video"
+    PRACTICE = "practice", "Practice"
+    LESSON = "lesson", "Lesson"
+    WORKSHOP = "workshop", "Workshop (face to face)"
+    TASK = "task", "Performance task"
+
+
+class Mode(models.TextChoices):
+    ONLINE = "online", "Online"
+    IN_PERSON = "in_person", "In person"
+
+
+class Focus(models.TextChoices):
+    CORE = "core", "Core"
+    ADDITIONAL = "additional", "Additional"
+    CHALLENGE = "challenge", "Challenge"
+
+
+class UnlockRule(models.TextChoices):
+    OPEN = OPEN, "Open from the start"
+    AFTER_PREVIOUS = AFTER_PREVIOUS, "After the item before it"
+    AFTER_MASTERY = AFTER_MASTERY, "After mastery of given stages"
+
+
+class PlaylistItem(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    playlist = models.ForeignKey(Playlist, on_delete=models.CASCADE, related_name="items")
+    position = models.PositiveSmallIntegerField(default=0)
+    kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    title = models.CharField(max_length=300)
+    minutes = models.PositiveSmallIntegerField(null=True, blank=True)
+    mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.ONLINE)
+    url = models.URLField(blank=True, max_length=1000)
+    task = models.ForeignKey(
+        "work.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    focus = models.CharField(max_length=20, choices=Focus.choices, default=Focus.CORE)
+    unlock = models.CharField(max_length=20, choices=UnlockRule.choices, default=UnlockRule.OPEN)
+    # For "after mastery": every one of these stages, of any competency.
+    needs = models.ManyToManyField("frameworks.Stage", blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["playlist", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ItemProgress(models.Model):
+    """A student's progress on one item: when they started it (it stays open for them from
+    then on) and when it was done, and who said so."""
+
+    student = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    item = models.ForeignKey(PlaylistItem, on_delete=models.CASCADE, related_name="progress")
+    started_at = models.DateTimeField()
+    done_at = models.DateTimeField(null=True, blank=True)
+    marked_done_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["student", "item"], name="item_progress_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.item}"

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from proficio.pathways import views
+
+app_name = "pathways"
+
+urlpatterns = [
+    path("next/", views.my_next_steps, name="next_steps"),
+    path("students/<uuid:student_id>/next/", views.student_next_steps, name="student_next_steps"),
+    path("items/<uuid:item_id>/start", views.item_start_view, name="item_start"),
+    path("items/<uuid:item_id>/done", views.item_done_view, name="item_done"),
+    path("playlists/", views.playlists, name="playlists"),
+    path("playlists/<uuid:playlist_id>", views.playlist_page, name="playlist"),
+    path("playlists/<uuid:playlist_id>/items", views.item_add_view, name="item_add"),
+    path("playlists/<uuid:playlist_id>/copy", views.playlist_copy_view, name="playlist_copy"),
+]
