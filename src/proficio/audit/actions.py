@@ -44,6 +44,10 @@ WORK_REVIEWED = "work.reviewed"
 WORK_COMMENTED = "work.commented"
 PLAYLIST_WRITTEN = "playlist.written"
 PLAYLIST_PROGRESS = "playlist.progress_marked"
+ADVANCEMENT_PROPOSED = "advancement.proposed"
+ADVANCEMENT_CONFIRMED = "advancement.confirmed"
+ADVANCEMENT_DECIDED = "advancement.decided"
+ADVANCEMENT_GATE_SET = "advancement_gate.set"
 COURSE_WRITTEN = "course.written"
 RESULTS_IMPORTED = "results.imported"
 RESULT_MAPPING_CHANGED = "result_mapping.changed"
@@ -87,6 +91,10 @@ ACTION_LABELS = {
     WORK_COMMENTED: _("Commented on a student's work"),
     PLAYLIST_WRITTEN: _("Wrote a playlist"),
     PLAYLIST_PROGRESS: _("Marked a playlist item done for a student"),
+    ADVANCEMENT_PROPOSED: _("Proposed a student's advancement"),
+    ADVANCEMENT_CONFIRMED: _("Confirmed readiness to advance"),
+    ADVANCEMENT_DECIDED: _("Decided a student's advancement"),
+    ADVANCEMENT_GATE_SET: _("Set the advancement gate"),
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
     RESULTS_IMPORTED: _("Imported standardized results"),
     RESULT_MAPPING_CHANGED: _("Changed how standardized results map to competencies"),

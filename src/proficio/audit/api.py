@@ -9,6 +9,10 @@ the districts the reader administers.
 from proficio.audit.actions import (
     ACTION_LABELS,
     ADMIN_CHANGED,
+    ADVANCEMENT_CONFIRMED,
+    ADVANCEMENT_DECIDED,
+    ADVANCEMENT_GATE_SET,
+    ADVANCEMENT_PROPOSED,
     API_TOKEN_REVOKED,
     AUDIT_EXPORTED,
     AUDIT_PRUNED,
@@ -60,6 +64,10 @@ from proficio.audit.services import names_pseudonymise, prune, record, record_vi
 __all__ = [
     "ACTION_LABELS",
     "ADMIN_CHANGED",
+    "ADVANCEMENT_CONFIRMED",
+    "ADVANCEMENT_DECIDED",
+    "ADVANCEMENT_GATE_SET",
+    "ADVANCEMENT_PROPOSED",
     "API_TOKEN_REVOKED",
     "AUDIT_EXPORTED",
     "AUDIT_PRUNED",

@@ -98,3 +98,90 @@ class ItemProgress(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} · {self.item}"
+
+
+class GateMode(models.TextChoices):
+    NONE = "none", "No standardized measure"
+    ADVISORY = "advisory", "Shown to the teacher, not required"
+    REQUIRED = "required", "Required: a result at or above the threshold"
+
+
+class AdvancementGate(models.Model):
+    """A district's design choice: whether a standardized measure confirms advancement."""
+
+    district = models.OneToOneField(
+        "people.District", on_delete=models.CASCADE, related_name="advancement_gate"
+    )
+    mode = models.CharField(max_length=20, choices=GateMode.choices, default=GateMode.NONE)
+    # The least level a standardized result on one of the course's competencies must reach.
+    threshold = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    changed_by = models.ForeignKey(
+        "people.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.district}: {self.mode}"
+
+
+class AdvancementKind(models.TextChoices):
+    COURSE = "course", "Course completed"
+    ACCELERATION = "acceleration", "Acceleration on strong evidence"
+
+
+class Decision(models.TextChoices):
+    ADVANCE = "advance", "Advance"
+    NOT_YET = "not_yet", "Not yet"
+
+
+class Advancement(models.Model):
+    """One student's advancement from a course: proposed (by Proficio when the course is
+    complete, or by a teacher to accelerate), confirmed by a teacher and by the student,
+    checked against the district's gate, decided with a rationale, and — to advance — the
+    student placed in a section of the next course. A record the student and family read."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    course = models.ForeignKey("frameworks.Course", on_delete=models.PROTECT, related_name="+")
+    next_course = models.ForeignKey(
+        "frameworks.Course", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    from_section = models.ForeignKey(
+        "people.Section", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    kind = models.CharField(max_length=20, choices=AdvancementKind.choices)
+    proposed_at = models.DateTimeField()
+    proposed_by = models.ForeignKey(  # None: Proficio, on the course's completion
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    proposal_note = models.TextField(blank=True)
+    teacher_confirmed_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    teacher_confirmed_at = models.DateTimeField(null=True, blank=True)
+    student_confirmed_at = models.DateTimeField(null=True, blank=True)
+    gate_mode = models.CharField(max_length=20, choices=GateMode.choices, blank=True)
+    gate_threshold = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    gate_evidence = models.ForeignKey(
+        "evidence.Evidence", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decision = models.CharField(max_length=20, choices=Decision.choices, blank=True)
+    rationale = models.TextField(blank=True)
+    next_steps = models.TextField(blank=True)
+    decided_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    placed_in = models.ForeignKey(
+        "people.Section", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.student} · {self.course}"
+
+    @property
+    def open(self) -> bool:
+        return not self.decision

@@ -83,6 +83,7 @@ from proficio.people.services import (
     school_create,
     section_create,
     section_enroll,
+    section_leave,
     student_pseudonymise,
 )
 
@@ -144,6 +145,7 @@ __all__ = [
     "schools_administered_by",
     "section_create",
     "section_enroll",
+    "section_leave",
     "section_served_get",
     "section_students",
     "sections_enrolled_in",

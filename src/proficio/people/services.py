@@ -219,6 +219,24 @@ def section_enroll(
     return enrollment
 
 
+def section_leave(
+    *, section: Section, student: Person, ends_on: date | None = None, actor: Person | None = None
+) -> None:
+    """The student leaves the section (advanced to another, moved): the enrolment is kept,
+    inactive, so the section's past work still counts them."""
+    updated = Enrollment.objects.filter(section=section, student=student, active=True).update(
+        active=False, ends_on=ends_on or timezone.localdate()
+    )
+    if updated:
+        audit.record(
+            actor=actor,
+            action=audit.SECTION_ENROLLED,
+            student=student,
+            target=section,
+            data={"section": section.name, "left": True},
+        )
+
+
 # How stale `ApiToken.last_used_at` may get: reading the API writes at most this often.
 TOKEN_USE_PRECISION = timedelta(minutes=5)
 

@@ -1,0 +1,319 @@
+"""Advancement upon mastery (issue 13, item 7): a course complete under the policies in force
+is proposed by Proficio; a teacher may propose acceleration; a teacher and the student
+confirm; the district's gate may ask a standardized result to confirm; a teacher decides,
+with a rationale, and to advance places the student in a section of the next course —
+whatever their age-grade. Every step is audited and the record is the student's to read."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+
+from proficio.audit import api as audit
+from proficio.engine.rules import ChildResult, Rollup, rollup_all
+from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
+from proficio.frameworks.api import Course
+from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.mastery.api import students_mastery
+from proficio.pathways.models import (
+    Advancement,
+    AdvancementGate,
+    AdvancementKind,
+    Decision,
+    GateMode,
+)
+from proficio.people.api import (
+    Person,
+    Section,
+    districts_administered_by,
+    is_self,
+    section_enroll,
+    section_leave,
+    sections_enrolled_in,
+    serves_as_staff,
+)
+
+TEXT_MAX = 5000
+
+
+# ---- completion -------------------------------------------------------------------------
+
+
+def course_completion(*, course: Course, statuses: Sequence) -> Rollup:
+    """Whether the student has mastered every target of the course, and why, from their
+    competency statuses (mastery's, under the policies in force): the engine's `all` rule
+    over the targets (engine.rules)."""
+    by_competency = {status.competency.pk: status for status in statuses}
+    children = []
+    for target in course.targets.all():
+        stage = target.stage
+        status = by_competency.get(stage.competency_id)
+        found = next((s for s in status.stages if s.stage.pk == stage.pk), None) if status else None
+        children.append(
+            ChildResult(
+                name=f"{stage.competency.code} stage {stage.ordinal}",
+                value=found.value if found else None,
+                mastered=bool(found and found.mastered),
+            )
+        )
+    return rollup_all(children)
+
+
+@dataclass(frozen=True)
+class Enrolled:
+    section: Section
+    course: Course
+
+
+def courses_of(student: Person) -> list[Enrolled]:
+    """The courses of the sections the student is in now."""
+    sections = (
+        sections_enrolled_in(student)
+        .select_related("course")
+        .prefetch_related("course__targets__stage__competency")
+    )
+    return [Enrolled(section, section.course) for section in sections if section.course]
+
+
+# ---- proposals --------------------------------------------------------------------------
+
+
+def proposals_sync(*, students: Sequence[Person]) -> list[Advancement]:
+    """Proficio proposes advancement for each of these students whose course is complete
+    and who has no advancement record for it yet; the new proposals. Idempotent."""
+    statuses = students_mastery(students=list(students), explained=False)
+    created = []
+    for student in students:
+        for enrolled in courses_of(student):
+            if Advancement.objects.filter(student=student, course=enrolled.course).exists():
+                continue
+            if not course_completion(
+                course=enrolled.course, statuses=statuses[student.pk]
+            ).mastered:
+                continue
+            created.append(_propose(student, enrolled, None, AdvancementKind.COURSE, ""))
+    return created
+
+
+@transaction.atomic
+def _propose(
+    student: Person, enrolled: Enrolled, actor: Person | None, kind: str, note: str
+) -> Advancement:
+    advancement = Advancement.objects.create(
+        student=student,
+        course=enrolled.course,
+        next_course=enrolled.course.next_course,
+        from_section=enrolled.section,
+        kind=kind,
+        proposed_at=timezone.now(),
+        proposed_by=actor,
+        proposal_note=note,
+    )
+    audit.record(
+        actor=actor,
+        action=audit.ADVANCEMENT_PROPOSED,
+        student=student,
+        target=advancement,
+        data={"course": enrolled.course.code, "kind": kind},
+    )
+    return advancement
+
+
+def advancement_accelerate(*, actor: Person, student: Person, note: str) -> Advancement:
+    """A teacher proposes to advance a student early, on strong evidence (the note says
+    which): the same confirmations and gate follow."""
+    if not serves_as_staff(actor, student):
+        raise NotVisible(f"No student {student.uuid}.")
+    note = note.strip()
+    errors = {}
+    enrolled = courses_of(student)
+    if not enrolled:
+        errors["course"] = "The student is in no section with a course to advance from."
+    elif Advancement.objects.filter(
+        student=student, course=enrolled[0].course, decision=""
+    ).exists():
+        errors["course"] = "An advancement from this course is already open."
+    if not note:
+        errors["note"] = "Say what evidence shows the student is ready."
+    elif len(note) > TEXT_MAX:
+        errors["note"] = f"Keep it under {TEXT_MAX:,} characters."
+    if errors:
+        raise InvalidInput(errors)
+    return _propose(student, enrolled[0], actor, AdvancementKind.ACCELERATION, note)
+
+
+# ---- confirmations ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def advancement_confirm(*, actor: Person, advancement: Advancement) -> Advancement:
+    """A teacher of the student confirms the student is ready; the student confirms "I am
+    ready". Each once."""
+    advancement = Advancement.objects.select_for_update().get(pk=advancement.pk)
+    student = advancement.student
+    if not advancement.open:
+        raise InvalidInput({"advancement": "This advancement is decided."})
+    who = None
+    if is_self(actor, student):
+        if advancement.student_confirmed_at is None:
+            advancement.student_confirmed_at = timezone.now()
+            who = "student"
+    elif serves_as_staff(actor, student):
+        if advancement.teacher_confirmed_at is None:
+            advancement.teacher_confirmed_at = timezone.now()
+            advancement.teacher_confirmed_by = actor
+            who = "teacher"
+    else:
+        raise NotVisible(f"No advancement {advancement.uuid}.")
+    if who is not None:
+        advancement.save()
+        audit.record(
+            actor=actor,
+            action=audit.ADVANCEMENT_CONFIRMED,
+            student=student,
+            target=advancement,
+            data={"by": who},
+        )
+    return advancement
+
+
+# ---- the gate and the decision ------------------------------------------------------------
+
+
+def gate_of(district_id: int) -> AdvancementGate:
+    return AdvancementGate.objects.filter(district_id=district_id).first() or AdvancementGate(
+        district_id=district_id
+    )
+
+
+def gate_evidence(advancement: Advancement, gate: AdvancementGate) -> Evidence | None:
+    """The best standardized result on one of the course's competencies since the student
+    started it (from its first enrolment, or ever), at or above the threshold if there is one."""
+    competencies = {target.stage.competency_id for target in advancement.course.targets.all()}
+    results = evidence_of(student=advancement.student).filter(
+        source=EvidenceSource.STANDARDIZED, competency_id__in=competencies, withdrawn=False
+    )
+    best = max(results, key=lambda row: (row.level, row.observed_at), default=None)
+    if best is None or (gate.threshold is not None and best.level < gate.threshold):
+        return best if gate.mode == GateMode.ADVISORY else None
+    return best
+
+
+def gate_waits(advancement: Advancement) -> str:
+    """Why advancing must wait for the gate, or "" when it need not."""
+    gate = gate_of(advancement.student.district_id)
+    if gate.mode != GateMode.REQUIRED:
+        return ""
+    found = gate_evidence(advancement, gate)
+    if found is not None and (gate.threshold is None or found.level >= gate.threshold):
+        return ""
+    threshold = f" of at least {gate.threshold.normalize():f}" if gate.threshold else ""
+    return (
+        f"The district asks for a standardized result{threshold} on one of the course's "
+        "competencies before a student advances; none is recorded yet."
+    )
+
+
+@transaction.atomic
+def advancement_decide(
+    *,
+    actor: Person,
+    advancement: Advancement,
+    decision: str,
+    rationale: str,
+    next_steps: str = "",
+    section: Section | None = None,
+) -> Advancement:
+    """A teacher of the student decides: advance — once the teacher and the student have
+    confirmed and the gate allows — into a section of the next course; or not yet, with
+    what is needed next. Both are records the student and family read."""
+    advancement = Advancement.objects.select_for_update().get(pk=advancement.pk)
+    student = advancement.student
+    if not serves_as_staff(actor, student):
+        raise NotVisible(f"No advancement {advancement.uuid}.")
+    errors: dict[str, str] = {}
+    rationale, next_steps = rationale.strip(), next_steps.strip()
+    if not advancement.open:
+        errors["advancement"] = "This advancement is decided."
+    if decision not in Decision.values:
+        errors["decision"] = "Advance, or not yet."
+    if not rationale:
+        errors["rationale"] = "Say why, for the student and their family."
+    elif len(rationale) > TEXT_MAX or len(next_steps) > TEXT_MAX:
+        errors["rationale"] = f"Keep it under {TEXT_MAX:,} characters."
+    gate = gate_of(student.district_id)
+    if decision == Decision.ADVANCE:
+        if advancement.teacher_confirmed_at is None or advancement.student_confirmed_at is None:
+            errors["decision"] = "The teacher and the student both confirm before advancing."
+        elif waits := gate_waits(advancement):
+            errors["decision"] = waits
+        if section is None:
+            errors["section"] = "Choose the section the student joins."
+        elif (
+            advancement.next_course is not None and section.course_id != advancement.next_course_id
+        ):
+            errors["section"] = f"Choose a section of {advancement.next_course.title}."
+        elif section.school.district_id != student.district_id:
+            errors["section"] = "Choose a section of the student's district."
+    elif decision == Decision.NOT_YET and not next_steps:
+        errors["next_steps"] = "Say what the student works on next."
+    if errors:
+        raise InvalidInput(errors)
+    now = timezone.now()
+    advancement.gate_mode = gate.mode
+    advancement.gate_threshold = gate.threshold
+    advancement.gate_evidence = gate_evidence(advancement, gate) if gate.mode != "none" else None
+    advancement.decision = decision
+    advancement.rationale = rationale
+    advancement.next_steps = next_steps
+    advancement.decided_by = actor
+    advancement.decided_at = now
+    if decision == Decision.ADVANCE:
+        section_enroll(section=section, student=student, enrolled_on=now.date(), actor=actor)
+        if advancement.from_section is not None:
+            section_leave(section=advancement.from_section, student=student, actor=actor)
+        advancement.placed_in = section
+    advancement.save()
+    audit.record(
+        actor=actor,
+        action=audit.ADVANCEMENT_DECIDED,
+        student=student,
+        target=advancement,
+        data={
+            "decision": decision,
+            "course": advancement.course.code,
+            "section": section.name if section else None,
+            "gate": gate.mode,
+        },
+    )
+    return advancement
+
+
+@transaction.atomic
+def gate_set(
+    *, actor: Person, district_id: int, mode: str, threshold: Decimal | None
+) -> AdvancementGate:
+    """A district admin sets whether a standardized measure confirms advancement."""
+    if not districts_administered_by(actor).filter(pk=district_id).exists():
+        raise NotVisible("No district to set here.")
+    errors = {}
+    if mode not in GateMode.values:
+        errors["mode"] = "None, advisory or required."
+    if mode == GateMode.REQUIRED and threshold is None:
+        errors["threshold"] = "Say the least level a result must reach."
+    if errors:
+        raise InvalidInput(errors)
+    gate, _ = AdvancementGate.objects.update_or_create(
+        district_id=district_id,
+        defaults={"mode": mode, "threshold": threshold, "changed_by": actor},
+    )
+    audit.record(
+        actor=actor,
+        action=audit.ADVANCEMENT_GATE_SET,
+        district_id=district_id,
+        target=gate,
+        data={"mode": mode, "threshold": str(threshold) if threshold is not None else None},
+    )
+    return gate

@@ -1,0 +1,212 @@
+"""Advancement upon mastery: Proficio proposes it when a course is complete, a teacher and the
+student confirm, the district's gate may ask a standardized result, a teacher decides — to
+advance into a section of the next course, or not yet with what comes next."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+from hypothesis import given
+from hypothesis import strategies as st
+
+from proficio.audit.models import AuditEntry
+from proficio.engine.rules import ChildResult, rollup_all, rollup_mean, rollup_points
+from proficio.frameworks.services import course_create
+from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.mastery.api import students_mastery
+from proficio.mastery.services import evidence_record
+from proficio.pathways.advancement import (
+    advancement_accelerate,
+    advancement_confirm,
+    advancement_decide,
+    course_completion,
+    gate_set,
+    proposals_sync,
+)
+from proficio.pathways.models import Advancement
+from proficio.people.models import Enrollment
+from proficio.people.services import section_create
+
+pytestmark = pytest.mark.django_db
+
+
+def rate(world, stage, level=4, source="observation", days=1):
+    return evidence_record(
+        assessor=world.teacher,
+        student=world.student,
+        competency=world.competency,
+        stage=stage,
+        level=Decimal(level),
+        observed_at=timezone.now() - timedelta(days=days),
+        source=source,
+    )
+
+
+@pytest.fixture
+def courses(world):
+    nxt = course_create(district=world.district, code="W-B", title="Writing B", targets=[])
+    course = course_create(
+        district=world.district, code="W-A", title="Writing A", targets=[(world.competency, 1)]
+    )
+    course.next_course = nxt
+    course.save()
+    world.section.course = course
+    world.section.save()
+    onward = section_create(
+        school=world.school, name="Studio N", course=nxt, teachers=[world.teacher]
+    )
+    return course, nxt, onward
+
+
+def master_stage_one(world):
+    for days in (1, 2, 3):
+        rate(world, 1, days=days)
+
+
+def test_a_complete_course_is_proposed_once(world, courses):
+    assert proposals_sync(students=[world.student]) == []
+    master_stage_one(world)
+    [proposal] = proposals_sync(students=[world.student])
+    assert proposals_sync(students=[world.student]) == []
+    assert proposal.proposed_by is None and proposal.kind == "course"
+    assert AuditEntry.objects.filter(action="advancement.proposed", student=world.student)
+
+
+def test_advancing_needs_both_confirmations_and_places_the_student(world, courses):
+    _course, _nxt, onward = courses
+    master_stage_one(world)
+    [proposal] = proposals_sync(students=[world.student])
+    with pytest.raises(InvalidInput, match="both confirm"):
+        advancement_decide(
+            actor=world.teacher,
+            advancement=proposal,
+            decision="advance",
+            rationale="Ready.",
+            section=onward,
+        )
+    advancement_confirm(actor=world.teacher, advancement=proposal)
+    advancement_confirm(actor=world.student, advancement=proposal)
+    decided = advancement_decide(
+        actor=world.teacher,
+        advancement=proposal,
+        decision="advance",
+        rationale="Every target mastered, with strong recent work.",
+        section=onward,
+    )
+    assert decided.placed_in == onward and decided.decided_by == world.teacher
+    assert Enrollment.objects.get(section=onward, student=world.student).active
+    assert not Enrollment.objects.get(section=world.section, student=world.student).active
+
+
+def test_a_required_gate_waits_for_a_standardized_result_at_the_threshold(world, courses):
+    _course, _nxt, onward = courses
+    gate_set(
+        actor=world.district_admin,
+        district_id=world.district.pk,
+        mode="required",
+        threshold=Decimal(3),
+    )
+    master_stage_one(world)
+    [proposal] = proposals_sync(students=[world.student])
+    advancement_confirm(actor=world.teacher, advancement=proposal)
+    advancement_confirm(actor=world.student, advancement=proposal)
+
+    def decide():
+        return advancement_decide(
+            actor=world.teacher,
+            advancement=proposal,
+            decision="advance",
+            rationale="Ready.",
+            section=onward,
+        )
+
+    with pytest.raises(InvalidInput, match="standardized result of at least 3"):
+        decide()
+    rate(world, 1, level=2, source="standardized", days=0)
+    with pytest.raises(InvalidInput, match="none is recorded yet"):
+        decide()
+    result = rate(world, 1, level=3, source="standardized", days=0)
+    assert decide().gate_evidence == result
+
+
+def test_not_yet_is_a_record_with_what_comes_next(world, courses):
+    master_stage_one(world)
+    [proposal] = proposals_sync(students=[world.student])
+    with pytest.raises(InvalidInput) as refused:
+        advancement_decide(
+            actor=world.teacher, advancement=proposal, decision="not_yet", rationale=""
+        )
+    assert set(refused.value.errors) == {"rationale", "next_steps"}
+    decided = advancement_decide(
+        actor=world.teacher,
+        advancement=proposal,
+        decision="not_yet",
+        rationale="The targets are mastered, but the last two pieces were rushed.",
+        next_steps="One more argument essay with a counterclaim.",
+    )
+    assert decided.decision == "not_yet" and not decided.open
+    assert Enrollment.objects.get(section=world.section, student=world.student).active
+
+
+def test_a_teacher_may_propose_acceleration_with_the_evidence(world, courses):
+    with pytest.raises(InvalidInput):
+        advancement_accelerate(actor=world.teacher, student=world.student, note="")
+    accelerated = advancement_accelerate(
+        actor=world.teacher, student=world.student, note="Three stage-2 pieces already."
+    )
+    assert accelerated.kind == "acceleration" and accelerated.proposed_by == world.teacher
+
+
+@pytest.mark.parametrize("who", ["other_teacher", "guardian", "classmate"])
+def test_nobody_else_confirms_or_decides(world, courses, who):
+    master_stage_one(world)
+    [proposal] = proposals_sync(students=[world.student])
+    with pytest.raises(NotVisible):
+        advancement_confirm(actor=getattr(world, who), advancement=proposal)
+    with pytest.raises(NotVisible):
+        advancement_decide(
+            actor=getattr(world, who),
+            advancement=proposal,
+            decision="not_yet",
+            rationale="x",
+            next_steps="y",
+        )
+    assert Advancement.objects.get().open
+
+
+def test_completion_follows_the_student_record(world, courses):
+    course, _nxt, _onward = courses
+    statuses = students_mastery(students=[world.student])[world.student.pk]
+    first = course_completion(course=course, statuses=statuses)
+    assert not first.mastered
+    master_stage_one(world)
+    statuses = students_mastery(students=[world.student])[world.student.pk]
+    assert course_completion(course=course, statuses=statuses).mastered
+
+
+# Course completion is the engine's rules over the targets: by hand, each rule.
+
+
+def test_each_rollup_rule_agrees_with_a_hand_computed_example():
+    children = [
+        ChildResult("W1 stage 3", 3.5, True, points=2, required=True),
+        ChildResult("W2 stage 3", 2.0, False, points=1),
+        ChildResult("MP1 stage 2", 3.0, True, points=1),
+    ]
+    assert not rollup_all(children).mastered  # W2 is not mastered
+    # Points: 2 + 1 = 3 of 4 earned ≥ base 3, and the required child is mastered.
+    assert rollup_points(children, base=3).mastered
+    assert not rollup_points(children, base=4).mastered
+    # Mean: (3.5 + 2.0 + 3.0) / 3 = 2.83 < 3.
+    assert not rollup_mean(children, threshold=3).mastered
+    assert rollup_mean(children, threshold=2.8).mastered
+
+
+@given(st.lists(st.tuples(st.floats(0, 4), st.booleans()), min_size=1, max_size=8))
+def test_completion_never_holds_while_a_target_is_unmastered(targets):
+    children = [
+        ChildResult(f"t{n}", value, mastered) for n, (value, mastered) in enumerate(targets)
+    ]
+    if rollup_all(children).mastered:
+        assert all(mastered for _value, mastered in targets)
