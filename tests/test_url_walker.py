@@ -62,8 +62,9 @@ from proficio.mastery.models import (
     WorkingStage,
 )
 from proficio.mastery.services import evidence_record, policy_change
+from proficio.pathways.advancement import advancement_accelerate
 from proficio.pathways.data import ItemDraft, StageRef
-from proficio.pathways.models import Playlist
+from proficio.pathways.models import Advancement, Playlist
 from proficio.pathways.services import playlist_create
 from proficio.people.models import (
     ApiToken,
@@ -151,6 +152,7 @@ class Hidden:
     revision_file: RevisionFile | None = None
     evidence_file: EvidenceFile | None = None
     playlist: Playlist | None = None
+    advancement: Advancement | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -272,6 +274,7 @@ def build_hidden_district() -> Hidden:
             source="observation",
             files=[SimpleUploadedFile("far.pdf", b"%PDF-1.7\n%far away\n")],
         ).files.get(),
+        advancement=_accelerated(teacher, student, district),
         playlist=playlist_create(
             author=teacher,
             stage=StageRef(competency, 1),
@@ -280,6 +283,14 @@ def build_hidden_district() -> Hidden:
         ),
         admin_rows={type(row): row for row in rows if row is not None},
     )
+
+
+def _accelerated(teacher: Person, student: Person, district) -> Advancement:
+    """An advancement of the faraway student, from a section with a course."""
+    section = Section.objects.get(name="Faraway studio")
+    section.course = course_create(district=district, code="FC2", title="Far course", targets=[])
+    section.save()
+    return advancement_accelerate(actor=teacher, student=student, note="Far ahead.")
 
 
 def _sign_in_records(person: Person) -> list[Model]:
@@ -404,6 +415,9 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     # A student's own next steps; staff write playlists (their district's, and the library).
     "pathways:next_steps": frozenset({"student"}),
     "pathways:playlists": STAFF,
+    "pathways:today": STAFF,
+    # The district's design choice: its admins alone.
+    "pathways:gate": DISTRICT_ADMINS,
     "api:task_list": SIGNED_IN,
     "api:task_post": SIGNED_IN,
     "api:token_list": SIGNED_IN,
@@ -476,6 +490,15 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("work:file", "file_id"): _uuid_of("revision_file"),
     ("mastery:evidence_file", "file_id"): _uuid_of("evidence_file"),
     ("pathways:student_next_steps", "student_id"): _uuid_of("student"),
+    ("pathways:accelerate", "student_id"): _uuid_of("student"),
+    **{
+        (name, "advancement_id"): _uuid_of("advancement")
+        for name in (
+            "pathways:advancement",
+            "pathways:advancement_confirm",
+            "pathways:advancement_decide",
+        )
+    },
     **{
         (name, "playlist_id"): _uuid_of("playlist")
         for name in ("pathways:playlist", "pathways:item_add", "pathways:playlist_copy")

@@ -6,6 +6,8 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 from hypothesis import given
 from hypothesis import strategies as st
@@ -210,3 +212,56 @@ def test_completion_never_holds_while_a_target_is_unmastered(targets):
     ]
     if rollup_all(children).mastered:
         assert all(mastered for _value, mastered in targets)
+
+
+def page(person, name, *args, method="get", data=None):
+    client = Client()
+    client.force_login(person)
+    return getattr(client, method)(reverse(name, args=args), data or {})
+
+
+def test_the_pages_from_today_to_the_record(world, courses):
+    _course, _nxt, onward = courses
+    master_stage_one(world)
+    today = page(world.teacher, "pathways:today").content.decode()
+    proposal = Advancement.objects.get()
+    assert f"{world.student.display_name} — Writing A" in today
+    assert (
+        page(
+            world.teacher, "pathways:advancement_confirm", proposal.uuid, method="post"
+        ).status_code
+        == 302
+    )
+    assert (
+        page(
+            world.student, "pathways:advancement_confirm", proposal.uuid, method="post"
+        ).status_code
+        == 302
+    )
+    decided = page(
+        world.teacher,
+        "pathways:advancement_decide",
+        proposal.uuid,
+        method="post",
+        data={"decision": "advance", "rationale": "Ready.", "section": str(onward.uuid)},
+    )
+    assert decided.status_code == 302
+    record = page(world.guardian, "pathways:advancement", proposal.uuid).content.decode()
+    assert "Advanced" in record and "Now in Studio N." in record
+    assert page(world.classmate, "pathways:advancement", proposal.uuid).status_code == 404
+    assert page(world.other_teacher, "pathways:advancement", proposal.uuid).status_code == 404
+    mine = page(world.student, "pathways:next_steps").content.decode()
+    assert "Advanced from Writing A" in mine
+
+
+def test_only_district_admins_set_the_gate(world):
+    assert page(world.teacher, "pathways:gate").status_code == 404
+    response = page(world.district_admin, "pathways:gate", method="post", data={"mode": "required"})
+    assert response.status_code == 302
+    page(
+        world.district_admin,
+        "pathways:gate",
+        method="post",
+        data={"mode": "required", "threshold": "3"},
+    )
+    assert "required" in page(world.district_admin, "pathways:gate").content.decode()

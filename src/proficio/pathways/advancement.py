@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from proficio.audit import api as audit
@@ -28,6 +29,7 @@ from proficio.people.api import (
     Person,
     Section,
     districts_administered_by,
+    enrolment_pairs,
     is_self,
     section_enroll,
     section_leave,
@@ -80,19 +82,41 @@ def courses_of(student: Person) -> list[Enrolled]:
 # ---- proposals --------------------------------------------------------------------------
 
 
-def proposals_sync(*, students: Sequence[Person]) -> list[Advancement]:
-    """Proficio proposes advancement for each of these students whose course is complete
-    and who has no advancement record for it yet; the new proposals. Idempotent."""
-    statuses = students_mastery(students=list(students), explained=False)
+def proposals_sync(
+    *, students: Sequence[Person], sections: Sequence[Section] | None = None
+) -> list[Advancement]:
+    """Proficio proposes advancement for each of these students whose course (of `sections`,
+    or of every section they are in) is complete and who has no advancement record for it
+    yet; the new proposals. Idempotent, and a fixed number of queries to find none."""
+    if not students:
+        return []
+    if sections is None:
+        pairs = [(e.section, student) for student in students for e in courses_of(student)]
+    else:
+        with_course = [section for section in sections if section.course_id]
+        prefetch_related_objects(with_course, "course__targets__stage__competency")
+        by_id = {section.pk: section for section in with_course}
+        people = {student.pk: student for student in students}
+        found = enrolment_pairs(student_ids=list(people), sections=with_course)
+        pairs = [(by_id[section_id], people[student_id]) for section_id, student_id in found]
+    if not pairs:
+        return []
+    recorded = set(
+        Advancement.objects.filter(student__in={s.pk for _, s in pairs}).values_list(
+            "student_id", "course_id"
+        )
+    )
+    waiting = [(section, s) for section, s in pairs if (s.pk, section.course_id) not in recorded]
+    statuses = students_mastery(
+        students=list({s.pk: s for _, s in waiting}.values()), explained=False
+    )
     created = []
-    for student in students:
-        for enrolled in courses_of(student):
-            if Advancement.objects.filter(student=student, course=enrolled.course).exists():
-                continue
-            if not course_completion(
-                course=enrolled.course, statuses=statuses[student.pk]
-            ).mastered:
-                continue
+    for section, student in waiting:
+        if (student.pk, section.course_id) in recorded:
+            continue
+        if course_completion(course=section.course, statuses=statuses[student.pk]).mastered:
+            recorded.add((student.pk, section.course_id))
+            enrolled = Enrolled(section, section.course)
             created.append(_propose(student, enrolled, None, AdvancementKind.COURSE, ""))
     return created
 

@@ -11,9 +11,9 @@ from proficio.engine.unlock import Item, ItemState, item_states
 from proficio.evidence.api import EvidenceSource, evidence_of
 from proficio.lib.visibility import visible_get
 from proficio.mastery.api import competency_paces, students_mastery
-from proficio.pathways.models import ItemProgress, Playlist, PlaylistItem
+from proficio.pathways.models import Advancement, ItemProgress, Playlist, PlaylistItem
 from proficio.pathways.permissions import playlists_visible_to
-from proficio.people.api import Person
+from proficio.people.api import Person, students_visible_to
 from proficio.work.api import tasks_of_student
 
 
@@ -181,3 +181,23 @@ def next_steps(*, student: Person) -> tuple[list[NextStep], list]:
     ]
     steps.sort(key=lambda step: (step.urgency, step.status.competency.code))
     return steps, [status for status in statuses if status.completed]
+
+
+def advancements_visible_to(user: Person) -> QuerySet[Advancement]:
+    """The advancement records of students this user may see: the student's own, their
+    guardians', their teachers' and admins'."""
+    return Advancement.objects.filter(student__in=students_visible_to(user)).select_related(
+        "student",
+        "course",
+        "next_course",
+        "from_section",
+        "placed_in",
+        "proposed_by",
+        "teacher_confirmed_by",
+        "decided_by",
+        "gate_evidence__competency",
+    )
+
+
+def advancement_get(*, user: Person, advancement_id: UUID | str) -> Advancement:
+    return visible_get(advancements_visible_to(user), advancement_id, "advancement")

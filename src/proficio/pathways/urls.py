@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proficio.pathways import views
+from proficio.pathways import advancement_views, views
 
 app_name = "pathways"
 
@@ -9,6 +9,28 @@ urlpatterns = [
     path("students/<uuid:student_id>/next/", views.student_next_steps, name="student_next_steps"),
     path("items/<uuid:item_id>/start", views.item_start_view, name="item_start"),
     path("items/<uuid:item_id>/done", views.item_done_view, name="item_done"),
+    path("today/", advancement_views.today, name="today"),
+    path("gate/", advancement_views.gate_page, name="gate"),
+    path(
+        "advancements/<uuid:advancement_id>",
+        advancement_views.advancement_page,
+        name="advancement",
+    ),
+    path(
+        "advancements/<uuid:advancement_id>/confirm",
+        advancement_views.advancement_confirm_view,
+        name="advancement_confirm",
+    ),
+    path(
+        "advancements/<uuid:advancement_id>/decide",
+        advancement_views.advancement_decide_view,
+        name="advancement_decide",
+    ),
+    path(
+        "students/<uuid:student_id>/accelerate",
+        advancement_views.accelerate_view,
+        name="accelerate",
+    ),
     path("playlists/", views.playlists, name="playlists"),
     path("playlists/<uuid:playlist_id>", views.playlist_page, name="playlist"),
     path("playlists/<uuid:playlist_id>/items", views.item_add_view, name="item_add"),

@@ -13,6 +13,7 @@ from proficio.audit import api as audit
 from proficio.frameworks.api import competency_list_visible_to
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404
+from proficio.pathways.advancement import proposals_sync
 from proficio.pathways.data import ItemDraft, StageRef
 from proficio.pathways.forms import ItemForm, PlaylistForm
 from proficio.pathways.permissions import (
@@ -21,6 +22,7 @@ from proficio.pathways.permissions import (
     may_write_playlists,
 )
 from proficio.pathways.selectors import (
+    advancements_visible_to,
     item_get,
     item_state_for,
     next_steps,
@@ -63,6 +65,7 @@ def student_next_steps(request: HttpRequest, student_id: str) -> HttpResponse:
 
 
 def _next_steps_page(request: HttpRequest, student) -> HttpResponse:
+    proposals_sync(students=[student])
     steps, completed = next_steps(student=student)
     return render(
         request,
@@ -73,6 +76,7 @@ def _next_steps_page(request: HttpRequest, student) -> HttpResponse:
             "may_mark": student.pk != request.user.pk and may_mark_progress(request.user, student),
             "steps": steps,
             "completed": completed,
+            "advancements": list(advancements_visible_to(request.user).filter(student=student)),
         },
     )
 

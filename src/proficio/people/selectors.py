@@ -465,3 +465,12 @@ def _operator_lookup(kind: str, value: str) -> Q | None:
     with suppress(ValueError):
         return Q(uuid=UUID(value))
     return None
+
+
+def sections_of_course(*, course_id: int, district_id: int) -> QuerySet[Section]:
+    """The sections of one course in a district: where a student advancing into it may go."""
+    return (
+        Section.objects.filter(course_id=course_id, school__district_id=district_id)
+        .select_related("school")
+        .order_by("school__name", "name")
+    )

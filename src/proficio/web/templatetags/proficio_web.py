@@ -32,6 +32,7 @@ def nav_links(request: HttpRequest | None) -> list[NavLink]:
         links.append((reverse("home"), _("My sections")))
         # Where district admins import CASE standards, and staff read the frameworks.
         links.append((reverse("interop:frameworks"), _("Frameworks")))
+        links.append((reverse("pathways:today"), _("Today")))
         links.append((reverse("work:tasks"), _("Tasks")))
         links.append((reverse("pathways:playlists"), _("Playlists")))
     if Role.GUARDIAN in roles:

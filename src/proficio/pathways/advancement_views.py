@@ -1,0 +1,215 @@
+"""Pages of advancement and of a teacher's day: the Today page (who needs what next), an
+advancement record (confirm, decide), and the district's advancement gate."""
+
+from decimal import Decimal, InvalidOperation
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from proficio.audit import api as audit
+from proficio.lib.errors import InvalidInput
+from proficio.lib.visibility import not_visible_is_404
+from proficio.mastery.api import stalled_in_sections
+from proficio.pathways.advancement import (
+    advancement_accelerate,
+    advancement_confirm,
+    advancement_decide,
+    gate_of,
+    gate_set,
+    gate_waits,
+    proposals_sync,
+)
+from proficio.pathways.models import Decision, GateMode
+from proficio.pathways.permissions import may_write_playlists
+from proficio.pathways.selectors import advancement_get, advancements_visible_to
+from proficio.people.api import (
+    Role,
+    districts_administered_by,
+    is_self,
+    roles_of,
+    section_students,
+    sections_of_course,
+    sections_taught_by,
+    serves_as_staff,
+    student_get,
+)
+from proficio.work.api import review_queue
+
+
+@require_safe
+@login_required
+def today(request: HttpRequest) -> HttpResponse:
+    """A teacher's day: students ready to advance (Proficio proposes when a course is
+    complete), work waiting for review, stalled and behind students."""
+    if not may_write_playlists(request.user):
+        raise Http404("Today is a teacher's page.")
+    sections = list(sections_taught_by(request.user).select_related("course"))
+    students = {
+        student.pk: student
+        for section in sections
+        for student in section_students(user=request.user, section=section)
+    }
+    proposals_sync(students=list(students.values()), sections=sections)
+    open_advancements = list(
+        advancements_visible_to(request.user).filter(student__in=list(students), decision="")
+    )
+    stalled = (
+        stalled_in_sections(user=request.user) if Role.TEACHER in roles_of(request.user) else []
+    )
+    shown = {a.student.pk: a.student for a in open_advancements}
+    shown |= {row.student.pk: row.student for part in stalled for row in part.shown}
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENTS_LISTED,
+        students=shown.values(),
+        data={"via": "today"},
+    )
+    return render(
+        request,
+        "pathways/today.html",
+        {
+            "advancements": [(a, gate_waits(a)) for a in open_advancements],
+            "waiting": len(review_queue(user=request.user)),
+            "stalled": stalled,
+        },
+    )
+
+
+@require_safe
+@login_required
+@not_visible_is_404
+def advancement_page(request: HttpRequest, advancement_id: str) -> HttpResponse:
+    advancement = advancement_get(user=request.user, advancement_id=advancement_id)
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENT_VIEWED,
+        students=[advancement.student],
+        data={"via": "advancement"},
+    )
+    return _record(request, advancement)
+
+
+def _record(request, advancement, status: int = 200) -> HttpResponse:
+    student = advancement.student
+    staff = serves_as_staff(request.user, student)
+    sections = []
+    if staff and advancement.open and advancement.next_course is not None:
+        sections = list(
+            sections_of_course(
+                course_id=advancement.next_course_id, district_id=student.district_id
+            )
+        )
+    return render(
+        request,
+        "pathways/advancement.html",
+        {
+            "advancement": advancement,
+            "student": student,
+            "is_student": is_self(request.user, student),
+            "staff": staff,
+            "waits": gate_waits(advancement) if advancement.open else "",
+            "gate": gate_of(student.district_id),
+            "sections": sections,
+            "decisions": Decision.choices,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+@not_visible_is_404
+def advancement_confirm_view(request: HttpRequest, advancement_id: str) -> HttpResponse:
+    advancement = advancement_get(user=request.user, advancement_id=advancement_id)
+    try:
+        advancement_confirm(actor=request.user, advancement=advancement)
+    except InvalidInput as invalid:
+        messages.error(request, next(iter(invalid.errors.values())))
+    else:
+        messages.success(request, _("Confirmed."))
+    return redirect("pathways:advancement", advancement_id=advancement.uuid)
+
+
+@require_POST
+@login_required
+@not_visible_is_404
+def advancement_decide_view(request: HttpRequest, advancement_id: str) -> HttpResponse:
+    advancement = advancement_get(user=request.user, advancement_id=advancement_id)
+    section = None
+    if request.POST.get("section") and advancement.next_course is not None:
+        section = (
+            sections_of_course(
+                course_id=advancement.next_course_id, district_id=advancement.student.district_id
+            )
+            .filter(uuid=request.POST["section"])
+            .first()
+        )
+    try:
+        advancement_decide(
+            actor=request.user,
+            advancement=advancement,
+            decision=request.POST.get("decision", ""),
+            rationale=request.POST.get("rationale", ""),
+            next_steps=request.POST.get("next_steps", ""),
+            section=section,
+        )
+    except InvalidInput as invalid:
+        for message in invalid.errors.values():
+            messages.error(request, message)
+        return _record(request, advancement, status=422)
+    messages.success(request, _("The decision is recorded."))
+    return redirect("pathways:advancement", advancement_id=advancement.uuid)
+
+
+@require_POST
+@login_required
+@not_visible_is_404
+def accelerate_view(request: HttpRequest, student_id: str) -> HttpResponse:
+    student = student_get(user=request.user, student_id=student_id)
+    try:
+        advancement = advancement_accelerate(
+            actor=request.user, student=student, note=request.POST.get("note", "")
+        )
+    except InvalidInput as invalid:
+        for message in invalid.errors.values():
+            messages.error(request, message)
+        return redirect("pathways:student_next_steps", student_id=student.uuid)
+    return redirect("pathways:advancement", advancement_id=advancement.uuid)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def gate_page(request: HttpRequest) -> HttpResponse:
+    """The district's design choice: does a standardized measure confirm advancement?"""
+    district = districts_administered_by(request.user).first()
+    if district is None:
+        raise Http404("The district's admins set the advancement gate.")
+    if request.method == "POST":
+        raw = request.POST.get("threshold", "").strip()
+        try:
+            threshold = Decimal(raw) if raw else None
+        except InvalidOperation:
+            messages.error(request, _("The threshold is a number, such as 3."))
+            return redirect("pathways:gate")
+        try:
+            gate_set(
+                actor=request.user,
+                district_id=district.pk,
+                mode=request.POST.get("mode", ""),
+                threshold=threshold,
+            )
+        except InvalidInput as invalid:
+            for message in invalid.errors.values():
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The advancement gate is saved."))
+        return redirect("pathways:gate")
+    return render(
+        request,
+        "pathways/gate.html",
+        {"gate": gate_of(district.pk), "modes": GateMode.choices, "district": district},
+    )
