@@ -64,8 +64,9 @@ from proficio.mastery.models import (
 from proficio.mastery.services import evidence_record, policy_change
 from proficio.pathways.advancement import advancement_accelerate
 from proficio.pathways.data import ItemDraft, StageRef
-from proficio.pathways.models import Advancement, Playlist
+from proficio.pathways.models import Advancement, Playlist, Support
 from proficio.pathways.services import playlist_create
+from proficio.pathways.supports import support_record
 from proficio.people.models import (
     ApiToken,
     GuardianLink,
@@ -153,6 +154,7 @@ class Hidden:
     evidence_file: EvidenceFile | None = None
     playlist: Playlist | None = None
     advancement: Advancement | None = None
+    support: Support | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -275,6 +277,13 @@ def build_hidden_district() -> Hidden:
             files=[SimpleUploadedFile("far.pdf", b"%PDF-1.7\n%far away\n")],
         ).files.get(),
         advancement=_accelerated(teacher, student, district),
+        support=support_record(
+            actor=teacher,
+            student=student,
+            kind="tutoring",
+            description="Faraway tutoring",
+            starts_on=timezone.localdate(),
+        ),
         playlist=playlist_create(
             author=teacher,
             stage=StageRef(competency, 1),
@@ -491,6 +500,8 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("mastery:evidence_file", "file_id"): _uuid_of("evidence_file"),
     ("pathways:student_next_steps", "student_id"): _uuid_of("student"),
     ("pathways:accelerate", "student_id"): _uuid_of("student"),
+    ("pathways:support_add", "student_id"): _uuid_of("student"),
+    ("pathways:support_end", "support_id"): _uuid_of("support"),
     **{
         (name, "advancement_id"): _uuid_of("advancement")
         for name in (

@@ -185,3 +185,41 @@ def test_the_pages(world, playlist):
     teacher_page = as_user(world.teacher).get(reverse("pathways:playlist", args=[playlist.uuid]))
     assert "Debate workshop" in teacher_page.content.decode()
     assert as_user(world.student).get(reverse("pathways:playlists")).status_code == 404
+
+
+def test_supports_are_recorded_by_the_students_staff_and_read_by_the_family(world):
+    from proficio.pathways.supports import support_end, support_record, supports_now
+
+    today = timezone.localdate()
+    support = support_record(
+        actor=world.teacher,
+        student=world.student,
+        kind="accommodation",
+        description="Extra time on written work",
+        starts_on=today,
+    )
+    with pytest.raises(NotVisible):
+        support_record(
+            actor=world.other_teacher,
+            student=world.student,
+            kind="tutoring",
+            description="x",
+            starts_on=today,
+        )
+    with pytest.raises(InvalidInput):
+        support_record(
+            actor=world.teacher,
+            student=world.student,
+            kind="magic",
+            description="",
+            starts_on=today + timedelta(days=2),
+        )
+    assert supports_now(user=world.teacher, students=[world.student]) == {
+        world.student.pk: [support]
+    }
+    page = as_user(world.guardian).get(
+        reverse("pathways:student_next_steps", args=[world.student.uuid])
+    )
+    assert "Extra time on written work" in page.content.decode()
+    support_end(actor=world.teacher, support=support, ends_on=today, outcome="Worked well.")
+    assert AuditEntry.objects.filter(action="support.recorded", student=world.student).count() == 2

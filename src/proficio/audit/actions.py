@@ -48,6 +48,7 @@ ADVANCEMENT_PROPOSED = "advancement.proposed"
 ADVANCEMENT_CONFIRMED = "advancement.confirmed"
 ADVANCEMENT_DECIDED = "advancement.decided"
 ADVANCEMENT_GATE_SET = "advancement_gate.set"
+SUPPORT_RECORDED = "support.recorded"
 COURSE_WRITTEN = "course.written"
 RESULTS_IMPORTED = "results.imported"
 RESULT_MAPPING_CHANGED = "result_mapping.changed"
@@ -95,6 +96,7 @@ ACTION_LABELS = {
     ADVANCEMENT_CONFIRMED: _("Confirmed readiness to advance"),
     ADVANCEMENT_DECIDED: _("Decided a student's advancement"),
     ADVANCEMENT_GATE_SET: _("Set the advancement gate"),
+    SUPPORT_RECORDED: _("Recorded or ended a support for a student"),
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
     RESULTS_IMPORTED: _("Imported standardized results"),
     RESULT_MAPPING_CHANGED: _("Changed how standardized results map to competencies"),

@@ -26,6 +26,7 @@ from proficio.pathways.advancement import (
 from proficio.pathways.models import Decision, GateMode
 from proficio.pathways.permissions import may_write_playlists
 from proficio.pathways.selectors import advancement_get, advancements_visible_to
+from proficio.pathways.supports import supports_now
 from proficio.people.api import (
     Role,
     districts_administered_by,
@@ -68,13 +69,19 @@ def today(request: HttpRequest) -> HttpResponse:
         students=shown.values(),
         data={"via": "today"},
     )
+    supported = supports_now(
+        user=request.user, students=[row.student for part in stalled for row in part.shown]
+    )
     return render(
         request,
         "pathways/today.html",
         {
             "advancements": [(a, gate_waits(a)) for a in open_advancements],
             "waiting": len(review_queue(user=request.user)),
-            "stalled": stalled,
+            "stalled": [
+                (part, [(row, supported.get(row.student.pk, [])) for row in part.shown])
+                for part in stalled
+            ],
         },
     )
 

@@ -185,3 +185,39 @@ class Advancement(models.Model):
     @property
     def open(self) -> bool:
         return not self.decision
+
+
+class SupportKind(models.TextChoices):
+    SMALL_GROUP = "small_group", "Small-group instruction"
+    INTERVENTION = "intervention", "Intervention"
+    TUTORING = "tutoring", "Tutoring"
+    ACCOMMODATION = "accommodation", "Accommodation"
+
+
+class Support(models.Model):
+    """Support given to a student: what, on which competency (or all), from when to when,
+    and how it went. Accommodations are shown to every teacher of the student."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=SupportKind.choices)
+    description = models.TextField()
+    competency = models.ForeignKey(
+        "frameworks.Competency", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    starts_on = models.DateField()
+    ends_on = models.DateField(null=True, blank=True)
+    outcome = models.TextField(blank=True)
+    recorded_by = models.ForeignKey(
+        "people.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-starts_on", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.student}: {self.get_kind_display()}"
+
+    def active_on(self, day) -> bool:
+        return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)

@@ -31,6 +31,8 @@ urlpatterns = [
         advancement_views.accelerate_view,
         name="accelerate",
     ),
+    path("students/<uuid:student_id>/supports", views.support_add_view, name="support_add"),
+    path("supports/<uuid:support_id>/end", views.support_end_view, name="support_end"),
     path("playlists/", views.playlists, name="playlists"),
     path("playlists/<uuid:playlist_id>", views.playlist_page, name="playlist"),
     path("playlists/<uuid:playlist_id>/items", views.item_add_view, name="item_add"),

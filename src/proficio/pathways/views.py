@@ -1,21 +1,25 @@
 """Pages of pathways: a student's next steps (their own, or read by their teachers and
 guardians), opening and finishing playlist items, and teachers' playlists."""
 
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proficio.audit import api as audit
 from proficio.frameworks.api import competency_list_visible_to
 from proficio.lib.errors import InvalidInput
-from proficio.lib.visibility import not_visible_is_404
+from proficio.lib.visibility import not_visible_is_404, visible_get
 from proficio.pathways.advancement import proposals_sync
 from proficio.pathways.data import ItemDraft, StageRef
 from proficio.pathways.forms import ItemForm, PlaylistForm
+from proficio.pathways.models import SupportKind
 from proficio.pathways.permissions import (
     may_mark_progress,
     may_write_playlist,
@@ -36,6 +40,7 @@ from proficio.pathways.services import (
     playlist_copy,
     playlist_create,
 )
+from proficio.pathways.supports import support_end, support_record, supports_visible_to
 from proficio.people.api import Role, roles_of, student_get
 from proficio.work.api import task_list_visible_to
 
@@ -77,6 +82,9 @@ def _next_steps_page(request: HttpRequest, student) -> HttpResponse:
             "steps": steps,
             "completed": completed,
             "advancements": list(advancements_visible_to(request.user).filter(student=student)),
+            "supports": list(supports_visible_to(request.user).filter(student=student)),
+            "support_kinds": SupportKind.choices,
+            "today": timezone.localdate(),
         },
     )
 
@@ -228,3 +236,57 @@ def playlist_copy_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
     copy = playlist_copy(actor=request.user, playlist=playlist)
     messages.success(request, _("This is your copy: change it as you like."))
     return redirect("pathways:playlist", playlist_id=copy.uuid)
+
+
+@require_POST
+@login_required
+@not_visible_is_404
+def support_add_view(request: HttpRequest, student_id: str) -> HttpResponse:
+    """Staff who serve the student record a support."""
+    student = student_get(user=request.user, student_id=student_id)
+    competency = None
+    if request.POST.get("competency"):
+        competency = (
+            competency_list_visible_to(request.user).filter(uuid=request.POST["competency"]).first()
+        )
+    try:
+        starts_on = date.fromisoformat(request.POST.get("starts_on") or "")
+    except ValueError:
+        starts_on = timezone.localdate()
+    try:
+        support_record(
+            actor=request.user,
+            student=student,
+            kind=request.POST.get("kind", ""),
+            description=request.POST.get("description", ""),
+            starts_on=starts_on,
+            competency=competency,
+        )
+    except InvalidInput as invalid:
+        for message in invalid.errors.values():
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The support is recorded."))
+    return redirect(f"{reverse('pathways:student_next_steps', args=[student.uuid])}#supports")
+
+
+@require_POST
+@login_required
+@not_visible_is_404
+def support_end_view(request: HttpRequest, support_id: str) -> HttpResponse:
+    support = visible_get(supports_visible_to(request.user), support_id, "support")
+    try:
+        support_end(
+            actor=request.user,
+            support=support,
+            ends_on=timezone.localdate(),
+            outcome=request.POST.get("outcome", ""),
+        )
+    except InvalidInput as invalid:
+        for message in invalid.errors.values():
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The support is ended, with how it went."))
+    return redirect(
+        f"{reverse('pathways:student_next_steps', args=[support.student.uuid])}#supports"
+    )
