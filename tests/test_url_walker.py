@@ -425,6 +425,7 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "pathways:next_steps": frozenset({"student"}),
     "pathways:playlists": STAFF,
     "pathways:today": STAFF,
+    "pathways:groups": STAFF,
     # The district's design choice: its admins alone.
     "pathways:gate": DISTRICT_ADMINS,
     "api:task_list": SIGNED_IN,

@@ -7,10 +7,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proficio.audit import api as audit
+from proficio.frameworks.api import competency_list_visible_to
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.api import stalled_in_sections
@@ -23,6 +26,7 @@ from proficio.pathways.advancement import (
     gate_waits,
     proposals_sync,
 )
+from proficio.pathways.groups import group_members, group_write, groups_suggested, groups_taught_by
 from proficio.pathways.models import Decision, GateMode
 from proficio.pathways.permissions import may_write_playlists
 from proficio.pathways.selectors import advancement_get, advancements_visible_to
@@ -37,6 +41,7 @@ from proficio.people.api import (
     sections_taught_by,
     serves_as_staff,
     student_get,
+    students_served_by,
 )
 from proficio.work.api import review_queue
 
@@ -78,6 +83,11 @@ def today(request: HttpRequest) -> HttpResponse:
         {
             "advancements": [(a, gate_waits(a)) for a in open_advancements],
             "waiting": len(review_queue(user=request.user)),
+            "meeting": [
+                (group, group_members(group))
+                for group in groups_taught_by(request.user)
+                if timezone.localdate().weekday() in group.weekdays
+            ],
             "stalled": [
                 (part, [(row, supported.get(row.student.pk, [])) for row in part.shown])
                 for part in stalled
@@ -220,3 +230,77 @@ def gate_page(request: HttpRequest) -> HttpResponse:
         "pathways/gate.html",
         {"gate": gate_of(district.pk), "modes": GateMode.choices, "district": district},
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def groups_page(request: HttpRequest) -> HttpResponse:
+    """A teacher's flexible groups, and groups Proficio suggests for a competency: students
+    at the same working stage, across sections and ages."""
+    if not may_write_playlists(request.user):
+        raise Http404("Groups are formed by teachers.")
+    competencies = list(competency_list_visible_to(request.user).prefetch_related("stages"))
+    chosen = next(
+        (c for c in competencies if str(c.uuid) == request.GET.get("competency")),
+        competencies[0] if competencies else None,
+    )
+    if request.method == "POST":
+        stage = next(
+            (
+                s
+                for c in competencies
+                for s in c.stages.all()
+                if str(s.pk) == request.POST.get("stage")
+            ),
+            None,
+        )
+        chosen_students = list(
+            students_served_by(request.user).filter(uuid__in=request.POST.getlist("students"))
+        )
+        days = [int(day) for day in request.POST.getlist("days") if day.isdigit()]
+        try:
+            if stage is None:
+                raise InvalidInput({"stage": "Choose the stage the group works on."})
+            group_write(
+                actor=request.user,
+                stage=stage,
+                name=request.POST.get("name", ""),
+                students=chosen_students,
+                support=request.POST.get("support", ""),
+                meets=request.POST.get("meets", ""),
+                meeting_days=days,
+            )
+        except InvalidInput as invalid:
+            for message in invalid.errors.values():
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The group is formed: its teachers see its students."))
+        return redirect(
+            f"{reverse('pathways:groups')}?competency={stage.competency.uuid if stage else ''}"
+        )
+    suggested, left_out = (
+        groups_suggested(user=request.user, competency=chosen) if chosen else ([], [])
+    )
+    shown = {s.pk: s for group in suggested for s in group.students} | {s.pk: s for s in left_out}
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENTS_LISTED,
+        students=shown.values(),
+        data={"via": "groups"},
+    )
+    mine = [(group, group_members(group)) for group in groups_taught_by(request.user)]
+    return render(
+        request,
+        "pathways/groups.html",
+        {
+            "competencies": competencies,
+            "chosen": chosen,
+            "suggested": suggested,
+            "left_out": left_out,
+            "groups": mine,
+            "weekdays": WEEKDAYS,
+        },
+    )
+
+
+WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri")]

@@ -115,6 +115,9 @@ class AdvancementGate(models.Model):
     mode = models.CharField(max_length=20, choices=GateMode.choices, default=GateMode.NONE)
     # The least level a standardized result on one of the course's competencies must reach.
     threshold = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    # The sizes of the flexible groups Proficio suggests.
+    group_size_min = models.PositiveSmallIntegerField(default=3)
+    group_size_max = models.PositiveSmallIntegerField(default=6)
     changed_by = models.ForeignKey(
         "people.Person", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -221,3 +224,30 @@ class Support(models.Model):
 
     def active_on(self, day) -> bool:
         return self.starts_on <= day and (self.ends_on is None or day <= self.ends_on)
+
+
+class FlexibleGroup(models.Model):
+    """A group of students at the same working stage of a competency, across sections and
+    ages, with a teacher or a support attached and its meeting times. Its members and
+    teachers live in people's StudentGroup, so its teachers see and rate its students."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    group = models.OneToOneField(
+        "people.StudentGroup", on_delete=models.CASCADE, related_name="flexible"
+    )
+    stage = models.ForeignKey("frameworks.Stage", on_delete=models.PROTECT, related_name="+")
+    support = models.CharField(max_length=300, blank=True)
+    meets = models.CharField(max_length=200, blank=True)  # "Tuesday and Thursday, 10:00"
+    # Weekdays it meets, Monday 0 … Sunday 6, for "groups meeting today".
+    meeting_days = models.CharField(max_length=20, blank=True)
+    created_by = models.ForeignKey(
+        "people.Person", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return str(self.group)
+
+    @property
+    def weekdays(self) -> set[int]:
+        return {int(day) for day in self.meeting_days.split(",") if day.strip().isdigit()}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("items/<uuid:item_id>/done", views.item_done_view, name="item_done"),
     path("today/", advancement_views.today, name="today"),
     path("gate/", advancement_views.gate_page, name="gate"),
+    path("groups/", advancement_views.groups_page, name="groups"),
     path(
         "advancements/<uuid:advancement_id>",
         advancement_views.advancement_page,

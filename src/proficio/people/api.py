@@ -18,7 +18,7 @@ from proficio.people.data import (
     SectionSpec,
     SessionSpec,
 )
-from proficio.people.models import ApiToken, District, Person, Role, School, Section
+from proficio.people.models import ApiToken, District, Person, Role, School, Section, StudentGroup
 from proficio.people.permissions import (
     can_view_student,
     district_admin_of,
@@ -85,6 +85,8 @@ from proficio.people.services import (
     section_create,
     section_enroll,
     section_leave,
+    student_group_members,
+    student_group_write,
     student_pseudonymise,
 )
 
@@ -107,6 +109,7 @@ __all__ = [
     "Section",
     "SectionSpec",
     "SessionSpec",
+    "StudentGroup",
     "api_token_get",
     "api_token_revoke",
     "api_token_use",
@@ -157,6 +160,8 @@ __all__ = [
     "serves_as_staff",
     "student_for_operator",
     "student_get",
+    "student_group_members",
+    "student_group_write",
     "student_pseudonymise",
     "student_record_kept_get",
     "student_school_assignments",

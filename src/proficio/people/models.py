@@ -296,3 +296,33 @@ class ApiToken(models.Model):
             and self.person.is_active
             and self.matches_password()
         )
+
+
+class StudentGroup(models.Model):
+    """A flexible group across sections and ages (pathways forms them by working stage): its
+    teachers see and rate its students, like a section's (people.permissions)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    teachers = models.ManyToManyField(Person, related_name="groups_taught", blank=True)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GroupMembership(models.Model):
+    """A student in a group from when to when: the history stays as groups change."""
+
+    group = models.ForeignKey(StudentGroup, on_delete=models.CASCADE, related_name="memberships")
+    student = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+")
+    joined_at = models.DateTimeField()
+    left_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["group", "joined_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.student} in {self.group}"

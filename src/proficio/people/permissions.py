@@ -12,6 +12,7 @@ from proficio.people.models import (
     ApiToken,
     District,
     Enrollment,
+    GroupMembership,
     GuardianLink,
     Person,
     Role,
@@ -109,6 +110,12 @@ def staff_students_q(user: Person) -> Q:
                 section__school_id=assignment.school_id,
             )
             q |= Q(pk__in=taught.values("student_id"))
+    if any(assignment.role == Role.TEACHER for assignment in _active_roles(user)):
+        # The students of the flexible groups they teach, across sections and ages.
+        grouped = GroupMembership.objects.filter(
+            left_at__isnull=True, group__active=True, group__teachers=user
+        )
+        q |= Q(pk__in=grouped.values("student_id"))
     return q
 
 

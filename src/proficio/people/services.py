@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from proficio.audit import api as audit
@@ -20,12 +21,14 @@ from proficio.people.models import (
     ApiToken,
     District,
     Enrollment,
+    GroupMembership,
     GuardianLink,
     Person,
     Role,
     RoleAssignment,
     School,
     Section,
+    StudentGroup,
     TeachingAssignment,
 )
 from proficio.people.permissions import can_revoke_token, can_unlock_sign_in, roles_changed
@@ -235,6 +238,51 @@ def section_leave(
             target=section,
             data={"section": section.name, "left": True},
         )
+
+
+@transaction.atomic
+def student_group_write(
+    *,
+    district: District,
+    name: str,
+    teachers: Iterable[Person],
+    students: Iterable[Person],
+    group: StudentGroup | None = None,
+    actor: Person | None = None,
+) -> StudentGroup:
+    """A flexible group, new or changed: its name, teachers and students. A student who
+    leaves keeps their membership row, ended; one who joins gets a new one (the history).
+    The caller (pathways) has checked who may form it and whom it holds."""
+    now = timezone.now()
+    if group is None:
+        group = StudentGroup.objects.create(district=district, name=name)
+    elif group.name != name:
+        group.name = name
+        group.save(update_fields=["name"])
+    group.teachers.set(list(teachers))
+    wanted = {student.pk: student for student in students}
+    current = {m.student_id: m for m in group.memberships.filter(left_at__isnull=True)}
+    for student_id, membership in current.items():
+        if student_id not in wanted:
+            membership.left_at = now
+            membership.save(update_fields=["left_at"])
+    for student_id, student in wanted.items():
+        if student_id not in current:
+            GroupMembership.objects.create(group=group, student=student, joined_at=now)
+    audit.record_views(
+        actor=actor,
+        action=audit.GROUP_CHANGED,
+        students=wanted.values(),
+        data={"group": group.name, "left": [str(pk) for pk in current if pk not in wanted]},
+    )
+    return group
+
+
+def student_group_members(group: StudentGroup) -> QuerySet[Person]:
+    """The group's students now."""
+    return Person.objects.filter(
+        pk__in=group.memberships.filter(left_at__isnull=True).values("student_id")
+    ).order_by("last_name", "first_name")
 
 
 # How stale `ApiToken.last_used_at` may get: reading the API writes at most this often.
