@@ -1,24 +1,61 @@
-"""The pathways app's public face: playlists for competency stages, a student's progress on
-them, and the next steps of a student."""
+"""The pathways app's public face: playlists for competency stages and a student's progress
+on them, next steps, supports, flexible groups, and advancement upon mastery."""
 
+from proficio.pathways.advancement import (
+    advancement_accelerate,
+    advancement_confirm,
+    advancement_decide,
+    course_completion,
+    gate_set,
+    proposals_sync,
+)
 from proficio.pathways.data import ItemDraft, StageRef
-from proficio.pathways.models import ItemProgress, Playlist, PlaylistItem
+from proficio.pathways.groups import group_write, groups_suggested
+from proficio.pathways.models import (
+    Advancement,
+    FlexibleGroup,
+    ItemProgress,
+    Playlist,
+    PlaylistItem,
+    Support,
+)
 from proficio.pathways.permissions import may_see_playlist, may_write_playlists
 from proficio.pathways.selectors import next_steps, playlists_of_student
-from proficio.pathways.services import item_add, item_mark_done, playlist_copy, playlist_create
+from proficio.pathways.services import (
+    item_add,
+    item_mark_done,
+    item_start,
+    playlist_copy,
+    playlist_create,
+)
+from proficio.pathways.supports import support_end, support_record
 
 __all__ = [
+    "Advancement",
+    "FlexibleGroup",
     "ItemDraft",
     "ItemProgress",
     "Playlist",
     "PlaylistItem",
     "StageRef",
+    "Support",
+    "advancement_accelerate",
+    "advancement_confirm",
+    "advancement_decide",
+    "course_completion",
+    "gate_set",
+    "group_write",
+    "groups_suggested",
     "item_add",
     "item_mark_done",
+    "item_start",
     "may_see_playlist",
     "may_write_playlists",
     "next_steps",
     "playlist_copy",
     "playlist_create",
     "playlists_of_student",
+    "proposals_sync",
+    "support_end",
+    "support_record",
 ]
