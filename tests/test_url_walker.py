@@ -429,6 +429,8 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     # The district's design choice: its admins alone.
     "pathways:gate": DISTRICT_ADMINS,
     "api:task_list": SIGNED_IN,
+    "api:playlist_list": SIGNED_IN,
+    "api:group_list": SIGNED_IN,
     "api:task_post": SIGNED_IN,
     "api:token_list": SIGNED_IN,
     "api:token_revoke_current": SIGNED_IN,
@@ -497,6 +499,15 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("api:task_assignment_post", "task_id"): _uuid_of("task"),
     ("api:submission_detail", "submission_id"): _uuid_of("submission"),
     ("api:task_submission_post", "task_id"): _uuid_of("task"),
+    ("api:student_playlists", "student_id"): _uuid_of("student"),
+    ("api:student_supports", "student_id"): _uuid_of("student"),
+    ("api:student_support_post", "student_id"): _uuid_of("student"),
+    ("api:student_advancements", "student_id"): _uuid_of("student"),
+    ("api:item_progress_post", "item_id"): lambda hidden: (
+        hidden.playlist.items.get().uuid if hidden.playlist else None
+    ),
+    ("api:advancement_confirmation_post", "advancement_id"): _uuid_of("advancement"),
+    ("api:advancement_decision_post", "advancement_id"): _uuid_of("advancement"),
     ("work:file", "file_id"): _uuid_of("revision_file"),
     ("mastery:evidence_file", "file_id"): _uuid_of("evidence_file"),
     ("pathways:student_next_steps", "student_id"): _uuid_of("student"),
@@ -591,6 +602,8 @@ BODIES: dict[str, Callable[[Hidden], dict[str, Any] | None]] = {
     "api:evidence_withdrawal_post": lambda hidden: {"reason": "The walker says so."},
     "api:task_assignment_post": lambda hidden: {"students": [str(hidden.student.uuid)]},
     "api:submission_review_post": lambda hidden: {"revision": 1, "decision": "revise"},
+    "api:student_support_post": lambda hidden: {"kind": "tutoring", "description": "Walker"},
+    "api:advancement_decision_post": lambda hidden: {"decision": "not_yet", "rationale": "x"},
 }
 
 ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<(?:path:)?(object_id|id)>/")

@@ -25,6 +25,15 @@ ENDPOINTS = {
     ("/api/v1/tasks/{task_id}/submissions", "post"),
     ("/api/v1/submissions/{submission_id}", "get"),
     ("/api/v1/submissions/{submission_id}/reviews", "post"),
+    ("/api/v1/playlists", "get"),
+    ("/api/v1/students/{student_id}/playlists", "get"),
+    ("/api/v1/playlist-items/{item_id}/progress", "post"),
+    ("/api/v1/students/{student_id}/supports", "get"),
+    ("/api/v1/students/{student_id}/supports", "post"),
+    ("/api/v1/groups", "get"),
+    ("/api/v1/students/{student_id}/advancements", "get"),
+    ("/api/v1/advancements/{advancement_id}/confirmations", "post"),
+    ("/api/v1/advancements/{advancement_id}/decision", "post"),
 }
 
 

@@ -15,6 +15,7 @@ from ninja.security import HttpBearer
 from proficio.frameworks.rest import router as frameworks_router
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.rest import router as mastery_router
+from proficio.pathways.rest import router as pathways_router
 from proficio.people.api import Person, api_token_use
 from proficio.people.rest import router as people_router
 from proficio.work.rest import router as work_router
@@ -62,6 +63,7 @@ api.add_router("", people_router)
 api.add_router("", frameworks_router)
 api.add_router("", mastery_router)
 api.add_router("", work_router)
+api.add_router("", pathways_router)
 
 
 @api.exception_handler(NotVisible)
