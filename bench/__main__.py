@@ -20,6 +20,7 @@ def main() -> None:
         gradebook,
         oneroster,
         pages,
+        pathways_pages,
         policy_preview,
         rating_latency,
         recompute,
@@ -37,6 +38,7 @@ def main() -> None:
         "backup_under_load": backup_under_load.run(),
         "pages": pages.compare(pages.QUICK_SIZE, pages.WARM_RUNS),
         "gradebook_500x40": gradebook.run(),
+        "pathways_pages": pathways_pages.compare(),
         "upload_memory": upload_memory.run(),
     }
     print(json.dumps(results, indent=2))
