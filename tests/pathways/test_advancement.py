@@ -24,9 +24,12 @@ from proficio.pathways.advancement import (
     advancement_decide,
     course_completion,
     gate_set,
+    gate_waits,
+    gate_waits_many,
     proposals_sync,
 )
 from proficio.pathways.models import Advancement
+from proficio.pathways.selectors import advancements_visible_to
 from proficio.people.models import Enrollment
 from proficio.people.services import section_create
 
@@ -130,6 +133,34 @@ def test_a_required_gate_waits_for_a_standardized_result_at_the_threshold(world,
         decide()
     result = rate(world, 1, level=3, source="standardized", days=0)
     assert decide().gate_evidence == result
+
+
+def test_the_gate_of_every_open_advancement_is_read_at_once(
+    world, courses, django_assert_num_queries
+):
+    # Today lists each open advancement with whether it waits for the gate: the same answer
+    # as one by one, in as many queries for two advancements as for one.
+    master_stage_one(world)
+    proposals_sync(students=[world.student])
+    advancement_accelerate(actor=world.teacher, student=world.classmate, note="Strong work.")
+    rate(world, 1, level=3, source="standardized", days=0)  # the student's result, not theirs
+
+    def open_ones():
+        return list(advancements_visible_to(world.teacher).filter(decision="").order_by("pk"))
+
+    for mode, queries in (("none", 1), ("advisory", 1), ("required", 4)):
+        gate_set(
+            actor=world.district_admin,
+            district_id=world.district.pk,
+            mode=mode,
+            threshold=Decimal(3),
+        )
+        expected = [gate_waits(advancement) for advancement in open_ones()]
+        if mode == "required":
+            assert expected[0] == "" and "none is recorded yet" in expected[1]
+        for shown in (open_ones(), open_ones()[:1]):
+            with django_assert_num_queries(queries):
+                assert gate_waits_many(shown) == expected[: len(shown)]
 
 
 def test_not_yet_is_a_record_with_what_comes_next(world, courses):

@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from proficio.audit import api as audit
 from proficio.engine.rules import ChildResult, Rollup, rollup_all
-from proficio.evidence.api import Evidence, EvidenceSource, evidence_of
+from proficio.evidence.api import Evidence, EvidenceSource
 from proficio.frameworks.api import Course
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.api import students_mastery
@@ -83,11 +83,16 @@ def courses_of(student: Person) -> list[Enrolled]:
 
 
 def proposals_sync(
-    *, students: Sequence[Person], sections: Sequence[Section] | None = None
+    *,
+    students: Sequence[Person],
+    sections: Sequence[Section] | None = None,
+    statuses: dict[int, list] | None = None,
 ) -> list[Advancement]:
     """Proficio proposes advancement for each of these students whose course (of `sections`,
     or of every section they are in) is complete and who has no advancement record for it
-    yet; the new proposals. Idempotent, and a fixed number of queries to find none."""
+    yet; the new proposals. Idempotent, and a fixed number of queries to find none.
+    `statuses`: the students' (`students_mastery`, by student id), when the caller has read
+    them already."""
     if not students:
         return []
     if sections is None:
@@ -107,9 +112,10 @@ def proposals_sync(
         )
     )
     waiting = [(section, s) for section, s in pairs if (s.pk, section.course_id) not in recorded]
-    statuses = students_mastery(
-        students=list({s.pk: s for _, s in waiting}.values()), explained=False
-    )
+    if statuses is None:
+        statuses = students_mastery(
+            students=list({s.pk: s for _, s in waiting}.values()), explained=False
+        )
     created = []
     for section, student in waiting:
         if (student.pk, section.course_id) in recorded:
@@ -212,25 +218,48 @@ def gate_of(district_id: int) -> AdvancementGate:
     )
 
 
-def gate_evidence(advancement: Advancement, gate: AdvancementGate) -> Evidence | None:
-    """The best standardized result on one of the course's competencies since the student
-    started it (from its first enrolment, or ever), at or above the threshold if there is one."""
-    competencies = {target.stage.competency_id for target in advancement.course.targets.all()}
-    results = evidence_of(student=advancement.student).filter(
-        source=EvidenceSource.STANDARDIZED, competency_id__in=competencies, withdrawn=False
-    )
+def _standardized(advancements: Sequence[Advancement]) -> dict[int, list[Evidence]]:
+    """Each advancement's standardized results on one of its course's competencies, by
+    advancement id, oldest work first (as `evidence_of` lists them): one query for all."""
+    competencies = {
+        advancement.pk: {target.stage.competency_id for target in advancement.course.targets.all()}
+        for advancement in advancements
+    }
+    rows = Evidence.objects.filter(
+        student_id__in={advancement.student_id for advancement in advancements},
+        competency_id__in=set().union(*competencies.values()),
+        source=EvidenceSource.STANDARDIZED,
+        withdrawn=False,
+    ).order_by("observed_at", "recorded_at", "id")
+    by_student: dict[int, list[Evidence]] = {}
+    for row in rows:
+        by_student.setdefault(row.student_id, []).append(row)
+    return {
+        advancement.pk: [
+            row
+            for row in by_student.get(advancement.student_id, [])
+            if row.competency_id in competencies[advancement.pk]
+        ]
+        for advancement in advancements
+    }
+
+
+def _best(results: Sequence[Evidence], gate: AdvancementGate) -> Evidence | None:
     best = max(results, key=lambda row: (row.level, row.observed_at), default=None)
     if best is None or (gate.threshold is not None and best.level < gate.threshold):
         return best if gate.mode == GateMode.ADVISORY else None
     return best
 
 
-def gate_waits(advancement: Advancement) -> str:
-    """Why advancing must wait for the gate, or "" when it need not."""
-    gate = gate_of(advancement.student.district_id)
+def gate_evidence(advancement: Advancement, gate: AdvancementGate) -> Evidence | None:
+    """The best standardized result on one of the course's competencies since the student
+    started it (from its first enrolment, or ever), at or above the threshold if there is one."""
+    return _best(_standardized([advancement])[advancement.pk], gate)
+
+
+def _waits(gate: AdvancementGate, found: Evidence | None) -> str:
     if gate.mode != GateMode.REQUIRED:
         return ""
-    found = gate_evidence(advancement, gate)
     if found is not None and (gate.threshold is None or found.level >= gate.threshold):
         return ""
     threshold = f" of at least {gate.threshold.normalize():f}" if gate.threshold else ""
@@ -238,6 +267,39 @@ def gate_waits(advancement: Advancement) -> str:
         f"The district asks for a standardized result{threshold} on one of the course's "
         "competencies before a student advances; none is recorded yet."
     )
+
+
+def gate_waits(advancement: Advancement) -> str:
+    """Why advancing must wait for the gate, or "" when it need not."""
+    gate = gate_of(advancement.student.district_id)
+    if gate.mode != GateMode.REQUIRED:
+        return ""
+    return _waits(gate, gate_evidence(advancement, gate))
+
+
+def gate_waits_many(advancements: Sequence[Advancement]) -> list[str]:
+    """`gate_waits` of each advancement, in a fixed number of queries however many there are
+    (Today lists every open one of a teacher's students)."""
+    districts = {advancement.student.district_id for advancement in advancements}
+    gates = {
+        gate.district_id: gate for gate in AdvancementGate.objects.filter(district_id__in=districts)
+    }
+    required = [
+        advancement
+        for advancement in advancements
+        if advancement.student.district_id in gates
+        and gates[advancement.student.district_id].mode == GateMode.REQUIRED
+    ]
+    prefetch_related_objects(required, "course__targets__stage")
+    results = _standardized(required) if required else {}
+    waits = []
+    for advancement in advancements:
+        gate = gates.get(advancement.student.district_id)
+        if advancement.pk not in results:
+            waits.append("")
+            continue
+        waits.append(_waits(gate, _best(results[advancement.pk], gate)))
+    return waits
 
 
 @transaction.atomic

@@ -24,6 +24,7 @@ from proficio.pathways.advancement import (
     gate_of,
     gate_set,
     gate_waits,
+    gate_waits_many,
     proposals_sync,
 )
 from proficio.pathways.groups import group_members, group_write, groups_suggested, groups_taught_by
@@ -81,7 +82,9 @@ def today(request: HttpRequest) -> HttpResponse:
         request,
         "pathways/today.html",
         {
-            "advancements": [(a, gate_waits(a)) for a in open_advancements],
+            "advancements": list(
+                zip(open_advancements, gate_waits_many(open_advancements), strict=True)
+            ),
             "waiting": len(review_queue(user=request.user)),
             "meeting": [
                 (group, group_members(group))

@@ -1,5 +1,6 @@
 """Reads of the pathways app, each scoped to who is asking."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from uuid import UUID
@@ -52,12 +53,15 @@ def _stage_key(stage) -> int:
     return stage.pk
 
 
-def playlists_of_student(*, student: Person, viewer: Person | None = None) -> list[ShownPlaylist]:
+def playlists_of_student(
+    *, student: Person, viewer: Person | None = None, statuses: Sequence | None = None
+) -> list[ShownPlaylist]:
     """The playlists of the student's working stages that are offered to them, each item with
     whether it is open, done, and why (engine.unlock); a fixed number of queries. `viewer` is
     who asks (the student, or staff who serve them, already checked); the offer is always the
-    student's own."""
-    statuses = students_mastery(students=[student], explained=False)[student.pk]
+    student's own. `statuses`: the student's, when the caller has read them already."""
+    if statuses is None:
+        statuses = students_mastery(students=[student], explained=False)[student.pk]
     working = {status.working.stage.pk for status in statuses if status.working is not None}
     mastered = {stage.stage.pk for status in statuses for stage in status.stages if stage.mastered}
     names = {
@@ -145,21 +149,29 @@ class NextStep:
         return 3
 
 
-def next_steps(*, student: Person) -> tuple[list[NextStep], list]:
+def next_steps(*, student: Person, statuses: Sequence | None = None) -> tuple[list[NextStep], list]:
     """Per competency with a working stage, ordered by what matters most: the stage's
     evidence statements, the latest "what is needed next" a teacher gave, the playlists of
     that stage with their items' states, the student's open tasks on the competency. Also
-    the competencies completed. The student is one the caller may see (checked)."""
-    statuses = students_mastery(students=[student], explained=False)[student.pk]
+    the competencies completed. The student is one the caller may see (checked);
+    `statuses` theirs, when the caller has read them already."""
+    if statuses is None:
+        statuses = students_mastery(students=[student], explained=False)[student.pk]
     working = [status for status in statuses if status.working is not None]
     paces = competency_paces(student=student, competencies=[s.competency for s in working])
     by_stage: dict[int, list[ShownPlaylist]] = {}
-    for shown in playlists_of_student(student=student):
+    for shown in playlists_of_student(student=student, statuses=statuses):
         by_stage.setdefault(shown.playlist.stage_id, []).append(shown)
     latest_next: dict[int, str] = {}
-    for row in evidence_of(student=student).exclude(source=EvidenceSource.SELF):
-        if row.feedback_next and not row.withdrawn:
-            latest_next[row.competency_id] = row.feedback_next  # oldest first: newest wins
+    worded = (
+        evidence_of(student=student)
+        .exclude(source=EvidenceSource.SELF)
+        .filter(withdrawn=False)
+        .exclude(feedback_next="")
+        .values_list("competency_id", "feedback_next")
+    )
+    for competency_id, feedback_next in worded:
+        latest_next[competency_id] = feedback_next  # oldest first: newest wins
     open_tasks: dict[int, list] = {}
     for task, _submission, status in tasks_of_student(student):
         if status == "rated":

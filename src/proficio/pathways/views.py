@@ -16,6 +16,7 @@ from proficio.audit import api as audit
 from proficio.frameworks.api import competency_list_visible_to
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404, visible_get
+from proficio.mastery.api import students_mastery
 from proficio.pathways.advancement import proposals_sync
 from proficio.pathways.data import ItemDraft, StageRef
 from proficio.pathways.forms import ItemForm, PlaylistForm
@@ -70,8 +71,9 @@ def student_next_steps(request: HttpRequest, student_id: str) -> HttpResponse:
 
 
 def _next_steps_page(request: HttpRequest, student) -> HttpResponse:
-    proposals_sync(students=[student])
-    steps, completed = next_steps(student=student)
+    statuses = students_mastery(students=[student], explained=False)
+    proposals_sync(students=[student], statuses=statuses)
+    steps, completed = next_steps(student=student, statuses=statuses[student.pk])
     return render(
         request,
         "pathways/next_steps.html",
