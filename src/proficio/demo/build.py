@@ -53,6 +53,7 @@ from proficio.people.api import (
 
 from . import content
 from .names import ADULT_FIRST_NAMES, CHILD_FIRST_NAMES, LAST_NAMES
+from .pathways import Pupil, load_pathways
 from .progress import (
     Pace,
     during_school,
@@ -158,6 +159,7 @@ class _Builder:
         # Every student's mastery at once, by the district recompute a real district runs.
         recompute_run_execute(run=recompute_run_begin(district=self.district))
         work = self._work()
+        self._pathways(work)
         return DemoSummary(
             district=self.district.name,
             logins=DEMO_LOGINS,
@@ -305,6 +307,7 @@ class _Builder:
         grace = self._person("Grace", "Okafor", Role.GUARDIAN, username="guardian")
         self.guardian_count += 1
         self.fixed.update(student=amara, guardian=grace)
+        self.sibling = tobi
         for child, seat in ((amara, amara_seat), (tobi, tobi_seat)):
             guardian_link(guardian=grace, student=child, relationship="Mother")
             section_enroll(section=seat[0], student=child, enrolled_on=year_start)
@@ -594,4 +597,25 @@ class _Builder:
             competencies=self.competencies,
             learners=learners,
             login=self.fixed["student"],
+        )
+
+    # Pathways
+
+    def _pathways(self, work: WorkLoaded) -> None:
+        """Playlists, progress on them, supports, flexible groups and advancement, on top of
+        the coursework."""
+        load_pathways(
+            rng=self.rng,
+            days=self.days,
+            admin=self.fixed["admin"],
+            teachers=self.teachers,
+            sections=self.sections,
+            competencies=self.competencies,
+            tasks=work.by_code,
+            pupils=[
+                Pupil(student.person, student.section, student.math_section, student.pace)
+                for student in self.students
+            ],
+            login=self.fixed["student"],
+            sibling=self.sibling,
         )

@@ -55,6 +55,7 @@ class Learner:
 class WorkLoaded:
     tasks: int
     submissions: int
+    by_code: Mapping[str, Task]  # each task, by the competency it is for
 
 
 @dataclass
@@ -84,6 +85,7 @@ def load_work(
 ) -> WorkLoaded:
     """Write every task, give it out, and play each student's work on it step by step."""
     pieces = []
+    written = {}
     for spec in TASKS:
         task = task_create(
             author=teachers[spec.author],
@@ -96,6 +98,7 @@ def load_work(
             target_date=today + timedelta(days=spec.due),
             shared=spec.shared,
         )
+        written[spec.code] = task
         for name in spec.given_to:
             task_assign(actor=teachers[name], task=task, section=sections[name])
         works = [work for work in WORKS if work.task == spec.code]
@@ -110,7 +113,7 @@ def load_work(
     for moment, _number, _order, piece, step in sorted(steps, key=lambda s: s[:3]):
         _play(piece, step, moment)
     submissions = sum(1 for piece in pieces if piece.revision is not None)
-    return WorkLoaded(tasks=len(TASKS), submissions=submissions)
+    return WorkLoaded(tasks=len(TASKS), submissions=submissions, by_code=written)
 
 
 def _match(

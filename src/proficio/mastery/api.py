@@ -7,6 +7,7 @@ from proficio.mastery.presenters import progress_phrase
 from proficio.mastery.selectors import student_mastery, students_mastery
 from proficio.mastery.selectors.family import ChildProgress, children_progress
 from proficio.mastery.selectors.panel import competency_paces
+from proficio.mastery.selectors.status import mastered_stages
 from proficio.mastery.services import (
     evidence_record,
     evidence_record_many,
@@ -24,6 +25,7 @@ __all__ = [
     "competency_paces",
     "evidence_record",
     "evidence_record_many",
+    "mastered_stages",
     "mastery_refresh",
     "progress_phrase",
     "recompute_run_begin",

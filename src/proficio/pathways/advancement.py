@@ -17,7 +17,7 @@ from proficio.engine.rules import ChildResult, Rollup, rollup_all
 from proficio.evidence.api import Evidence, EvidenceSource
 from proficio.frameworks.api import Course
 from proficio.lib.errors import InvalidInput, NotVisible
-from proficio.mastery.api import students_mastery
+from proficio.mastery.api import mastered_stages
 from proficio.pathways.models import (
     Advancement,
     AdvancementGate,
@@ -113,14 +113,28 @@ def proposals_sync(
     )
     waiting = [(section, s) for section, s in pairs if (s.pk, section.course_id) not in recorded]
     if statuses is None:
-        statuses = students_mastery(
-            students=list({s.pk: s for _, s in waiting}.values()), explained=False
+        # Only "is each target mastered?" is asked here: the stored flags, in one narrow read,
+        # not every competency's status of every student (Today reads a whole section's).
+        targets = {
+            target.stage_id for section, _ in waiting for target in section.course.targets.all()
+        }
+        mastered = mastered_stages(
+            student_ids=[s.pk for _, s in waiting], stage_ids=sorted(targets)
         )
+
+        def complete(section: Section, student: Person) -> bool:
+            stages = [target.stage_id for target in section.course.targets.all()]
+            return bool(stages) and all((student.pk, stage) in mastered for stage in stages)
+    else:
+
+        def complete(section: Section, student: Person) -> bool:
+            return course_completion(course=section.course, statuses=statuses[student.pk]).mastered
+
     created = []
     for section, student in waiting:
         if (student.pk, section.course_id) in recorded:
             continue
-        if course_completion(course=section.course, statuses=statuses[student.pk]).mastered:
+        if complete(section, student):
             recorded.add((student.pk, section.course_id))
             enrolled = Enrolled(section, section.course)
             created.append(_propose(student, enrolled, None, AdvancementKind.COURSE, ""))

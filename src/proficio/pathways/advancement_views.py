@@ -44,7 +44,7 @@ from proficio.people.api import (
     student_get,
     students_served_by,
 )
-from proficio.work.api import review_queue
+from proficio.work.api import review_waiting_count
 
 
 @require_safe
@@ -85,7 +85,7 @@ def today(request: HttpRequest) -> HttpResponse:
             "advancements": list(
                 zip(open_advancements, gate_waits_many(open_advancements), strict=True)
             ),
-            "waiting": len(review_queue(user=request.user)),
+            "waiting": review_waiting_count(user=request.user),
             "meeting": [
                 (group, group_members(group))
                 for group in groups_taught_by(request.user)

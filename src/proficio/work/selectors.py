@@ -162,29 +162,37 @@ def tasks_of_student(student: Person) -> list[tuple[Task, Submission | None, str
     return found
 
 
-def review_queue(*, user: Person, task: Task | None = None) -> list[Revision]:
-    """Submitted revisions waiting for a review, of students `user` serves as staff, on tasks
-    that are theirs to review: each the latest submitted of its submission (a draft begun
-    since does not hide it), with no review yet; oldest first."""
+def _waiting_revisions(user: Person) -> QuerySet[Revision]:
     later = Revision.objects.filter(
         submission=OuterRef("submission"),
         number__gt=OuterRef("number"),
         submitted_at__isnull=False,
     )
+    return Revision.objects.filter(
+        submission__student__in=students_served_by(user),
+        submission__task__in=Task.objects.filter(tasks_reviewed_q(user)).values("pk"),
+        submitted_at__isnull=False,
+        reviews__isnull=True,
+    ).exclude(Exists(later))
+
+
+def review_queue(*, user: Person, task: Task | None = None) -> list[Revision]:
+    """Submitted revisions waiting for a review, of students `user` serves as staff, on tasks
+    that are theirs to review: each the latest submitted of its submission (a draft begun
+    since does not hide it), with no review yet; oldest first."""
     waiting = (
-        Revision.objects.filter(
-            submission__student__in=students_served_by(user),
-            submission__task__in=Task.objects.filter(tasks_reviewed_q(user)).values("pk"),
-            submitted_at__isnull=False,
-            reviews__isnull=True,
-        )
-        .exclude(Exists(later))
+        _waiting_revisions(user)
         .select_related("submission__task", "submission__student")
         .order_by("submitted_at", "pk")
     )
     if task is not None:
         waiting = waiting.filter(submission__task=task)
     return list(waiting)
+
+
+def review_waiting_count(*, user: Person) -> int:
+    """How many revisions wait in `user`'s review queue: one count."""
+    return _waiting_revisions(user).count()
 
 
 def submission_of(*, student: Person, task: Task) -> Submission | None:

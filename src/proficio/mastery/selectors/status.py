@@ -197,3 +197,16 @@ def _explanations(
         if not explained.get(stage.stage.pk):
             explained[stage.stage.pk] = stage.explanation
     return explained
+
+
+def mastered_stages(
+    *, student_ids: Sequence[int], stage_ids: Sequence[int]
+) -> set[tuple[int, int]]:
+    """(student id, stage id) of each of these stages mastered now (directly or through a
+    higher stage) by each of these students, as stored: one narrow query, for pages that
+    only ask "is it mastered" of many students (advancement proposals)."""
+    return set(
+        MasteryRecord.objects.filter(
+            student_id__in=list(student_ids), stage_id__in=list(stage_ids), mastered=True
+        ).values_list("student_id", "stage_id")
+    )

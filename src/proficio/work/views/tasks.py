@@ -21,6 +21,7 @@ from proficio.work.permissions import may_write_task, may_write_tasks
 from proficio.work.selectors import (
     assignment_progress,
     review_queue,
+    review_waiting_count,
     task_alignments,
     task_get,
     task_library,
@@ -65,7 +66,7 @@ def task_list(request: HttpRequest) -> HttpResponse:
             "chosen": chosen,
             "stage": stage,
             "words": words,
-            "waiting": len(review_queue(user=request.user)),
+            "waiting": review_waiting_count(user=request.user),
         },
     )
 
