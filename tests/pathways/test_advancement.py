@@ -17,7 +17,7 @@ from proficio.engine.rules import ChildResult, rollup_all, rollup_mean, rollup_p
 from proficio.frameworks.services import course_create
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.api import students_mastery
-from proficio.mastery.services import evidence_record
+from proficio.mastery.services import evidence_record, evidence_withdraw
 from proficio.pathways.advancement import (
     advancement_accelerate,
     advancement_confirm,
@@ -128,9 +128,14 @@ def test_a_required_gate_waits_for_a_standardized_result_at_the_threshold(world,
 
     with pytest.raises(InvalidInput, match="standardized result of at least 3"):
         decide()
-    rate(world, 1, level=2, source="standardized", days=0)
-    with pytest.raises(InvalidInput, match="none is recorded yet"):
+    low = rate(world, 1, level=2, source="standardized", days=0)
+    with pytest.raises(InvalidInput, match=r"the best so far, 2 on .* is below it"):
         decide()
+    wrong = rate(world, 1, level=4, source="standardized", days=0)
+    evidence_withdraw(actor=world.teacher, evidence=wrong, reason="Another student's result.")
+    with pytest.raises(InvalidInput, match="below it"):
+        decide()  # a withdrawn result does not open the gate
+    assert low
     result = rate(world, 1, level=3, source="standardized", days=0)
     assert decide().gate_evidence == result
 

@@ -50,6 +50,7 @@ ADVANCEMENT_DECIDED = "advancement.decided"
 ADVANCEMENT_GATE_SET = "advancement_gate.set"
 SUPPORT_RECORDED = "support.recorded"
 GROUP_CHANGED = "group.changed"
+SECTION_LEFT = "section.left"
 COURSE_WRITTEN = "course.written"
 RESULTS_IMPORTED = "results.imported"
 RESULT_MAPPING_CHANGED = "result_mapping.changed"
@@ -99,6 +100,7 @@ ACTION_LABELS = {
     ADVANCEMENT_GATE_SET: _("Set the advancement gate"),
     SUPPORT_RECORDED: _("Recorded or ended a support for a student"),
     GROUP_CHANGED: _("Formed or changed a flexible group"),
+    SECTION_LEFT: _("Took a student out of a section"),
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
     RESULTS_IMPORTED: _("Imported standardized results"),
     RESULT_MAPPING_CHANGED: _("Changed how standardized results map to competencies"),

@@ -7,9 +7,10 @@ A playlist is an ordered list of items for one competency stage. Each item has o
 - `after_mastery`: open once the student has mastered every stage it names, of any
   competency (a prerequisite elsewhere in the framework counts as much as one here).
 
-An item that has opened stays open: a student who has started an item is never locked out
-of it because a later rating took a prerequisite's mastery away. The caller passes the items
-that have opened before (`ever_opened`), kept with the student's progress.
+An item the student has started stays open: they are never locked out of it because a later
+rating took a prerequisite's mastery away. The caller passes the items started before
+(`ever_opened`, from the student's progress); an item that opened but was never started
+follows the rules as they stand.
 
 Plain values in, plain values out: stages are any hashable key the caller chooses, e.g.
 (competency id, stage ordinal).

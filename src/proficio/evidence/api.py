@@ -11,8 +11,10 @@ from proficio.evidence.selectors import (
     evidence_of,
     evidence_standing,
     latest_teacher_work,
+    rated_since,
     ratings_counted,
     ratings_counted_for,
+    standardized_results,
 )
 from proficio.evidence.services import (
     EvidenceDraft,
@@ -37,6 +39,8 @@ __all__ = [
     "evidence_standing",
     "evidence_withdrawal_append",
     "latest_teacher_work",
+    "rated_since",
     "ratings_counted",
     "ratings_counted_for",
+    "standardized_results",
 ]

@@ -110,3 +110,25 @@ def evidence_file_of(*, students: QuerySet[Person], file_id: UUID | str) -> Evid
         file_id,
         "file",
     )
+
+
+def standardized_results(
+    *, student_ids: Iterable[int], competency_ids: Iterable[int]
+) -> QuerySet[Evidence]:
+    """The standardized results of these students on these competencies that still stand:
+    not withdrawn, not replaced by a correction; oldest work first. For callers that were
+    allowed to see the students."""
+    return Evidence.objects.filter(
+        student_id__in=list(student_ids),
+        competency_id__in=list(competency_ids),
+        source=EvidenceSource.STANDARDIZED,
+        withdrawn=False,
+        superseded_by__isnull=True,
+    ).order_by("observed_at", "recorded_at", "id")
+
+
+def rated_since(*, student_id: int, competency_ids: Iterable[int], since: datetime) -> bool:
+    """Whether the student has been rated on any of these competencies since `since`."""
+    return Evidence.objects.filter(
+        student_id=student_id, competency_id__in=list(competency_ids), recorded_at__gt=since
+    ).exists()

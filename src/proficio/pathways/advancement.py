@@ -8,13 +8,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from proficio.audit import api as audit
 from proficio.engine.rules import ChildResult, Rollup, rollup_all
-from proficio.evidence.api import Evidence, EvidenceSource
+from proficio.evidence.api import Evidence, rated_since, standardized_results
 from proficio.frameworks.api import Course
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.api import mastered_stages
@@ -31,9 +31,11 @@ from proficio.people.api import (
     districts_administered_by,
     enrolment_pairs,
     is_self,
+    schools_administered_by,
     section_enroll,
     section_leave,
     sections_enrolled_in,
+    sections_taught_by,
     serves_as_staff,
 )
 
@@ -106,11 +108,7 @@ def proposals_sync(
         pairs = [(by_id[section_id], people[student_id]) for section_id, student_id in found]
     if not pairs:
         return []
-    recorded = set(
-        Advancement.objects.filter(student__in={s.pk for _, s in pairs}).values_list(
-            "student_id", "course_id"
-        )
-    )
+    recorded = _standing_records(pairs)
     waiting = [(section, s) for section, s in pairs if (s.pk, section.course_id) not in recorded]
     if statuses is None:
         # Only "is each target mastered?" is asked here: the stored flags, in one narrow read,
@@ -141,20 +139,48 @@ def proposals_sync(
     return created
 
 
+def _standing_records(pairs: Sequence[tuple[Section, Person]]) -> set[tuple[int, int]]:
+    """(student, course) pairs Proficio does not propose again: one open, or advanced, or
+    judged "not yet" with no new rating of the student on the course since."""
+    rows = Advancement.objects.filter(student__in={s.pk for _, s in pairs}).values_list(
+        "student_id", "course_id", "decision", "decided_at"
+    )
+    standing, not_yet = set(), {}
+    for student_id, course_id, decision, decided_at in rows:
+        if decision == Decision.NOT_YET:
+            key = (student_id, course_id)
+            not_yet[key] = max(not_yet.get(key, decided_at), decided_at)
+        else:
+            standing.add((student_id, course_id))
+    courses = {section.course_id: section.course for section, _ in pairs}
+    for (student_id, course_id), decided_at in not_yet.items():
+        if (student_id, course_id) in standing:
+            continue
+        competencies = {t.stage.competency_id for t in courses[course_id].targets.all()}
+        if not rated_since(student_id=student_id, competency_ids=competencies, since=decided_at):
+            standing.add((student_id, course_id))
+    return standing
+
+
 @transaction.atomic
 def _propose(
     student: Person, enrolled: Enrolled, actor: Person | None, kind: str, note: str
 ) -> Advancement:
-    advancement = Advancement.objects.create(
-        student=student,
-        course=enrolled.course,
-        next_course=enrolled.course.next_course,
-        from_section=enrolled.section,
-        kind=kind,
-        proposed_at=timezone.now(),
-        proposed_by=actor,
-        proposal_note=note,
-    )
+    try:
+        with transaction.atomic():
+            advancement = Advancement.objects.create(
+                student=student,
+                course=enrolled.course,
+                next_course=enrolled.course.next_course,
+                from_section=enrolled.section,
+                kind=kind,
+                proposed_at=timezone.now(),
+                proposed_by=actor,
+                proposal_note=note,
+            )
+    except IntegrityError:
+        # Proposed a moment ago by another visit: that one stands.
+        return Advancement.objects.get(student=student, course=enrolled.course, decision="")
     audit.record(
         actor=actor,
         action=audit.ADVANCEMENT_PROPOSED,
@@ -165,6 +191,7 @@ def _propose(
     return advancement
 
 
+@transaction.atomic
 def advancement_accelerate(*, actor: Person, student: Person, note: str) -> Advancement:
     """A teacher proposes to advance a student early, on strong evidence (the note says
     which): the same confirmations and gate follow."""
@@ -172,9 +199,10 @@ def advancement_accelerate(*, actor: Person, student: Person, note: str) -> Adva
         raise NotVisible(f"No student {student.uuid}.")
     note = note.strip()
     errors = {}
-    enrolled = courses_of(student)
+    # The course of a section the actor teaches (or administers): not any teacher's.
+    enrolled = [e for e in courses_of(student) if answers_for_section(actor, e.section)]
     if not enrolled:
-        errors["course"] = "The student is in no section with a course to advance from."
+        errors["course"] = "The student is in no section of yours with a course to advance from."
     elif Advancement.objects.filter(
         student=student, course=enrolled[0].course, decision=""
     ).exists():
@@ -186,6 +214,26 @@ def advancement_accelerate(*, actor: Person, student: Person, note: str) -> Adva
     if errors:
         raise InvalidInput(errors)
     return _propose(student, enrolled[0], actor, AdvancementKind.ACCELERATION, note)
+
+
+def answers_for_section(actor: Person, section: Section | None) -> bool:
+    """A teacher of the section, or an admin of its school or district: those who confirm
+    and decide a student's advancement from it — not a colleague who teaches the student
+    something else, nor a flexible group's teacher."""
+    if section is None:
+        return False
+    if sections_taught_by(actor).filter(pk=section.pk).exists():
+        return True
+    return (
+        districts_administered_by(actor).filter(pk=section.school.district_id).exists()
+        or schools_administered_by(actor).filter(pk=section.school_id).exists()
+    )
+
+
+def answers_for(actor: Person, advancement: Advancement) -> bool:
+    if advancement.from_section is not None:
+        return answers_for_section(actor, advancement.from_section)
+    return districts_administered_by(actor).filter(pk=advancement.student.district_id).exists()
 
 
 # ---- confirmations ----------------------------------------------------------------------
@@ -204,7 +252,7 @@ def advancement_confirm(*, actor: Person, advancement: Advancement) -> Advanceme
         if advancement.student_confirmed_at is None:
             advancement.student_confirmed_at = timezone.now()
             who = "student"
-    elif serves_as_staff(actor, student):
+    elif answers_for(actor, advancement):
         if advancement.teacher_confirmed_at is None:
             advancement.teacher_confirmed_at = timezone.now()
             advancement.teacher_confirmed_by = actor
@@ -239,12 +287,10 @@ def _standardized(advancements: Sequence[Advancement]) -> dict[int, list[Evidenc
         advancement.pk: {target.stage.competency_id for target in advancement.course.targets.all()}
         for advancement in advancements
     }
-    rows = Evidence.objects.filter(
-        student_id__in={advancement.student_id for advancement in advancements},
-        competency_id__in=set().union(*competencies.values()),
-        source=EvidenceSource.STANDARDIZED,
-        withdrawn=False,
-    ).order_by("observed_at", "recorded_at", "id")
+    rows = standardized_results(
+        student_ids={advancement.student_id for advancement in advancements},
+        competency_ids=set().union(*competencies.values()),
+    )
     by_student: dict[int, list[Evidence]] = {}
     for row in rows:
         by_student.setdefault(row.student_id, []).append(row)
@@ -258,16 +304,20 @@ def _standardized(advancements: Sequence[Advancement]) -> dict[int, list[Evidenc
     }
 
 
+def _highest(results: Sequence[Evidence]) -> Evidence | None:
+    return max(results, key=lambda row: (row.level, row.observed_at), default=None)
+
+
 def _best(results: Sequence[Evidence], gate: AdvancementGate) -> Evidence | None:
-    best = max(results, key=lambda row: (row.level, row.observed_at), default=None)
+    best = _highest(results)
     if best is None or (gate.threshold is not None and best.level < gate.threshold):
         return best if gate.mode == GateMode.ADVISORY else None
     return best
 
 
 def gate_evidence(advancement: Advancement, gate: AdvancementGate) -> Evidence | None:
-    """The best standardized result on one of the course's competencies since the student
-    started it (from its first enrolment, or ever), at or above the threshold if there is one."""
+    """The best standardized result that still stands (not withdrawn, not corrected) on one
+    of the course's competencies, at or above the threshold if there is one."""
     return _best(_standardized([advancement])[advancement.pk], gate)
 
 
@@ -277,9 +327,13 @@ def _waits(gate: AdvancementGate, found: Evidence | None) -> str:
     if found is not None and (gate.threshold is None or found.level >= gate.threshold):
         return ""
     threshold = f" of at least {gate.threshold.normalize():f}" if gate.threshold else ""
+    found_words = "none is recorded yet"
+    if found is not None:
+        day = f"{found.observed_at:%-d %b %Y}"
+        found_words = f"the best so far, {found.level.normalize():f} on {day}, is below it"
     return (
         f"The district asks for a standardized result{threshold} on one of the course's "
-        "competencies before a student advances; none is recorded yet."
+        f"competencies before a student advances; {found_words}."
     )
 
 
@@ -288,7 +342,7 @@ def gate_waits(advancement: Advancement) -> str:
     gate = gate_of(advancement.student.district_id)
     if gate.mode != GateMode.REQUIRED:
         return ""
-    return _waits(gate, gate_evidence(advancement, gate))
+    return _waits(gate, _highest(_standardized([advancement])[advancement.pk]))
 
 
 def gate_waits_many(advancements: Sequence[Advancement]) -> list[str]:
@@ -312,7 +366,7 @@ def gate_waits_many(advancements: Sequence[Advancement]) -> list[str]:
         if advancement.pk not in results:
             waits.append("")
             continue
-        waits.append(_waits(gate, _best(results[advancement.pk], gate)))
+        waits.append(_waits(gate, _highest(results[advancement.pk])))
     return waits
 
 
@@ -331,7 +385,7 @@ def advancement_decide(
     what is needed next. Both are records the student and family read."""
     advancement = Advancement.objects.select_for_update().get(pk=advancement.pk)
     student = advancement.student
-    if not serves_as_staff(actor, student):
+    if not answers_for(actor, advancement):
         raise NotVisible(f"No advancement {advancement.uuid}.")
     errors: dict[str, str] = {}
     rationale, next_steps = rationale.strip(), next_steps.strip()
@@ -371,7 +425,9 @@ def advancement_decide(
     advancement.decided_by = actor
     advancement.decided_at = now
     if decision == Decision.ADVANCE:
-        section_enroll(section=section, student=student, enrolled_on=now.date(), actor=actor)
+        section_enroll(
+            section=section, student=student, enrolled_on=timezone.localdate(), actor=actor
+        )
         if advancement.from_section is not None:
             section_leave(section=advancement.from_section, student=student, actor=actor)
         advancement.placed_in = section
@@ -403,6 +459,10 @@ def gate_set(
         errors["mode"] = "None, advisory or required."
     if mode == GateMode.REQUIRED and threshold is None:
         errors["threshold"] = "Say the least level a result must reach."
+    elif threshold is not None and (
+        not threshold.is_finite() or not Decimal(0) <= threshold < Decimal(10_000)
+    ):
+        errors["threshold"] = "The least level is a number on the scale, such as 3."
     if errors:
         raise InvalidInput(errors)
     gate, _ = AdvancementGate.objects.update_or_create(

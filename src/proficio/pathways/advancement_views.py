@@ -21,6 +21,7 @@ from proficio.pathways.advancement import (
     advancement_accelerate,
     advancement_confirm,
     advancement_decide,
+    answers_for,
     gate_of,
     gate_set,
     gate_waits,
@@ -40,7 +41,6 @@ from proficio.people.api import (
     section_students,
     sections_of_course,
     sections_taught_by,
-    serves_as_staff,
     student_get,
     students_served_by,
 )
@@ -115,7 +115,7 @@ def advancement_page(request: HttpRequest, advancement_id: str) -> HttpResponse:
 
 def _record(request, advancement, status: int = 200) -> HttpResponse:
     student = advancement.student
-    staff = serves_as_staff(request.user, student)
+    staff = answers_for(request.user, advancement)
     sections = []
     if staff and advancement.open and advancement.next_course is not None:
         sections = list(

@@ -19,6 +19,8 @@ from proficio.pathways.models import FlexibleGroup
 from proficio.pathways.permissions import may_write_playlists
 from proficio.people.api import (
     Person,
+    Role,
+    roles_of,
     student_group_members,
     student_group_write,
     students_served_by,
@@ -104,7 +106,7 @@ def group_write(
         raise NotVisible("No such student.")
     if not students:
         errors["students"] = "Put at least one student in the group."
-    if any(t.district_id != actor.district_id for t in teachers):
+    if any(t.district_id != actor.district_id or Role.TEACHER not in roles_of(t) for t in teachers):
         errors["teachers"] = "Teachers of your district only."
     if any(not 0 <= day <= 6 for day in meeting_days):
         errors["meeting_days"] = "Days of the week only."

@@ -181,6 +181,14 @@ class Advancement(models.Model):
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]
+        constraints = [
+            # One open advancement per student and course: two visits at once find one.
+            models.UniqueConstraint(
+                fields=["student", "course"],
+                condition=models.Q(decision=""),
+                name="advancement_open_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.student} · {self.course}"

@@ -74,7 +74,7 @@ def playlists_of_student(
         row.item_id: row
         for row in ItemProgress.objects.filter(
             student=student, item__playlist__in=[p.pk for p in playlists]
-        )
+        ).select_related("marked_done_by")
     }
     shown = []
     for playlist in playlists:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from proficio.audit import api as audit
@@ -223,7 +223,13 @@ def item_start(*, student: Person, item: PlaylistItem, is_open: bool) -> ItemPro
         return progress
     if not is_open:
         raise InvalidInput({"item": "This item has not opened for you yet."})
-    return ItemProgress.objects.create(student=student, item=item, started_at=timezone.now())
+    try:
+        with transaction.atomic():
+            return ItemProgress.objects.create(
+                student=student, item=item, started_at=timezone.now()
+            )
+    except IntegrityError:  # a second click at the same moment: the first one stands
+        return ItemProgress.objects.get(student=student, item=item)
 
 
 @transaction.atomic
@@ -234,11 +240,15 @@ def item_mark_done(
     student's record is audited."""
     if not may_mark_progress(actor, student) or not may_see_playlist(student, item.playlist):
         raise NotVisible(f"No item {item.uuid}.")
-    progress = ItemProgress.objects.select_for_update().filter(student=student, item=item).first()
-    if progress is None:
+    if not ItemProgress.objects.filter(student=student, item=item).exists():
         if not is_open and actor.pk == student.pk:
             raise InvalidInput({"item": "This item has not opened for you yet."})
-        progress = ItemProgress(student=student, item=item, started_at=timezone.now())
+        try:
+            with transaction.atomic():
+                ItemProgress.objects.create(student=student, item=item, started_at=timezone.now())
+        except IntegrityError:
+            pass  # started a moment ago by another request
+    progress = ItemProgress.objects.select_for_update().get(student=student, item=item)
     if progress.done_at is None:
         progress.done_at = timezone.now()
         progress.marked_done_by = actor

@@ -113,7 +113,12 @@ def staff_students_q(user: Person) -> Q:
     if any(assignment.role == Role.TEACHER for assignment in _active_roles(user)):
         # The students of the flexible groups they teach, across sections and ages.
         grouped = GroupMembership.objects.filter(
-            left_at__isnull=True, group__active=True, group__teachers=user
+            left_at__isnull=True,
+            group__active=True,
+            group__teachers=user,
+            group__district_id=user.district_id,
+            student__district_id=user.district_id,
+            student__is_active=True,
         )
         q |= Q(pk__in=grouped.values("student_id"))
     return q

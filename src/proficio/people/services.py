@@ -233,10 +233,10 @@ def section_leave(
     if updated:
         audit.record(
             actor=actor,
-            action=audit.SECTION_ENROLLED,
+            action=audit.SECTION_LEFT,
             student=student,
             target=section,
-            data={"section": section.name, "left": True},
+            data={"section": section.name},
         )
 
 
@@ -269,12 +269,19 @@ def student_group_write(
     for student_id, student in wanted.items():
         if student_id not in current:
             GroupMembership.objects.create(group=group, student=student, joined_at=now)
-    audit.record_views(
-        actor=actor,
-        action=audit.GROUP_CHANGED,
-        students=wanted.values(),
-        data={"group": group.name, "left": [str(pk) for pk in current if pk not in wanted]},
-    )
+    teacher_names = [str(teacher) for teacher in group.teachers.all()]
+    changed = [(student, "joined") for pk, student in wanted.items() if pk not in current]
+    changed += [
+        (membership.student, "left") for pk, membership in current.items() if pk not in wanted
+    ]
+    for student, how in changed:
+        audit.record(
+            actor=actor,
+            action=audit.GROUP_CHANGED,
+            student=student,
+            target=group,
+            data={"group": group.name, how: True, "teachers": teacher_names},
+        )
     return group
 
 
@@ -519,6 +526,9 @@ def student_pseudonymise(*, student: Person) -> Pseudonymised:
     RoleAssignment.objects.filter(person=student).update(active=False, sourced_id="")
     roles_changed()
     Enrollment.objects.filter(student=student).update(active=False, sourced_id="")
+    GroupMembership.objects.filter(student=student, left_at__isnull=True).update(
+        left_at=timezone.now()
+    )
     guardian_links_removed, _ = GuardianLink.objects.filter(student=student).delete()
     api_tokens_removed, _ = ApiToken.objects.filter(person=student).delete()
     return Pseudonymised(
