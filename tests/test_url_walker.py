@@ -530,7 +530,7 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
         (name, "item_id"): lambda hidden: (
             hidden.playlist.items.get().uuid if hidden.playlist else None
         )
-        for name in ("pathways:item_start", "pathways:item_done")
+        for name in ("pathways:item_start", "pathways:item_done", "pathways:item_attachment")
     },
     ("work:resource", "resource_id"): lambda hidden: (
         hidden.task.resources.get().uuid if hidden.task else None

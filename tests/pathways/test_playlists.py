@@ -223,3 +223,32 @@ def test_supports_are_recorded_by_the_students_staff_and_read_by_the_family(worl
     assert "Extra time on written work" in page.content.decode()
     support_end(actor=world.teacher, support=support, ends_on=today, outcome="Worked well.")
     assert AuditEntry.objects.filter(action="support.recorded", student=world.student).count() == 2
+
+
+def test_an_item_carries_a_checked_file_that_only_its_readers_open(
+    world, playlist, settings, tmp_path
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    add = reverse("pathways:item_add", args=[playlist.uuid])
+    form = {
+        "kind": "reading",
+        "title": "Worksheet",
+        "mode": "online",
+        "focus": "core",
+        "unlock": "open",
+    }
+    refused = as_user(world.teacher).post(
+        add, {**form, "attachment": SimpleUploadedFile("sheet.html", b"<html><script>x</script>")}
+    )
+    assert refused.status_code == 422 and "is a web page" in refused.content.decode()
+    added = as_user(world.teacher).post(
+        add, {**form, "attachment": SimpleUploadedFile("sheet.pdf", b"%PDF-1.7\n%sheet\n")}
+    )
+    assert added.status_code == 302
+    item = playlist.items.get(title="Worksheet")
+    address = reverse("pathways:item_attachment", args=[item.uuid])
+    response = as_user(world.student).get(address)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert as_user(world.far_student).get(address).status_code == 404

@@ -26,3 +26,4 @@ class ItemDraft:
     unlock: str = "open"
     needs: tuple[StageRef, ...] = field(default_factory=tuple)
     task: object | None = None  # a work Task the teacher may see, for a "task" item
+    attachment: object | None = None  # an UploadedFile: a reading, a worksheet

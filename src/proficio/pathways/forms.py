@@ -52,6 +52,11 @@ class ItemForm(_StagesMixin, ServiceErrorsMixin, forms.Form):
     minutes = forms.IntegerField(label=_("Minutes"), required=False, min_value=1, max_value=600)
     mode = forms.ChoiceField(label=_("Where"), choices=Mode.choices)
     url = forms.URLField(label=_("Link"), required=False, assume_scheme="https")
+    attachment = forms.FileField(
+        label=_("Or a file"),
+        required=False,
+        help_text=_("A reading, a worksheet: PDF, office documents, images, audio or video."),
+    )
     task = forms.ChoiceField(label=_("Performance task"), required=False)
     focus = forms.ChoiceField(label=_("Focus"), choices=Focus.choices)
     unlock = forms.ChoiceField(label=_("Opens"), choices=UnlockRule.choices)

@@ -55,6 +55,10 @@ class UnlockRule(models.TextChoices):
     AFTER_MASTERY = AFTER_MASTERY, "After mastery of given stages"
 
 
+def _attachment_path(instance: "PlaylistItem", filename: str) -> str:
+    return f"pathways/{instance.uuid}"
+
+
 class PlaylistItem(models.Model):
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     playlist = models.ForeignKey(Playlist, on_delete=models.CASCADE, related_name="items")
@@ -64,6 +68,11 @@ class PlaylistItem(models.Model):
     minutes = models.PositiveSmallIntegerField(null=True, blank=True)
     mode = models.CharField(max_length=20, choices=Mode.choices, default=Mode.ONLINE)
     url = models.URLField(blank=True, max_length=1000)
+    # A file given with the item (a reading, a worksheet), typed and checked as students' are.
+    attachment = models.FileField(upload_to=_attachment_path, max_length=200, blank=True)
+    attachment_name = models.CharField(max_length=255, blank=True)
+    attachment_type = models.CharField(max_length=120, blank=True)
+    attachment_size = models.PositiveBigIntegerField(null=True, blank=True)
     task = models.ForeignKey(
         "work.Task", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

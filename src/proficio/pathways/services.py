@@ -12,6 +12,7 @@ from django.utils import timezone
 from proficio.audit import api as audit
 from proficio.frameworks.api import Stage
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.files.uploads import checked_kinds, upload_name
 from proficio.pathways.data import ItemDraft, StageRef
 from proficio.pathways.models import (
     Focus,
@@ -116,6 +117,10 @@ def _checked_item(
             URLValidator(schemes=["http", "https"])(draft.url)
         except ValidationError:
             problems.append("A link starts with https:// (or http://).")
+    if draft.attachment is not None:
+        file_errors: dict[str, str] = {}
+        checked_kinds([draft.attachment], file_errors)
+        problems.extend(file_errors.values())
     if draft.kind == ItemKind.TASK and (draft.task is None or not may_see_task(author, draft.task)):
         problems.append("Choose a performance task you can see.")
     needs = []
@@ -147,6 +152,17 @@ def _item_create(
         focus=draft.focus,
         unlock=draft.unlock,
     )
+    if draft.attachment is not None:
+        upload = draft.attachment
+        content_type = checked_kinds([upload], {})[0]
+        upload.seek(0)
+        item.attachment.save(upload_name(upload), upload, save=False)
+        item.attachment_name = upload_name(upload)
+        item.attachment_type = content_type
+        item.attachment_size = upload.size
+        item.save(
+            update_fields=["attachment", "attachment_name", "attachment_type", "attachment_size"]
+        )
     if draft.unlock == UnlockRule.AFTER_MASTERY:
         item.needs.set(needs)
     return item
@@ -200,6 +216,11 @@ def playlist_copy(*, actor: Person, playlist: Playlist) -> Playlist:
             task=item.task,
             focus=item.focus,
             unlock=item.unlock,
+            # The same stored file, named again: a copy shares the reading, never rewrites it.
+            attachment=item.attachment.name,
+            attachment_name=item.attachment_name,
+            attachment_type=item.attachment_type,
+            attachment_size=item.attachment_size,
         )
         fresh.needs.set(needs)
     audit.record(

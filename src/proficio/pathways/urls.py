@@ -9,6 +9,7 @@ urlpatterns = [
     path("students/<uuid:student_id>/next/", views.student_next_steps, name="student_next_steps"),
     path("items/<uuid:item_id>/start", views.item_start_view, name="item_start"),
     path("items/<uuid:item_id>/done", views.item_done_view, name="item_done"),
+    path("items/<uuid:item_id>/file", views.item_attachment, name="item_attachment"),
     path("today/", advancement_views.today, name="today"),
     path("gate/", advancement_views.gate_page, name="gate"),
     path("groups/", advancement_views.groups_page, name="groups"),

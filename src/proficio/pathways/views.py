@@ -10,11 +10,14 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from proficio.audit import api as audit
 from proficio.frameworks.api import competency_list_visible_to
 from proficio.lib.errors import InvalidInput
+from proficio.lib.http.body_limit import takes_uploads
+from proficio.lib.http.kept_files import kept_file_response
 from proficio.lib.visibility import not_visible_is_404, visible_get
 from proficio.mastery.api import students_mastery
 from proficio.pathways.advancement import proposals_sync
@@ -169,9 +172,10 @@ def playlists(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _item_form(request: HttpRequest, data=None) -> ItemForm:
+def _item_form(request: HttpRequest, data=None, files=None) -> ItemForm:
     return ItemForm(
         data,
+        files,
         competencies=list(competency_list_visible_to(request.user).prefetch_related("stages")),
         tasks=list(task_list_visible_to(request.user)[:200]),
     )
@@ -199,13 +203,14 @@ def _playlist_page(request, playlist, form, status: int = 200) -> HttpResponse:
     )
 
 
+@takes_uploads
 @require_POST
 @login_required
 @not_visible_is_404
 def item_add_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
     _staff_only(request)
     playlist = playlist_get(user=request.user, playlist_id=playlist_id)
-    form = _item_form(request, request.POST)
+    form = _item_form(request, request.POST, request.FILES)
     if form.is_valid():
         data = form.cleaned_data
         draft = ItemDraft(
@@ -218,6 +223,7 @@ def item_add_view(request: HttpRequest, playlist_id: str) -> HttpResponse:
             unlock=data["unlock"],
             needs=tuple(StageRef(c, s) for c, s in form.stage_pairs(data["needs"])),
             task=form.tasks.get(data["task"] or ""),
+            attachment=data.get("attachment"),
         )
         try:
             item_add(actor=request.user, playlist=playlist, draft=draft)
@@ -291,4 +297,22 @@ def support_end_view(request: HttpRequest, support_id: str) -> HttpResponse:
         messages.success(request, _("The support is ended, with how it went."))
     return redirect(
         f"{reverse('pathways:student_next_steps', args=[support.student.uuid])}#supports"
+    )
+
+
+@login_required
+@require_safe
+@not_visible_is_404
+@xframe_options_sameorigin
+def item_attachment(request: HttpRequest, item_id: str) -> HttpResponse:
+    """The file given with a playlist item, for whoever sees the playlist."""
+    item = item_get(user=request.user, item_id=item_id)
+    if not item.attachment:
+        raise Http404("This item has no file.")
+    return kept_file_response(
+        request,
+        item.attachment.open("rb"),
+        size=item.attachment_size or item.attachment.size,
+        content_type=item.attachment_type,
+        name=item.attachment_name,
     )
