@@ -64,7 +64,8 @@ from proficio.mastery.models import (
 from proficio.mastery.services import evidence_record, policy_change
 from proficio.pathways.advancement import advancement_accelerate
 from proficio.pathways.data import ItemDraft, StageRef
-from proficio.pathways.models import Advancement, Playlist, Support
+from proficio.pathways.groups import group_write
+from proficio.pathways.models import Advancement, FlexibleGroup, Playlist, Support
 from proficio.pathways.services import playlist_create
 from proficio.pathways.supports import support_record
 from proficio.people.models import (
@@ -155,6 +156,7 @@ class Hidden:
     playlist: Playlist | None = None
     advancement: Advancement | None = None
     support: Support | None = None
+    group: FlexibleGroup | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -277,6 +279,12 @@ def build_hidden_district() -> Hidden:
             files=[SimpleUploadedFile("far.pdf", b"%PDF-1.7\n%far away\n")],
         ).files.get(),
         advancement=_accelerated(teacher, student, district),
+        group=group_write(
+            actor=teacher,
+            stage=Stage.objects.filter(competency=competency, ordinal=1).get(),
+            name="Faraway group",
+            students=[student],
+        ),
         support=support_record(
             actor=teacher,
             student=student,
@@ -514,6 +522,7 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("pathways:accelerate", "student_id"): _uuid_of("student"),
     ("pathways:support_add", "student_id"): _uuid_of("student"),
     ("pathways:support_end", "support_id"): _uuid_of("support"),
+    ("pathways:group", "group_id"): _uuid_of("group"),
     **{
         (name, "advancement_id"): _uuid_of("advancement")
         for name in (

@@ -125,3 +125,34 @@ def test_the_groups_page(world):
     student = Client()
     student.force_login(world.student)
     assert student.get(reverse("pathways:groups")).status_code == 404
+
+
+def test_a_groups_teacher_adjusts_it_and_ends_it(world):
+    group = group_write(
+        actor=world.teacher, stage=stage_one(world), name="G", students=[world.student]
+    )
+    client = Client()
+    client.force_login(world.teacher)
+    address = reverse("pathways:group", args=[group.uuid])
+    assert world.student.display_name in client.get(address).content.decode()
+    client.post(
+        address,
+        {
+            "name": "G renamed",
+            "students": [str(world.student.uuid), str(world.classmate.uuid)],
+            "teachers": [str(world.other_teacher.uuid)],
+            "days": ["1"],
+        },
+    )
+    group.refresh_from_db()
+    assert group.group.name == "G renamed" and group.weekdays == {1}
+    assert serves_as_staff(world.other_teacher, world.classmate)
+    other = Client()
+    other.force_login(world.other_teacher)
+    assert other.get(address).status_code == 200  # now one of its teachers
+    outsider = Client()
+    outsider.force_login(world.school_admin)
+    assert outsider.get(address).status_code == 404
+    client.post(address, {"disband": "1"})
+    assert not serves_as_staff(world.other_teacher, world.classmate)
+    assert GroupMembership.objects.filter(left_at__isnull=False).count() == 2

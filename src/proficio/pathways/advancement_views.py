@@ -28,7 +28,14 @@ from proficio.pathways.advancement import (
     gate_waits_many,
     proposals_sync,
 )
-from proficio.pathways.groups import group_members, group_write, groups_suggested, groups_taught_by
+from proficio.pathways.groups import (
+    group_disband,
+    group_get,
+    group_members,
+    group_write,
+    groups_suggested,
+    groups_taught_by,
+)
 from proficio.pathways.models import Decision, GateMode
 from proficio.pathways.permissions import may_write_playlists
 from proficio.pathways.selectors import advancement_get, advancements_visible_to
@@ -43,6 +50,7 @@ from proficio.people.api import (
     sections_taught_by,
     student_get,
     students_served_by,
+    teachers_of_district,
 )
 from proficio.work.api import review_waiting_count
 
@@ -307,3 +315,70 @@ def groups_page(request: HttpRequest) -> HttpResponse:
 
 
 WEEKDAYS = [(0, "Mon"), (1, "Tue"), (2, "Wed"), (3, "Thu"), (4, "Fri")]
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@not_visible_is_404
+def group_page(request: HttpRequest, group_id: str) -> HttpResponse:
+    """A group's teachers change who is in it, who teaches it, when it meets — or end it."""
+    group = group_get(user=request.user, group_id=group_id)
+    if request.method == "POST":
+        if "disband" in request.POST:
+            group_disband(actor=request.user, group=group)
+            messages.success(request, _("The group has ended; its history is kept."))
+            return redirect("pathways:groups")
+        teachers = [
+            teacher
+            for teacher in teachers_of_district(district_id=request.user.district_id)
+            if str(teacher.uuid) in request.POST.getlist("teachers")
+        ]
+        try:
+            group_write(
+                actor=request.user,
+                stage=group.stage,
+                name=request.POST.get("name", ""),
+                students=list(
+                    students_served_by(request.user).filter(
+                        uuid__in=request.POST.getlist("students")
+                    )
+                ),
+                teachers=teachers,
+                support=request.POST.get("support", ""),
+                meets=request.POST.get("meets", ""),
+                meeting_days=[int(d) for d in request.POST.getlist("days") if d.isdigit()],
+                group=group,
+            )
+        except InvalidInput as invalid:
+            for message in invalid.errors.values():
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The group is saved."))
+        return redirect("pathways:group", group_id=group.uuid)
+    members = group_members(group)
+    candidates, _left_out = groups_suggested(user=request.user, competency=group.stage.competency)
+    at_stage = {
+        student.pk: student
+        for suggestion in candidates
+        if suggestion.stage.pk == group.stage_id
+        for student in suggestion.students
+    }
+    offered = {student.pk: student for student in members} | at_stage
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENTS_LISTED,
+        students=offered.values(),
+        data={"via": "group"},
+    )
+    return render(
+        request,
+        "pathways/group.html",
+        {
+            "group": group,
+            "members": {student.pk for student in members},
+            "offered": sorted(offered.values(), key=lambda s: (s.last_name, s.first_name)),
+            "teachers": teachers_of_district(district_id=request.user.district_id),
+            "group_teachers": set(group.group.teachers.values_list("pk", flat=True)),
+            "weekdays": WEEKDAYS,
+        },
+    )

@@ -13,6 +13,7 @@ from django.db.models import QuerySet
 from proficio.engine.grouping import Suggestion, suggest_groups
 from proficio.frameworks.api import Competency, Stage
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.visibility import visible_get
 from proficio.mastery.api import students_mastery
 from proficio.pathways.advancement import gate_of
 from proficio.pathways.models import FlexibleGroup
@@ -21,6 +22,7 @@ from proficio.people.api import (
     Person,
     Role,
     roles_of,
+    student_group_disband,
     student_group_members,
     student_group_write,
     students_served_by,
@@ -146,3 +148,15 @@ def groups_taught_by(user: Person) -> QuerySet[FlexibleGroup]:
 
 def group_members(group: FlexibleGroup) -> list[Person]:
     return list(student_group_members(group.group))
+
+
+def group_get(*, user: Person, group_id) -> FlexibleGroup:
+    """A flexible group `user` teaches, or NotVisible."""
+    return visible_get(groups_taught_by(user), group_id, "group")
+
+
+@transaction.atomic
+def group_disband(*, actor: Person, group: FlexibleGroup) -> None:
+    if not group.group.teachers.filter(pk=actor.pk).exists():
+        raise NotVisible(f"No group {group.uuid}.")
+    student_group_disband(group=group.group, actor=actor)

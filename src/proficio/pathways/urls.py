@@ -13,6 +13,7 @@ urlpatterns = [
     path("today/", advancement_views.today, name="today"),
     path("gate/", advancement_views.gate_page, name="gate"),
     path("groups/", advancement_views.groups_page, name="groups"),
+    path("groups/<uuid:group_id>", advancement_views.group_page, name="group"),
     path(
         "advancements/<uuid:advancement_id>",
         advancement_views.advancement_page,

@@ -64,6 +64,7 @@ from proficio.people.selectors import (
     students_record_kept_by,
     students_served_by,
     students_visible_to,
+    teachers_of_district,
     teachers_of_students,
     username_taken,
 )
@@ -85,6 +86,7 @@ from proficio.people.services import (
     section_create,
     section_enroll,
     section_leave,
+    student_group_disband,
     student_group_members,
     student_group_write,
     student_pseudonymise,
@@ -160,6 +162,7 @@ __all__ = [
     "serves_as_staff",
     "student_for_operator",
     "student_get",
+    "student_group_disband",
     "student_group_members",
     "student_group_write",
     "student_pseudonymise",
@@ -171,6 +174,7 @@ __all__ = [
     "students_record_kept_by",
     "students_served_by",
     "students_visible_to",
+    "teachers_of_district",
     "teachers_of_students",
     "username_taken",
 ]

@@ -474,3 +474,17 @@ def sections_of_course(*, course_id: int, district_id: int) -> QuerySet[Section]
         .select_related("school")
         .order_by("school__name", "name")
     )
+
+
+def teachers_of_district(*, district_id: int) -> list[Person]:
+    """The district's people with an active teacher role, by name: whom a group may add."""
+    return list(
+        Person.objects.filter(
+            district_id=district_id,
+            roles__role=Role.TEACHER,
+            roles__active=True,
+            is_active=True,
+        )
+        .distinct()
+        .order_by("last_name", "first_name")
+    )

@@ -285,6 +285,25 @@ def student_group_write(
     return group
 
 
+@transaction.atomic
+def student_group_disband(*, group: StudentGroup, actor: Person | None = None) -> None:
+    """The group ends: its teachers no longer see its students through it; the memberships
+    are kept, ended (the history)."""
+    now = timezone.now()
+    for membership in group.memberships.filter(left_at__isnull=True).select_related("student"):
+        membership.left_at = now
+        membership.save(update_fields=["left_at"])
+        audit.record(
+            actor=actor,
+            action=audit.GROUP_CHANGED,
+            student=membership.student,
+            target=group,
+            data={"group": group.name, "disbanded": True},
+        )
+    group.active = False
+    group.save(update_fields=["active"])
+
+
 def student_group_members(group: StudentGroup) -> QuerySet[Person]:
     """The group's students now."""
     return Person.objects.filter(
