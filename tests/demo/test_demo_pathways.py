@@ -286,3 +286,9 @@ def test_a_proposal_waits_for_the_student_to_say_i_am_ready(demo):
     html = page.content.decode()
     assert "Waits for the student to confirm" in html
     assert "I am ready" in html
+
+
+def test_playlist_progress_is_spread_over_school_days(demo):
+    days = {progress.started_at.date() for progress in ItemProgress.objects.all()}
+    assert len(days) > 3
+    assert all(day.weekday() < 5 for day in days)

@@ -252,3 +252,19 @@ def test_an_item_carries_a_checked_file_that_only_its_readers_open(
     response = as_user(world.student).get(address)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     assert as_user(world.far_student).get(address).status_code == 404
+
+
+def test_progress_brought_in_from_before_keeps_its_time_and_never_a_future_one(world, playlist):
+    first = playlist.items.first()
+    then = timezone.now() - timedelta(days=10)
+    progress = item_mark_done(
+        actor=world.student, student=world.student, item=first, is_open=True, at=then
+    )
+    assert progress.started_at == progress.done_at == then
+    with pytest.raises(InvalidInput):
+        item_start(
+            student=world.student,
+            item=playlist.items.get(position=1),
+            is_open=True,
+            at=timezone.now() + timedelta(days=1),
+        )

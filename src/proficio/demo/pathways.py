@@ -7,17 +7,19 @@ for the student to say "I am ready".
 
 Where a student works comes from mastery as the pages read it (`students_mastery`), for
 the students this touches only: reading it for every student costs more than all the rest.
-The services stamp each step with the moment it is made: progress, groups and decisions
-are dated the day the demo was loaded; supports carry the school days they started and
-ended.
+Playlist progress is dated over the last weeks' school days, in order; groups and decisions
+carry the moment they are made (the day the demo is loaded); supports carry the school days
+they started and ended.
 """
 
 import random
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, time
 from decimal import Decimal
 from itertools import pairwise
+
+from django.utils import timezone
 
 from proficio.frameworks.api import Competency, Stage
 from proficio.mastery.api import students_mastery
@@ -258,17 +260,23 @@ class _Pathways:
         one the pupil is on now started; each only once it has opened for them."""
         student, standing = pupil.person, self.standing[pupil.person.pk]
         finished: set[int] = set()
-        for position in [*done, current]:
-            if position is None:
-                continue
+        steps = [p for p in [*done, current] if p is not None]
+        # Worked through over the last weeks, a few school days apart, in order.
+        moments = [
+            timezone.make_aware(datetime.combine(day, time(10, 30)))
+            for day in self.days[-3 * len(steps) :: 3]
+        ]
+        for position, moment in zip(steps, moments, strict=False):
             spec, item = made.content.items[position], made.items[position]
             if not _opens(made.content.items, position, finished, standing):
                 continue
             if position == current:
-                item_start(student=student, item=item, is_open=True)
+                item_start(student=student, item=item, is_open=True, at=moment)
                 continue
             actor = self._teacher_of(pupil, made.content.code) if spec.kind == "workshop" else None
-            item_mark_done(actor=actor or student, student=student, item=item, is_open=True)
+            item_mark_done(
+                actor=actor or student, student=student, item=item, is_open=True, at=moment
+            )
             finished.add(position)
 
     def _teacher_of(self, pupil: Pupil, code: str) -> Person:

@@ -3,6 +3,7 @@ everything first and tells every problem at once, writes in one transaction, and
 when it touches a student's record."""
 
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
@@ -233,10 +234,23 @@ def playlist_copy(*, actor: Person, playlist: Playlist) -> Playlist:
     return copy
 
 
+def _when(at: datetime | None) -> datetime:
+    """`at`, or now; a time ahead of now is refused."""
+    now = timezone.now()
+    if at is None:
+        return now
+    if at > now + timedelta(minutes=10):
+        raise InvalidInput({"at": "That time has not come yet."})
+    return at
+
+
 @transaction.atomic
-def item_start(*, student: Person, item: PlaylistItem, is_open: bool) -> ItemProgress:
+def item_start(
+    *, student: Person, item: PlaylistItem, is_open: bool, at: datetime | None = None
+) -> ItemProgress:
     """The student opens an item that is open for them: from now on it stays open for them,
-    whatever later ratings say (ADR 0034). `is_open` is the state the student was shown."""
+    whatever later ratings say (ADR 0034). `is_open` is the state the student was shown;
+    `at`, when it was started if not now (never ahead of now)."""
     if not may_mark_progress(student, student) or not may_see_playlist(student, item.playlist):
         raise NotVisible(f"No item {item.uuid}.")
     progress = ItemProgress.objects.filter(student=student, item=item).first()
@@ -246,16 +260,19 @@ def item_start(*, student: Person, item: PlaylistItem, is_open: bool) -> ItemPro
         raise InvalidInput({"item": "This item has not opened for you yet."})
     try:
         with transaction.atomic():
-            return ItemProgress.objects.create(
-                student=student, item=item, started_at=timezone.now()
-            )
+            return ItemProgress.objects.create(student=student, item=item, started_at=_when(at))
     except IntegrityError:  # a second click at the same moment: the first one stands
         return ItemProgress.objects.get(student=student, item=item)
 
 
 @transaction.atomic
 def item_mark_done(
-    *, actor: Person, student: Person, item: PlaylistItem, is_open: bool
+    *,
+    actor: Person,
+    student: Person,
+    item: PlaylistItem,
+    is_open: bool,
+    at: datetime | None = None,
 ) -> ItemProgress:
     """The student, or a teacher who serves them, marks an item done; a teacher's mark on a
     student's record is audited."""
@@ -266,12 +283,12 @@ def item_mark_done(
             raise InvalidInput({"item": "This item has not opened for you yet."})
         try:
             with transaction.atomic():
-                ItemProgress.objects.create(student=student, item=item, started_at=timezone.now())
+                ItemProgress.objects.create(student=student, item=item, started_at=_when(at))
         except IntegrityError:
             pass  # started a moment ago by another request
     progress = ItemProgress.objects.select_for_update().get(student=student, item=item)
     if progress.done_at is None:
-        progress.done_at = timezone.now()
+        progress.done_at = max(_when(at), progress.started_at)
         progress.marked_done_by = actor
         progress.save()
         if actor.pk != student.pk:
