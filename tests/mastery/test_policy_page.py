@@ -347,3 +347,47 @@ def test_an_earlier_version_is_restored_from_the_page(client, world):
     restored = MasteryPolicy.objects.get(version=4)
     assert (restored.method, restored.restores) == ("highest", 2)
     assert "restoring version 2" in client.get(response.url).content.decode()
+
+
+# ---- a competency made of parts
+
+
+def test_a_competency_with_parts_is_set_to_roll_up_from_the_page(client, world, rate):
+    from proficio.frameworks.models import Competency
+    from tests.factories import make_competency
+
+    parent = make_competency(world.framework, "WR", stages=3)
+    Competency.objects.filter(pk=world.competency.pk).update(parent=parent)
+    other = make_competency(world.framework, "WR.B", stages=3)
+    Competency.objects.filter(pk=other.pk).update(parent=parent)
+    rate(level=3, days_ago=3)
+    as_user(client, world, "district_admin")
+    scope = f"competency-{parent.uuid}"
+    shown = client.get(reverse("mastery:policy_form"), {"scope": scope}).content.decode()
+    assert f'name="part__{world.competency.code}__points"' in shown
+    assert 'name="part__WR.B__required"' in shown
+
+    wrong = client.post(
+        reverse("mastery:policies"),
+        {**form(scope=scope), "rollup": "points", "rollup_base": "9", "action": "preview"},
+    )
+    assert "worth 2 points in all" in wrong.content.decode()
+
+    response = save(
+        client,
+        form(
+            scope=scope,
+            rollup="points",
+            rollup_base="2",
+            **{f"part__{world.competency.code}__points": "1.5", "part__WR.B__required": "on"},
+        ),
+    )
+    assert response.status_code in (200, 302)
+    saved = MasteryPolicy.objects.get(competency=parent)
+    assert saved.rollup == "points"
+    assert saved.rollup_parts == {
+        world.competency.code: {"points": 1.5, "required": False},
+        "WR.B": {"points": 1, "required": True},
+    }
+    overview = client.get(reverse("mastery:policies")).content.decode()
+    assert "2 points from mastered parts" in overview

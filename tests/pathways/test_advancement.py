@@ -241,6 +241,54 @@ def test_each_rollup_rule_agrees_with_a_hand_computed_example():
     assert rollup_mean(children, threshold=2.8).mastered
 
 
+@pytest.mark.parametrize(
+    ("terms", "complete"),
+    [
+        ({"rollup": "all"}, False),  # WR.B is not mastered at stage 2
+        # W1 (2 points, required) mastered: 2 of the 2 needed.
+        (
+            {
+                "rollup": "points",
+                "rollup_base": Decimal(2),
+                "rollup_parts": {"W1": {"points": 2, "required": True}},
+            },
+            True,
+        ),
+        ({"rollup": "mean"}, True),  # (4 + 2) / 2 = 3 reaches 3
+        ({"rollup": "mean", "threshold": Decimal("3.5")}, False),  # 3 < 3.5
+    ],
+    ids=["all", "points", "mean", "mean-higher"],
+)
+def test_a_course_aiming_at_a_domain_completes_as_its_rollup_rule_says(world, terms, complete):
+    from proficio.frameworks.models import Competency
+    from tests.factories import make_competency
+    from tests.mastery.varied import policy
+
+    domain = make_competency(world.framework, "WR", stages=2)
+    strand = make_competency(world.framework, "WR.B", stages=2)
+    Competency.objects.filter(pk__in=[world.competency.pk, strand.pk]).update(parent=domain)
+    policy(world, "latest", minimum_evidence=1)
+    policy(world, "latest", competency=domain, minimum_evidence=1, **terms)
+    course = course_create(
+        district=world.district, code="WR-7", title="Writing 7", targets=[(domain, 2)]
+    )
+    world.section.course = course
+    world.section.save()
+    rate(world, 2, level=4)
+    evidence_record(
+        assessor=world.teacher,
+        student=world.student,
+        competency=Competency.objects.get(pk=strand.pk),
+        stage=2,
+        level=Decimal(2),
+        observed_at=timezone.now(),
+        source="observation",
+    )
+    statuses = students_mastery(students=[world.student])[world.student.pk]
+    assert course_completion(course=course, statuses=statuses).mastered is complete
+    assert bool(proposals_sync(students=[world.student])) is complete
+
+
 @given(st.lists(st.tuples(st.floats(0, 4), st.booleans()), min_size=1, max_size=8))
 def test_completion_never_holds_while_a_target_is_unmastered(targets):
     children = [

@@ -10,6 +10,7 @@ from proficio.evidence.api import ratings_counted
 from proficio.frameworks.api import Competency, Stage
 from proficio.mastery.models import MasteryPolicy
 from proficio.mastery.policies import policy_for
+from proficio.mastery.rollups import part_result, rolled_up, rolls_up
 from proficio.people.api import Person
 
 
@@ -108,6 +109,10 @@ def competency_mastery(
     policy: the one to apply; by default the one in force on that day.
     """
     policy = policy or policy_for(student=student, competency=competency, on=as_of)
+    if rolls_up(policy):
+        parts = list(competency.children.all())
+        if parts:
+            return _rolled_up_mastery(student, competency, policy, parts, as_of)
     ratings = counted_ratings(student=student, competency=competency, policy=policy, as_of=as_of)
     labels = scale_labels(competency)
     stages = list(competency.stages.all())
@@ -131,6 +136,51 @@ def competency_mastery(
         stages=results,
         working_stage=working,
         latest=latest,
+    )
+
+
+def _rolled_up_mastery(
+    student: Person,
+    competency: Competency,
+    policy: MasteryPolicy,
+    parts: list[Competency],
+    as_of: date | None,
+) -> CompetencyMastery:
+    """A parent's stages from its parts' mastery under their own policies, stage by stage
+    (`rollups`). It has no ratings of its own, so no latest rating."""
+    by_ordinal: dict[int, list[tuple[Competency, StageMastery]]] = {}
+    for part in parts:
+        for result in competency_mastery(student=student, competency=part, as_of=as_of).stages:
+            by_ordinal.setdefault(result.stage.ordinal, []).append((part, result))
+    stages = list(competency.stages.all())
+    evaluations = []
+    for stage in stages:
+        found = by_ordinal.get(stage.ordinal, [])
+        outcome = rolled_up(
+            policy,
+            [
+                part_result(
+                    policy,
+                    code=part.code,
+                    value=result.evaluation.value,
+                    mastered=result.mastered,
+                )
+                for part, result in found
+            ],
+        )
+        evaluations.append(
+            Evaluation(
+                value=outcome.value,
+                mastered=outcome.mastered,
+                sufficient=outcome.sufficient,
+                evidence_count=sum(result.evaluation.evidence_count for _, result in found),
+                explanation=outcome.explanation,
+            )
+        )
+    results = with_implication(stages, evaluations, policy.higher_implies_lower)
+    working = next((result.stage.ordinal for result in results if not result.mastered), None)
+    return CompetencyMastery(
+        competency=competency, policy=policy, stages=results, working_stage=working, latest=None
     )
 
 

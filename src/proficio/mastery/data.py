@@ -10,7 +10,7 @@ from typing import Self
 from proficio.engine import METHOD_PARAMETERS
 from proficio.frameworks.api import Competency, Framework, Scale
 from proficio.lib.errors import InvalidInput
-from proficio.mastery.models import MasteryPolicy, Method
+from proficio.mastery.models import MasteryPolicy, Method, Rollup
 from proficio.people.api import District, School
 
 MINIMUM_EVIDENCE_MAX = 50
@@ -69,6 +69,12 @@ class PolicyDraft(PolicyScopeParts):
     higher_implies_lower: bool = True
     include_self_assessment: bool = False
     restores: int | None = None
+    # For a competency with parts (ADR 0035): "" (its own ratings), "all", "points" or
+    # "mean"; the points rule's base; the parts' terms by code, {"W1": {"points": 2,
+    # "required": True}}, only in a competency's own policy.
+    rollup: str = ""
+    rollup_base: Decimal | float | str | None = None
+    rollup_parts: Mapping[str, Mapping[str, object]] | None = None
 
     def checked(self, *, scales: Sequence[Scale], today: date) -> dict[str, object]:
         """The policy's fields, checked: parameters as numbers, the threshold as a level that
@@ -92,6 +98,7 @@ class PolicyDraft(PolicyScopeParts):
         value, threshold_error = _checked_threshold(self.threshold, scales)
         if threshold_error:
             errors["threshold"] = threshold_error
+        rollup = self._checked_rollup(errors)
         if errors:
             raise InvalidInput(errors)
         return {
@@ -104,7 +111,45 @@ class PolicyDraft(PolicyScopeParts):
             "include_self_assessment": self.include_self_assessment,
             "effective_from": effective_from,
             "restores": self.restores,
+            **rollup,
         }
+
+    def _checked_rollup(self, errors: dict[str, str]) -> dict[str, object]:
+        """The rollup fields, checked; errors keyed rollup, rollup_base, rollup_parts.<code>.
+        Which parts a competency has is checked by `policies.proposed_policy`."""
+        if self.rollup not in Rollup.values:
+            errors["rollup"] = f"Unknown rollup {self.rollup!r}; use all, points or mean."
+            return {}
+        base = None
+        if self.rollup == Rollup.POINTS:
+            try:
+                base = Decimal(str(self.rollup_base).strip())
+            except InvalidOperation:
+                base = None
+            if (
+                base is None
+                or not base.is_finite()
+                or base <= 0
+                or base != base.quantize(Decimal("0.01"))
+            ):
+                errors["rollup_base"] = "Use a positive number of points (two decimals at most)."
+        parts: dict[str, dict[str, object]] = {}
+        given = self.rollup_parts or {}
+        if given and self.competency is None:
+            errors["rollup_parts"] = "Only a competency's own policy sets its parts' terms."
+        for code, terms in given.items():
+            points = terms.get("points", 1)
+            if (
+                isinstance(points, bool)
+                or not isinstance(points, int | float | Decimal | str)
+                or not _is_points(points)
+            ):
+                errors[f"rollup_parts.{code}"] = f"{code}: use a number of points ≥ 0."
+                continue
+            parts[str(code)] = {"points": float(points), "required": bool(terms.get("required"))}
+        if not self.rollup:
+            return {"rollup": "", "rollup_base": None, "rollup_parts": {}}
+        return {"rollup": self.rollup, "rollup_base": base, "rollup_parts": parts}
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -127,6 +172,14 @@ class PolicyRemoval(PolicyScopeParts):
 
 # What an admin may propose for a scope: a new version, or removing the scope's own policy.
 PolicyProposal = PolicyDraft | PolicyRemoval
+
+
+def _is_points(value: object) -> bool:
+    try:
+        number = Decimal(str(value).strip())
+    except InvalidOperation:
+        return False
+    return number.is_finite() and 0 <= number <= 1000
 
 
 def _checked_threshold(threshold: object, scales: Sequence[Scale]) -> tuple[Decimal | None, str]:

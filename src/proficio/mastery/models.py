@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from proficio.engine.display import format_score
 from proficio.engine.pace import DEFAULT_STALL_RATINGS, DEFAULT_STALL_WEEKS, MAX_STALL_RATINGS
 
 
@@ -23,6 +24,16 @@ class Method(models.TextChoices):
     DECAYING_AVERAGE = "decaying_average", _("Decaying average")
     N_MASTERY = "n_mastery", _("N times at mastery")
     POWER_LAW = "power_law", _("Power law")
+
+
+class Rollup(models.TextChoices):
+    """How a competency with parts (a domain) is mastered: from its own ratings, or from its
+    parts' mastery stage by stage (engine.rules, ADR 0035)."""
+
+    OWN = "", _("From its own ratings")
+    ALL = "all", _("Every part mastered")
+    POINTS = "points", _("Points from mastered parts")
+    MEAN = "mean", _("Average of the parts' results")
 
 
 class MasteryPolicy(models.Model):
@@ -54,6 +65,13 @@ class MasteryPolicy(models.Model):
         default=True, help_text=_("Mastering a stage also counts every lower stage as mastered.")
     )
     include_self_assessment = models.BooleanField(default=False)
+    # For a competency with parts: how its stages follow from theirs (ignored for a
+    # competency without parts). `rollup_base` is the points rule's base; `rollup_parts`
+    # the points and whether required, by part code ({"W1": {"points": 2, "required":
+    # true}}): a part left out is worth one point and not required.
+    rollup = models.CharField(max_length=10, choices=Rollup.choices, default="", blank=True)
+    rollup_base = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    rollup_parts = models.JSONField(default=dict, blank=True)
     # A version that removes the scope's own policy: from its effective day the scope follows
     # the broader one again. Its other settings repeat the version it replaces, unused.
     inherits = models.BooleanField(default=False)
@@ -82,6 +100,20 @@ class MasteryPolicy(models.Model):
     def __str__(self) -> str:
         scope = self.competency or self.framework or self.school or self.district
         return f"{self.get_method_display()} for {scope} (v{self.version})"
+
+    @property
+    def rollup_summary(self) -> str:
+        """How a competency with parts is mastered under this policy, in a few words."""
+        if self.rollup == Rollup.POINTS:
+            terms = ", ".join(
+                f"{code} {format_score(float(t.get('points', 1)))}"
+                + (" " + str(_("required")) if t.get("required") else "")
+                for code, t in self.rollup_parts.items()
+            )
+            base = format_score(float(self.rollup_base or 0))
+            summary = _("%(base)s points from mastered parts") % {"base": base}
+            return f"{summary} ({terms})" if terms else str(summary)
+        return str(self.get_rollup_display())
 
     @property
     def scope_label(self) -> str:

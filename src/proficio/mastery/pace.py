@@ -49,6 +49,7 @@ from proficio.frameworks.api import (
 from proficio.mastery.compute import scale_labels
 from proficio.mastery.models import MasteryPolicy, PaceExpectation, StalledSummary, WorkingStage
 from proficio.mastery.policies import PolicyResolver, policy_for
+from proficio.mastery.rollups import rolls_up
 from proficio.people.api import (
     Person,
     Section,
@@ -411,9 +412,13 @@ def pace_facts_computed(*, student: Person, competency: Competency) -> dict[str,
 
 
 def _facts_under(*, policy: MasteryPolicy, student: Person, competency: Competency) -> dict:
-    rows = ratings_counted_for(students=[student], competencies=[competency], as_of=None)
+    rows: list[tuple] = []
+    # A parent mastered from its parts counts no ratings of its own (ADR 0035).
+    if not (rolls_up(policy) and competency.children.exists()):
+        counted = ratings_counted_for(students=[student], competencies=[competency], as_of=None)
+        rows = list(counted.values_list(*_RATING_FIELDS))
     return facts_from_ratings(
-        rows=list(rows.values_list(*_RATING_FIELDS)),
+        rows=rows,
         ordinal_of={stage.pk: stage.ordinal for stage in competency.stages.all()},
         policy=policy,
     )

@@ -8,6 +8,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
+from proficio.engine import format_score
 from proficio.frameworks.api import Competency, Framework, Scale, district_competencies
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.data import PolicyProposal, PolicyRemoval
@@ -184,7 +185,35 @@ def proposed_policy(*, actor: Person, draft: PolicyProposal, lock: bool = False)
     )
     if draft.restores is not None and draft.restores not in {v.version for v in versions}:
         raise InvalidInput({"restores": f"This scope has no version {draft.restores}."})
+    if draft.competency is not None and fields["rollup"]:
+        _check_parts(draft.competency, fields)
     return MasteryPolicy(**fields, version=number, created_by=actor)
+
+
+def _check_parts(competency: Competency, fields: dict[str, object]) -> None:
+    """A competency's own rollup: it has parts, the terms name only them, and the points
+    rule's base is within what they are worth."""
+    parts = {part.code for part in competency.children.all()}
+    if not parts:
+        raise InvalidInput(
+            {"rollup": f"{competency.code} has no parts to be mastered from: rate it instead."}
+        )
+    terms = fields["rollup_parts"]
+    assert isinstance(terms, dict)
+    unknown = sorted(set(terms) - parts)
+    if unknown:
+        raise InvalidInput(
+            {"rollup_parts": f"{', '.join(unknown)} is not a part of {competency.code}."}
+        )
+    if fields["rollup"] == "points":
+        total = sum(float(terms.get(code, {}).get("points", 1)) for code in parts)
+        if float(fields["rollup_base"]) > total:  # type: ignore[arg-type]
+            raise InvalidInput(
+                {
+                    "rollup_base": f"The parts are worth {format_score(total)} points in all: "
+                    "use a base no higher."
+                }
+            )
 
 
 def _removal(
@@ -206,6 +235,9 @@ def _removal(
         threshold=latest.threshold,
         higher_implies_lower=latest.higher_implies_lower,
         include_self_assessment=latest.include_self_assessment,
+        rollup=latest.rollup,
+        rollup_base=latest.rollup_base,
+        rollup_parts=latest.rollup_parts,
         inherits=True,
         effective_from=effective_from,
         version=number,

@@ -11,7 +11,7 @@ from proficio.engine import METHOD_PARAMETERS, ParamSpec, format_score
 from proficio.lib.forms import ServiceErrorsMixin
 from proficio.mastery.data import MINIMUM_EVIDENCE_MAX, PolicyDraft, PolicyRemoval
 from proficio.mastery.forms import DateInput
-from proficio.mastery.models import MasteryPolicy, Method
+from proficio.mastery.models import MasteryPolicy, Method, Rollup
 from proficio.mastery.selectors import PolicyScope
 
 # What each method does to a student's result, in plain words.
@@ -74,6 +74,14 @@ SELF_HELP = _(
     "Count students' ratings of their own work toward mastery. Default: off, so "
     "self-assessments are shown beside the teacher's ratings but do not move the result."
 )
+ROLLUP_HELP = _(
+    "For a competency made of parts (a domain such as Writing over its strands): master it "
+    "stage by stage from its parts' stages of the same number — every part mastered, points "
+    "from the parts mastered (some may be required), or the parts' average reaching the "
+    "threshold above. It then takes no ratings of its own. Competencies without parts ignore "
+    "this. Default: from its own ratings."
+)
+ROLLUP_BASE_HELP = _("How many points a stage needs from its mastered parts.")
 EFFECTIVE_HELP = _(
     "The day the new version takes effect. Mastery “as of” an earlier day keeps the policy "
     "then in force, and today's values stay readable as history. Default: today."
@@ -84,6 +92,11 @@ def _today_or_later(day: date) -> date:
     if day < timezone.localdate():
         raise forms.ValidationError(_("Choose today or a later day."))
     return day
+
+
+def _part_field(code: str, name: str) -> str:
+    """The form field name of one part's term (points or required)."""
+    return f"part__{code}__{name}"
 
 
 def parameter_field(method: str, name: str) -> str:
@@ -149,6 +162,21 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
             attrs={"aria-describedby": "id_include_self_assessment_helptext"}
         ),
     )
+    rollup = forms.ChoiceField(
+        label=_("A competency with parts is mastered"),
+        choices=Rollup.choices,
+        required=False,
+        help_text=ROLLUP_HELP,
+    )
+    rollup_base = forms.DecimalField(
+        label=_("Points needed"),
+        max_digits=6,
+        decimal_places=2,
+        min_value=0.01,
+        required=False,
+        help_text=ROLLUP_BASE_HELP,
+        widget=forms.NumberInput(attrs={"step": "0.01"}),
+    )
     effective_from = forms.DateField(
         label=_("Takes effect on"), help_text=EFFECTIVE_HELP, widget=DateInput
     )
@@ -192,6 +220,8 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
                     "threshold": starting.threshold,
                     "higher_implies_lower": starting.higher_implies_lower,
                     "include_self_assessment": starting.include_self_assessment,
+                    "rollup": starting.rollup,
+                    "rollup_base": starting.rollup_base,
                 }
             )
         method = picked.get("method") or self.initial.get("method")
@@ -203,11 +233,46 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
             self.fields[field_name] = _number_field(self.method, name, spec)
             if name in kept:
                 self.initial[field_name] = kept[name]
+        self.parts = self._part_fields(scope_key, starting)
         if data is None and "method" in picked:
             # Switching methods keeps what was typed in every other field.
             checkboxes = {"higher_implies_lower", "include_self_assessment"}
             self.initial.update({name: picked.get(name) for name in self.fields if name in picked})
             self.initial.update({name: name in picked for name in checkboxes})
+
+    def _part_fields(self, scope_key: str, starting: MasteryPolicy | None) -> list[str]:
+        """Each part's points and "required" fields, when the scope is a competency with
+        parts; the field names' part codes, in order."""
+        scope = self.scopes.get(scope_key)
+        if scope is None or scope.competency is None:
+            return []
+        kept = starting.rollup_parts if starting is not None else {}
+        codes = []
+        for part in scope.competency.children.all():
+            terms = kept.get(part.code, {})
+            self.fields[_part_field(part.code, "points")] = forms.DecimalField(
+                label=_("%(code)s %(title)s: points") % {"code": part.code, "title": part.title},
+                max_digits=6,
+                decimal_places=2,
+                min_value=0,
+                max_value=1000,
+                required=False,
+                widget=forms.NumberInput(attrs={"step": "0.5", "placeholder": "1"}),
+            )
+            self.fields[_part_field(part.code, "required")] = forms.BooleanField(
+                label=_("required"), required=False
+            )
+            self.initial[_part_field(part.code, "points")] = terms.get("points")
+            self.initial[_part_field(part.code, "required")] = terms.get("required", False)
+            codes.append(part.code)
+        return codes
+
+    @property
+    def part_rows(self) -> list[tuple[forms.BoundField, forms.BoundField]]:
+        return [
+            (self[_part_field(code, "points")], self[_part_field(code, "required")])
+            for code in self.parts
+        ]
 
     @property
     def restoring(self) -> object:
@@ -243,11 +308,28 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
             include_self_assessment=data["include_self_assessment"],
             effective_from=data["effective_from"],
             restores=data.get("restores"),
+            rollup=data.get("rollup") or "",
+            rollup_base=data.get("rollup_base"),
+            rollup_parts=self._part_terms(),
         )
+
+    def _part_terms(self) -> dict[str, dict[str, object]]:
+        """The terms typed for each part; a part left as it is (one point, not required) is
+        left out."""
+        data = self.cleaned_data
+        terms: dict[str, dict[str, object]] = {}
+        for code in self.parts:
+            points = data.get(_part_field(code, "points"))
+            required = bool(data.get(_part_field(code, "required")))
+            if points is not None or required:
+                terms[code] = {"points": 1 if points is None else points, "required": required}
+        return terms
 
     def form_field(self, service_field: str) -> str:
         if service_field.startswith("parameters."):
             return parameter_field(self.method, service_field.removeprefix("parameters."))
+        if service_field.startswith("rollup_parts."):
+            return _part_field(service_field.removeprefix("rollup_parts."), "points")
         return service_field
 
 

@@ -18,6 +18,7 @@ from proficio.mastery.bulk.arrays import (
     PolicyGrid,
     district_layout,
     governing_policies,
+    roots,
 )
 from proficio.mastery.bulk.computing import Computed, compute_chunk
 from proficio.mastery.bulk.writing import same_float
@@ -90,6 +91,8 @@ _PROPOSAL_FIELDS = (
     "inherits",
     "restores",
     "version",
+    "rollup",
+    "rollup_parts",
 )
 
 
@@ -100,6 +103,7 @@ def proposal_json(proposed: MasteryPolicy) -> dict[str, object]:
         **fields,
         "threshold": str(proposed.threshold),
         "effective_from": proposed.effective_from.isoformat(),
+        "rollup_base": None if proposed.rollup_base is None else str(proposed.rollup_base),
     }
 
 
@@ -109,6 +113,7 @@ def proposal_from_json(data: dict) -> MasteryPolicy:
         **{name: data[name] for name in _PROPOSAL_FIELDS if name in data},
         threshold=Decimal(data["threshold"]),
         effective_from=date.fromisoformat(data["effective_from"]),
+        rollup_base=Decimal(data["rollup_base"]) if data.get("rollup_base") else None,
     )
 
 
@@ -157,7 +162,9 @@ def preview(
     before = governing_policies(layout, candidates, default)
     after = governing_policies(layout, [*candidates, proposed], default)
     result = PreviewResult()
-    governed = _policy_changes(before, after)
+    governed = _whole_trees(layout, _policy_changes(before, after))
+    # Parents of either side join their parts' pairs on both, so the records line up.
+    with_parents = before.rolls_up(layout) | after.rolls_up(layout)
     student_lookup = np.full(int(layout.students.max(initial=0)) + 1, -1, dtype=np.int64)
     flips: list[StageChange] = []
     shifts: list[StageChange] = []
@@ -175,8 +182,8 @@ def preview(
         result.evidence_rows += evidence.size
         if not evidence.size:
             continue
-        old = compute_chunk(layout, evidence, before, chunk.schools)
-        new = compute_chunk(layout, evidence, after, chunk.schools)
+        old = compute_chunk(layout, evidence, before, chunk.schools, with_parents)
+        new = compute_chunk(layout, evidence, after, chunk.schools, with_parents)
         result.students += int(np.unique(new.pair_student).size)
         flipped = old.mastered != new.mastered
         shifted = ~same_float(old.value, new.value)
@@ -209,6 +216,17 @@ def _policy_changes(before: PolicyGrid, after: PolicyGrid) -> Bools:
     before_ids = np.array([id(policy) for policy in before.policies], dtype=np.int64)
     after_ids = np.array([id(policy) for policy in after.policies], dtype=np.int64)
     return before_ids[before.grid] != after_ids[after.grid]
+
+
+def _whole_trees(layout: Layout, governed: Bools) -> Bools:
+    """Per (school, competency), whether any competency of its tree is governed anew: a part
+    feeds its parent's mastery, and a parent reads all its parts (ADR 0035)."""
+    if not layout.has_parts.any():
+        return governed
+    root = roots(layout.parent)
+    hits = np.zeros((governed.shape[1], governed.shape[0]), dtype=np.int64)
+    np.add.at(hits, root, governed.T.astype(np.int64))
+    return hits.T[:, root] > 0
 
 
 def _change(

@@ -13,7 +13,11 @@ from proficio.frameworks.api import Competency, district_competencies, district_
 from proficio.mastery.data import Scope
 from proficio.mastery.models import MasteryPolicy
 from proficio.mastery.policies import most_specific
+from proficio.mastery.rollups import part_terms
 from proficio.people.api import district_person_ids, student_school_assignments
+
+# A policy's rollup as a number: 0 from the competency's own ratings, then the engine's rules.
+ROLLUP_RULES = ("", "all", "points", "mean")
 
 Ints = NDArray[np.int64]
 Floats = NDArray[np.float64]
@@ -42,10 +46,17 @@ class Layout:
     students: Ints  # person ids in scope, ascending
     student_school: Ints  # per student: school number
     scope_competencies: list[int] | None  # competency ids read, None for all
+    parent: Ints  # competency number → its parent's number, -1 for none
+    parent_stage: Ints  # stage number → the parent's stage of the same ordinal, -1 for none
+    height: Ints  # competency number → 0 without parts, else 1 + its tallest part's height
 
     @property
     def stage_total(self) -> int:
         return int(self.stage_ids.size)
+
+    @property
+    def has_parts(self) -> Bools:
+        return self.height > 0
 
 
 def lookup(ids: Sequence[int] | Ints) -> Ints:
@@ -87,12 +98,18 @@ def district_layout(scope: Scope) -> Layout:
         scope_competencies = [scope.competency_id]
     elif scope.framework_id is not None:
         scope_competencies = [c.pk for c in competencies if c.framework_id == scope.framework_id]
+    parent = np.array(
+        [competency_index[c.parent_id] if c.parent_id else -1 for c in competencies], np.int64
+    )
+    if scope_competencies is not None:
+        scope_competencies = _whole_trees(competencies, parent, scope_competencies)
+    stage_ordinal = np.array([s[2] for s in stages], dtype=np.int64)
     return Layout(
         district_id=scope.district_id,
         competencies=competencies,
         competency_index=competency_index,
         stage_ids=stage_ids,
-        stage_ordinal=np.array([s[2] for s in stages], dtype=np.int64),
+        stage_ordinal=stage_ordinal,
         stage_position=np.arange(stage_ids.size) - np.repeat(first_stage, stage_count),
         stage_index=lookup(stage_ids),
         first_stage=first_stage,
@@ -102,7 +119,59 @@ def district_layout(scope: Scope) -> Layout:
         students=people,
         student_school=student_school,
         scope_competencies=scope_competencies,
+        parent=parent,
+        parent_stage=_parent_stages(parent, owner, stage_ordinal),
+        height=_heights(parent),
     )
+
+
+def roots(parent: Ints) -> Ints:
+    """competency number → the number of the top of its tree."""
+    root = np.arange(parent.size)
+    for _ in range(parent.size):  # a tree is never deeper than it has competencies
+        up = parent[root]
+        climbing = up >= 0
+        if not climbing.any():
+            break
+        root = np.where(climbing, up, root)
+    return root
+
+
+def _whole_trees(competencies: list[Competency], parent: Ints, scope_ids: list[int]) -> list[int]:
+    """The scope's competencies with every competency of their trees: a part's mastery feeds
+    its parent's, and a parent's is read from all its parts (ADR 0035)."""
+    if not (parent >= 0).any():
+        return scope_ids
+    root = roots(parent)
+    wanted = set(scope_ids)
+    tops = {int(root[n]) for n, c in enumerate(competencies) if c.pk in wanted}
+    return [c.pk for n, c in enumerate(competencies) if int(root[n]) in tops]
+
+
+def _parent_stages(parent: Ints, owner: Ints, ordinal: Ints) -> Ints:
+    """stage number → the stage of the same ordinal of its competency's parent, -1 if none."""
+    result = np.full(owner.size, -1, dtype=np.int64)
+    if not (parent >= 0).any():
+        return result
+    by_key = {(int(c), int(k)): s for s, (c, k) in enumerate(zip(owner, ordinal, strict=True))}
+    for s, (c, k) in enumerate(zip(parent[owner].tolist(), ordinal.tolist(), strict=True)):
+        if c >= 0:
+            result[s] = by_key.get((c, k), -1)
+    return result
+
+
+def _heights(parent: Ints) -> Ints:
+    """competency number → 0 for one without parts, 1 + the tallest part's height else."""
+    height = np.zeros(parent.size, dtype=np.int64)
+    level = np.flatnonzero(parent >= 0)  # every part
+    step = 1
+    while level.size and step <= parent.size:
+        above = parent[level]
+        above = above[above >= 0]
+        height[above] = np.maximum(height[above], step)
+        level = np.unique(above)
+        step += 1
+    return height
 
 
 @dataclass
@@ -115,12 +184,39 @@ class PolicyGrid:
     minimum_evidence: Ints = field(init=False)
     implies_lower: Bools = field(init=False)
     include_self: Bools = field(init=False)
+    # Rolling a parent up from its parts (ADR 0035): the rule per policy (ROLLUP_RULES), the
+    # points rule's base, and each part's points and whether required, per policy.
+    rule: Ints = field(init=False)
+    base: Floats = field(init=False)
+    part_points: Floats = field(init=False)  # [policy number, competency number]
+    part_required: Bools = field(init=False)
 
     def __post_init__(self) -> None:
         self.threshold = np.array([float(p.threshold) for p in self.policies])
         self.minimum_evidence = np.array([p.minimum_evidence for p in self.policies], np.int64)
         self.implies_lower = np.array([p.higher_implies_lower for p in self.policies], bool)
         self.include_self = np.array([p.include_self_assessment for p in self.policies], bool)
+        self.rule = np.array([ROLLUP_RULES.index(p.rollup) for p in self.policies], np.int64)
+        self.base = np.array([float(p.rollup_base or 0) for p in self.policies])
+
+    def read_parts(self, competencies: Sequence[Competency]) -> None:
+        """Each part's points and whether required, under each policy."""
+        shape = (len(self.policies), len(competencies))
+        self.part_points = np.ones(shape)
+        self.part_required = np.zeros(shape, dtype=bool)
+        for number, policy in enumerate(self.policies):
+            if not policy.rollup_parts:  # only a competency's own policy names its parts
+                continue
+            for c, competency in enumerate(competencies):
+                if competency.parent_id == policy.competency_id:
+                    points, required = part_terms(policy, competency.code)
+                    self.part_points[number, c] = points
+                    self.part_required[number, c] = required
+
+    def rolls_up(self, layout: Layout) -> Bools:
+        """[school number, competency number] → whether the competency is mastered from its
+        parts there."""
+        return (self.rule[self.grid] > 0) & layout.has_parts[np.newaxis, :]
 
 
 def governing_policies(
@@ -144,7 +240,9 @@ def governing_policies(
                 number[id(policy)] = len(chosen)
                 chosen.append(policy)
             grid[s, c] = number[id(policy)]
-    return PolicyGrid(policies=chosen, grid=grid)
+    grid_of_policies = PolicyGrid(policies=chosen, grid=grid)
+    grid_of_policies.read_parts(layout.competencies)
+    return grid_of_policies
 
 
 @dataclass

@@ -7,6 +7,7 @@ only records that are written are explained, and every stage without a counted r
 policy reads the same, worded once.
 """
 
+import math
 from datetime import date, timedelta
 
 import numpy as np
@@ -16,6 +17,8 @@ from proficio.frameworks.api import Competency, Stage, district_stages
 from proficio.mastery.bulk.arrays import EvidenceChunk, Ints, Layout, PolicyGrid
 from proficio.mastery.bulk.computing import Computed
 from proficio.mastery.compute import implied_explanation, scale_labels
+from proficio.mastery.models import MasteryPolicy
+from proficio.mastery.rollups import part_result, rolled_up
 
 _EPOCH = date(1970, 1, 1)
 _DAY = 86_400
@@ -35,6 +38,14 @@ class Explainer:
             if scale not in by_scale:
                 by_scale[scale] = scale_labels(competency)
             self.labels.append(by_scale[scale])
+        # parent stage number → its parts' (competency number, stage number), in the order
+        # the per-student path reads a parent's parts (`Competency.Meta.ordering`).
+        self.parts_at: dict[int, list[tuple[int, int]]] = {}
+        for stage in np.flatnonzero(layout.parent_stage >= 0).tolist():
+            part = int(layout.stage_owner[stage])
+            self.parts_at.setdefault(int(layout.parent_stage[stage]), []).append((part, stage))
+        for parts in self.parts_at.values():
+            parts.sort(key=lambda pair: _reading_order(layout.competencies[pair[0]]))
 
     def explain(
         self, policies: PolicyGrid, evidence: EvidenceChunk, computed: Computed, records: Ints
@@ -56,7 +67,9 @@ class Explainer:
         for record, begin, end in zip(records.tolist(), begins, ends, strict=True):
             number = int(computed.record_policy[record])
             competency = int(layout.stage_owner[computed.record_stage[record]])
-            if begin == end and (number, competency) in unrated:
+            if policies.rule[number] and layout.has_parts[competency]:
+                text = self._rolled_up(policies.policies[number], computed, record)
+            elif begin == end and (number, competency) in unrated:
                 text = unrated[number, competency]
             else:
                 policy = policies.policies[number]
@@ -77,6 +90,30 @@ class Explainer:
                 text = implied_explanation(highest, text)
             texts.append(text)
         return texts
+
+    def _rolled_up(self, policy: MasteryPolicy, computed: Computed, record: int) -> str:
+        """A parent stage's explanation from its parts' records (`rollups.rolled_up`)."""
+        layout = self.layout
+        student = int(computed.record_key[record]) // layout.stage_total
+        parts = []
+        for part, stage in self.parts_at.get(int(computed.record_stage[record]), []):
+            key = student * layout.stage_total + stage
+            where = int(np.searchsorted(computed.record_key, key))
+            found = where < computed.record_key.size and computed.record_key[where] == key
+            value = float(computed.value[where]) if found else math.nan
+            parts.append(
+                part_result(
+                    policy,
+                    code=layout.competencies[part].code,
+                    value=None if math.isnan(value) else value,
+                    mastered=bool(found and computed.mastered[where]),
+                )
+            )
+        return rolled_up(policy, parts).explanation
+
+
+def _reading_order(competency: Competency) -> tuple:
+    return (competency.framework_id, competency.position, competency.code)
 
 
 def _scale_id(competency: Competency) -> int:

@@ -45,6 +45,9 @@ def policy_change(*, actor: Person, draft: PolicyProposal) -> MasteryPolicy:
             "effective_from": policy.effective_from.isoformat(),
             "removes_own_policy": policy.inherits,
             "restores": policy.restores,
+            "rollup": policy.rollup,
+            "rollup_base": None if policy.rollup_base is None else str(policy.rollup_base),
+            "rollup_parts": policy.rollup_parts,
         },
     )
     recompute_run_queue(policy=policy, actor=actor)

@@ -41,6 +41,7 @@ from proficio.mastery.models import (
 from proficio.mastery.pace import facts_from_counted, pace_columns, pace_facts_store
 from proficio.mastery.permissions import can_correct, can_rate
 from proficio.mastery.policies import policy_for
+from proficio.mastery.rollups import rolls_up
 from proficio.people.api import Person
 
 
@@ -158,7 +159,42 @@ def _counts(evidence: Evidence, policy: MasteryPolicy) -> bool:
 
 
 def _refresh_after_rating(*, evidence: Evidence, student: Person, competency: Competency) -> None:
-    """Bring mastery up to date after one new rating, recomputing as little as it can.
+    """Bring mastery up to date after one new rating: the competency's, then that of each
+    parent mastered from its parts (ADR 0035)."""
+    _refresh_rated(evidence=evidence, student=student, competency=competency)
+    _refresh_parents(student=student, competency=competency)
+
+
+def _refresh_parents(*, student: Person, competency: Competency) -> None:
+    """Each parent that rolls up from its parts, nearest first, up to the first that does not."""
+    parent = competency.parent
+    while parent is not None:
+        policy = policy_for(student=student, competency=parent)
+        if not rolls_up(policy):
+            return
+        _refresh(
+            student=student, competency=parent, policy=policy, records=_records_of(student, parent)
+        )
+        pace_facts_store(student=student, competency=parent)
+        parent = parent.parent
+
+
+def _refuse_rolled_up(competency: Competency, policy: MasteryPolicy) -> None:
+    """A competency mastered from its parts is not rated itself: its ratings would not count."""
+    if not rolls_up(policy):
+        return
+    parts = [part.code for part in competency.children.all()]
+    if parts:
+        raise InvalidInput(
+            {
+                "competency": f"{policy.scope_label} masters {competency.code} from its "
+                f"parts ({', '.join(parts)}): rate one of them."
+            }
+        )
+
+
+def _refresh_rated(*, evidence: Evidence, student: Person, competency: Competency) -> None:
+    """Bring the rated competency's mastery up to date, recomputing as little as it can.
 
     Only the stages whose counted ratings changed are evaluated again; the other stages keep
     their values, and implication, the working stage and the latest rating follow from the
@@ -167,6 +203,7 @@ def _refresh_after_rating(*, evidence: Evidence, student: Person, competency: Co
     the whole competency instead.
     """
     policy = policy_for(student=student, competency=competency)
+    _refuse_rolled_up(competency, policy)
     rows = storage.stage_records(student_id=student.pk, competency_id=competency.pk)
     working = storage.working_row(student_id=student.pk, competency_id=competency.pk)
     in_step = working is not None and all(
@@ -301,6 +338,7 @@ def mastery_refresh(*, student: Person, competency: Competency) -> CompetencyMas
         records=_records_of(student, competency),
     )
     pace_facts_store(student=student, competency=competency)
+    _refresh_parents(student=student, competency=competency)
     return result
 
 
