@@ -34,6 +34,7 @@ KEYS = {
     "feedback_present",
     "feedback_next",
     "supersedes",
+    "statements",
 }
 
 
@@ -63,6 +64,7 @@ def test_a_rating_is_stored_and_returned_with_exactly_the_documented_keys(world,
         "supersedes": None,
         "withdrawn": False,
         "reason": "",
+        "statements": [],
     }
     assert datetime.fromisoformat(body["observed_at"]) == stored.observed_at
     assert datetime.fromisoformat(body["recorded_at"]) == stored.recorded_at

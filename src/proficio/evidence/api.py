@@ -15,6 +15,7 @@ from proficio.evidence.selectors import (
     ratings_counted,
     ratings_counted_for,
     standardized_results,
+    statements_shown,
 )
 from proficio.evidence.services import (
     EvidenceDraft,
@@ -43,4 +44,5 @@ __all__ = [
     "ratings_counted",
     "ratings_counted_for",
     "standardized_results",
+    "statements_shown",
 ]

@@ -108,3 +108,31 @@ class EvidenceFile(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("A file kept with a rating cannot be deleted.")
+
+
+class StatementShown(models.Model):
+    """One evidence statement of the rated stage that the teacher saw in the work: what the
+    student's next steps count as shown. Append-only like the rating."""
+
+    evidence = models.ForeignKey(
+        Evidence, on_delete=models.PROTECT, related_name="statements_shown"
+    )
+    statement = models.ForeignKey(
+        "frameworks.EvidenceStatement", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["evidence", "statement"], name="statement_shown_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.evidence_id} shows {self.statement_id}"
+
+    def save(self, *args, **kwargs) -> None:
+        if not self._state.adding:
+            raise AppendOnlyError("What a rating saw in the work cannot be changed.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("What a rating saw in the work cannot be deleted.")

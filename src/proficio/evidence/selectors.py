@@ -7,7 +7,7 @@ from uuid import UUID
 from django.db.models import QuerySet
 from django.utils import timezone
 
-from proficio.evidence.models import Evidence, EvidenceFile, EvidenceSource
+from proficio.evidence.models import Evidence, EvidenceFile, EvidenceSource, StatementShown
 from proficio.frameworks.api import Competency
 from proficio.lib.visibility import visible_get
 from proficio.people.api import Person
@@ -93,6 +93,18 @@ def evidence_standing() -> QuerySet[Evidence]:
     """Every rating that stands: not replaced by a correction or withdrawal, and not itself a
     withdrawal. Callers scope it to what the user may see."""
     return Evidence.objects.filter(superseded_by__isnull=True, withdrawn=False)
+
+
+def statements_shown(*, student: Person, stage_ids: Iterable[int]) -> set[int]:
+    """The evidence statements (ids) of these stages that a teacher has seen in the student's
+    work: ticked on a rating that stands (a student's own rating does not count)."""
+    return set(
+        StatementShown.objects.filter(
+            evidence__in=evidence_standing()
+            .filter(student=student, stage_id__in=list(stage_ids))
+            .exclude(source=EvidenceSource.SELF)
+        ).values_list("statement_id", flat=True)
+    )
 
 
 def evidence_in_district(district_id: int) -> QuerySet[Evidence]:

@@ -4,6 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
+from uuid import UUID
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
@@ -11,8 +12,8 @@ from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from proficio.audit import api as audit
-from proficio.evidence.models import Evidence, EvidenceFile, EvidenceSource
-from proficio.frameworks.api import Competency
+from proficio.evidence.models import Evidence, EvidenceFile, EvidenceSource, StatementShown
+from proficio.frameworks.api import Competency, EvidenceStatement, Stage
 from proficio.lib.errors import InvalidInput
 from proficio.lib.files.kinds import family_of
 from proficio.lib.files.thumbnails import thumbnail_of
@@ -56,10 +57,12 @@ def evidence_append(
     artifact_title: str = "",
     supersedes: Evidence | None = None,
     reason: str = "",
+    statements: Sequence[UUID | str] = (),
 ) -> Evidence:
     """Validate one rating completely, then append it. Permission is the caller's job.
 
-    With `supersedes`, the rating corrects that one (`reason`: why, kept with it)."""
+    With `supersedes`, the rating corrects that one (`reason`: why, kept with it).
+    `statements`: the rated stage's evidence statements (by uuid) the work shows."""
     errors: dict[str, str] = {}
     if supersedes is not None:
         # Lock the corrected row first so two simultaneous corrections cannot both pass.
@@ -94,12 +97,32 @@ def evidence_append(
         raise InvalidInput({**bad.errors, **errors}) from None
     if len(reason) > FEEDBACK_MAX:
         errors["reason"] = f"Keep the reason under {FEEDBACK_MAX:,} characters."
+    shown = _statements_of(row.stage, statements, errors)
     if errors:
         raise InvalidInput(errors)
     row.supersedes = supersedes
     row.reason = reason.strip()
     row.save(force_insert=True)
+    StatementShown.objects.bulk_create(
+        StatementShown(evidence=row, statement=statement) for statement in shown
+    )
     return row
+
+
+def _statements_of(
+    stage: Stage, given: Sequence[UUID | str], errors: dict[str, str]
+) -> list[EvidenceStatement]:
+    """The stage's evidence statements named in `given`; an error for any other."""
+    if not given:
+        return []
+    own = {str(statement.uuid): statement for statement in stage.evidence_statements.all()}
+    unknown = [str(uuid) for uuid in given if str(uuid) not in own]
+    if unknown:
+        errors["statements"] = (
+            f"Tick only evidence statements of stage {stage.ordinal}, the stage rated."
+        )
+        return []
+    return list({str(uuid): own[str(uuid)] for uuid in given}.values())
 
 
 @transaction.atomic

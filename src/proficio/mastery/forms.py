@@ -5,6 +5,7 @@ from datetime import date, datetime, time
 from decimal import Decimal
 
 from django import forms
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,15 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
         required=False,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+    statements = forms.MultipleChoiceField(
+        label=_("What the work shows"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "The rated stage's evidence statements you saw in this work: the student's next "
+            "steps list those not shown yet."
+        ),
+    )
     attachments = MultipleFileField(
         label=_("Photo, recording or file"),
         required=False,
@@ -110,6 +120,15 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
                 },
             )
             for stage in stages
+        ]
+        prefetch_related_objects(stages, "evidence_statements")
+        self.fields["statements"].choices = [
+            (
+                _("Stage %(ordinal)s") % {"ordinal": stage.ordinal},
+                [(str(s.uuid), s.text) for s in stage.evidence_statements.all()],
+            )
+            for stage in stages
+            if stage.evidence_statements.all()
         ]
         # Completed trajectories default to the top stage: more work there is still evidence.
         self.fields["stage"].initial = working_stage or (stages[-1].ordinal if stages else None)
@@ -144,6 +163,7 @@ class RatingForm(ServiceErrorsMixin, forms.Form):
             "feedback_present": data["feedback_present"],
             "feedback_next": data["feedback_next"],
             "files": data.get("attachments") or [],
+            "statements": data.get("statements") or [],
         }
 
     def form_field(self, service_field: str) -> str:
@@ -182,6 +202,10 @@ class CorrectionForm(RatingForm):
                 "source": original.source,
                 "feedback_present": original.feedback_present,
                 "feedback_next": original.feedback_next,
+                "statements": [
+                    str(uuid)
+                    for uuid in original.statements_shown.values_list("statement__uuid", flat=True)
+                ],
             }
         )
 

@@ -122,6 +122,11 @@ class EvidenceIn(Schema):
     feedback_next: Text = ""
     supersedes: UUID | None = Field(None, description="The rating this one corrects.")
     reason: Text = Field("", description="Why a correction was made; kept with it.")
+    statements: list[UUID] = Field(
+        default_factory=list,
+        max_length=100,
+        description="The rated stage's evidence statements (ids) the work shows.",
+    )
 
     @field_validator("stage", mode="before")
     @classmethod
@@ -182,6 +187,7 @@ class EvidenceIn(Schema):
             "feedback_next": self.feedback_next,
             "supersedes": supersedes,
             "reason": self.reason,
+            "statements": self.statements,
         }
 
 
@@ -200,6 +206,11 @@ class EvidenceOut(Schema):
     supersedes: UUID | None
     withdrawn: bool
     reason: str
+    statements: list[UUID] = Field(description="The evidence statements the work shows.")
+
+    @staticmethod
+    def resolve_statements(evidence: Evidence) -> list[UUID]:
+        return list(evidence.statements_shown.values_list("statement__uuid", flat=True))
 
     @staticmethod
     def resolve_id(evidence: Evidence) -> UUID:

@@ -9,7 +9,7 @@ from django.db.models import QuerySet, prefetch_related_objects
 from django.utils import timezone
 
 from proficio.engine.unlock import Item, ItemState, item_states
-from proficio.evidence.api import EvidenceSource, evidence_of
+from proficio.evidence.api import EvidenceSource, evidence_of, statements_shown
 from proficio.lib.visibility import visible_get
 from proficio.mastery.api import competency_paces, students_mastery
 from proficio.pathways.models import Advancement, ItemProgress, Playlist, PlaylistItem
@@ -131,10 +131,15 @@ class NextStep:
 
     status: object  # mastery's CompetencyStatus
     pace: object | None  # mastery's Pace
-    statements: list
+    statements: list  # the working stage's evidence statements not yet seen in the work
+    shown: list  # … and those a teacher has seen in it
     needed_next: str
     playlists: list[ShownPlaylist]
     tasks: list  # (task, status) of open tasks on this competency
+
+    @property
+    def statement_count(self) -> int:
+        return len(self.statements) + len(self.shown)
 
     @property
     def urgency(self) -> int:
@@ -180,11 +185,15 @@ def next_steps(*, student: Person, statuses: Sequence | None = None) -> tuple[li
             open_tasks.setdefault(competency_id, []).append((task, status))
     stages = [status.working.stage for status in working]
     prefetch_related_objects(stages, "evidence_statements")
+    seen = statements_shown(student=student, stage_ids=[stage.pk for stage in stages])
     steps = [
         NextStep(
             status=status,
             pace=paces.get(status.competency.pk),
-            statements=list(status.working.stage.evidence_statements.all()),
+            statements=[
+                s for s in status.working.stage.evidence_statements.all() if s.pk not in seen
+            ],
+            shown=[s for s in status.working.stage.evidence_statements.all() if s.pk in seen],
             needed_next=latest_next.get(status.competency.pk, ""),
             playlists=by_stage.get(status.working.stage.pk, []),
             tasks=open_tasks.get(status.competency.pk, []),

@@ -32,3 +32,5 @@ class WorkRating:
     level: Decimal
     feedback_present: str = ""
     feedback_next: str = ""
+    # The stage's evidence statements (uuids) the work shows.
+    statements: tuple[str, ...] = ()

@@ -219,6 +219,15 @@ class ReviewForm(ServiceErrorsMixin, forms.Form):
                 choices=[("", _("Not rated"))]
                 + [(str(level.value.normalize()), level.label) for level in levels],
             )
+            self.fields[f"{prefix}-shows"] = forms.MultipleChoiceField(
+                label=_("The work shows"),
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                choices=[
+                    (str(statement.uuid), statement.text)
+                    for statement in alignment.stage.evidence_statements.all()
+                ],
+            )
             self.fields[f"{prefix}-present"] = forms.CharField(
                 label=_("What is present"),
                 required=False,
@@ -237,19 +246,23 @@ class ReviewForm(ServiceErrorsMixin, forms.Form):
                 self[f"a{alignment.pk}-level"],
                 self[f"a{alignment.pk}-present"],
                 self[f"a{alignment.pk}-next"],
+                self[f"a{alignment.pk}-shows"],
             )
             for alignment in self.alignments
         ]
 
-    def ratings(self) -> list[tuple[TaskAlignment, Decimal | None, str, str]]:
+    def ratings(self) -> list[tuple[TaskAlignment, Decimal | None, str, str, tuple[str, ...]]]:
+        """Per aligned stage given anything: its level (None if not chosen), what is present,
+        what is needed next, and the evidence statements ticked."""
         found = []
         for alignment in self.alignments:
             prefix = f"a{alignment.pk}"
             level = self.cleaned_data.get(f"{prefix}-level")
             present = self.cleaned_data.get(f"{prefix}-present", "")
             needed = self.cleaned_data.get(f"{prefix}-next", "")
-            if level or present or needed:
-                found.append((alignment, Decimal(level) if level else None, present, needed))
+            shows = tuple(self.cleaned_data.get(f"{prefix}-shows") or ())
+            if level or present or needed or shows:
+                found.append((alignment, Decimal(level) if level else None, present, needed, shows))
         return found
 
 

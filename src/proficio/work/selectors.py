@@ -139,6 +139,7 @@ def task_alignments(task: Task) -> list:
     return list(
         task.alignments.select_related("stage__competency__framework__scale").prefetch_related(
             "criteria",
+            "stage__evidence_statements",
             "stage__competency__scale__levels",
             "stage__competency__framework__scale__levels",
         )

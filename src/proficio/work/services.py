@@ -431,6 +431,7 @@ def review_record(
             feedback_next=rating.feedback_next,
             artifact_url=work_url,
             artifact_title=f"{submission.task.title}, revision {revision.number}",
+            statements=rating.statements,
         )
         for rating in ratings
     ]

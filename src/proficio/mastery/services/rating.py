@@ -4,6 +4,7 @@ one competency."""
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from decimal import Decimal
+from uuid import UUID
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
@@ -62,11 +63,13 @@ def evidence_record(
     artifact_url: str = "",
     artifact_title: str = "",
     files: Sequence[UploadedFile] = (),
+    statements: Sequence[UUID | str] = (),
 ) -> Evidence:
     """Record one rating and bring the student's mastery up to date; with `supersedes`, a
     correction of that rating (`reason`: why); `artifact_url` and `artifact_title` link it
     to the work it rates; `files` (a photo, a recording, a document) are kept with it, each
-    checked before anything is written."""
+    checked before anything is written; `statements` (uuids) are the rated stage's evidence
+    statements the work shows."""
     if not can_rate(assessor, student, source):
         raise NotVisible(f"No student {student.uuid} that you may rate.")
     if supersedes is not None and not can_correct(assessor, supersedes):
@@ -97,6 +100,7 @@ def evidence_record(
             reason=reason,
             artifact_url=artifact_url,
             artifact_title=artifact_title,
+            statements=statements,
         )
     except InvalidInput as bad:
         raise InvalidInput({**bad.errors, **file_errors}) from None
@@ -114,6 +118,7 @@ def evidence_record(
             "stage": stage,
             "level": str(evidence.level),
             "source": str(source),
+            **({"statements_shown": len(statements)} if statements else {}),
             **(
                 {"supersedes": str(supersedes.uuid), "reason": evidence.reason}
                 if supersedes is not None

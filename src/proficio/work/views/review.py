@@ -167,11 +167,11 @@ def review_save(request: HttpRequest, submission_id: str) -> HttpResponse:
         if revision is None:
             raise Http404("No such revision.")
         ratings = []
-        for alignment, level, present, needed in form.ratings():
+        for alignment, level, present, needed, shows in form.ratings():
             if level is None:
                 form.add_error(
                     f"a{alignment.pk}-level",
-                    _("Choose a level for the feedback you wrote, or clear the feedback."),
+                    _("Choose a level for what you noted, or clear it."),
                 )
                 continue
             ratings.append(
@@ -181,6 +181,7 @@ def review_save(request: HttpRequest, submission_id: str) -> HttpResponse:
                     level=level,
                     feedback_present=present,
                     feedback_next=needed,
+                    statements=shows,
                 )
             )
         if not form.errors:
