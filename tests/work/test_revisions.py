@@ -185,7 +185,7 @@ def test_work_brought_in_from_before_keeps_its_time_within_reason(world):
     assert review.created_at == then + timedelta(days=2)
     with pytest.raises(InvalidInput) as early:
         revision_save(student=world.student, task=task, text="x", at=then - timedelta(days=1))
-    assert "before the work it follows" in early.value.errors["at"]
+    assert "before what it follows" in early.value.errors["at"]
     with pytest.raises(InvalidInput) as ahead:
         revision_save(
             student=world.student, task=task, text="x", at=timezone.now() + timedelta(days=1)

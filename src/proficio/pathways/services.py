@@ -3,17 +3,17 @@ everything first and tells every problem at once, writes in one transaction, and
 when it touches a student's record."""
 
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 
 from proficio.audit import api as audit
 from proficio.frameworks.api import Stage
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.files.uploads import checked_kinds, upload_name
+from proficio.lib.moments import moment
 from proficio.pathways.data import ItemDraft, StageRef
 from proficio.pathways.models import (
     Focus,
@@ -236,12 +236,11 @@ def playlist_copy(*, actor: Person, playlist: Playlist) -> Playlist:
 
 def _when(at: datetime | None) -> datetime:
     """`at`, or now; a time ahead of now is refused."""
-    now = timezone.now()
-    if at is None:
-        return now
-    if at > now + timedelta(minutes=10):
-        raise InvalidInput({"at": "That time has not come yet."})
-    return at
+    errors: dict[str, str] = {}
+    when = moment(at, errors=errors)
+    if errors:
+        raise InvalidInput(errors)
+    return when
 
 
 @transaction.atomic

@@ -2,13 +2,12 @@
 first and tells every problem at once, writes in one transaction, and is audited."""
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from proficio.audit import api as audit
 from proficio.evidence.api import EvidenceSource
@@ -16,6 +15,7 @@ from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.files.kinds import family_of
 from proficio.lib.files.thumbnails import thumbnail_of
 from proficio.lib.files.uploads import MB, checked_kinds, upload_name
+from proficio.lib.moments import moment
 from proficio.mastery.api import evidence_record, students_mastery
 from proficio.people.api import (
     Person,
@@ -234,21 +234,6 @@ def _checked_files(student: Person, files: Sequence[UploadedFile], errors: dict)
     return kinds
 
 
-CLOCK_SKEW = timedelta(minutes=10)
-
-
-def _when(at: datetime | None, *, after: datetime | None, errors: dict) -> datetime:
-    """`at`, or now: a given time may not be ahead of now, nor before `after`."""
-    now = timezone.now()
-    if at is None:
-        return now
-    if at > now + CLOCK_SKEW:
-        errors["at"] = "That time has not come yet."
-    elif after is not None and at < after:
-        errors["at"] = "That is before the work it follows."
-    return at
-
-
 def _store_files(revision: Revision, files: Sequence[UploadedFile], kinds: list[str]) -> None:
     stored: list[RevisionFile] = []
     try:
@@ -330,7 +315,7 @@ def revision_save(
         errors["text"] = "Write something (or choose an option) before you submit."
     kinds = _checked_files(student, files, errors)
     latest = submission.revisions.order_by("-number").first()
-    now = _when(at, after=latest.created_at if latest else None, errors=errors)
+    now = moment(at, after=latest.created_at if latest else None, errors=errors)
     if errors:
         raise InvalidInput(errors)
     number = (latest.number if latest else 0) + 1
@@ -414,7 +399,7 @@ def review_record(
     elif decision == ReviewDecision.RATED and not ratings:
         errors["ratings"] = "Rate at least one of the task's stages."
     errors |= _unaligned(submission.task, ratings, "ratings")
-    reviewed_at = _when(at, after=revision.submitted_at, errors=errors)
+    reviewed_at = moment(at, after=revision.submitted_at, errors=errors)
     if errors:
         raise InvalidInput(errors)
     work_url = reverse("work:submission", args=[submission.uuid]) + f"#revision-{revision.number}"
