@@ -212,6 +212,7 @@ def _play(piece: _Piece, step: object, moment: datetime) -> None:
             Decimal(step.level),
             feedback_present=step.present,
             feedback_next=step.next,
+            statements=_seen(competency, content.stage, step.level),
         )
         review_record(
             reviewer=piece.teacher,
@@ -220,6 +221,14 @@ def _play(piece: _Piece, step: object, moment: datetime) -> None:
             ratings=[rating],
             at=moment,
         )
+
+
+def _seen(competency: Competency, ordinal: int, level: int) -> tuple[str, ...]:
+    """The stage's evidence statements a reading ticks as seen in the work: its first ones,
+    more the higher the level, all of them at 4."""
+    stage = next(stage for stage in competency.stages.all() if stage.ordinal == ordinal)
+    statements = [str(statement.uuid) for statement in stage.evidence_statements.all()]
+    return tuple(statements if level >= 4 else statements[: max(0, level - 1)])
 
 
 @cache
