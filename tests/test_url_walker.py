@@ -40,6 +40,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from proficio.agency.models import CheckIn, Goal
+from proficio.agency.services import check_in_record, goal_write
 from proficio.audit.models import AuditEntry
 from proficio.config.api import api
 from proficio.evidence.models import Evidence, EvidenceFile
@@ -71,6 +73,7 @@ from proficio.pathways.supports import support_record
 from proficio.people.models import (
     ApiToken,
     GuardianLink,
+    Mentorship,
     Person,
     Role,
     RoleAssignment,
@@ -81,6 +84,7 @@ from proficio.people.services import (
     api_token_issue,
     district_create,
     guardian_link,
+    mentorship_begin,
     person_grant_district_admin_site,
     school_create,
     section_create,
@@ -157,6 +161,9 @@ class Hidden:
     advancement: Advancement | None = None
     support: Support | None = None
     group: FlexibleGroup | None = None
+    goal: Goal | None = None
+    check_in: CheckIn | None = None
+    mentorship: Mentorship | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -299,7 +306,18 @@ def build_hidden_district() -> Hidden:
             items=[ItemDraft(kind="reading", title="A faraway reading")],
         ),
         admin_rows={type(row): row for row in rows if row is not None},
+        **_agency_of(student, mentor=teacher, admin=admin),
     )
+
+
+def _agency_of(student: Person, *, mentor: Person, admin: Person) -> dict[str, Any]:
+    """A goal of the student with a step, their mentorship and a check-in."""
+    goal = goal_write(actor=student, student=student, title="A hidden goal", steps=["A step"])
+    mentorship = mentorship_begin(actor=admin, mentor=mentor, student=student)
+    check_in = check_in_record(
+        mentor=mentor, student=student, happened_on=timezone.localdate(), notes="Hidden."
+    )
+    return {"goal": goal, "check_in": check_in, "mentorship": mentorship}
 
 
 def _accelerated(teacher: Person, student: Person, district) -> Advancement:
@@ -330,6 +348,7 @@ def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
             requested_by=world.district_admin, district=world.district, school=school, proposal={}
         )
 
+    far_teacher = make_person(world.district, "farteacher", Role.TEACHER, world.other_school)
     return {
         # The student of another teacher of the same school, in their section; an upload
         # of someone else.
@@ -338,12 +357,16 @@ def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
             section=world.other_section,
             upload_owner=world.district_admin,
             policy_preview_run=preview_by_district_admin(world.school),
+            **_agency_of(
+                world.other_student, mentor=world.other_teacher, admin=world.district_admin
+            ),
         ),
         ANOTHER_SCHOOL: Hidden(
             student=world.far_student,
             section=far_section,
             upload_owner=world.district_admin,
             policy_preview_run=preview_by_district_admin(world.other_school),
+            **_agency_of(world.far_student, mentor=far_teacher, admin=world.district_admin),
         ),
         ANOTHER_DISTRICT: faraway,
     }
@@ -436,6 +459,12 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "pathways:groups": STAFF,
     # The district's design choice: its admins alone.
     "pathways:gate": DISTRICT_ADMINS,
+    # A student's own goals; a teacher's mentees; the admins' page of mentors.
+    "agency:goals": frozenset({"student"}),
+    "agency:goal_new": frozenset({"student"}),
+    "agency:mentoring": frozenset({"teacher", "other_district"}),
+    "agency:mentors": DISTRICT_ADMINS | {"school_admin"},
+    "agency:cadence": DISTRICT_ADMINS | {"school_admin"},
     "api:task_list": SIGNED_IN,
     "api:playlist_list": SIGNED_IN,
     "api:group_list": SIGNED_IN,
@@ -523,6 +552,23 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("pathways:support_add", "student_id"): _uuid_of("student"),
     ("pathways:support_end", "support_id"): _uuid_of("support"),
     ("pathways:group", "group_id"): _uuid_of("group"),
+    **{
+        (name, "goal_id"): _uuid_of("goal")
+        for name in (
+            "agency:goal",
+            "agency:goal_edit",
+            "agency:goal_step",
+            "agency:goal_status",
+            "agency:goal_comment",
+        )
+    },
+    ("agency:goal_step", "step_id"): lambda hidden: (
+        hidden.goal.steps.get().pk if hidden.goal else None
+    ),
+    ("agency:student_goals", "student_id"): _uuid_of("student"),
+    ("agency:check_in_new", "student_id"): _uuid_of("student"),
+    ("agency:check_in_reflection", "check_in_id"): _uuid_of("check_in"),
+    ("agency:mentorship_end", "mentorship_id"): _uuid_of("mentorship"),
     **{
         (name, "advancement_id"): _uuid_of("advancement")
         for name in (

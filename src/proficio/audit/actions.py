@@ -54,6 +54,10 @@ SECTION_LEFT = "section.left"
 COURSE_WRITTEN = "course.written"
 RESULTS_IMPORTED = "results.imported"
 RESULT_MAPPING_CHANGED = "result_mapping.changed"
+MENTORSHIP_CHANGED = "mentorship.changed"
+GOAL_WRITTEN = "goal.written"
+GOAL_COMMENTED = "goal.commented"
+CHECK_IN_RECORDED = "check_in.recorded"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -104,6 +108,10 @@ ACTION_LABELS = {
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
     RESULTS_IMPORTED: _("Imported standardized results"),
     RESULT_MAPPING_CHANGED: _("Changed how standardized results map to competencies"),
+    MENTORSHIP_CHANGED: _("Made a teacher a student's mentor, or ended it"),
+    GOAL_WRITTEN: _("Wrote or changed a student's goal"),
+    GOAL_COMMENTED: _("Commented on a student's goal"),
+    CHECK_IN_RECORDED: _("Recorded a mentor check-in"),
 }
 
 

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "proficio.mastery",
     "proficio.work",
     "proficio.pathways",
+    "proficio.agency",
     "proficio.interop",
     "proficio.privacy",
     "proficio.onboarding",

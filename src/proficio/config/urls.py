@@ -12,6 +12,7 @@ urlpatterns = [
     path("frameworks/", include("proficio.frameworks.urls")),
     path("work/", include("proficio.work.urls")),
     path("pathways/", include("proficio.pathways.urls")),
+    path("agency/", include("proficio.agency.urls")),
     path("ims/case/v1p1/", include("proficio.interop.case.rest")),
     path("", include("proficio.web.urls")),
 ]

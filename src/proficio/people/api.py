@@ -18,7 +18,16 @@ from proficio.people.data import (
     SectionSpec,
     SessionSpec,
 )
-from proficio.people.models import ApiToken, District, Person, Role, School, Section, StudentGroup
+from proficio.people.models import (
+    ApiToken,
+    District,
+    Mentorship,
+    Person,
+    Role,
+    School,
+    Section,
+    StudentGroup,
+)
 from proficio.people.permissions import (
     can_view_student,
     district_admin_of,
@@ -42,6 +51,7 @@ from proficio.people.selectors import (
     enrolment_pairs,
     enrolments_digest,
     guardians_linked_to,
+    mentorships_open,
     roles_of,
     roster_import_district,
     roster_index,
@@ -75,6 +85,8 @@ from proficio.people.services import (
     district_create,
     guardian_link,
     identity_erased,
+    mentorship_begin,
+    mentorship_end,
     password_change_record,
     people_create_many,
     person_create,
@@ -97,6 +109,7 @@ __all__ = [
     "District",
     "GuardianSpec",
     "MembershipSpec",
+    "Mentorship",
     "Person",
     "PersonDraft",
     "PersonSpec",
@@ -135,6 +148,9 @@ __all__ = [
     "is_self",
     "is_signed_in",
     "keeps_records_of",
+    "mentorship_begin",
+    "mentorship_end",
+    "mentorships_open",
     "password_change_record",
     "people_create_many",
     "person_create",

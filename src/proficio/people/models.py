@@ -326,3 +326,34 @@ class GroupMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.student} in {self.group}"
+
+
+class Mentorship(models.Model):
+    """A teacher who mentors a student: they check in on the student's goals (agency). Like
+    teaching, it lets the mentor see and rate the student while it lasts
+    (people.permissions); an ended one keeps its dates."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="+")
+    mentor = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentorships")
+    student = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="mentored_by")
+    started_on = models.DateField()
+    ended_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-started_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mentor", "student"],
+                condition=models.Q(ended_on__isnull=True),
+                name="mentorship_one_open",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} mentors {self.student}"
+
+    @property
+    def active(self) -> bool:
+        return self.ended_on is None

@@ -14,6 +14,7 @@ from proficio.people.models import (
     Enrollment,
     GroupMembership,
     GuardianLink,
+    Mentorship,
     Person,
     Role,
     RoleAssignment,
@@ -99,7 +100,8 @@ def administered_students_q(user: Person) -> Q:
 
 
 def staff_students_q(user: Person) -> Q:
-    """Students a user serves as staff: taught, or in the school or district they administer."""
+    """Students a user serves as staff: taught (in a section or a flexible group), mentored,
+    or in the school or district they administer."""
     q = administered_students_q(user)
     for assignment in _active_roles(user):
         if assignment.role == Role.TEACHER:
@@ -121,6 +123,15 @@ def staff_students_q(user: Person) -> Q:
             student__is_active=True,
         )
         q |= Q(pk__in=grouped.values("student_id"))
+        # The students they mentor, while the mentorship lasts.
+        mentored = Mentorship.objects.filter(
+            ended_on__isnull=True,
+            mentor=user,
+            district_id=user.district_id,
+            student__district_id=user.district_id,
+            student__is_active=True,
+        )
+        q |= Q(pk__in=mentored.values("student_id"))
     return q
 
 

@@ -27,6 +27,7 @@ from proficio.people.models import (
     ApiToken,
     District,
     Enrollment,
+    Mentorship,
     Person,
     Role,
     RoleAssignment,
@@ -488,3 +489,16 @@ def teachers_of_district(*, district_id: int) -> list[Person]:
         .distinct()
         .order_by("last_name", "first_name")
     )
+
+
+def mentorships_open(
+    *, mentor: Person | None = None, students: Iterable[Person] | None = None
+) -> QuerySet[Mentorship]:
+    """Mentorships that last now: a mentor's (their mentees), and/or those of some students
+    (their mentors). The caller has checked who may read them."""
+    found = Mentorship.objects.filter(ended_on__isnull=True).select_related("mentor", "student")
+    if mentor is not None:
+        found = found.filter(mentor=mentor)
+    if students is not None:
+        found = found.filter(student__in=list(students))
+    return found.order_by("student__last_name", "student__first_name", "pk")

@@ -23,6 +23,7 @@ from proficio.people.models import (
     Enrollment,
     GroupMembership,
     GuardianLink,
+    Mentorship,
     Person,
     Role,
     RoleAssignment,
@@ -31,7 +32,12 @@ from proficio.people.models import (
     StudentGroup,
     TeachingAssignment,
 )
-from proficio.people.permissions import can_revoke_token, can_unlock_sign_in, roles_changed
+from proficio.people.permissions import (
+    administered_students_q,
+    can_revoke_token,
+    can_unlock_sign_in,
+    roles_changed,
+)
 from proficio.people.roster.data import Roster, RosterChanges
 from proficio.people.roster.sync import RosterSync
 from proficio.people.selectors import api_token_live
@@ -555,3 +561,62 @@ def student_pseudonymise(*, student: Person) -> Pseudonymised:
         guardian_links_removed=guardian_links_removed,
         api_tokens_removed=api_tokens_removed,
     )
+
+
+@transaction.atomic
+def mentorship_begin(
+    *, actor: Person, mentor: Person, student: Person, started_on: date | None = None
+) -> Mentorship:
+    """Make a teacher of the student's district their mentor, from `started_on` (today by
+    default): an admin of the student's school or district does it. Asking again while one
+    is open gives that one back."""
+    if not Person.objects.filter(administered_students_q(actor), pk=student.pk).exists():
+        raise NotVisible(f"No student {student.uuid} for you to give a mentor.")
+    is_teacher = RoleAssignment.objects.filter(
+        person=mentor, role=Role.TEACHER, active=True, district_id=student.district_id
+    ).exists()
+    if not is_teacher or not mentor.is_active:
+        raise InvalidInput({"mentor": "Choose a teacher of the student's district."})
+    started_on = started_on or timezone.localdate()
+    if started_on > timezone.localdate():
+        raise InvalidInput({"started_on": "A mentorship starts today or earlier."})
+    open_one = Mentorship.objects.filter(mentor=mentor, student=student, ended_on__isnull=True)
+    if found := open_one.first():
+        return found
+    mentorship = Mentorship.objects.create(
+        district_id=student.district_id, mentor=mentor, student=student, started_on=started_on
+    )
+    audit.record(
+        actor=actor,
+        action=audit.MENTORSHIP_CHANGED,
+        student=student,
+        target=mentorship,
+        data={"mentor": str(mentor), "started_on": started_on.isoformat()},
+    )
+    return mentorship
+
+
+@transaction.atomic
+def mentorship_end(
+    *, actor: Person, mentorship: Mentorship, ended_on: date | None = None
+) -> Mentorship:
+    """The mentorship ends (kept, with its dates): the mentor no longer sees the student
+    through it. An admin of the student's school or district ends it."""
+    student = mentorship.student
+    if not Person.objects.filter(administered_students_q(actor), pk=student.pk).exists():
+        raise NotVisible(f"No mentorship {mentorship.uuid}.")
+    ended_on = ended_on or timezone.localdate()
+    if mentorship.ended_on is not None:
+        raise InvalidInput({"mentorship": "This mentorship has ended already."})
+    if ended_on < mentorship.started_on:
+        raise InvalidInput({"ended_on": "A mentorship ends on or after the day it started."})
+    mentorship.ended_on = ended_on
+    mentorship.save(update_fields=["ended_on"])
+    audit.record(
+        actor=actor,
+        action=audit.MENTORSHIP_CHANGED,
+        student=student,
+        target=mentorship,
+        data={"mentor": str(mentorship.mentor), "ended_on": ended_on.isoformat()},
+    )
+    return mentorship

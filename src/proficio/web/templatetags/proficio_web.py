@@ -35,14 +35,18 @@ def nav_links(request: HttpRequest | None) -> list[NavLink]:
         links.append((reverse("pathways:today"), _("Today")))
         links.append((reverse("work:tasks"), _("Tasks")))
         links.append((reverse("pathways:playlists"), _("Playlists")))
+    if Role.TEACHER in roles:
+        links.append((reverse("agency:mentoring"), _("Mentoring")))
     if Role.GUARDIAN in roles:
         links.append((reverse("guardian_home"), _("My children")))
     if Role.STUDENT in roles:
         links.append((reverse("pathways:next_steps"), _("Next steps")))
         links.append((reverse("work:home"), _("My work")))
+        links.append((reverse("agency:goals"), _("My goals")))
         links.append((reverse("mastery:student", args=[user.uuid]), _("My progress")))
     if roles & {Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN}:
         links.append((reverse("mastery:policies"), _("Mastery policies")))
+        links.append((reverse("agency:mentors"), _("Mentors")))
     if Role.DISTRICT_ADMIN in roles:
         links.append((reverse("interop:oneroster_upload"), _("Rosters")))
     if user.is_staff:

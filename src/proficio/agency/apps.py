@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AgencyConfig(AppConfig):
+    name = "proficio.agency"
+    verbose_name = "Agency"

@@ -1,0 +1,123 @@
+"""A student's goals, their steps and the conversation around them; mentors' check-ins, on
+the cadence the district sets."""
+
+import uuid
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+DEFAULT_CHECK_IN_DAYS = 7
+
+
+class GoalStatus(models.TextChoices):
+    WORKING = "working", _("Working on it")
+    DONE = "done", _("Done")
+    CHANGED = "changed", _("Changed")
+
+
+class Goal(models.Model):
+    """A goal the student owns: what, why, by when, optionally tied to a competency (an
+    academic one or a skill such as self-direction) and a stage of it."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(max_length=300)
+    why = models.TextField(blank=True)
+    competency = models.ForeignKey(
+        "frameworks.Competency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    stage = models.ForeignKey(
+        "frameworks.Stage", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    target_date = models.DateField(null=True, blank=True)
+    status = models.CharField(max_length=10, choices=GoalStatus.choices, default="working")
+    # Why it is done or changed, in the student's words.
+    status_note = models.TextField(blank=True)
+    created_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+    # Who wrote it: the student, or a mentor with them in a check-in, or a conference's next step.
+    created_by = models.ForeignKey(
+        "people.Person", on_delete=models.PROTECT, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["status", "target_date", "-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def steps_done(self) -> int:
+        return sum(1 for step in self.steps.all() if step.done_at is not None)
+
+    @property
+    def steps_percent(self) -> int:
+        steps = len(self.steps.all())
+        return round(100 * self.steps_done / steps) if steps else 0
+
+
+class GoalStep(models.Model):
+    """One step toward a goal, ticked off when done."""
+
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="steps")
+    text = models.CharField(max_length=500)
+    position = models.PositiveSmallIntegerField(default=0)
+    done_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["goal", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class GoalComment(models.Model):
+    """A word on a goal from the student, their guardian, a teacher or their mentor; kept as
+    written."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["goal", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.goal}"
+
+
+class CheckIn(models.Model):
+    """A mentor's check-in with a student: the mentor's notes, the actions they agreed, the
+    goals they talked about, and the student's own reflection, which only they write."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    mentor = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    happened_on = models.DateField()
+    notes = models.TextField(blank=True)
+    actions = models.TextField(blank=True)
+    reflection = models.TextField(blank=True)
+    reflected_at = models.DateTimeField(null=True, blank=True)
+    goals = models.ManyToManyField(Goal, blank=True, related_name="check_ins")
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-happened_on", "-created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.mentor} with {self.student} on {self.happened_on}"
+
+
+class CheckInCadence(models.Model):
+    """How often a district's mentors check in with each student (a design choice)."""
+
+    district = models.OneToOneField("people.District", on_delete=models.CASCADE, related_name="+")
+    days = models.PositiveSmallIntegerField(
+        default=DEFAULT_CHECK_IN_DAYS, validators=[MinValueValidator(1), MaxValueValidator(90)]
+    )
+
+    def __str__(self) -> str:
+        return f"Every {self.days} days"

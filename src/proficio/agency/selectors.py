@@ -1,0 +1,98 @@
+"""Reading goals and check-ins, always as someone who may: a student's goals with their steps
+and conversation, a student's check-ins, and a mentor's list of check-ins due."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from uuid import UUID
+
+from django.db.models import Max, QuerySet
+from django.utils import timezone
+
+from proficio.agency.models import DEFAULT_CHECK_IN_DAYS, CheckIn, CheckInCadence, Goal
+from proficio.agency.permissions import check_ins_visible_to, goals_visible_to
+from proficio.lib.visibility import visible_get
+from proficio.people.api import Mentorship, Person, mentorships_open
+
+
+def _goals(user: Person) -> QuerySet[Goal]:
+    return (
+        goals_visible_to(user)
+        .select_related("student", "competency", "stage", "created_by")
+        .prefetch_related("steps", "comments__author", "check_ins")
+    )
+
+
+def goals_of(*, user: Person, student: Person) -> list[Goal]:
+    """A student's goals as `user` may read them: working ones first, by target date."""
+    return list(_goals(user).filter(student=student))
+
+
+def goal_get(*, user: Person, goal_id: UUID | str) -> Goal:
+    return visible_get(_goals(user), goal_id, "goal")
+
+
+def check_ins_of(*, user: Person, student: Person) -> list[CheckIn]:
+    """A student's check-ins as `user` may read them, newest first."""
+    return list(
+        check_ins_visible_to(user)
+        .filter(student=student)
+        .select_related("mentor")
+        .prefetch_related("goals")
+    )
+
+
+def check_in_get(*, user: Person, check_in_id: UUID | str) -> CheckIn:
+    return visible_get(
+        check_ins_visible_to(user).select_related("student", "mentor"), check_in_id, "check-in"
+    )
+
+
+def check_in_days(district_id: int) -> int:
+    """How often the district's mentors check in with each student (7 by default)."""
+    days = CheckInCadence.objects.filter(district_id=district_id).values_list("days", flat=True)
+    return next(iter(days), DEFAULT_CHECK_IN_DAYS)
+
+
+@dataclass(frozen=True)
+class Due:
+    """One mentee: their last check-in with this mentor (if any) and when the next is due."""
+
+    mentorship: Mentorship
+    last: date | None
+    due: date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due < timezone.localdate()
+
+    @property
+    def due_today(self) -> bool:
+        return self.due == timezone.localdate()
+
+
+def check_ins_due(*, mentor: Person, today: date | None = None) -> list[Due]:
+    """The mentor's mentees, the most overdue first: a check-in is due the cadence's number
+    of days after the last one (or after the mentorship began). Two queries."""
+    today = today or timezone.localdate()
+    mentorships = list(mentorships_open(mentor=mentor))
+    if not mentorships:
+        return []
+    days = timedelta(days=check_in_days(mentor.district_id))
+    last = dict(
+        CheckIn.objects.filter(mentor=mentor, student__in=[m.student_id for m in mentorships])
+        .values("student_id")
+        .annotate(last=Max("happened_on"))
+        .values_list("student_id", "last")
+    )
+    found = []
+    for mentorship in mentorships:
+        latest = last.get(mentorship.student_id)
+        found.append(
+            Due(
+                mentorship=mentorship,
+                last=latest,
+                due=(latest or mentorship.started_on) + days,
+            )
+        )
+    found.sort(key=lambda due: (due.due, due.mentorship.student.last_name))
+    return found
