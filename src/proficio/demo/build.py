@@ -52,6 +52,7 @@ from proficio.people.api import (
 )
 
 from . import content
+from .agency import load_agency
 from .names import ADULT_FIRST_NAMES, CHILD_FIRST_NAMES, LAST_NAMES
 from .pathways import Pupil, load_pathways
 from .progress import (
@@ -160,6 +161,7 @@ class _Builder:
         recompute_run_execute(run=recompute_run_begin(district=self.district))
         work = self._work()
         self._pathways(work)
+        self._agency()
         return DemoSummary(
             district=self.district.name,
             logins=DEMO_LOGINS,
@@ -597,6 +599,24 @@ class _Builder:
             competencies=self.competencies,
             learners=learners,
             login=self.fixed["student"],
+        )
+
+    # Agency
+
+    def _agency(self) -> None:
+        """Mentors, goals and check-ins, for the login teacher's mentees."""
+        load_agency(
+            rng=self.rng,
+            days=self.days,
+            admin=self.fixed["admin"],
+            teachers=self.teachers,
+            competencies=self.competencies,
+            pupils=[
+                Pupil(student.person, student.section, student.math_section, student.pace)
+                for student in self.students
+            ],
+            login=self.fixed["student"],
+            guardian=self.fixed["guardian"],
         )
 
     # Pathways

@@ -1,0 +1,219 @@
+"""The demo's agency, through the agency app's services as students and mentors use them:
+the login teacher mentors the login student and a few others (two of them from the studio
+below, whom she does not teach); students' goals with steps, one done and one about a skill;
+weekly check-ins over the last weeks with the students' reflections; the guardian's word on
+a goal. Everything carries the school day it happened.
+"""
+
+import random
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from proficio.agency.api import (
+    check_in_record,
+    check_in_reflect,
+    goal_comment,
+    goal_status_set,
+    goal_step_tick,
+    goal_write,
+)
+from proficio.frameworks.api import Competency
+from proficio.mastery.api import students_mastery
+from proficio.people.api import Person, mentorship_begin
+
+from . import content
+from .pathways import Pupil
+
+MENTEES_OWN = 4  # of the login teacher's studio, beside the login student
+MENTEES_BELOW = 2  # of the studio below, whom she does not teach
+
+
+def _at(day: date, hour: int = 14) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, 15)))
+
+
+def load_agency(
+    *,
+    rng: random.Random,
+    days: Sequence[date],
+    admin: Person,
+    teachers: Mapping[str, Person],
+    competencies: Mapping[str, Competency],
+    pupils: Sequence[Pupil],
+    login: Person,
+    guardian: Person,
+) -> None:
+    mentor = teachers[content.TEACHER_SECTION]
+    own = sorted(
+        (
+            p.person
+            for p in pupils
+            if p.studio.name == content.TEACHER_SECTION and p.person != login
+        ),
+        key=lambda person: (person.last_name, person.first_name),
+    )[:MENTEES_OWN]
+    below = sorted(
+        (p.person for p in pupils if p.studio.name == content.SECTIONS[0].name),
+        key=lambda person: (person.last_name, person.first_name),
+    )[:MENTEES_BELOW]
+    start = days[-25] if len(days) >= 25 else days[0]
+    for student in [login, *own, *below]:
+        mentorship_begin(actor=admin, mentor=mentor, student=student, started_on=start)
+    _login_student(days, mentor, competencies, login, guardian)
+    for n, student in enumerate([*own, *below]):
+        _mentee(rng, days, mentor, competencies, student, weeks_since=1 + n % 3)
+
+
+def _first_of(pupils: Sequence[Pupil], studio: str, *, but: Person) -> list[Person]:
+    """A studio's students by name, one left out."""
+    people = [p.person for p in pupils if p.studio.name == studio and p.person != but]
+    return sorted(people, key=lambda person: (person.last_name, person.first_name, person.pk))
+
+
+def _working(student: Person, code: str) -> int | None:
+    """The student's working stage of a competency, as their pages read it."""
+    statuses = students_mastery(students=[student], explained=False)[student.pk]
+    status = next((s for s in statuses if s.competency.code == code), None)
+    return status.working.stage.ordinal if status and status.working else None
+
+
+def _login_student(
+    days: Sequence[date],
+    mentor: Person,
+    competencies: Mapping[str, Competency],
+    student: Person,
+    guardian: Person,
+) -> None:
+    """Three goals (one done, one about collaboration) and three weekly check-ins, the
+    latest waiting for her reflection."""
+    first_day, second_day, third_day = days[-20], days[-15], days[-10]
+    done = goal_write(
+        actor=student,
+        student=student,
+        title="Hand in every draft on time",
+        why="Last term I rushed my drafts the night before.",
+        steps=["Write the due dates in my planner", "Start each draft two days early"],
+        at=_at(first_day, 10),
+    )
+    for step in done.steps.all():
+        goal_step_tick(actor=student, step=step, done=True, at=_at(third_day, 11))
+    goal_status_set(
+        actor=student,
+        goal=done,
+        status="done",
+        note="Four drafts in a row on time. The planner works.",
+        at=_at(third_day, 11),
+    )
+    stage = _working(student, "W1")
+    argument = goal_write(
+        actor=student,
+        student=student,
+        title="Back every reason with evidence",
+        why="My teacher says my reasons are good but my evidence is thin.",
+        competency=competencies["W1"],
+        stage=stage,
+        target_date=days[-1] + timedelta(days=28),
+        steps=[
+            "Find two sources for each reason",
+            "Quote one of them in each paragraph",
+            "Ask a classmate to check every reason has evidence",
+        ],
+        at=_at(first_day, 10),
+    )
+    goal_step_tick(
+        actor=student, step=argument.steps.get(position=0), done=True, at=_at(second_day, 13)
+    )
+    team = goal_write(
+        actor=student,
+        student=student,
+        title="Speak up when my group falls behind",
+        why="I notice it, but I wait for someone else to say it.",
+        competency=competencies["COL"],
+        target_date=days[-1] + timedelta(days=21),
+        steps=["Ask “are we on track?” at each check-in", "Suggest one change when we are not"],
+        at=_at(second_day, 9),
+    )
+    goal_comment(
+        actor=guardian,
+        goal=argument,
+        text="We looked for sources together at the library on Saturday. Proud of you!",
+        at=_at(second_day, 19),
+    )
+    check_ins = [
+        (
+            first_day,
+            "Set two goals for the term: drafts on time, and evidence for each reason.",
+            "Amara writes the due dates in her planner tonight.",
+            [done, argument],
+            "The planner already helped: I knew the narrative draft was due Thursday.",
+        ),
+        (
+            second_day,
+            "Drafts on time this week. Found sources for the first two reasons.",
+            "Quote one source in each paragraph of the opinion piece.",
+            [argument],
+            "Quoting is harder than finding. I will ask Ms Márquez how much to quote.",
+        ),
+        (
+            third_day,
+            "The drafts goal is done. Talked about her group project: she sees problems "
+            "early but waits for others to raise them.",
+            "At the next team check-in, Amara asks “are we on track?” first.",
+            [argument, team],
+            "",
+        ),
+    ]
+    for day, notes, actions, goals, reflection in check_ins:
+        check_in = check_in_record(
+            mentor=mentor,
+            student=student,
+            happened_on=day,
+            notes=notes.replace("Amara", student.first_name),
+            actions=actions.replace("Amara", student.first_name),
+            goals=goals,
+            at=_at(day, 15),
+        )
+        if reflection:
+            check_in_reflect(
+                student=student, check_in=check_in, reflection=reflection, at=_at(day, 19)
+            )
+
+
+GOALS = (
+    ("Read a longer book each month", "W3", ["Choose the next book on Friday"]),
+    ("Finish my math practice before the workshop", None, ["Do ten minutes each evening"]),
+    ("Share my ideas in group work", "COL", ["Say one idea in each meeting"]),
+)
+
+
+def _mentee(
+    rng: random.Random,
+    days: Sequence[date],
+    mentor: Person,
+    competencies: Mapping[str, Competency],
+    student: Person,
+    *,
+    weeks_since: int,
+) -> None:
+    """One goal and a check-in some weeks ago: some mentees are due, some overdue."""
+    title, code, steps = rng.choice(GOALS)
+    day = days[-1 - 5 * weeks_since] if len(days) > 5 * weeks_since else days[0]
+    goal = goal_write(
+        actor=student,
+        student=student,
+        title=title,
+        competency=competencies.get(code) if code else None,
+        steps=steps,
+        at=_at(day, 9),
+    )
+    check_in_record(
+        mentor=mentor,
+        student=student,
+        happened_on=day,
+        notes=f"{student.first_name} set a goal: {title.lower()}.",
+        actions=steps[0] + ".",
+        goals=[goal],
+        at=_at(day, 15),
+    )

@@ -1,0 +1,58 @@
+"""The demo's agency: the login teacher mentors the login student and others (two she does not
+teach), whose goals and weekly check-ins span the last weeks; the pages show them."""
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import reverse
+
+from proficio.agency.api import check_ins_due
+from proficio.agency.models import CheckIn, Goal
+from proficio.demo import load_demo
+from proficio.people.api import serves_as_staff, teachers_of_students
+from proficio.people.models import Mentorship, Person
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def demo(django_db_setup, django_db_blocker, tmp_path_factory):
+    settings = override_settings(
+        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+        MEDIA_ROOT=tmp_path_factory.mktemp("media"),
+    )
+    with django_db_blocker.unblock(), settings, transaction.atomic():
+        yield load_demo(students=30)
+        transaction.set_rollback(True)
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(Person.objects.get(username=username))
+    return client
+
+
+def test_the_login_teacher_mentors_students_some_of_whom_she_does_not_teach(demo):
+    teacher = Person.objects.get(username="teacher")
+    mentees = [m.student for m in Mentorship.objects.filter(mentor=teacher)]
+    assert len(mentees) == 7
+    taught = teachers_of_students([m.pk for m in mentees])
+    strangers = [m for m in mentees if teacher not in taught.get(m.pk, [])]
+    assert len(strangers) == 2 and all(serves_as_staff(teacher, m) for m in strangers)
+    due = check_ins_due(mentor=teacher)
+    assert len(due) == 7 and any(item.overdue for item in due)
+
+
+def test_the_login_student_has_goals_in_each_state_and_weekly_check_ins(demo):
+    student = Person.objects.get(username="student")
+    goals = Goal.objects.filter(student=student)
+    assert sorted(goals.values_list("status", flat=True)) == ["done", "working", "working"]
+    assert goals.filter(competency__kind="skill").exists()
+    assert goals.filter(comments__author__username="guardian").exists()
+    check_ins = list(CheckIn.objects.filter(student=student).order_by("happened_on"))
+    assert len(check_ins) == 3
+    assert [bool(c.reflection) for c in check_ins] == [True, True, False]
+    page = signed_in("student").get(reverse("agency:goals")).content.decode()
+    assert "Back every reason with evidence" in page and "Add my reflection" in page
+    mentoring = signed_in("teacher").get(reverse("agency:mentoring")).content.decode()
+    assert student.display_name in mentoring
