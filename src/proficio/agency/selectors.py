@@ -5,10 +5,16 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from uuid import UUID
 
-from django.db.models import Max, QuerySet
+from django.db.models import Count, Max, QuerySet
 from django.utils import timezone
 
-from proficio.agency.models import DEFAULT_CHECK_IN_DAYS, CheckIn, CheckInCadence, Goal
+from proficio.agency.models import (
+    DEFAULT_CHECK_IN_DAYS,
+    CheckIn,
+    CheckInCadence,
+    Goal,
+    GoalStatus,
+)
 from proficio.agency.permissions import check_ins_visible_to, goals_visible_to
 from proficio.lib.visibility import visible_get
 from proficio.people.api import Mentorship, Person, mentorships_open
@@ -22,9 +28,23 @@ def _goals(user: Person) -> QuerySet[Goal]:
     )
 
 
+STATUS_ORDER = {GoalStatus.WORKING: 0, GoalStatus.DONE: 1, GoalStatus.CHANGED: 2}
+
+
 def goals_of(*, user: Person, student: Person) -> list[Goal]:
-    """A student's goals as `user` may read them: working ones first, by target date."""
-    return list(_goals(user).filter(student=student))
+    """A student's goals as `user` may read them: those worked on first, the nearest target
+    date first; then done, then changed, the newest first."""
+    goals = list(_goals(user).filter(student=student).order_by("-created_at", "-pk"))
+    goals.sort(
+        key=lambda goal: (
+            STATUS_ORDER[goal.status],
+            goal.status == GoalStatus.WORKING and goal.target_date is None,
+            goal.target_date
+            if goal.status == GoalStatus.WORKING and goal.target_date
+            else date.max,
+        )
+    )
+    return goals
 
 
 def goal_get(*, user: Person, goal_id: UUID | str) -> Goal:
@@ -60,6 +80,7 @@ class Due:
     mentorship: Mentorship
     last: date | None
     due: date
+    goals_working: int
 
     @property
     def overdue(self) -> bool:
@@ -72,17 +93,24 @@ class Due:
 
 def check_ins_due(*, mentor: Person, today: date | None = None) -> list[Due]:
     """The mentor's mentees, the most overdue first: a check-in is due the cadence's number
-    of days after the last one (or after the mentorship began). Two queries."""
+    of days after the last one (or after the mentorship began). Four queries."""
     today = today or timezone.localdate()
     mentorships = list(mentorships_open(mentor=mentor))
     if not mentorships:
         return []
     days = timedelta(days=check_in_days(mentor.district_id))
+    students = [m.student_id for m in mentorships]
     last = dict(
-        CheckIn.objects.filter(mentor=mentor, student__in=[m.student_id for m in mentorships])
+        CheckIn.objects.filter(mentor=mentor, student__in=students)
         .values("student_id")
         .annotate(last=Max("happened_on"))
         .values_list("student_id", "last")
+    )
+    working = dict(
+        Goal.objects.filter(student__in=students, status=GoalStatus.WORKING)
+        .values("student_id")
+        .annotate(count=Count("pk"))
+        .values_list("student_id", "count")
     )
     found = []
     for mentorship in mentorships:
@@ -92,6 +120,7 @@ def check_ins_due(*, mentor: Person, today: date | None = None) -> list[Due]:
                 mentorship=mentorship,
                 last=latest,
                 due=(latest or mentorship.started_on) + days,
+                goals_working=working.get(mentorship.student_id, 0),
             )
         )
     found.sort(key=lambda due: (due.due, due.mentorship.student.last_name))

@@ -28,6 +28,8 @@ from .pathways import Pupil
 
 MENTEES_OWN = 4  # of the login teacher's studio, beside the login student
 MENTEES_BELOW = 2  # of the studio below, whom she does not teach
+# How many school days ago each mentee's last check-in was: a few are due, two overdue.
+MENTEE_LAST_CHECK_IN = (2, 3, 5, 6, 9, 12)
 
 
 def _at(day: date, hour: int = 14) -> datetime:
@@ -62,8 +64,8 @@ def load_agency(
     for student in [login, *own, *below]:
         mentorship_begin(actor=admin, mentor=mentor, student=student, started_on=start)
     _login_student(days, mentor, competencies, login, guardian)
-    for n, student in enumerate([*own, *below]):
-        _mentee(rng, days, mentor, competencies, student, weeks_since=1 + n % 3)
+    for student, since in zip([*own, *below], MENTEE_LAST_CHECK_IN, strict=False):
+        _mentee(rng, days, mentor, competencies, student, school_days_ago=since)
 
 
 def _first_of(pupils: Sequence[Pupil], studio: str, *, but: Person) -> list[Person]:
@@ -88,7 +90,7 @@ def _login_student(
 ) -> None:
     """Three goals (one done, one about collaboration) and three weekly check-ins, the
     latest waiting for her reflection."""
-    first_day, second_day, third_day = days[-20], days[-15], days[-10]
+    first_day, second_day, third_day = days[-14], days[-9], days[-4]
     done = goal_write(
         actor=student,
         student=student,
@@ -195,11 +197,11 @@ def _mentee(
     competencies: Mapping[str, Competency],
     student: Person,
     *,
-    weeks_since: int,
+    school_days_ago: int,
 ) -> None:
-    """One goal and a check-in some weeks ago: some mentees are due, some overdue."""
+    """One goal and a check-in some school days ago."""
     title, code, steps = rng.choice(GOALS)
-    day = days[-1 - 5 * weeks_since] if len(days) > 5 * weeks_since else days[0]
+    day = days[-school_days_ago] if len(days) >= school_days_ago else days[0]
     goal = goal_write(
         actor=student,
         student=student,
