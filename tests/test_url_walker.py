@@ -469,6 +469,9 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "api:playlist_list": SIGNED_IN,
     "api:group_list": SIGNED_IN,
     "api:task_post": SIGNED_IN,
+    # A goal is the caller's own (a mentor's for their mentee); mentees are the caller's own.
+    "api:goal_post": SIGNED_IN,
+    "api:mentoring": SIGNED_IN,
     "api:token_list": SIGNED_IN,
     "api:token_revoke_current": SIGNED_IN,
     "case:documents": SIGNED_IN,
@@ -566,6 +569,14 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
         hidden.goal.steps.get().pk if hidden.goal else None
     ),
     ("agency:student_goals", "student_id"): _uuid_of("student"),
+    ("api:student_goals", "student_id"): _uuid_of("student"),
+    ("api:student_check_ins", "student_id"): _uuid_of("student"),
+    ("api:student_check_in_post", "student_id"): _uuid_of("student"),
+    ("api:check_in_reflection_post", "check_in_id"): _uuid_of("check_in"),
+    **{
+        (name, "goal_id"): _uuid_of("goal")
+        for name in ("api:goal_detail", "api:goal_status_post", "api:goal_comment_post")
+    },
     ("agency:check_in_new", "student_id"): _uuid_of("student"),
     ("agency:check_in_reflection", "check_in_id"): _uuid_of("check_in"),
     ("agency:mentorship_end", "mentorship_id"): _uuid_of("mentorship"),
@@ -659,6 +670,10 @@ BODIES: dict[str, Callable[[Hidden], dict[str, Any] | None]] = {
     "api:submission_review_post": lambda hidden: {"revision": 1, "decision": "revise"},
     "api:student_support_post": lambda hidden: {"kind": "tutoring", "description": "Walker"},
     "api:advancement_decision_post": lambda hidden: {"decision": "not_yet", "rationale": "x"},
+    "api:goal_status_post": lambda hidden: {"status": "done"},
+    "api:goal_comment_post": lambda hidden: {"text": "The walker says so."},
+    "api:student_check_in_post": lambda hidden: {"happened_on": "2026-01-05", "notes": "x"},
+    "api:check_in_reflection_post": lambda hidden: {"reflection": "The walker says so."},
 }
 
 ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<(?:path:)?(object_id|id)>/")

@@ -12,6 +12,7 @@ from ninja.renderers import JSONRenderer
 from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
+from proficio.agency.rest import router as agency_router
 from proficio.frameworks.rest import router as frameworks_router
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.rest import router as mastery_router
@@ -64,6 +65,7 @@ api.add_router("", frameworks_router)
 api.add_router("", mastery_router)
 api.add_router("", work_router)
 api.add_router("", pathways_router)
+api.add_router("", agency_router)
 
 
 @api.exception_handler(NotVisible)

@@ -1,0 +1,290 @@
+"""API: a student's goals and check-ins, and a mentor's check-ins due — with the same bearer
+tokens, scoping and 404 rules as the rest of /api/v1."""
+
+from datetime import date, datetime
+from typing import Literal
+from uuid import UUID
+
+from django.http import HttpRequest
+from ninja import Field, Router, Schema
+
+from proficio.agency.models import CheckIn, Goal
+from proficio.agency.selectors import check_in_get, check_ins_due, check_ins_of, goal_get, goals_of
+from proficio.agency.services import (
+    check_in_record,
+    check_in_reflect,
+    goal_comment,
+    goal_status_set,
+    goal_write,
+)
+from proficio.audit import api as audit
+from proficio.frameworks.api import competency_get
+from proficio.lib.api_schemas import ErrorOut, InvalidOut, Text
+from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.people.api import student_get
+
+router = Router(tags=["agency"])
+
+
+class StepOut(Schema):
+    text: str
+    done_at: datetime | None
+
+
+class CommentOut(Schema):
+    author: UUID
+    author_name: str
+    text: str
+    created_at: datetime
+
+    @staticmethod
+    def resolve_author(comment) -> UUID:
+        return comment.author.uuid
+
+    @staticmethod
+    def resolve_author_name(comment) -> str:
+        return comment.author.display_name
+
+
+class GoalOut(Schema):
+    id: UUID
+    student: UUID
+    title: str
+    why: str
+    competency: UUID | None
+    stage: int | None
+    target_date: date | None
+    status: str
+    status_note: str
+    steps: list[StepOut]
+    comments: list[CommentOut]
+    created_at: datetime
+    updated_at: datetime
+
+    @staticmethod
+    def resolve_id(goal: Goal) -> UUID:
+        return goal.uuid
+
+    @staticmethod
+    def resolve_student(goal: Goal) -> UUID:
+        return goal.student.uuid
+
+    @staticmethod
+    def resolve_competency(goal: Goal) -> UUID | None:
+        return goal.competency.uuid if goal.competency else None
+
+    @staticmethod
+    def resolve_stage(goal: Goal) -> int | None:
+        return goal.stage.ordinal if goal.stage else None
+
+    @staticmethod
+    def resolve_steps(goal: Goal) -> list:
+        return list(goal.steps.all())
+
+    @staticmethod
+    def resolve_comments(goal: Goal) -> list:
+        return list(goal.comments.all())
+
+
+def _viewed(request: HttpRequest, student) -> None:
+    if student.pk != request.auth.pk:
+        audit.record_views(
+            actor=request.auth,
+            action=audit.STUDENT_VIEWED,
+            students=[student],
+            data={"via": "api"},
+        )
+
+
+@router.get(
+    "/students/{student_id}/goals", response={200: list[GoalOut], 401: ErrorOut, 404: ErrorOut}
+)
+def student_goals(request: HttpRequest, student_id: str) -> list[Goal]:
+    """A student's goals, worked-on first, for whoever may see the student."""
+    student = student_get(user=request.auth, student_id=student_id)
+    _viewed(request, student)
+    return goals_of(user=request.auth, student=student)
+
+
+class GoalIn(Schema):
+    student: UUID | None = Field(None, description="Whose goal; the caller's own by default.")
+    title: Text
+    why: Text = ""
+    competency: UUID | None = None
+    stage: int | None = Field(None, ge=1, le=100)
+    target_date: date | None = None
+    steps: list[Text] = Field(default_factory=list, max_length=20)
+
+
+@router.post("/goals", response={201: GoalOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut})
+def goal_post(request: HttpRequest, body: GoalIn) -> tuple[int, Goal]:
+    """A student sets a goal (a mentor may set one with the student they mentor)."""
+    student = (
+        student_get(user=request.auth, student_id=body.student) if body.student else request.auth
+    )
+    competency = None
+    if body.competency is not None:
+        try:
+            competency = competency_get(user=request.auth, competency_id=body.competency)
+        except NotVisible:
+            raise InvalidInput({"competency": "No such competency in your district."}) from None
+    goal = goal_write(
+        actor=request.auth,
+        student=student,
+        title=body.title,
+        why=body.why,
+        competency=competency,
+        stage=body.stage,
+        target_date=body.target_date,
+        steps=body.steps,
+    )
+    return 201, goal_get(user=request.auth, goal_id=goal.uuid)
+
+
+@router.get("/goals/{goal_id}", response={200: GoalOut, 401: ErrorOut, 404: ErrorOut})
+def goal_detail(request: HttpRequest, goal_id: str) -> Goal:
+    goal = goal_get(user=request.auth, goal_id=goal_id)
+    _viewed(request, goal.student)
+    return goal
+
+
+class StatusIn(Schema):
+    status: Literal["working", "done", "changed"]
+    note: Text = ""
+
+
+@router.post(
+    "/goals/{goal_id}/status",
+    response={200: GoalOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut},
+)
+def goal_status_post(request: HttpRequest, goal_id: str, body: StatusIn) -> Goal:
+    """The student marks their goal done, changed (with a note), or back to working on it."""
+    goal = goal_get(user=request.auth, goal_id=goal_id)
+    goal_status_set(actor=request.auth, goal=goal, status=body.status, note=body.note)
+    return goal_get(user=request.auth, goal_id=goal_id)
+
+
+class CommentIn(Schema):
+    text: Text
+
+
+@router.post(
+    "/goals/{goal_id}/comments",
+    response={201: CommentOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut},
+)
+def goal_comment_post(request: HttpRequest, goal_id: str, body: CommentIn) -> tuple:
+    goal = goal_get(user=request.auth, goal_id=goal_id)
+    return 201, goal_comment(actor=request.auth, goal=goal, text=body.text)
+
+
+class CheckInOut(Schema):
+    id: UUID
+    student: UUID
+    mentor: UUID
+    mentor_name: str
+    happened_on: date
+    notes: str
+    actions: str
+    goals: list[UUID]
+    reflection: str
+    reflected_at: datetime | None
+
+    @staticmethod
+    def resolve_id(check_in: CheckIn) -> UUID:
+        return check_in.uuid
+
+    @staticmethod
+    def resolve_student(check_in: CheckIn) -> UUID:
+        return check_in.student.uuid
+
+    @staticmethod
+    def resolve_mentor(check_in: CheckIn) -> UUID:
+        return check_in.mentor.uuid
+
+    @staticmethod
+    def resolve_mentor_name(check_in: CheckIn) -> str:
+        return check_in.mentor.display_name
+
+    @staticmethod
+    def resolve_goals(check_in: CheckIn) -> list[UUID]:
+        return [goal.uuid for goal in check_in.goals.all()]
+
+
+@router.get(
+    "/students/{student_id}/check-ins",
+    response={200: list[CheckInOut], 401: ErrorOut, 404: ErrorOut},
+)
+def student_check_ins(request: HttpRequest, student_id: str) -> list[CheckIn]:
+    """A student's check-ins, newest first: for the student, their mentors and admins."""
+    student = student_get(user=request.auth, student_id=student_id)
+    _viewed(request, student)
+    return check_ins_of(user=request.auth, student=student)
+
+
+class CheckInIn(Schema):
+    happened_on: date
+    notes: Text = ""
+    actions: Text = ""
+    goals: list[UUID] = Field(default_factory=list, max_length=50)
+
+
+@router.post(
+    "/students/{student_id}/check-ins",
+    response={201: CheckInOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut},
+)
+def student_check_in_post(request: HttpRequest, student_id: str, body: CheckInIn) -> tuple:
+    """A mentor records a check-in with a student they mentor."""
+    student = student_get(user=request.auth, student_id=student_id)
+    goals = {str(goal.uuid): goal for goal in goals_of(user=request.auth, student=student)}
+    unknown = [str(uuid) for uuid in body.goals if str(uuid) not in goals]
+    if unknown:
+        raise InvalidInput({"goals": f"This student has no goal {unknown[0]}."})
+    check_in = check_in_record(
+        mentor=request.auth,
+        student=student,
+        happened_on=body.happened_on,
+        notes=body.notes,
+        actions=body.actions,
+        goals=[goals[str(uuid)] for uuid in body.goals],
+    )
+    return 201, check_in
+
+
+class ReflectionIn(Schema):
+    reflection: Text
+
+
+@router.post(
+    "/check-ins/{check_in_id}/reflection",
+    response={200: CheckInOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut},
+)
+def check_in_reflection_post(request: HttpRequest, check_in_id: str, body: ReflectionIn):
+    """The student writes their reflection on a check-in of theirs."""
+    check_in = check_in_get(user=request.auth, check_in_id=check_in_id)
+    return check_in_reflect(student=request.auth, check_in=check_in, reflection=body.reflection)
+
+
+class DueOut(Schema):
+    student: UUID
+    student_name: str
+    last_check_in: date | None
+    due: date
+    overdue: bool
+    goals_working: int
+
+
+@router.get("/mentoring", response={200: list[DueOut], 401: ErrorOut})
+def mentoring(request: HttpRequest) -> list[dict]:
+    """The caller's mentees with their check-ins due, the most overdue first (empty for
+    anyone who mentors no one)."""
+    return [
+        {
+            "student": item.mentorship.student.uuid,
+            "student_name": item.mentorship.student.display_name,
+            "last_check_in": item.last,
+            "due": item.due,
+            "overdue": item.overdue,
+            "goals_working": item.goals_working,
+        }
+        for item in check_ins_due(mentor=request.auth)
+    ]
