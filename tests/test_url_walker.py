@@ -40,8 +40,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from proficio.agency.models import CheckIn, Goal
-from proficio.agency.services import check_in_record, goal_write
+from proficio.agency.models import CheckIn, Goal, PortfolioPiece
+from proficio.agency.services import check_in_record, goal_write, piece_add
 from proficio.audit.models import AuditEntry
 from proficio.config.api import api
 from proficio.evidence.models import Evidence, EvidenceFile
@@ -164,6 +164,7 @@ class Hidden:
     goal: Goal | None = None
     check_in: CheckIn | None = None
     mentorship: Mentorship | None = None
+    piece: PortfolioPiece | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -317,7 +318,13 @@ def _agency_of(student: Person, *, mentor: Person, admin: Person) -> dict[str, A
     check_in = check_in_record(
         mentor=mentor, student=student, happened_on=timezone.localdate(), notes="Hidden."
     )
-    return {"goal": goal, "check_in": check_in, "mentorship": mentorship}
+    piece = piece_add(
+        student=student,
+        title="A hidden piece",
+        upload=SimpleUploadedFile("hidden.pdf", b"%PDF-1.7\n%hidden\n"),
+        shared_with_family=True,
+    )
+    return {"goal": goal, "check_in": check_in, "mentorship": mentorship, "piece": piece}
 
 
 def _accelerated(teacher: Person, student: Person, district) -> Advancement:
@@ -462,6 +469,8 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     # A student's own goals; a teacher's mentees; the admins' page of mentors.
     "agency:goals": frozenset({"student"}),
     "agency:goal_new": frozenset({"student"}),
+    "agency:portfolio": frozenset({"student"}),
+    "agency:piece_new": frozenset({"student"}),
     "agency:mentoring": frozenset({"teacher", "other_district"}),
     "agency:mentors": DISTRICT_ADMINS | {"school_admin"},
     "agency:cadence": DISTRICT_ADMINS | {"school_admin"},
@@ -580,6 +589,17 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("agency:check_in_new", "student_id"): _uuid_of("student"),
     ("agency:check_in_reflection", "check_in_id"): _uuid_of("check_in"),
     ("agency:mentorship_end", "mentorship_id"): _uuid_of("mentorship"),
+    **{
+        (name, "piece_id"): _uuid_of("piece")
+        for name in (
+            "agency:piece",
+            "agency:piece_change",
+            "agency:piece_remove",
+            "agency:piece_file",
+        )
+    },
+    ("agency:student_portfolio", "student_id"): _uuid_of("student"),
+    ("agency:portfolio_download", "student_id"): _uuid_of("student"),
     **{
         (name, "advancement_id"): _uuid_of("advancement")
         for name in (

@@ -113,3 +113,91 @@ class CadenceForm(forms.Form):
     days = forms.IntegerField(
         label=_("Check in with each student every … days"), min_value=1, max_value=90
     )
+
+
+class PieceForm(ServiceErrorsMixin, forms.Form):
+    """A piece for the portfolio: work on a task, a rating, or a file of the student's own."""
+
+    source = forms.ChoiceField(
+        label=_("What to add"),
+        widget=forms.RadioSelect,
+        choices=[
+            ("revision", _("Work I handed in on a task")),
+            ("evidence", _("A rating of my work")),
+            ("upload", _("A file of my own: a photo, a recording, a document")),
+        ],
+        initial="revision",
+    )
+    revision = forms.ChoiceField(label=_("Work on a task"), required=False)
+    evidence = forms.ChoiceField(label=_("Rating"), required=False)
+    upload = forms.FileField(label=_("File"), required=False)
+    title = forms.CharField(label=_("Title"), max_length=300)
+    reflection = forms.CharField(
+        label=_("My reflection"),
+        required=False,
+        help_text=_("What this piece shows about you, and what you would do next time."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    competencies = forms.MultipleChoiceField(
+        label=_("Competencies it shows"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    shared_with_family = forms.BooleanField(label=_("My family may see it"), required=False)
+    baseline = forms.BooleanField(
+        label=_("This shows where I start the year (my baseline)"), required=False
+    )
+
+    def __init__(self, *args, revisions, evidence, competencies, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.revisions = {str(r.uuid): r for r in revisions}
+        self.ratings = {str(e.uuid): e for e in evidence}
+        self.competency_objects = {str(c.uuid): c for c in competencies}
+        self.fields["revision"].choices = [("", "—")] + [
+            (
+                str(r.uuid),
+                _("%(task)s, revision %(number)s (%(day)s)")
+                % {
+                    "task": r.submission.task.title,
+                    "number": r.number,
+                    "day": r.submitted_at.strftime("%-d %b %Y"),
+                },
+            )
+            for r in revisions
+        ]
+        self.fields["evidence"].choices = [("", "—")] + [
+            (
+                str(e.uuid),
+                f"{e.competency.code} · stage {e.stage.ordinal} · level "
+                f"{e.level.normalize()} ({e.observed_at:%-d %b %Y})"
+                + (f" · {e.artifact_title}" if e.artifact_title else ""),
+            )
+            for e in evidence
+        ]
+        self.fields["competencies"].choices = [
+            (str(c.uuid), f"{c.code} · {c.title}") for c in competencies
+        ]
+
+    def piece(self) -> dict[str, object]:
+        """The piece as `piece_add` takes it, from a valid form."""
+        data = self.cleaned_data
+        source = data["source"]
+        return {
+            "title": data["title"],
+            "reflection": data["reflection"],
+            "competencies": [self.competency_objects[key] for key in data["competencies"]],
+            "revision": self.revisions.get(data["revision"]) if source == "revision" else None,
+            "evidence": self.ratings.get(data["evidence"]) if source == "evidence" else None,
+            "upload": data.get("upload") if source == "upload" else None,
+            "shared_with_family": data["shared_with_family"],
+            "baseline": data["baseline"],
+        }
+
+    def form_field(self, service_field: str) -> str:
+        return {"piece": "source"}.get(service_field, service_field)
+
+
+class PieceChangeForm(forms.Form):
+    reflection = forms.CharField(
+        label=_("My reflection"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    shared_with_family = forms.BooleanField(label=_("My family may see it"), required=False)

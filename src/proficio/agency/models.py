@@ -121,3 +121,49 @@ class CheckInCadence(models.Model):
 
     def __str__(self) -> str:
         return f"Every {self.days} days"
+
+
+class PieceKind(models.TextChoices):
+    REVISION = "revision", _("Work on a task")
+    EVIDENCE = "evidence", _("Rated evidence")
+    UPLOAD = "upload", _("Something of my own")
+
+
+def _piece_file_path(instance: "PortfolioPiece", filename: str) -> str:
+    # Never the student's own name on disk: it is kept in `file_name` and given on download.
+    return f"portfolio/{instance.uuid}"
+
+
+class PortfolioPiece(models.Model):
+    """A piece the student chose for their portfolio: a revision of their work on a task, a
+    rating of their work, or an upload of their own, with their reflection and the
+    competencies it shows. The student chooses what their family sees. Removing a piece
+    takes it out of the portfolio; the work itself stays."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=10, choices=PieceKind.choices)
+    revision = models.ForeignKey(
+        "work.Revision", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    evidence = models.ForeignKey(
+        "evidence.Evidence", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(upload_to=_piece_file_path, max_length=200, blank=True)
+    file_name = models.CharField(max_length=255, blank=True)
+    content_type = models.CharField(max_length=120, blank=True)
+    size = models.PositiveBigIntegerField(null=True, blank=True)
+    title = models.CharField(max_length=300)
+    reflection = models.TextField(blank=True)
+    competencies = models.ManyToManyField("frameworks.Competency", blank=True, related_name="+")
+    shared_with_family = models.BooleanField(default=False)
+    # The piece that shows where the student started the year.
+    baseline = models.BooleanField(default=False)
+    created_at = models.DateTimeField()
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

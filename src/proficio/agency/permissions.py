@@ -6,17 +6,21 @@ serve them (teachers, a flexible group's teachers, mentors, admins) read them an
 Check-ins belong to the student and their mentor: a current mentor records one; the student,
 the mentor who recorded it, the student's current mentors and admins of the student read
 them; only the student writes their reflection.
+A portfolio is the student's: they add, change and remove pieces; staff who serve them read
+every piece, their guardians the pieces the student shared.
 """
 
 from django.db.models import Q, QuerySet
 
-from proficio.agency.models import CheckIn, Goal
+from proficio.agency.models import CheckIn, Goal, PortfolioPiece
 from proficio.people.api import (
     Person,
+    children_of,
     is_self,
     is_signed_in,
     mentorships_open,
     students_administered_by,
+    students_served_by,
     students_visible_to,
 )
 
@@ -60,3 +64,20 @@ def check_ins_visible_to(user: Person) -> QuerySet[CheckIn]:
 
 def may_see_check_in(user: Person, check_in: CheckIn) -> bool:
     return check_ins_visible_to(user).filter(pk=check_in.pk).exists()
+
+
+def pieces_visible_to(user: Person) -> QuerySet[PortfolioPiece]:
+    """Portfolio pieces `user` may see, none removed: the student's own; every piece of the
+    students they serve as staff; the pieces the student shared, for their guardians."""
+    if not is_signed_in(user):
+        return PortfolioPiece.objects.none()
+    live = PortfolioPiece.objects.filter(removed_at__isnull=True)
+    return live.filter(
+        Q(student_id=user.pk, student__in=students_visible_to(user))
+        | Q(student__in=students_served_by(user))
+        | Q(student__in=children_of(user), shared_with_family=True)
+    )
+
+
+def may_see_piece(user: Person, piece: PortfolioPiece) -> bool:
+    return pieces_visible_to(user).filter(pk=piece.pk).exists()

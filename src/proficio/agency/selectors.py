@@ -14,8 +14,14 @@ from proficio.agency.models import (
     CheckInCadence,
     Goal,
     GoalStatus,
+    PortfolioPiece,
 )
-from proficio.agency.permissions import check_ins_visible_to, goals_visible_to
+from proficio.agency.permissions import (
+    check_ins_visible_to,
+    goals_visible_to,
+    pieces_visible_to,
+)
+from proficio.frameworks.api import Competency
 from proficio.lib.visibility import visible_get
 from proficio.people.api import Mentorship, Person, mentorships_open
 
@@ -125,3 +131,66 @@ def check_ins_due(*, mentor: Person, today: date | None = None) -> list[Due]:
         )
     found.sort(key=lambda due: (due.due, due.mentorship.student.last_name))
     return found
+
+
+# ---- the portfolio ------------------------------------------------------------------------
+
+
+def _pieces(user: Person) -> QuerySet[PortfolioPiece]:
+    return (
+        pieces_visible_to(user)
+        .select_related(
+            "student",
+            "revision__submission__task",
+            "evidence__competency",
+            "evidence__stage",
+        )
+        .prefetch_related("competencies")
+    )
+
+
+def portfolio_of(*, user: Person, student: Person) -> list[PortfolioPiece]:
+    """The pieces of a student's portfolio `user` may see, newest first, across every year
+    and section."""
+    return list(_pieces(user).filter(student=student))
+
+
+def piece_get(*, user: Person, piece_id: UUID | str) -> PortfolioPiece:
+    return visible_get(_pieces(user), piece_id, "piece")
+
+
+@dataclass(frozen=True)
+class GrowthPair:
+    """One competency's first piece of the school year beside its latest."""
+
+    competency: Competency
+    first: PortfolioPiece
+    latest: PortfolioPiece
+
+
+def growth_pairs(pieces: list[PortfolioPiece], *, year_start: date) -> list[GrowthPair]:
+    """Per competency tagged on two or more of this year's pieces: the first beside the
+    latest, competencies by code."""
+    by_competency: dict[int, list[PortfolioPiece]] = {}
+    found: dict[int, Competency] = {}
+    for piece in pieces:
+        if timezone.localdate(piece.created_at) < year_start:
+            continue
+        for competency in piece.competencies.all():
+            by_competency.setdefault(competency.pk, []).append(piece)
+            found[competency.pk] = competency
+    pairs = []
+    for pk, tagged in by_competency.items():
+        if len(tagged) < 2:
+            continue
+        tagged.sort(key=lambda piece: (piece.created_at, piece.pk))
+        pairs.append(GrowthPair(competency=found[pk], first=tagged[0], latest=tagged[-1]))
+    pairs.sort(key=lambda pair: pair.competency.code)
+    return pairs
+
+
+def baseline_due(pieces: list[PortfolioPiece], *, year_start: date) -> bool:
+    """Whether the student has yet to add this school year's baseline piece."""
+    return not any(
+        piece.baseline and timezone.localdate(piece.created_at) >= year_start for piece in pieces
+    )

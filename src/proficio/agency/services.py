@@ -4,16 +4,29 @@ check-in cadence: each checked whole before anything is written, atomic, and aud
 from collections.abc import Sequence
 from datetime import date, datetime
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from proficio.agency.models import CheckIn, CheckInCadence, Goal, GoalComment, GoalStatus, GoalStep
+from proficio.agency.models import (
+    CheckIn,
+    CheckInCadence,
+    Goal,
+    GoalComment,
+    GoalStatus,
+    GoalStep,
+    PieceKind,
+    PortfolioPiece,
+)
 from proficio.agency.permissions import may_see_goal, may_write_goal, mentors_student
 from proficio.audit import api as audit
+from proficio.evidence.api import Evidence, evidence_standing
 from proficio.frameworks.api import Competency
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.files.uploads import checked_kinds, upload_name
 from proficio.lib.moments import moment
 from proficio.people.api import District, Person, district_admin_of, is_self
+from proficio.work.api import Revision
 
 TITLE_MAX = 300
 TEXT_MAX = 5000
@@ -252,3 +265,111 @@ def check_in_cadence_set(*, actor: Person, district: District, days: int) -> Che
         data={"check_in_days": days},
     )
     return cadence
+
+
+# ---- the portfolio ------------------------------------------------------------------------
+
+
+@transaction.atomic
+def piece_add(
+    *,
+    student: Person,
+    title: str,
+    reflection: str = "",
+    competencies: Sequence[Competency] = (),
+    revision: Revision | None = None,
+    evidence: Evidence | None = None,
+    upload: UploadedFile | None = None,
+    shared_with_family: bool = False,
+    baseline: bool = False,
+    at: datetime | None = None,
+) -> PortfolioPiece:
+    """The student adds a piece to their portfolio: one of their submitted revisions, a
+    rating of their work that stands, or a file of their own (checked as students' files
+    are), with their reflection and the competencies it shows."""
+    if not is_self(student, student):
+        raise NotVisible("A portfolio is a student's own.")
+    errors: dict[str, str] = {}
+    title = _text(errors, "title", title, TITLE_MAX)
+    if not title:
+        errors["title"] = "Give the piece a title."
+    reflection = _text(errors, "reflection", reflection)
+    given = [thing for thing in (revision, evidence, upload) if thing is not None]
+    if len(given) != 1:
+        errors["piece"] = "Choose one piece: work on a task, a rating, or a file of your own."
+    if revision is not None and (
+        revision.submission.student_id != student.pk or revision.submitted_at is None
+    ):
+        errors["revision"] = "Choose work of yours that you have handed in."
+    if evidence is not None and (
+        evidence.student_id != student.pk or not evidence_standing().filter(pk=evidence.pk).exists()
+    ):
+        errors["evidence"] = "Choose a rating of your work that stands."
+    if any(c.framework.district_id != student.district_id for c in competencies):
+        errors["competencies"] = "Choose competencies of your district."
+    kinds = checked_kinds([upload], errors) if upload is not None else []
+    now = moment(at, errors=errors)
+    if errors:
+        raise InvalidInput(
+            {"upload" if k.startswith("files-") else k: v for k, v in errors.items()}
+        )
+    kind = PieceKind.REVISION if revision else PieceKind.EVIDENCE if evidence else PieceKind.UPLOAD
+    piece = PortfolioPiece(
+        student=student,
+        kind=kind,
+        revision=revision,
+        evidence=evidence,
+        title=title,
+        reflection=reflection,
+        shared_with_family=shared_with_family,
+        baseline=baseline,
+        created_at=now,
+    )
+    if upload is not None:
+        upload.seek(0)
+        piece.file_name = upload_name(upload)
+        piece.content_type = kinds[0]
+        piece.size = upload.size
+        piece.file.save(piece.uuid.hex, upload, save=False)
+    piece.save()
+    piece.competencies.set(competencies)
+    return piece
+
+
+@transaction.atomic
+def piece_change(
+    *,
+    student: Person,
+    piece: PortfolioPiece,
+    reflection: str,
+    shared_with_family: bool,
+    competencies: Sequence[Competency] | None = None,
+) -> PortfolioPiece:
+    """The student rewrites their reflection, chooses again whether their family sees it, or
+    retags it."""
+    if not is_self(student, piece.student) or piece.removed_at is not None:
+        raise NotVisible(f"No piece {piece.uuid} of yours.")
+    errors: dict[str, str] = {}
+    reflection = _text(errors, "reflection", reflection)
+    if competencies is not None and any(
+        c.framework.district_id != student.district_id for c in competencies
+    ):
+        errors["competencies"] = "Choose competencies of your district."
+    if errors:
+        raise InvalidInput(errors)
+    piece.reflection, piece.shared_with_family = reflection, shared_with_family
+    piece.save(update_fields=["reflection", "shared_with_family"])
+    if competencies is not None:
+        piece.competencies.set(competencies)
+    return piece
+
+
+@transaction.atomic
+def piece_remove(*, student: Person, piece: PortfolioPiece) -> PortfolioPiece:
+    """The student takes a piece out of their portfolio; the work and any file stay (a
+    student's work is never deleted)."""
+    if not is_self(student, piece.student) or piece.removed_at is not None:
+        raise NotVisible(f"No piece {piece.uuid} of yours.")
+    piece.removed_at = timezone.now()
+    piece.save(update_fields=["removed_at"])
+    return piece

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proficio.agency import mentor_views, views
+from proficio.agency import mentor_views, portfolio_views, views
 
 app_name = "agency"
 
@@ -20,6 +20,22 @@ urlpatterns = [
         name="check_in_reflection",
     ),
     path("mentoring/", views.mentoring, name="mentoring"),
+    path("portfolio/", portfolio_views.my_portfolio, name="portfolio"),
+    path("portfolio/new/", portfolio_views.piece_new, name="piece_new"),
+    path("pieces/<uuid:piece_id>/", portfolio_views.piece_page, name="piece"),
+    path("pieces/<uuid:piece_id>/change", portfolio_views.piece_change_view, name="piece_change"),
+    path("pieces/<uuid:piece_id>/remove", portfolio_views.piece_remove_view, name="piece_remove"),
+    path("pieces/<uuid:piece_id>/file", portfolio_views.piece_file, name="piece_file"),
+    path(
+        "students/<uuid:student_id>/portfolio/",
+        portfolio_views.student_portfolio,
+        name="student_portfolio",
+    ),
+    path(
+        "students/<uuid:student_id>/portfolio.zip",
+        portfolio_views.portfolio_download,
+        name="portfolio_download",
+    ),
     path("mentors/", mentor_views.mentors_page, name="mentors"),
     path("mentors/cadence", mentor_views.cadence_view, name="cadence"),
     path(

@@ -502,3 +502,20 @@ def mentorships_open(
     if students is not None:
         found = found.filter(student__in=list(students))
     return found.order_by("student__last_name", "student__first_name", "pk")
+
+
+def school_year_start(*, district_id: int, on: date) -> date:
+    """The first day of the school year `on` falls in: the district's roster's school-year
+    session that holds it, else 1 August (the northern school year)."""
+    session = (
+        AcademicSession.objects.filter(
+            district_id=district_id, kind="schoolYear", starts_on__lte=on, ends_on__gte=on
+        )
+        .order_by("-starts_on")
+        .values_list("starts_on", flat=True)
+        .first()
+    )
+    if session is not None:
+        return session
+    year = on.year if on.month >= 8 else on.year - 1
+    return date(year, 8, 1)

@@ -279,3 +279,13 @@ def bytes_held_by(student: Person) -> int:
         .values_list("size", flat=True)
     )
     return sum(sizes)
+
+
+def revisions_of_student(student: Person) -> list[Revision]:
+    """The student's submitted revisions (themself asking), newest first, with their task:
+    what they may put in their portfolio."""
+    return list(
+        Revision.objects.filter(submission__student=student, submitted_at__isnull=False)
+        .select_related("submission__task")
+        .order_by("-submitted_at", "-pk")
+    )

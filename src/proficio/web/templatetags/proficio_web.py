@@ -43,6 +43,7 @@ def nav_links(request: HttpRequest | None) -> list[NavLink]:
         links.append((reverse("pathways:next_steps"), _("Next steps")))
         links.append((reverse("work:home"), _("My work")))
         links.append((reverse("agency:goals"), _("My goals")))
+        links.append((reverse("agency:portfolio"), _("My portfolio")))
         links.append((reverse("mastery:student", args=[user.uuid]), _("My progress")))
     if roles & {Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN}:
         links.append((reverse("mastery:policies"), _("Mastery policies")))
