@@ -56,3 +56,19 @@ def test_the_login_student_has_goals_in_each_state_and_weekly_check_ins(demo):
     assert "Back every reason with evidence" in page and "Add my reflection" in page
     mentoring = signed_in("teacher").get(reverse("agency:mentoring")).content.decode()
     assert student.display_name in mentoring
+
+
+def test_the_login_student_has_a_portfolio_from_her_baseline_to_her_latest_work(demo):
+    from proficio.agency.models import PortfolioPiece
+    from proficio.agency.selectors import growth_pairs, portfolio_of
+    from proficio.people.api import school_year_start
+
+    student = Person.objects.get(username="student")
+    pieces = portfolio_of(user=student, student=student)
+    assert len(pieces) >= 3 and sum(piece.baseline for piece in pieces) == 1
+    start = school_year_start(district_id=student.district_id, on=pieces[0].created_at.date())
+    assert any(pair.competency.code == "W1" for pair in growth_pairs(pieces, year_start=start))
+    shared = PortfolioPiece.objects.filter(student=student, shared_with_family=True).count()
+    assert 0 < shared < len(pieces)
+    page = signed_in("guardian").get(reverse("agency:student_portfolio", args=[student.uuid]))
+    assert page.content.decode().count('class="piece-card"') >= shared

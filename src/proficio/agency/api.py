@@ -11,6 +11,7 @@ from proficio.agency.services import (
     goal_status_set,
     goal_step_tick,
     goal_write,
+    piece_add,
 )
 
 __all__ = [
@@ -28,4 +29,5 @@ __all__ = [
     "goal_step_tick",
     "goal_write",
     "goals_of",
+    "piece_add",
 ]

@@ -2,7 +2,8 @@
 the login teacher mentors the login student and a few others (two of them from the studio
 below, whom she does not teach); students' goals with steps, one done and one about a skill;
 weekly check-ins over the last weeks with the students' reflections; the guardian's word on
-a goal. Everything carries the school day it happened.
+a goal; the login student's portfolio from her baseline to her latest work. Everything
+carries the school day it happened.
 """
 
 import random
@@ -18,10 +19,13 @@ from proficio.agency.api import (
     goal_status_set,
     goal_step_tick,
     goal_write,
+    piece_add,
 )
+from proficio.evidence.api import EvidenceSource, evidence_standing
 from proficio.frameworks.api import Competency
 from proficio.mastery.api import students_mastery
-from proficio.people.api import Person, mentorship_begin
+from proficio.people.api import Person, mentorship_begin, school_year_start
+from proficio.work.api import revisions_of_student
 
 from . import content
 from .pathways import Pupil
@@ -64,6 +68,7 @@ def load_agency(
     for student in [login, *own, *below]:
         mentorship_begin(actor=admin, mentor=mentor, student=student, started_on=start)
     _login_student(days, mentor, competencies, login, guardian)
+    _portfolio(login)
     for student, since in zip([*own, *below], MENTEE_LAST_CHECK_IN, strict=False):
         _mentee(rng, days, mentor, competencies, student, school_days_ago=since)
 
@@ -181,6 +186,50 @@ def _login_student(
             check_in_reflect(
                 student=student, check_in=check_in, reflection=reflection, at=_at(day, 19)
             )
+
+
+def _portfolio(student: Person) -> None:
+    """Her portfolio from the start of the year: the first rating of her argument writing as
+    her baseline, her latest rated work on a task beside it, and what she handed in since;
+    she shares most of it with her family."""
+    first_day = school_year_start(district_id=student.district_id, on=timezone.localdate())
+    ratings = (
+        evidence_standing()
+        .filter(student=student, competency__code="W1", observed_at__date__gte=first_day)
+        .exclude(source=EvidenceSource.SELF)
+        .select_related("competency")
+        .order_by("observed_at", "pk")
+    )
+    earliest = ratings.first()
+    if earliest is not None:
+        piece_add(
+            student=student,
+            title="Where I started: my first opinion piece",
+            reflection="I had an opinion but only one reason, and no evidence for it.",
+            competencies=[earliest.competency],
+            evidence=earliest,
+            shared_with_family=True,
+            baseline=True,
+            at=earliest.observed_at + timedelta(hours=2),
+        )
+    for n, revision in enumerate(reversed(revisions_of_student(student)[:3])):
+        task = revision.submission.task
+        piece_add(
+            student=student,
+            title=f"{task.title} (revision {revision.number})",
+            reflection=REFLECTIONS[n % len(REFLECTIONS)],
+            competencies=list({a.stage.competency for a in task.alignments.all()}),
+            revision=revision,
+            shared_with_family=n != 1,
+            at=revision.submitted_at + timedelta(hours=3),
+        )
+
+
+REFLECTIONS = (
+    "I revised it twice. The second time I added a quotation for every reason.",
+    "This one was hard: I am not sure the ending works yet.",
+    "I am proudest of this one. My group said my explanation was the clearest.",
+)
 
 
 GOALS = (
