@@ -167,3 +167,92 @@ class PortfolioPiece(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class Conference(models.Model):
+    """A student-led conference: an agenda Proficio drafts from the student's record since
+    their last conference, which the student edits and shares; then the notes, the next
+    steps agreed (which can become goals) and each participant's acknowledgement."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    student = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    scheduled_for = models.DateTimeField(null=True, blank=True)
+    # The record the agenda covers: from this day (the last conference, or the school year's
+    # start) to the day it was drafted.
+    since = models.DateField()
+    drafted_at = models.DateTimeField()
+    # Drafted by Proficio (`conferences.agenda_of`): mastered stages with their evidence,
+    # growth pairs, goals, pace, what is next. Kept as drafted, so it reads the same later.
+    agenda = models.JSONField(default=dict)
+    # The student's own: the pieces they will show, what they will say, their questions.
+    pieces = models.ManyToManyField(PortfolioPiece, blank=True, related_name="+")
+    script = models.TextField(blank=True)
+    questions = models.TextField(blank=True)
+    shared_at = models.DateTimeField(null=True, blank=True)
+    held_at = models.DateTimeField(null=True, blank=True)
+    notes = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["-drafted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Conference of {self.student} drafted {self.drafted_at:%Y-%m-%d}"
+
+
+class ParticipantRole(models.TextChoices):
+    STUDENT = "student", _("Student")
+    GUARDIAN = "guardian", _("Family")
+    MENTOR = "mentor", _("Mentor")
+    TEACHER = "teacher", _("Teacher")
+
+
+class ConferenceParticipant(models.Model):
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="participants"
+    )
+    person = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(max_length=10, choices=ParticipantRole.choices)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["conference", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "person"], name="participant_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} at {self.conference}"
+
+
+class ConferenceNextStep(models.Model):
+    """A next step agreed at the conference; it can become one of the student's goals."""
+
+    conference = models.ForeignKey(Conference, on_delete=models.CASCADE, related_name="next_steps")
+    text = models.CharField(max_length=500)
+    goal = models.ForeignKey(
+        Goal, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["conference", "position", "pk"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class FamilyNote(models.Model):
+    """A guardian's word, kept with the conference, on the soft skills they see at home."""
+
+    conference = models.ForeignKey(
+        Conference, on_delete=models.CASCADE, related_name="family_notes"
+    )
+    author = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["conference", "created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.author} on {self.conference}"

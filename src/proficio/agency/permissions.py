@@ -12,7 +12,7 @@ every piece, their guardians the pieces the student shared.
 
 from django.db.models import Q, QuerySet
 
-from proficio.agency.models import CheckIn, Goal, PortfolioPiece
+from proficio.agency.models import CheckIn, Conference, Goal, PortfolioPiece
 from proficio.people.api import (
     Person,
     children_of,
@@ -81,3 +81,15 @@ def pieces_visible_to(user: Person) -> QuerySet[PortfolioPiece]:
 
 def may_see_piece(user: Person, piece: PortfolioPiece) -> bool:
     return pieces_visible_to(user).filter(pk=piece.pk).exists()
+
+
+def conferences_visible_to(user: Person) -> QuerySet[Conference]:
+    """Conferences `user` may read: the student's own; every one of the students they serve
+    as staff; their children's once the student has shared the agenda."""
+    if not is_signed_in(user):
+        return Conference.objects.none()
+    return Conference.objects.filter(
+        Q(student_id=user.pk, student__in=students_visible_to(user))
+        | Q(student__in=students_served_by(user))
+        | Q(student__in=children_of(user), shared_at__isnull=False)
+    )

@@ -58,6 +58,7 @@ MENTORSHIP_CHANGED = "mentorship.changed"
 GOAL_WRITTEN = "goal.written"
 GOAL_COMMENTED = "goal.commented"
 CHECK_IN_RECORDED = "check_in.recorded"
+CONFERENCE_RECORDED = "conference.recorded"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -112,6 +113,7 @@ ACTION_LABELS = {
     GOAL_WRITTEN: _("Wrote or changed a student's goal"),
     GOAL_COMMENTED: _("Commented on a student's goal"),
     CHECK_IN_RECORDED: _("Recorded a mentor check-in"),
+    CONFERENCE_RECORDED: _("Recorded a student-led conference"),
 }
 
 
