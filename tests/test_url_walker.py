@@ -40,7 +40,8 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve, reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from proficio.agency.models import CheckIn, Goal, PortfolioPiece
+from proficio.agency.conferences import conference_draft, conference_record, conference_share
+from proficio.agency.models import CheckIn, Conference, Goal, PortfolioPiece
 from proficio.agency.services import check_in_record, goal_write, piece_add
 from proficio.audit.models import AuditEntry
 from proficio.config.api import api
@@ -165,6 +166,7 @@ class Hidden:
     check_in: CheckIn | None = None
     mentorship: Mentorship | None = None
     piece: PortfolioPiece | None = None
+    conference: Conference | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -324,7 +326,18 @@ def _agency_of(student: Person, *, mentor: Person, admin: Person) -> dict[str, A
         upload=SimpleUploadedFile("hidden.pdf", b"%PDF-1.7\n%hidden\n"),
         shared_with_family=True,
     )
-    return {"goal": goal, "check_in": check_in, "mentorship": mentorship, "piece": piece}
+    conference = conference_draft(student=student)
+    conference_share(student=student, conference=conference)
+    conference_record(
+        actor=mentor, conference=conference, notes="Hidden.", next_steps=["A hidden step"]
+    )
+    return {
+        "goal": goal,
+        "check_in": check_in,
+        "mentorship": mentorship,
+        "piece": piece,
+        "conference": conference,
+    }
 
 
 def _accelerated(teacher: Person, student: Person, district) -> Advancement:
@@ -470,6 +483,8 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "agency:goals": frozenset({"student"}),
     "agency:goal_new": frozenset({"student"}),
     "agency:portfolio": frozenset({"student"}),
+    "agency:conferences": frozenset({"student"}),
+    "agency:conference_new": frozenset({"student"}),
     "agency:piece_new": frozenset({"student"}),
     "agency:mentoring": frozenset({"teacher", "other_district"}),
     "agency:mentors": DISTRICT_ADMINS | {"school_admin"},
@@ -599,6 +614,23 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
         )
     },
     ("agency:student_portfolio", "student_id"): _uuid_of("student"),
+    ("agency:student_conferences", "student_id"): _uuid_of("student"),
+    **{
+        (name, "conference_id"): _uuid_of("conference")
+        for name in (
+            "agency:conference",
+            "agency:conference_edit",
+            "agency:conference_record",
+            "agency:conference_acknowledge",
+            "agency:family_note",
+            "agency:next_step_goal",
+            "agency:conference_present",
+            "agency:conference_script",
+        )
+    },
+    ("agency:next_step_goal", "step_id"): lambda hidden: (
+        hidden.conference.next_steps.get().pk if hidden.conference else None
+    ),
     ("agency:portfolio_download", "student_id"): _uuid_of("student"),
     **{
         (name, "advancement_id"): _uuid_of("advancement")

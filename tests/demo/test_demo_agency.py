@@ -46,7 +46,9 @@ def test_the_login_teacher_mentors_students_some_of_whom_she_does_not_teach(demo
 def test_the_login_student_has_goals_in_each_state_and_weekly_check_ins(demo):
     student = Person.objects.get(username="student")
     goals = Goal.objects.filter(student=student)
-    assert sorted(goals.values_list("status", flat=True)) == ["done", "working", "working"]
+    # One of them agreed at her last conference.
+    statuses = sorted(goals.values_list("status", flat=True))
+    assert statuses == ["done", "working", "working", "working"]
     assert goals.filter(competency__kind="skill").exists()
     assert goals.filter(comments__author__username="guardian").exists()
     check_ins = list(CheckIn.objects.filter(student=student).order_by("happened_on"))
@@ -72,3 +74,68 @@ def test_the_login_student_has_a_portfolio_from_her_baseline_to_her_latest_work(
     assert 0 < shared < len(pieces)
     page = signed_in("guardian").get(reverse("agency:student_portfolio", args=[student.uuid]))
     assert page.content.decode().count('class="piece-card"') >= shared
+
+
+def _mastered_from_evidence(student, day) -> set[tuple[str, int]]:
+    """(competency code, stage) mastered on `day`, from the evidence by the engine alone:
+    each stage's standing teacher ratings observed by then, under the policy in force that
+    day, a mastered stage counting every lower one as mastered when the policy says so."""
+    from django.utils import timezone
+
+    from proficio.engine import evaluate
+    from proficio.evidence.models import Evidence
+    from proficio.frameworks.models import Competency
+    from proficio.mastery.policies import policy_for
+
+    found = set()
+    for competency in Competency.objects.filter(framework__district_id=student.district_id):
+        policy = policy_for(student=student, competency=competency, on=day)
+        rows = [
+            e
+            for e in Evidence.objects.filter(
+                student=student,
+                competency=competency,
+                superseded_by__isnull=True,
+                withdrawn=False,
+            )
+            .exclude(source="self")
+            .order_by("observed_at", "recorded_at", "id")
+            if timezone.localdate(e.observed_at) <= day
+        ]
+        own = []
+        stages = list(competency.stages.order_by("ordinal"))
+        for stage in stages:
+            mine = [e for e in rows if e.stage_id == stage.pk]
+            result = evaluate(
+                method=policy.method,
+                scores=[float(e.level) for e in mine],
+                observed=[e.observed_at.date() for e in mine],
+                weights=[float(e.weight) for e in mine],
+                params=policy.parameters,
+                threshold=float(policy.threshold),
+                minimum_evidence=policy.minimum_evidence,
+            )
+            own.append(result.mastered)
+        top = max((n for n, mastered in enumerate(own) if mastered), default=-1)
+        for n, stage in enumerate(stages):
+            if own[n] or (policy.higher_implies_lower and n < top):
+                found.add((competency.code, stage.ordinal))
+    return found
+
+
+def test_the_agenda_lists_exactly_the_stages_mastered_since_the_last_conference(demo):
+    from django.utils import timezone
+
+    from proficio.agency.api import Conference, conference_draft
+
+    student = Person.objects.get(username="student")
+    held = list(Conference.objects.filter(student=student, held_at__isnull=False))
+    assert len(held) == 2
+    last = max(timezone.localdate(c.held_at) for c in held)
+    conference = conference_draft(student=student)
+    assert conference.since == last
+    listed = {(m["competency"], m["stage"]) for m in conference.agenda["mastered"]}
+    today = timezone.localdate()
+    expected = _mastered_from_evidence(student, today) - _mastered_from_evidence(student, last)
+    assert listed == expected
+    assert listed, "the demo student has mastered something since her last conference"

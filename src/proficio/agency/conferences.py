@@ -49,17 +49,24 @@ NEXT_STEPS_MAX = 10
 # ---- the agenda ---------------------------------------------------------------------------
 
 
-def mastered_since(student: Person, since: date) -> list[tuple]:
-    """(status, stage) of every stage the student masters now and did not on `since`, by
-    competency then stage: mastery as stored now beside mastery as it stood that day."""
-    _, then = student_mastery(user=student, student_id=str(student.uuid), as_of=since)
+def _statuses(student: Person, on: date) -> list:
+    """The student's mastery as it stood on `on`: as stored, when that is today."""
+    if on >= timezone.localdate():
+        return students_mastery(students=[student], explained=False)[student.pk]
+    return student_mastery(user=student, student_id=str(student.uuid), as_of=on)[1]
+
+
+def mastered_since(student: Person, since: date, until: date | None = None) -> list[tuple]:
+    """(status, stage) of every stage the student masters on `until` (today by default) and
+    did not on `since`, by competency then stage: mastery as it stood on each day."""
+    then = _statuses(student, since)
     before = {
         (status.competency.pk, stage.stage.pk)
         for status in then
         for stage in status.stages
         if stage.mastered
     }
-    now = students_mastery(students=[student], explained=False)[student.pk]
+    now = _statuses(student, until or timezone.localdate())
     return [
         (status, stage)
         for status in now
@@ -84,20 +91,30 @@ def agenda_of(student: Person, *, since: date, today: date | None = None) -> dic
     them, growth pairs from the portfolio, goals (with the check-ins since), pace, and what
     is next. Plain values, kept with the conference as drafted."""
     today = today or timezone.localdate()
-    newly = mastered_since(student, since)
+    newly = mastered_since(student, since, today)
     ratings: dict[int, list] = {}
     for evidence in (
         evidence_standing()
-        .filter(student=student, stage_id__in=[stage.stage.pk for _, stage in newly])
+        .filter(
+            student=student,
+            stage_id__in=[stage.stage.pk for _, stage in newly],
+            observed_at__date__lte=today,
+        )
         .exclude(source=EvidenceSource.SELF)
         .order_by("-observed_at", "-pk")
     ):
         ratings.setdefault(evidence.stage_id, [])
         if len(ratings[evidence.stage_id]) < EVIDENCE_SHOWN:
             ratings[evidence.stage_id].append(_rating(evidence))
-    pieces = portfolio_of(user=student, student=student)
-    statuses = students_mastery(students=[student], explained=False)[student.pk]
-    paces = competency_paces(student=student, competencies=[s.competency for s in statuses])
+    pieces = [
+        piece
+        for piece in portfolio_of(user=student, student=student)
+        if timezone.localdate(piece.created_at) <= today
+    ]
+    statuses = _statuses(student, today)
+    paces = competency_paces(
+        student=student, competencies=[s.competency for s in statuses], today=today
+    )
     goals = goals_of(user=student, student=student)
     return {
         "since": since.isoformat(),
@@ -245,12 +262,18 @@ def conference_edit(
 
 
 @transaction.atomic
-def conference_share(*, student: Person, conference: Conference) -> Conference:
+def conference_share(
+    *, student: Person, conference: Conference, at: datetime | None = None
+) -> Conference:
     """The student shares the agenda with the participants: their family sees it from now."""
     if not is_self(student, conference.student):
         raise NotVisible(f"No conference {conference.uuid} of yours.")
+    errors: dict[str, str] = {}
+    now = moment(at, errors=errors, after=conference.drafted_at)
+    if errors:
+        raise InvalidInput(errors)
     if conference.shared_at is None:
-        conference.shared_at = timezone.now()
+        conference.shared_at = now
         conference.save(update_fields=["shared_at"])
     return conference
 
@@ -305,7 +328,9 @@ def conference_record(
 
 
 @transaction.atomic
-def next_step_to_goal(*, actor: Person, step: ConferenceNextStep) -> Goal:
+def next_step_to_goal(
+    *, actor: Person, step: ConferenceNextStep, at: datetime | None = None
+) -> Goal:
     """A next step agreed at the conference becomes one of the student's goals (set by the
     student, or their mentor with them)."""
     if step.goal_id is not None:
@@ -315,6 +340,7 @@ def next_step_to_goal(*, actor: Person, step: ConferenceNextStep) -> Goal:
         student=step.conference.student,
         title=step.text,
         why="Agreed at my conference.",
+        at=at,
     )
     step.goal = goal
     step.save(update_fields=["goal"])

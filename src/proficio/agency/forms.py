@@ -201,3 +201,69 @@ class PieceChangeForm(forms.Form):
         label=_("My reflection"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     shared_with_family = forms.BooleanField(label=_("My family may see it"), required=False)
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+class ConferenceForm(ServiceErrorsMixin, forms.Form):
+    scheduled_for = forms.DateTimeField(
+        label=_("When"), required=False, widget=DateTimeInput, input_formats=["%Y-%m-%dT%H:%M"]
+    )
+    pieces = forms.MultipleChoiceField(
+        label=_("The pieces I will show"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    script = forms.CharField(
+        label=_("What I want to say"),
+        required=False,
+        help_text=_("Your words for each part: rehearse them in the script view."),
+        widget=forms.Textarea(attrs={"rows": 6}),
+    )
+    questions = forms.CharField(
+        label=_("The questions I will ask"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, pieces, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+        self.piece_objects = {str(p.uuid): p for p in pieces}
+        self.fields["pieces"].choices = [(str(p.uuid), p.title) for p in pieces]
+
+    def chosen(self) -> dict[str, object]:
+        data = self.cleaned_data
+        return {
+            "pieces": [self.piece_objects[key] for key in data["pieces"]],
+            "script": data["script"],
+            "questions": data["questions"],
+            "scheduled_for": data["scheduled_for"],
+        }
+
+
+class RecordForm(ServiceErrorsMixin, forms.Form):
+    notes = forms.CharField(
+        label=_("Notes from the conference"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    next_steps = forms.CharField(
+        label=_("Next steps agreed"),
+        required=False,
+        help_text=_("One per line; each can become one of the student's goals."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FamilyNoteForm(ServiceErrorsMixin, forms.Form):
+    text = forms.CharField(
+        label=_("What we see at home"),
+        help_text=_(
+            "Soft skills you notice: organising, helping others, sticking with something hard."
+        ),
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from proficio.agency import mentor_views, portfolio_views, views
+from proficio.agency import conference_views, mentor_views, portfolio_views, views
 
 app_name = "agency"
 
@@ -20,6 +20,53 @@ urlpatterns = [
         name="check_in_reflection",
     ),
     path("mentoring/", views.mentoring, name="mentoring"),
+    path("conferences/", conference_views.my_conferences, name="conferences"),
+    path("conferences/new", conference_views.conference_new, name="conference_new"),
+    path(
+        "conferences/<uuid:conference_id>/",
+        conference_views.conference_page,
+        name="conference",
+    ),
+    path(
+        "conferences/<uuid:conference_id>/edit",
+        conference_views.conference_edit_view,
+        name="conference_edit",
+    ),
+    path(
+        "conferences/<uuid:conference_id>/record",
+        conference_views.conference_record_view,
+        name="conference_record",
+    ),
+    path(
+        "conferences/<uuid:conference_id>/acknowledge",
+        conference_views.conference_acknowledge_view,
+        name="conference_acknowledge",
+    ),
+    path(
+        "conferences/<uuid:conference_id>/family-note",
+        conference_views.family_note_view,
+        name="family_note",
+    ),
+    path(
+        "conferences/<uuid:conference_id>/next-steps/<int:step_id>/goal",
+        conference_views.next_step_goal_view,
+        name="next_step_goal",
+    ),
+    path(
+        "conferences/<uuid:conference_id>/present",
+        conference_views.conference_present,
+        name="conference_present",
+    ),
+    path(
+        "conferences/<uuid:conference_id>/script",
+        conference_views.conference_script,
+        name="conference_script",
+    ),
+    path(
+        "students/<uuid:student_id>/conferences/",
+        conference_views.student_conferences,
+        name="student_conferences",
+    ),
     path("portfolio/", portfolio_views.my_portfolio, name="portfolio"),
     path("portfolio/new/", portfolio_views.piece_new, name="piece_new"),
     path("pieces/<uuid:piece_id>/", portfolio_views.piece_page, name="piece"),

@@ -15,10 +15,17 @@ from django.utils import timezone
 from proficio.agency.api import (
     check_in_record,
     check_in_reflect,
+    conference_acknowledge,
+    conference_draft,
+    conference_edit,
+    conference_record,
+    conference_share,
+    family_note_add,
     goal_comment,
     goal_status_set,
     goal_step_tick,
     goal_write,
+    next_step_to_goal,
     piece_add,
 )
 from proficio.evidence.api import EvidenceSource, evidence_standing
@@ -69,6 +76,7 @@ def load_agency(
         mentorship_begin(actor=admin, mentor=mentor, student=student, started_on=start)
     _login_student(days, mentor, competencies, login, guardian)
     _portfolio(login)
+    _conferences(days, mentor, login, guardian)
     for student, since in zip([*own, *below], MENTEE_LAST_CHECK_IN, strict=False):
         _mentee(rng, days, mentor, competencies, student, school_days_ago=since)
 
@@ -223,6 +231,53 @@ def _portfolio(student: Person) -> None:
             shared_with_family=n != 1,
             at=revision.submitted_at + timedelta(hours=3),
         )
+
+
+def _conferences(days: Sequence[date], mentor: Person, student: Person, guardian: Person) -> None:
+    """Two conferences she led this term, each drafted from her record, shared, held with her
+    mother and her mentor, and acknowledged; the second's next step is one of her goals now."""
+    first = student.first_name
+    held = [
+        (
+            days[max(-60, -len(days))],
+            "I will start with my first opinion piece, then show how I plan my drafts now.",
+            "How can I make my reasons stronger?",
+            f"{first} explained her drafting plan clearly and chose her own goal.",
+            ["Hand in every draft on time"],
+            f"{first} plans her week on the fridge calendar without being asked.",
+        ),
+        (
+            days[max(-32, -len(days))],
+            "I will show the piece where every reason has evidence, and what I still find hard.",
+            "Which longer book should I try next?",
+            f"{first} led the whole conference and asked good questions about her reading.",
+            ["Read one longer book each month"],
+            f"{first} helps her brother with his reading most evenings.",
+        ),
+    ]
+    for day, script, questions, notes, next_steps, at_home in held:
+        conference = conference_draft(student=student, at=_at(day, 8))
+        conference_edit(
+            student=student,
+            conference=conference,
+            pieces=[],
+            script=script,
+            questions=questions,
+            scheduled_for=_at(day, 16),
+        )
+        conference_share(student=student, conference=conference, at=_at(day, 9))
+        family_note_add(guardian=guardian, conference=conference, text=at_home, at=_at(day, 12))
+        conference_record(
+            actor=mentor,
+            conference=conference,
+            notes=notes,
+            next_steps=next_steps,
+            at=_at(day, 17),
+        )
+        for person in (student, guardian, mentor):
+            conference_acknowledge(participant=person, conference=conference, at=_at(day, 18))
+    last_step = conference.next_steps.get()
+    next_step_to_goal(actor=student, step=last_step, at=_at(held[-1][0], 19))
 
 
 REFLECTIONS = (
