@@ -23,7 +23,7 @@ from proficio.agency.models import (
     ParticipantRole,
     PortfolioPiece,
 )
-from proficio.agency.permissions import conferences_visible_to
+from proficio.agency.permissions import conferences_visible_to, goals_visible_to
 from proficio.agency.selectors import goals_of, growth_pairs, portfolio_of
 from proficio.agency.services import TEXT_MAX, goal_write
 from proficio.audit import api as audit
@@ -79,7 +79,7 @@ def _rating(evidence) -> dict:
     return {
         "level": format(evidence.level.normalize(), "f"),
         "observed_on": timezone.localdate(evidence.observed_at).isoformat(),
-        "source": evidence.get_source_display(),
+        "source": evidence.source,
         "work": evidence.artifact_title,
         "url": evidence.artifact_url,
         "present": evidence.feedback_present,
@@ -402,3 +402,24 @@ def conference_get(*, user: Person, conference_id) -> Conference:
         conference_id,
         "conference",
     )
+
+
+def family_agency(*, user: Person, students: Sequence[Person]) -> dict[int, dict]:
+    """For a family page: each child's goals worked on, and their latest conference the
+    guardian may read (shared by the child). A fixed number of queries for any number of
+    children."""
+    found: dict[int, dict] = {s.pk: {"goals": [], "conference": None} for s in students}
+    goals = (
+        goals_visible_to(user)
+        .filter(student__in=list(students), status=GoalStatus.WORKING)
+        .prefetch_related("steps")
+        .order_by("target_date", "-created_at")
+    )
+    for goal in goals:
+        found[goal.student_id]["goals"].append(goal)
+    for conference in conferences_visible_to(user).filter(student__in=list(students)).order_by(
+        "-drafted_at"
+    ):
+        if found[conference.student_id]["conference"] is None:
+            found[conference.student_id]["conference"] = conference
+    return found

@@ -281,7 +281,7 @@ def _conferences(days: Sequence[date], mentor: Person, student: Person, guardian
 
 
 REFLECTIONS = (
-    "I revised it twice. The second time I added a quotation for every reason.",
+    "I revised it twice. The second version explains every step, not just the answer.",
     "This one was hard: I am not sure the ending works yet.",
     "I am proudest of this one. My group said my explanation was the clearest.",
 )

@@ -6,6 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from proficio.agency.api import family_agency
 from proficio.audit import api as audit
 from proficio.mastery.api import children_progress, stalled_in_sections
 from proficio.onboarding.api import district_needs_setup
@@ -67,6 +68,7 @@ def guardian_home(request: HttpRequest) -> HttpResponse:
         raise Http404(_("This page is for guardians."))
     children = list(children_of(request.user))
     work = recent_work_of(user=request.user, students=children)
+    agency = family_agency(user=request.user, students=children)
     audit.record_views(
         actor=request.user,
         action=audit.STUDENT_VIEWED,
@@ -78,7 +80,7 @@ def guardian_home(request: HttpRequest) -> HttpResponse:
         "web/guardian_home.html",
         {
             "summaries": [
-                (summary, work.get(summary.child.pk, []))
+                (summary, work.get(summary.child.pk, []), agency[summary.child.pk])
                 for summary in children_progress(children=children)
             ],
             "is_student": Role.STUDENT in roles,
