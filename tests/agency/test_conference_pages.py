@@ -52,6 +52,11 @@ def test_a_conference_from_draft_to_acknowledgement(world):
             "share": "1",
         },
     )
+    family = guardian.get(reverse("guardian_home")).content.decode()
+    assert (
+        "read the agenda" in family
+        and reverse("agency:conference", args=[conference.uuid]) in family
+    )
     shown = guardian.get(reverse("agency:conference", args=[conference.uuid])).content.decode()
     assert "Which book should I read next?" in shown and "Make it yours" not in shown
     slides = guardian.get(reverse("agency:conference_present", args=[conference.uuid]))
