@@ -496,6 +496,8 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     # A goal is the caller's own (a mentor's for their mentee); mentees are the caller's own.
     "api:goal_post": SIGNED_IN,
     "api:mentoring": SIGNED_IN,
+    "api:portfolio_post": SIGNED_IN,
+    "api:conference_post": frozenset({"student"}),
     "api:token_list": SIGNED_IN,
     "api:token_revoke_current": SIGNED_IN,
     "case:documents": SIGNED_IN,
@@ -597,6 +599,10 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("api:student_check_ins", "student_id"): _uuid_of("student"),
     ("api:student_check_in_post", "student_id"): _uuid_of("student"),
     ("api:check_in_reflection_post", "check_in_id"): _uuid_of("check_in"),
+    ("api:student_portfolio", "student_id"): _uuid_of("student"),
+    ("api:student_conferences", "student_id"): _uuid_of("student"),
+    ("api:conference_record_post", "conference_id"): _uuid_of("conference"),
+    ("api:conference_acknowledgement_post", "conference_id"): _uuid_of("conference"),
     **{
         (name, "goal_id"): _uuid_of("goal")
         for name in ("api:goal_detail", "api:goal_status_post", "api:goal_comment_post")
@@ -726,6 +732,7 @@ BODIES: dict[str, Callable[[Hidden], dict[str, Any] | None]] = {
     "api:goal_comment_post": lambda hidden: {"text": "The walker says so."},
     "api:student_check_in_post": lambda hidden: {"happened_on": "2026-01-05", "notes": "x"},
     "api:check_in_reflection_post": lambda hidden: {"reflection": "The walker says so."},
+    "api:conference_record_post": lambda hidden: {"notes": "The walker says so."},
 }
 
 ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<(?:path:)?(object_id|id)>/")

@@ -75,3 +75,58 @@ def test_a_mentor_records_a_check_in_and_the_student_reflects(world):
     [due] = mentor.get("/mentoring").json()
     assert due["student"] == str(world.student.uuid) and not due["overdue"]
     assert api(world.teacher).get("/mentoring").json() == []
+
+
+def test_portfolio_and_conferences_through_the_api(world):
+    from decimal import Decimal
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from proficio.mastery.services import evidence_record
+    from tests.mastery.varied import policy
+
+    policy(world, "latest", minimum_evidence=1)
+    rating = evidence_record(
+        assessor=world.teacher,
+        student=world.student,
+        competency=world.competency,
+        stage=1,
+        level=Decimal(4),
+        observed_at=timezone.now(),
+        source="observation",
+    )
+    student = api(world.student)
+    made = student.client.post(
+        "/api/v1/portfolio",
+        {
+            "title": "My poster",
+            "competencies": str(world.competency.uuid),
+            "file": SimpleUploadedFile("poster.pdf", b"%PDF-1.7\n%poster\n"),
+            "shared_with_family": "true",
+        },
+        HTTP_AUTHORIZATION=f"Bearer {student.token}",
+    )
+    assert made.status_code == 201, made.json()
+    assert made.json()["content_type"] == "application/pdf"
+    rated = student.client.post(
+        "/api/v1/portfolio",
+        {"title": "Rated 4", "evidence": str(rating.uuid)},
+        HTTP_AUTHORIZATION=f"Bearer {student.token}",
+    )
+    assert rated.status_code == 201 and rated.json()["kind"] == "evidence"
+    seen = api(world.guardian).get(f"/students/{world.student.uuid}/portfolio").json()
+    assert [piece["title"] for piece in seen] == ["My poster"]
+
+    drafted = student.post("/conferences", {})
+    assert drafted.status_code == 201
+    conference = drafted.json()
+    assert [(m["competency"], m["stage"]) for m in conference["agenda"]["mastered"]] == [("W1", 1)]
+    assert api(world.teacher).post("/conferences", {}).status_code == 404
+    assert api(world.guardian).get(f"/students/{world.student.uuid}/conferences").json() == []
+    recorded = api(world.teacher).post(
+        f"/conferences/{conference['id']}/record",
+        {"notes": "Well led.", "next_steps": ["Read more"]},
+    )
+    assert recorded.status_code == 200 and recorded.json()["next_steps"] == ["Read more"]
+    acknowledged = student.post(f"/conferences/{conference['id']}/acknowledgement", {})
+    assert acknowledged.status_code == 200 and acknowledged.json()["acknowledged_at"]

@@ -417,8 +417,8 @@ def family_agency(*, user: Person, students: Sequence[Person]) -> dict[int, dict
     )
     for goal in goals:
         found[goal.student_id]["goals"].append(goal)
-    for conference in conferences_visible_to(user).filter(student__in=list(students)).order_by(
-        "-drafted_at"
+    for conference in (
+        conferences_visible_to(user).filter(student__in=list(students)).order_by("-drafted_at")
     ):
         if found[conference.student_id]["conference"] is None:
             found[conference.student_id]["conference"] = conference

@@ -6,22 +6,41 @@ from typing import Literal
 from uuid import UUID
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema
+from ninja import Field, File, Form, Router, Schema
+from ninja.files import UploadedFile
 
-from proficio.agency.models import CheckIn, Goal
-from proficio.agency.selectors import check_in_get, check_ins_due, check_ins_of, goal_get, goals_of
+from proficio.agency.conferences import (
+    conference_acknowledge,
+    conference_draft,
+    conference_get,
+    conference_record,
+    conferences_of,
+)
+from proficio.agency.models import CheckIn, Goal, PortfolioPiece
+from proficio.agency.selectors import (
+    check_in_get,
+    check_ins_due,
+    check_ins_of,
+    goal_get,
+    goals_of,
+    portfolio_of,
+)
 from proficio.agency.services import (
     check_in_record,
     check_in_reflect,
     goal_comment,
     goal_status_set,
     goal_write,
+    piece_add,
 )
 from proficio.audit import api as audit
-from proficio.frameworks.api import competency_get
+from proficio.evidence.api import evidence_standing
+from proficio.frameworks.api import competency_get, competency_list_visible_to
 from proficio.lib.api_schemas import ErrorOut, InvalidOut, Text
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.http.body_limit import api_takes_uploads
 from proficio.people.api import student_get
+from proficio.work.api import revisions_of_student
 
 router = Router(tags=["agency"])
 
@@ -288,3 +307,210 @@ def mentoring(request: HttpRequest) -> list[dict]:
         }
         for item in check_ins_due(mentor=request.auth)
     ]
+
+
+# ---- the portfolio ------------------------------------------------------------------------
+
+
+class PieceOut(Schema):
+    id: UUID
+    student: UUID
+    kind: str
+    title: str
+    reflection: str
+    competencies: list[UUID]
+    revision: UUID | None
+    evidence: UUID | None
+    file_name: str
+    content_type: str
+    size: int | None
+    shared_with_family: bool
+    baseline: bool
+    created_at: datetime
+
+    @staticmethod
+    def resolve_id(piece: PortfolioPiece) -> UUID:
+        return piece.uuid
+
+    @staticmethod
+    def resolve_student(piece: PortfolioPiece) -> UUID:
+        return piece.student.uuid
+
+    @staticmethod
+    def resolve_competencies(piece: PortfolioPiece) -> list[UUID]:
+        return [competency.uuid for competency in piece.competencies.all()]
+
+    @staticmethod
+    def resolve_revision(piece: PortfolioPiece) -> UUID | None:
+        return piece.revision.uuid if piece.revision else None
+
+    @staticmethod
+    def resolve_evidence(piece: PortfolioPiece) -> UUID | None:
+        return piece.evidence.uuid if piece.evidence else None
+
+
+@router.get(
+    "/students/{student_id}/portfolio",
+    response={200: list[PieceOut], 401: ErrorOut, 404: ErrorOut},
+)
+def student_portfolio(request: HttpRequest, student_id: str) -> list[PortfolioPiece]:
+    """The pieces of a student's portfolio the caller may see, newest first (a guardian
+    sees those the student shares)."""
+    student = student_get(user=request.auth, student_id=student_id)
+    _viewed(request, student)
+    return portfolio_of(user=request.auth, student=student)
+
+
+@router.post("/portfolio", response={201: PieceOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut})
+def portfolio_post(
+    request: HttpRequest,
+    title: Form[str],
+    reflection: Form[str] = "",
+    competencies: Form[str] = "",
+    revision: Form[UUID | None] = None,
+    evidence: Form[UUID | None] = None,
+    shared_with_family: Form[bool] = False,
+    baseline: Form[bool] = False,
+    file: File[UploadedFile] = None,
+) -> tuple:
+    """The student adds a piece, as multipart: one of `revision` (their submitted work),
+    `evidence` (a rating of theirs that stands) or `file`; `competencies` are ids, comma
+    separated."""
+    student = request.auth
+    found = {str(c.uuid): c for c in competency_list_visible_to(student)}
+    wanted = [key.strip() for key in competencies.split(",") if key.strip()]
+    if any(key not in found for key in wanted):
+        raise InvalidInput({"competencies": "Choose competencies of your district."})
+    chosen_revision = chosen_rating = None
+    if revision is not None:
+        chosen_revision = next(
+            (r for r in revisions_of_student(student) if r.uuid == revision), None
+        )
+        if chosen_revision is None:
+            raise InvalidInput({"revision": "Choose work of yours that you have handed in."})
+    if evidence is not None:
+        chosen_rating = evidence_standing().filter(student=student, uuid=evidence).first()
+        if chosen_rating is None:
+            raise InvalidInput({"evidence": "Choose a rating of your work that stands."})
+    piece = piece_add(
+        student=student,
+        title=title,
+        reflection=reflection,
+        competencies=[found[key] for key in wanted],
+        revision=chosen_revision,
+        evidence=chosen_rating,
+        upload=file,
+        shared_with_family=shared_with_family,
+        baseline=baseline,
+    )
+    return 201, piece
+
+
+api_takes_uploads("api:portfolio_post")
+
+
+# ---- conferences ----------------------------------------------------------------------------
+
+
+class ParticipantOut(Schema):
+    person: UUID
+    name: str
+    role: str
+    acknowledged_at: datetime | None
+
+    @staticmethod
+    def resolve_person(participant) -> UUID:
+        return participant.person.uuid
+
+    @staticmethod
+    def resolve_name(participant) -> str:
+        return participant.person.display_name
+
+
+class ConferenceOut(Schema):
+    id: UUID
+    student: UUID
+    scheduled_for: datetime | None
+    since: date
+    drafted_at: datetime
+    shared_at: datetime | None
+    held_at: datetime | None
+    agenda: dict
+    pieces: list[UUID]
+    script: str
+    questions: str
+    notes: str
+    next_steps: list[str]
+    participants: list[ParticipantOut]
+
+    @staticmethod
+    def resolve_id(conference) -> UUID:
+        return conference.uuid
+
+    @staticmethod
+    def resolve_student(conference) -> UUID:
+        return conference.student.uuid
+
+    @staticmethod
+    def resolve_pieces(conference) -> list[UUID]:
+        return [piece.uuid for piece in conference.pieces.all()]
+
+    @staticmethod
+    def resolve_next_steps(conference) -> list[str]:
+        return [step.text for step in conference.next_steps.all()]
+
+    @staticmethod
+    def resolve_participants(conference) -> list:
+        return list(conference.participants.all())
+
+
+@router.get(
+    "/students/{student_id}/conferences",
+    response={200: list[ConferenceOut], 401: ErrorOut, 404: ErrorOut},
+)
+def student_conferences(request: HttpRequest, student_id: str) -> list:
+    """A student's conferences the caller may read, newest first (a guardian, those the
+    student shared)."""
+    student = student_get(user=request.auth, student_id=student_id)
+    _viewed(request, student)
+    return [
+        conference_get(user=request.auth, conference_id=conference.uuid)
+        for conference in conferences_of(user=request.auth, student=student)
+    ]
+
+
+@router.post(
+    "/conferences", response={201: ConferenceOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut}
+)
+def conference_post(request: HttpRequest) -> tuple:
+    """The student asks Proficio to draft their next conference's agenda."""
+    conference = conference_draft(student=request.auth)
+    return 201, conference_get(user=request.auth, conference_id=conference.uuid)
+
+
+class ConferenceRecordIn(Schema):
+    notes: Text = ""
+    next_steps: list[Text] = Field(default_factory=list, max_length=10)
+
+
+@router.post(
+    "/conferences/{conference_id}/record",
+    response={200: ConferenceOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut},
+)
+def conference_record_post(request: HttpRequest, conference_id: str, body: ConferenceRecordIn):
+    """The student or their staff record the conference as held."""
+    conference = conference_get(user=request.auth, conference_id=conference_id)
+    conference_record(
+        actor=request.auth, conference=conference, notes=body.notes, next_steps=body.next_steps
+    )
+    return conference_get(user=request.auth, conference_id=conference_id)
+
+
+@router.post(
+    "/conferences/{conference_id}/acknowledgement",
+    response={200: ParticipantOut, 400: InvalidOut, 401: ErrorOut, 404: ErrorOut},
+)
+def conference_acknowledgement_post(request: HttpRequest, conference_id: str):
+    """A participant acknowledges the conference once it is held."""
+    conference = conference_get(user=request.auth, conference_id=conference_id)
+    return conference_acknowledge(participant=request.auth, conference=conference)
