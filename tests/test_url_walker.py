@@ -487,6 +487,7 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "agency:conference_new": frozenset({"student"}),
     "agency:piece_new": frozenset({"student"}),
     "agency:mentoring": frozenset({"teacher", "other_district"}),
+    "agency:digest_choice": frozenset({"guardian"}),
     "agency:mentors": DISTRICT_ADMINS | {"school_admin"},
     "agency:cadence": DISTRICT_ADMINS | {"school_admin"},
     "api:task_list": SIGNED_IN,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from gunicorn.app.base import BaseApplication
 
+from proficio.agency.cli import register as register_agency
 from proficio.backup.cli import register as register_backup
 from proficio.home import PRIVATE_UMASK, PendingMigrations, home_dir, home_tighten
 from proficio.interop.cli import register as register_interop
@@ -116,6 +117,7 @@ def _parser() -> argparse.ArgumentParser:
     register_interop(commands)
     register_backup(commands)
     register_privacy(commands)
+    register_agency(commands)
     commands.add_parser(
         "manage", help="run a Django management command, e.g. `proficio manage createsuperuser`"
     )

@@ -162,8 +162,9 @@ def test_guardian_page_reads_as_much_for_more_children_and_a_large_section(grown
     # lists the children's recent work: one query for all of them (more when there is work,
     # still the same for every number of children). 23 since it shows each child's goals and
     # their latest conference: one query for the goals, one for the conferences (more when
-    # there are goals, still the same for every number of children).
-    count = assert_flat(grown, lambda: client.get(url), budget=23)
+    # there are goals, still the same for every number of children). 24 since it says whether
+    # the guardian gets the weekly email.
+    count = assert_flat(grown, lambda: client.get(url), budget=24)
     assert count == one_child
 
 

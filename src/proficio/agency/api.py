@@ -13,6 +13,7 @@ from proficio.agency.conferences import (
     mastered_since,
     next_step_to_goal,
 )
+from proficio.agency.digest import digest_choose, wants_digest
 from proficio.agency.models import CheckIn, Conference, Goal, GoalStatus
 from proficio.agency.selectors import check_in_days, check_ins_due, check_ins_of, goals_of
 from proficio.agency.services import (
@@ -43,6 +44,7 @@ __all__ = [
     "conference_edit",
     "conference_record",
     "conference_share",
+    "digest_choose",
     "family_agency",
     "family_note_add",
     "goal_comment",
@@ -53,4 +55,5 @@ __all__ = [
     "mastered_since",
     "next_step_to_goal",
     "piece_add",
+    "wants_digest",
 ]

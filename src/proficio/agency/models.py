@@ -256,3 +256,14 @@ class FamilyNote(models.Model):
 
     def __str__(self) -> str:
         return f"{self.author} on {self.conference}"
+
+
+class DigestChoice(models.Model):
+    """Whether a guardian gets the weekly email about their children (on unless turned off)."""
+
+    person = models.OneToOneField("people.Person", on_delete=models.CASCADE, related_name="+")
+    weekly = models.BooleanField(default=True)
+    last_sent_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.person}: {'weekly' if self.weekly else 'off'}"

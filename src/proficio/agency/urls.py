@@ -20,6 +20,7 @@ urlpatterns = [
         name="check_in_reflection",
     ),
     path("mentoring/", views.mentoring, name="mentoring"),
+    path("weekly-email", views.digest_choice, name="digest_choice"),
     path("conferences/", conference_views.my_conferences, name="conferences"),
     path("conferences/new", conference_views.conference_new, name="conference_new"),
     path(

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from proficio.agency.digest import digest_choose
 from proficio.agency.forms import (
     CheckInForm,
     CommentForm,
@@ -286,3 +287,21 @@ def mentoring(request: HttpRequest) -> HttpResponse:
         "agency/mentoring.html",
         {"due": due, "days": check_in_days(request.user.district_id) if due else None},
     )
+
+
+@require_POST
+@login_required
+@not_visible_is_404
+def digest_choice(request: HttpRequest) -> HttpResponse:
+    """A guardian turns the weekly email about their children on or off."""
+    if Role.GUARDIAN not in roles_of(request.user):
+        raise Http404("The weekly email is for guardians.")
+    weekly = request.POST.get("weekly") == "1"
+    digest_choose(guardian=request.user, weekly=weekly)
+    messages.success(
+        request,
+        _("You will get a weekly email about your children.")
+        if weekly
+        else _("No more weekly email. Your family page stays as it is."),
+    )
+    return redirect("guardian_home")

@@ -296,6 +296,8 @@ API_TOKEN_LIFETIME_DAYS = int(os.environ.get("PROFICIO_API_TOKEN_DAYS", "7"))
 # EMAIL_HOST_USER, EMAIL_HOST_PASSWORD, EMAIL_USE_TLS/SSL, EMAIL_FILE_PATH (default: files in
 # <home>/mail) and DEFAULT_FROM_EMAIL, from PROFICIO_EMAIL_URL and friends (config/mail.py).
 globals().update(mail_settings(os.environ, HOME))
+# Where people reach this site, for links in mail sent outside a request (the weekly digest).
+SITE_URL = os.environ.get("PROFICIO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,

@@ -6,7 +6,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from proficio.agency.api import family_agency
+from proficio.agency.api import family_agency, wants_digest
 from proficio.audit import api as audit
 from proficio.mastery.api import children_progress, stalled_in_sections
 from proficio.onboarding.api import district_needs_setup
@@ -84,5 +84,6 @@ def guardian_home(request: HttpRequest) -> HttpResponse:
                 for summary in children_progress(children=children)
             ],
             "is_student": Role.STUDENT in roles,
+            "weekly_email": wants_digest(request.user),
         },
     )
