@@ -639,6 +639,8 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
         hidden.conference.next_steps.get().pk if hidden.conference else None
     ),
     ("agency:portfolio_download", "student_id"): _uuid_of("student"),
+    ("agency:portfolio_pdf", "student_id"): _uuid_of("student"),
+    ("agency:conference_pdf", "conference_id"): _uuid_of("conference"),
     **{
         (name, "advancement_id"): _uuid_of("advancement")
         for name in (

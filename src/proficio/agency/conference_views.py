@@ -2,10 +2,13 @@
 (the agenda; the student's edits and sharing; recording it; acknowledging; the family's
 note), the full-screen presentation and the script to rehearse."""
 
+import tempfile
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -22,6 +25,7 @@ from proficio.agency.conferences import (
     next_step_to_goal,
 )
 from proficio.agency.forms import ConferenceForm, FamilyNoteForm, RecordForm
+from proficio.agency.pdf import conference_pdf
 from proficio.agency.selectors import portfolio_of
 from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput
@@ -257,3 +261,21 @@ def conference_script(request: HttpRequest, conference_id: str) -> HttpResponse:
         "agency/conference_script.html",
         {"conference": conference, "student": conference.student, "agenda": conference.agenda},
     )
+
+
+@require_safe
+@login_required
+@not_visible_is_404
+def conference_pdf_view(request: HttpRequest, conference_id: str) -> HttpResponse:
+    """The conference as a PDF to print."""
+    conference = conference_get(user=request.user, conference_id=conference_id)
+    _viewed(request, conference.student)
+    # Closed by the response once sent (FileResponse closes its file), so no `with` here.
+    document = tempfile.TemporaryFile()  # noqa: SIM115
+    conference_pdf(conference=conference, destination=document)
+    document.seek(0)
+    day = timezone.localdate(conference.scheduled_for or conference.drafted_at)
+    name = f"conference-{conference.student.username}-{day:%Y-%m-%d}.pdf"
+    response = FileResponse(document, filename=name, content_type="application/pdf")
+    response["Cache-Control"] = "private, no-store"
+    return response

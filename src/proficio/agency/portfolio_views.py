@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from proficio.agency.archive import portfolio_zip
 from proficio.agency.forms import PieceChangeForm, PieceForm
+from proficio.agency.pdf import portfolio_pdf
 from proficio.agency.selectors import baseline_due, growth_pairs, piece_get, portfolio_of
 from proficio.agency.services import piece_add, piece_change, piece_remove
 from proficio.audit import api as audit
@@ -204,5 +205,29 @@ def portfolio_download(request: HttpRequest, student_id: str) -> HttpResponse:
     archive.seek(0)
     name = f"portfolio-{student.username}-{timezone.localdate():%Y-%m-%d}.zip"
     response = FileResponse(archive, as_attachment=True, filename=name)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@login_required
+@not_visible_is_404
+def portfolio_pdf_view(request: HttpRequest, student_id: str) -> HttpResponse:
+    """The portfolio as a PDF to print: the pieces the asker may see."""
+    student = student_get(user=request.user, student_id=student_id)
+    pieces = portfolio_of(user=request.user, student=student)
+    if not is_self(request.user, student):
+        audit.record_views(
+            actor=request.user,
+            action=audit.STUDENT_VIEWED,
+            students=[student],
+            data={"via": "portfolio pdf"},
+        )
+    # Closed by the response once sent (FileResponse closes its file), so no `with` here.
+    document = tempfile.TemporaryFile()  # noqa: SIM115
+    portfolio_pdf(student=student, pieces=pieces, destination=document)
+    document.seek(0)
+    name = f"portfolio-{student.username}-{timezone.localdate():%Y-%m-%d}.pdf"
+    response = FileResponse(document, filename=name, content_type="application/pdf")
     response["Cache-Control"] = "private, no-store"
     return response

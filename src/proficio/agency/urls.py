@@ -80,6 +80,16 @@ urlpatterns = [
         name="student_portfolio",
     ),
     path(
+        "students/<uuid:student_id>/portfolio.pdf",
+        portfolio_views.portfolio_pdf_view,
+        name="portfolio_pdf",
+    ),
+    path(
+        "conferences/<uuid:conference_id>/conference.pdf",
+        conference_views.conference_pdf_view,
+        name="conference_pdf",
+    ),
+    path(
         "students/<uuid:student_id>/portfolio.zip",
         portfolio_views.portfolio_download,
         name="portfolio_download",
