@@ -12,8 +12,9 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
-$(VENV)/.runtime: $(BIN)/python pyproject.toml
+$(VENV)/.runtime: $(BIN)/python pyproject.toml $(wildcard src/proficio/locale/*/LC_MESSAGES/*.po)
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/python -m proficio.lib.messages
 	touch $@
 
 $(VENV)/.dev: $(VENV)/.runtime

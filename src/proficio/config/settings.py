@@ -7,6 +7,7 @@ and then passes `manage.py check --deploy`.
 
 import os
 from datetime import timedelta
+from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -70,6 +71,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The language a signed-in person chose, over their browser's.
+    "proficio.lib.http.language.PersonLanguageMiddleware",
     # The requester's roles, read once per request by every permission rule it asks.
     "proficio.lib.http.request_memo.RequestMemoMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -142,7 +145,10 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en"
-LANGUAGES = [("en", "English")]
+# Every student and family page in English and Spanish (issue 14); the browser's
+# Accept-Language chooses until a person picks one, which is kept with them.
+LANGUAGES = [("en", "English"), ("es", "Español")]
+LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
 TIME_ZONE = os.environ.get("PROFICIO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -59,6 +59,8 @@ class Person(AbstractUser):
         District, on_delete=models.PROTECT, null=True, blank=True, related_name="people"
     )
     preferred_name = models.CharField(max_length=150, blank=True)
+    # The language the person chose for Proficio's pages ("" : their browser's).
+    language = models.CharField(max_length=10, blank=True)
     # Age-grade only feeds age-based reporting; placement follows readiness, not this.
     age_grade = models.SmallIntegerField(
         null=True, blank=True, help_text=_("Grade by age (0 = kindergarten); for reporting only.")

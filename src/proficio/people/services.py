@@ -620,3 +620,9 @@ def mentorship_end(
         data={"mentor": str(mentorship.mentor), "ended_on": ended_on.isoformat()},
     )
     return mentorship
+
+
+def person_language_set(*, person: Person, language: str) -> None:
+    """The language the person chose for Proficio's pages (the caller checked it is one)."""
+    Person.objects.filter(pk=person.pk).update(language=language)
+    person.language = language

@@ -5,12 +5,14 @@ The password pages are Django's own views with Proficio's templates. A new passw
 it is set, ends the person's API tokens (docs/decisions/0016) and their other sessions.
 """
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -20,6 +22,7 @@ from proficio.people.api import (
     api_token_revoke,
     api_tokens_live_of,
     password_change_record,
+    person_language_set,
 )
 from proficio.web.forms import PasswordResetRequestForm
 
@@ -72,3 +75,29 @@ password_reset_confirm = PasswordResetConfirm.as_view()
 password_reset_complete = auth_views.PasswordResetCompleteView.as_view(
     template_name="web/password_reset_complete.html"
 )
+
+
+@require_POST
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """Switch the pages' language: kept with the person when signed in (on every device),
+    in a cookie otherwise; back to the page the switch was on."""
+    code = request.POST.get("language", "")
+    if code not in dict(settings.LANGUAGES):
+        code = settings.LANGUAGE_CODE
+    if request.user.is_authenticated:
+        person_language_set(person=request.user, language=code)
+    target = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = redirect(target)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=request.is_secure(),
+        httponly=True,
+    )
+    return response

@@ -44,5 +44,6 @@ urlpatterns = [
         account_views.password_reset_complete,
         name="password_reset_complete",
     ),
+    path("language", account_views.language_choose, name="language"),
     path("", include("proficio.mastery.urls")),
 ]

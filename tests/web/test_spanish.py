@@ -1,0 +1,182 @@
+"""Every student and family page reads in Spanish: each is rendered in English and in
+Spanish, and a piece of text that comes out the same in both and reads as English (it holds
+a common English word) is a string nobody translated. The data the pages show is written
+so as not to read as English; a person's language choice outlives their browser's.
+
+Covered so far: the family page and every page of goals, portfolios and conferences, for
+the student and the guardian who read them."""
+
+import re
+from datetime import timedelta
+from decimal import Decimal
+from html.parser import HTMLParser
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from proficio.agency.conferences import conference_draft, conference_record, conference_share
+from proficio.agency.services import check_in_record, goal_write, piece_add
+from proficio.mastery.services import evidence_record
+from proficio.people.api import mentorship_begin
+from tests.mastery.varied import policy
+
+pytestmark = pytest.mark.django_db
+
+# Words of English that no Spanish sentence holds: a text with one of them is English.
+ENGLISH = re.compile(
+    r"\b(the|your|and|of|to|is|on|with|for|you|my|what|has|at|it|this|from|be|are|will|"
+    r"or|by|an|in|they|their|how|when|here|there|yet|all|more|see|add|set|read|who|which|"
+    r"goal|goals|work|step|steps|next|back|save|share|page|week)\b",
+    re.IGNORECASE,
+)
+SKIPPED = {"script", "style"}
+
+
+class _Texts(HTMLParser):
+    """The text a reader meets: text nodes, and the words of labels, titles and placeholders."""
+
+    def __init__(self):
+        super().__init__()
+        self.texts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in SKIPPED:
+            self._skip += 1
+        for name, value in attrs:
+            if name in {"aria-label", "placeholder", "title", "alt"} and value:
+                self.texts.append(value.strip())
+
+    def handle_endtag(self, tag):
+        if tag in SKIPPED:
+            self._skip -= 1
+
+    def handle_data(self, data):
+        if not self._skip and data.strip():
+            self.texts.append(" ".join(data.split()))
+
+
+def texts(html: str) -> list[str]:
+    parser = _Texts()
+    parser.feed(html)
+    return parser.texts
+
+
+def untranslated(client: Client, url: str) -> list[str]:
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en")
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es")
+    assert english.status_code == spanish.status_code == 200, (url, spanish.status_code)
+    assert 'lang="es"' in spanish.content.decode() or url.endswith("/present")
+    same = set(texts(english.content.decode()))
+    return sorted(
+        text for text in texts(spanish.content.decode()) if text in same and ENGLISH.search(text)
+    )
+
+
+@pytest.fixture
+def lived(world):
+    """A term's worth of the student's agency, with data that does not read as English."""
+    policy(world, "latest", minimum_evidence=1)
+    rating = evidence_record(
+        assessor=world.teacher,
+        student=world.student,
+        competency=world.competency,
+        stage=1,
+        level=Decimal(4),
+        observed_at=timezone.now() - timedelta(days=2),
+        source="observation",
+        feedback_next="Citar una fuente.",
+    )
+    mentorship_begin(actor=world.school_admin, mentor=world.other_teacher, student=world.student)
+    goal = goal_write(
+        actor=world.student,
+        student=world.student,
+        title="Argumentar con evidencia",
+        competency=world.competency,
+        stage=2,
+        steps=["Leer dos textos", "Escribir tres razones"],
+    )
+    check_in_record(
+        mentor=world.other_teacher,
+        student=world.student,
+        happened_on=timezone.localdate(),
+        notes="Hablamos.",
+        actions="Buscar fuentes.",
+        goals=[goal],
+    )
+    piece = piece_add(
+        student=world.student,
+        title="Mi cartel",
+        reflection="Colores.",
+        competencies=[world.competency],
+        upload=SimpleUploadedFile("cartel.pdf", b"%PDF-1.7\n%cartel\n"),
+        shared_with_family=True,
+        baseline=True,
+    )
+    piece_add(student=world.student, title="Calificado", evidence=rating, shared_with_family=True)
+    conference = conference_draft(student=world.student)
+    conference_share(student=world.student, conference=conference)
+    conference_record(
+        actor=world.other_teacher, conference=conference, notes="Bien.", next_steps=["Leer más"]
+    )
+    return world, goal, piece, conference
+
+
+def as_user(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def test_the_family_pages_read_in_spanish(lived):
+    world, goal, piece, conference = lived
+    guardian = as_user(world.guardian)
+    student = world.student.uuid
+    for url in (
+        reverse("guardian_home"),
+        reverse("agency:student_goals", args=[student]),
+        reverse("agency:goal", args=[goal.uuid]),
+        reverse("agency:student_portfolio", args=[student]),
+        reverse("agency:piece", args=[piece.uuid]),
+        reverse("agency:student_conferences", args=[student]),
+        reverse("agency:conference", args=[conference.uuid]),
+        reverse("agency:conference_present", args=[conference.uuid]),
+    ):
+        assert untranslated(guardian, url) == [], url
+
+
+def test_the_students_agency_pages_read_in_spanish(lived):
+    world, goal, piece, conference = lived
+    student = as_user(world.student)
+    for url in (
+        reverse("agency:goals"),
+        reverse("agency:goal_new"),
+        reverse("agency:goal", args=[goal.uuid]),
+        reverse("agency:goal_edit", args=[goal.uuid]),
+        reverse("agency:portfolio"),
+        reverse("agency:piece_new"),
+        reverse("agency:piece", args=[piece.uuid]),
+        reverse("agency:conferences"),
+        reverse("agency:conference", args=[conference.uuid]),
+        reverse("agency:conference_script", args=[conference.uuid]),
+        reverse("agency:conference_present", args=[conference.uuid]),
+    ):
+        assert untranslated(student, url) == [], url
+
+
+def test_a_persons_choice_outlives_their_browsers_language(world):
+    client = as_user(world.guardian)
+    page = reverse("guardian_home")
+    assert 'lang="en"' in client.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    switched = client.post(reverse("language"), {"language": "es", "next": page})
+    assert switched.status_code == 302 and switched["Location"] == page
+    world.guardian.refresh_from_db()
+    assert world.guardian.language == "es"
+    fresh = as_user(world.guardian)  # another device, an English browser
+    shown = fresh.get(page, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="es"' in shown and "Mis hijos" in shown
+    away = client.post(reverse("language"), {"language": "es", "next": "https://evil.example/"})
+    assert away["Location"] == "/"
