@@ -180,3 +180,73 @@ def test_a_persons_choice_outlives_their_browsers_language(world):
     assert 'lang="es"' in shown and "Mis hijos" in shown
     away = client.post(reverse("language"), {"language": "es", "next": "https://evil.example/"})
     assert away["Location"] == "/"
+
+
+@pytest.fixture
+def studied(lived):
+    """The student's work on a task, reviewed, and a playlist of their stage; the framework's
+    words in Spanish, as a Spanish-speaking district would write them."""
+    from proficio.frameworks.models import EvidenceStatement, Stage
+    from proficio.pathways.data import ItemDraft, StageRef
+    from proficio.pathways.services import playlist_create
+    from proficio.work.data import Alignment, WorkRating
+    from proficio.work.services import review_record, revision_save, task_assign, task_create
+
+    world, _goal, _piece, _conference = lived
+    EvidenceStatement.objects.update(text="Puede hacerlo.")
+    Stage.objects.filter(competency=world.competency).update(label="Etapa")
+    task = task_create(
+        author=world.teacher,
+        title="Razones",
+        instructions="Escribe tres razones.",
+        alignments=[Alignment(competency=world.competency, stage=2)],
+    )
+    task_assign(actor=world.teacher, task=task, section=world.section)
+    revision = revision_save(student=world.student, task=task, text="Porque sí.", submit=True)
+    review_record(
+        reviewer=world.teacher,
+        revision=revision,
+        decision="revise",
+        ratings=[
+            WorkRating(
+                competency=world.competency,
+                stage=2,
+                level=Decimal(2),
+                feedback_next="Agrega evidencia.",
+            )
+        ],
+    )
+    playlist_create(
+        author=world.teacher,
+        stage=StageRef(world.competency, 2),
+        title="Lecturas",
+        items=[
+            ItemDraft(kind="reading", title="Leer", minutes=10),
+            ItemDraft(kind="practice", title="Practicar", unlock="after_previous"),
+        ],
+    )
+    return world, task, revision
+
+
+def test_the_students_work_and_next_steps_read_in_spanish(studied):
+    world, task, revision = studied
+    student = as_user(world.student)
+    for url in (
+        reverse("pathways:next_steps"),
+        reverse("work:home"),
+        reverse("work:my_work", args=[task.uuid]),
+        reverse("work:submission", args=[revision.submission.uuid]),
+        reverse("account"),
+    ):
+        assert untranslated(student, url) == [], url
+    guardian = as_user(world.guardian)
+    for url in (
+        reverse("pathways:student_next_steps", args=[world.student.uuid]),
+        reverse("work:submission", args=[revision.submission.uuid]),
+        reverse("account"),
+    ):
+        assert untranslated(guardian, url) == [], url
+
+
+def test_signing_in_reads_in_spanish(client):
+    assert untranslated(client, reverse("login")) == []

@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 
+from proficio.engine.words import _
+
 OPEN = "open"
 AFTER_PREVIOUS = "after_previous"
 AFTER_MASTERY = "after_mastery"
@@ -66,19 +68,21 @@ def item_states(
     for position, item in enumerate(items):
         finished = item.key in done
         if item.key in ever_opened or item.rule == OPEN:
-            opened, why = True, "Open."
+            opened, why = True, _("Open.")
         elif item.rule == AFTER_PREVIOUS:
             previous = items[position - 1] if position else None
             opened = previous is None or previous.key in done
-            why = "Open." if opened else "Opens when the item before it is done."
+            why = _("Open.") if opened else _("Opens when the item before it is done.")
         else:
             missing = [stage for stage in item.needs if stage not in mastered]
             opened = not missing
             if opened:
-                why = "Open."
+                why = _("Open.")
             else:
-                words = sorted(str(names.get(stage, stage)) for stage in missing)
-                why = "Opens when " + ", ".join(words) + (" is" if len(words) == 1 else " are")
-                why += " mastered."
+                words = ", ".join(sorted(str(names.get(stage, stage)) for stage in missing))
+                if len(missing) == 1:
+                    why = _("Opens when %(stages)s is mastered.") % {"stages": words}
+                else:
+                    why = _("Opens when %(stages)s are mastered.") % {"stages": words}
         states.append(ItemState(item.key, opened or finished, finished, why))
     return states

@@ -9,6 +9,7 @@ import uuid
 
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class RevisionPolicy(models.TextChoices):
@@ -194,8 +195,8 @@ class Revision(AppendOnly):
 
 
 class ReviewDecision(models.TextChoices):
-    RATED = "rated", "Rated"
-    REVISE = "revise", "Returned for revision"
+    RATED = "rated", _("Rated")
+    REVISE = "revise", _("Returned for revision")
 
 
 class Review(AppendOnly):

@@ -3,6 +3,7 @@
 from uuid import UUID
 
 from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from proficio.frameworks.api import Competency
 from proficio.lib.visibility import visible_get
@@ -232,11 +233,11 @@ def submission_page(*, user: Person, submission_id: UUID | str) -> Submission:
 
 # How a student's home groups their tasks: by where the work stands.
 STATUS_GROUPS = (
-    ("Returned for revision", ("returned",)),
-    ("To start", ("to do",)),
-    ("In progress", ("draft",)),
-    ("Waiting for review", ("submitted",)),
-    ("Rated", ("rated",)),
+    (_("Returned for revision"), ("returned",)),
+    (_("To start"), ("to do",)),
+    (_("In progress"), ("draft",)),
+    (_("Waiting for review"), ("submitted",)),
+    (_("Rated"), ("rated",)),
 )
 
 
