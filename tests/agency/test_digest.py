@@ -90,3 +90,12 @@ def test_the_command_says_what_it_did(week, capsys):
 
     assert digest_command(Args()) == 0
     assert "would send 1 weekly email (1 guardian considered)." in capsys.readouterr().out
+
+
+def test_the_email_comes_in_the_language_the_guardian_chose(week):
+    world = week
+    Person.objects.filter(pk=world.guardian.pk).update(language="es")
+    digests_send()
+    [message] = mail.outbox
+    assert message.subject.startswith("Esta semana:")
+    assert "Esta es la semana de sus hijos." in message.body

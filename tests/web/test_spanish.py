@@ -3,8 +3,10 @@ Spanish, and a piece of text that comes out the same in both and reads as Englis
 a common English word) is a string nobody translated. The data the pages show is written
 so as not to read as English; a person's language choice outlives their browser's.
 
-Covered so far: the family page and every page of goals, portfolios and conferences, for
-the student and the guardian who read them."""
+Covered: the family page; every page of goals, portfolios and conferences; next steps, the
+student's tasks and work, the account and sign-in pages; for the student and the guardian.
+Not yet: the progress pages' explanations of how mastery was worked out, which the engine
+words and the records keep in English (a reader's language needs them worded on read)."""
 
 import re
 from datetime import timedelta

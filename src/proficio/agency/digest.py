@@ -82,8 +82,13 @@ def digest_choose(*, guardian: Person, weekly: bool) -> DigestChoice:
 
 
 def digest_message(*, guardian: Person, today: date) -> EmailMultiAlternatives | None:
-    """The week's email for one guardian, or None when they have no child, no address, or
-    nothing happened this week."""
+    """The week's email for one guardian, in the language they chose (else the site's), or
+    None when they have no child, no address, or nothing happened this week."""
+    with translation.override(guardian.language or settings.LANGUAGE_CODE):
+        return _message(guardian, today)
+
+
+def _message(guardian: Person, today: date) -> EmailMultiAlternatives | None:
     children = list(children_of(guardian))
     if not children or not guardian.email:
         return None
