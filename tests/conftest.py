@@ -7,6 +7,16 @@ from tests.factories import World, build_world
 
 
 @pytest.fixture(autouse=True)
+def _english_after_each_test():
+    """A request in Spanish leaves Spanish active in its thread (as LocaleMiddleware does):
+    the next test starts in the site's language again."""
+    yield
+    from django.utils import translation
+
+    translation.activate("en")
+
+
+@pytest.fixture(autouse=True)
 def _test_settings(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # The manifest storage needs `collectstatic`; tests serve static files straight from the apps.

@@ -406,6 +406,7 @@ OPEN = {
     "password_reset_done": "the same words after every request for a link",
     "password_reset_confirm": "a reset link: only the token mailed to the account opens it",
     "password_reset_complete": "says the new password is set, and links to sign in",
+    "language": "choosing the pages' language: a cookie, and the signed-in person's own choice",
 }
 
 # The admin's pages that name no object: its index and each model's list and add pages.

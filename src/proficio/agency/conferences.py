@@ -23,7 +23,11 @@ from proficio.agency.models import (
     ParticipantRole,
     PortfolioPiece,
 )
-from proficio.agency.permissions import conferences_visible_to, goals_visible_to
+from proficio.agency.permissions import (
+    conferences_visible_to,
+    goals_visible_to,
+    pieces_visible_to,
+)
 from proficio.agency.selectors import goals_of, growth_pairs, portfolio_of
 from proficio.agency.services import TEXT_MAX, goal_write
 from proficio.audit import api as audit
@@ -43,6 +47,7 @@ from proficio.people.api import (
 )
 
 EVIDENCE_SHOWN = 3  # ratings behind each stage mastered
+FAMILY_PIECES = 3  # the newest shared pieces on the family page, per child
 NEXT_STEPS_MAX = 10
 
 
@@ -405,10 +410,12 @@ def conference_get(*, user: Person, conference_id) -> Conference:
 
 
 def family_agency(*, user: Person, students: Sequence[Person]) -> dict[int, dict]:
-    """For a family page: each child's goals worked on, and their latest conference the
-    guardian may read (shared by the child). A fixed number of queries for any number of
-    children."""
-    found: dict[int, dict] = {s.pk: {"goals": [], "conference": None} for s in students}
+    """For a family page: each child's goals worked on, the newest pieces of their portfolio
+    the guardian may see, and their latest conference the guardian may read (shared by the
+    child). A fixed number of queries for any number of children."""
+    found: dict[int, dict] = {
+        s.pk: {"goals": [], "pieces": [], "conference": None} for s in students
+    }
     goals = (
         goals_visible_to(user)
         .filter(student__in=list(students), status=GoalStatus.WORKING)
@@ -417,6 +424,12 @@ def family_agency(*, user: Person, students: Sequence[Person]) -> dict[int, dict
     )
     for goal in goals:
         found[goal.student_id]["goals"].append(goal)
+    pieces = (
+        pieces_visible_to(user).filter(student__in=list(students)).order_by("-created_at", "-pk")
+    )
+    for piece in pieces[: FAMILY_PIECES * 10 * max(1, len(students))]:
+        if len(found[piece.student_id]["pieces"]) < FAMILY_PIECES:
+            found[piece.student_id]["pieces"].append(piece)
     for conference in (
         conferences_visible_to(user).filter(student__in=list(students)).order_by("-drafted_at")
     ):

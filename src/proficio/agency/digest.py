@@ -20,7 +20,15 @@ from proficio.agency.models import DigestChoice, PortfolioPiece
 from proficio.audit import api as audit
 from proficio.evidence.api import EvidenceSource, evidence_standing
 from proficio.lib.errors import NotVisible
-from proficio.people.api import Person, Role, children_of, guardian_of, is_signed_in, roles_of
+from proficio.people.api import (
+    Person,
+    Role,
+    children_of,
+    guardian_of,
+    guardians_active,
+    is_signed_in,
+    roles_of,
+)
 
 WEEK = timedelta(days=7)
 
@@ -117,9 +125,7 @@ def digests_send(*, today: date | None = None, dry_run: bool = False) -> tuple[i
     A guardian already sent one in the last six days is skipped, so running it twice in a
     week sends nothing twice."""
     today = today or timezone.localdate()
-    guardians = Person.objects.filter(
-        is_active=True, roles__role=Role.GUARDIAN, roles__active=True
-    ).distinct()
+    guardians = guardians_active()
     recent = today - timedelta(days=6)
     sent = considered = 0
     for guardian in guardians.order_by("pk").iterator():

@@ -519,3 +519,11 @@ def school_year_start(*, district_id: int, on: date) -> date:
         return session
     year = on.year if on.month >= 8 else on.year - 1
     return date(year, 8, 1)
+
+
+def guardians_active() -> QuerySet[Person]:
+    """Every active person with an active guardian role, for work the operator runs (the
+    weekly family email)."""
+    return Person.objects.filter(
+        is_active=True, roles__role=Role.GUARDIAN, roles__active=True
+    ).distinct()
