@@ -149,6 +149,7 @@ LANGUAGE_CODE = "en"
 # Accept-Language chooses until a person picks one, which is kept with them.
 LANGUAGES = [("en", "English"), ("es", "Español")]
 LOCALE_PATHS = [Path(__file__).resolve().parent.parent / "locale"]
+FORMAT_MODULE_PATH = ["proficio.formats"]
 TIME_ZONE = os.environ.get("PROFICIO_TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
