@@ -252,3 +252,14 @@ def test_the_students_work_and_next_steps_read_in_spanish(studied):
 
 def test_signing_in_reads_in_spanish(client):
     assert untranslated(client, reverse("login")) == []
+
+
+def test_a_form_sent_back_says_what_is_wrong_in_spanish(world):
+    client = as_user(world.student)
+    response = client.post(
+        reverse("agency:goal_new"),
+        {"title": "Leer más", "competency": str(world.competency.uuid), "stage": "9"},
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert response.status_code == 422
+    assert "W1 no tiene etapa 9." in response.content.decode()

@@ -12,6 +12,7 @@ from datetime import date, datetime
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from proficio.agency.models import (
     Conference,
@@ -102,7 +103,7 @@ def agenda_of(student: Person, *, since: date, today: date | None = None) -> dic
         evidence_standing()
         .filter(
             student=student,
-            stage_id__in=[stage.stage.pk for _, stage in newly],
+            stage_id__in=[stage.stage.pk for _status, stage in newly],
             observed_at__date__lte=today,
         )
         .exclude(source=EvidenceSource.SELF)
@@ -233,7 +234,7 @@ def conference_draft(
 
 def _open(conference: Conference, errors: dict[str, str]) -> None:
     if conference.held_at is not None:
-        errors["conference"] = "This conference has been held: its agenda stays as it was."
+        errors["conference"] = _("This conference has been held: its agenda stays as it was.")
 
 
 @transaction.atomic
@@ -254,9 +255,9 @@ def conference_edit(
     _open(conference, errors)
     script, questions = script.strip(), questions.strip()
     if len(script) > TEXT_MAX or len(questions) > TEXT_MAX:
-        errors["script"] = f"Keep it under {TEXT_MAX:,} characters."
+        errors["script"] = _("Keep it under %(limit)s characters.") % {"limit": f"{TEXT_MAX:,}"}
     if any(piece.student_id != student.pk or piece.removed_at for piece in pieces):
-        errors["pieces"] = "Choose pieces of your portfolio."
+        errors["pieces"] = _("Choose pieces of your portfolio.")
     if errors:
         raise InvalidInput(errors)
     conference.script, conference.questions = script, questions
@@ -308,9 +309,13 @@ def conference_record(
     notes = notes.strip()
     steps = [step.strip() for step in next_steps if step.strip()]
     if len(notes) > TEXT_MAX:
-        errors["notes"] = f"Keep the notes under {TEXT_MAX:,} characters."
+        errors["notes"] = _("Keep the notes under %(limit)s characters.") % {
+            "limit": f"{TEXT_MAX:,}"
+        }
     if len(steps) > NEXT_STEPS_MAX or any(len(step) > 500 for step in steps):
-        errors["next_steps"] = f"Keep to {NEXT_STEPS_MAX} next steps of a line each."
+        errors["next_steps"] = _("Keep to %(most)s next steps of a line each.") % {
+            "most": NEXT_STEPS_MAX
+        }
     now = moment(at, errors=errors, after=conference.drafted_at)
     if errors:
         raise InvalidInput(errors)
@@ -362,7 +367,7 @@ def conference_acknowledge(
         raise NotVisible(f"You are not a participant of conference {conference.uuid}.")
     errors: dict[str, str] = {}
     if conference.held_at is None:
-        errors["conference"] = "The conference is acknowledged once it has been held."
+        errors["conference"] = _("The conference is acknowledged once it has been held.")
     now = moment(at, errors=errors)
     if errors:
         raise InvalidInput(errors)
@@ -382,9 +387,9 @@ def family_note_add(
     errors: dict[str, str] = {}
     text = text.strip()
     if not text:
-        errors["text"] = "Write something first."
+        errors["text"] = _("Write something first.")
     elif len(text) > TEXT_MAX:
-        errors["text"] = f"Keep it under {TEXT_MAX:,} characters."
+        errors["text"] = _("Keep it under %(limit)s characters.") % {"limit": f"{TEXT_MAX:,}"}
     now = moment(at, errors=errors)
     if errors:
         raise InvalidInput(errors)

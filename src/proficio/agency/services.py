@@ -7,6 +7,7 @@ from datetime import date, datetime
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from proficio.agency.models import (
     CheckIn,
@@ -37,7 +38,7 @@ STEPS_MAX = 20
 def _text(errors: dict[str, str], name: str, value: str, limit: int = TEXT_MAX) -> str:
     value = value.strip()
     if len(value) > limit:
-        errors[name] = f"Keep it under {limit:,} characters."
+        errors[name] = _("Keep it under %(limit)s characters.") % {"limit": f"{limit:,}"}
     return value
 
 
@@ -65,26 +66,29 @@ def goal_write(
     errors: dict[str, str] = {}
     title = _text(errors, "title", title, TITLE_MAX)
     if not title:
-        errors["title"] = "Say what the goal is."
+        errors["title"] = _("Say what the goal is.")
     why = _text(errors, "why", why)
     stage_obj = None
     if competency is not None:
         if competency.framework.district_id != student.district_id:
-            errors["competency"] = "That competency is not of your district."
+            errors["competency"] = _("That competency is not of your district.")
         elif stage is not None:
             stage_obj = competency.stages.filter(ordinal=stage).first()
             if stage_obj is None:
-                errors["stage"] = f"{competency.code} has no stage {stage}."
+                errors["stage"] = _("%(code)s has no stage %(stage)s.") % {
+                    "code": competency.code,
+                    "stage": stage,
+                }
     elif stage is not None:
-        errors["stage"] = "Choose the competency the stage is of."
+        errors["stage"] = _("Choose the competency the stage is of.")
     steps = [step.strip() for step in steps if step.strip()]
     if len(steps) > STEPS_MAX:
-        errors["steps"] = f"Keep it to {STEPS_MAX} steps."
+        errors["steps"] = _("Keep it to %(most)s steps.") % {"most": STEPS_MAX}
     elif any(len(step) > STEP_MAX for step in steps):
-        errors["steps"] = f"Keep each step under {STEP_MAX} characters."
+        errors["steps"] = _("Keep each step under %(most)s characters.") % {"most": STEP_MAX}
     now = moment(at, errors=errors)
     if target_date is not None and goal is None and target_date < timezone.localdate(now):
-        errors["target_date"] = "Choose a day still ahead."
+        errors["target_date"] = _("Choose a day still ahead.")
     if errors:
         raise InvalidInput(errors)
     fields = {
@@ -145,9 +149,9 @@ def goal_status_set(
     errors: dict[str, str] = {}
     note = _text(errors, "note", note)
     if status not in GoalStatus.values:
-        errors["status"] = "Working on it, done, or changed."
+        errors["status"] = _("Working on it, done, or changed.")
     elif status == GoalStatus.CHANGED and not note:
-        errors["note"] = "Say what changed, and why."
+        errors["note"] = _("Say what changed, and why.")
     now = moment(at, errors=errors)
     if errors:
         raise InvalidInput(errors)
@@ -173,7 +177,7 @@ def goal_comment(
     errors: dict[str, str] = {}
     text = _text(errors, "text", text)
     if not text:
-        errors["text"] = "Write something first."
+        errors["text"] = _("Write something first.")
     now = moment(at, errors=errors, after=goal.created_at)
     if errors:
         raise InvalidInput(errors)
@@ -203,11 +207,11 @@ def check_in_record(
     notes = _text(errors, "notes", notes)
     actions = _text(errors, "actions", actions)
     if not notes and not actions:
-        errors["notes"] = "Note what you talked about, or the actions you agreed."
+        errors["notes"] = _("Note what you talked about, or the actions you agreed.")
     if happened_on > timezone.localdate():
-        errors["happened_on"] = "Record a check-in once it has happened."
+        errors["happened_on"] = _("Record a check-in once it has happened.")
     if any(goal.student_id != student.pk for goal in goals):
-        errors["goals"] = "Choose goals of this student."
+        errors["goals"] = _("Choose goals of this student.")
     now = moment(at, errors=errors)
     if errors:
         raise InvalidInput(errors)
@@ -240,7 +244,7 @@ def check_in_reflect(
     errors: dict[str, str] = {}
     reflection = _text(errors, "reflection", reflection)
     if not reflection:
-        errors["reflection"] = "Write your reflection first."
+        errors["reflection"] = _("Write your reflection first.")
     now = moment(at, errors=errors)
     if errors:
         raise InvalidInput(errors)
@@ -255,8 +259,8 @@ def check_in_cadence_set(*, actor: Person, district: District, days: int) -> Che
     if not district_admin_of(actor, district):
         raise NotVisible("Only the district's admins set the check-in cadence.")
     if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 90:
-        raise InvalidInput({"days": "Use a whole number of days from 1 to 90."})
-    cadence, _ = CheckInCadence.objects.update_or_create(district=district, defaults={"days": days})
+        raise InvalidInput({"days": _("Use a whole number of days from 1 to 90.")})
+    cadence = CheckInCadence.objects.update_or_create(district=district, defaults={"days": days})[0]
     audit.record(
         actor=actor,
         action=audit.MENTORSHIP_CHANGED,
@@ -292,21 +296,21 @@ def piece_add(
     errors: dict[str, str] = {}
     title = _text(errors, "title", title, TITLE_MAX)
     if not title:
-        errors["title"] = "Give the piece a title."
+        errors["title"] = _("Give the piece a title.")
     reflection = _text(errors, "reflection", reflection)
     given = [thing for thing in (revision, evidence, upload) if thing is not None]
     if len(given) != 1:
-        errors["piece"] = "Choose one piece: work on a task, a rating, or a file of your own."
+        errors["piece"] = _("Choose one piece: work on a task, a rating, or a file of your own.")
     if revision is not None and (
         revision.submission.student_id != student.pk or revision.submitted_at is None
     ):
-        errors["revision"] = "Choose work of yours that you have handed in."
+        errors["revision"] = _("Choose work of yours that you have handed in.")
     if evidence is not None and (
         evidence.student_id != student.pk or not evidence_standing().filter(pk=evidence.pk).exists()
     ):
-        errors["evidence"] = "Choose a rating of your work that stands."
+        errors["evidence"] = _("Choose a rating of your work that stands.")
     if any(c.framework.district_id != student.district_id for c in competencies):
-        errors["competencies"] = "Choose competencies of your district."
+        errors["competencies"] = _("Choose competencies of your district.")
     kinds = checked_kinds([upload], errors) if upload is not None else []
     now = moment(at, errors=errors)
     if errors:
@@ -354,7 +358,7 @@ def piece_change(
     if competencies is not None and any(
         c.framework.district_id != student.district_id for c in competencies
     ):
-        errors["competencies"] = "Choose competencies of your district."
+        errors["competencies"] = _("Choose competencies of your district.")
     if errors:
         raise InvalidInput(errors)
     piece.reflection, piece.shared_with_family = reflection, shared_with_family
