@@ -3,10 +3,10 @@ Spanish, and a piece of text that comes out the same in both and reads as Englis
 a common English word) is a string nobody translated. The data the pages show is written
 so as not to read as English; a person's language choice outlives their browser's.
 
-Covered: the family page; every page of goals, portfolios and conferences; next steps, the
-student's tasks and work, the account and sign-in pages; for the student and the guardian.
-Not yet: the progress pages' explanations of how mastery was worked out, which the engine
-words and the records keep in English (a reader's language needs them worded on read)."""
+Covered: the family page; every page of goals, portfolios and conferences; the progress
+pages with the explanations of how mastery was worked out (stored in English, worded anew
+for a Spanish reader); next steps, the student's tasks and work, the account and sign-in
+pages; for the student and the guardian."""
 
 import re
 from datetime import timedelta
@@ -234,6 +234,8 @@ def test_the_students_work_and_next_steps_read_in_spanish(studied):
     world, task, revision = studied
     student = as_user(world.student)
     for url in (
+        reverse("mastery:student", args=[world.student.uuid]),
+        reverse("mastery:student_competency", args=[world.student.uuid, world.competency.uuid]),
         reverse("pathways:next_steps"),
         reverse("work:home"),
         reverse("work:my_work", args=[task.uuid]),
@@ -243,6 +245,7 @@ def test_the_students_work_and_next_steps_read_in_spanish(studied):
         assert untranslated(student, url) == [], url
     guardian = as_user(world.guardian)
     for url in (
+        reverse("mastery:student", args=[world.student.uuid]),
         reverse("pathways:student_next_steps", args=[world.student.uuid]),
         reverse("work:submission", args=[revision.submission.uuid]),
         reverse("account"),
@@ -263,3 +266,25 @@ def test_a_form_sent_back_says_what_is_wrong_in_spanish(world):
     )
     assert response.status_code == 422
     assert "W1 no tiene etapa 9." in response.content.decode()
+
+
+def test_explanations_are_kept_in_english_and_worded_for_each_reader(world):
+    from proficio.mastery.models import MasteryRecord
+
+    policy(world, "latest", minimum_evidence=1)
+    teacher = as_user(world.teacher)
+    url = reverse("mastery:student_competency", args=[world.student.uuid, world.competency.uuid])
+    form = {
+        "stage": "1",
+        "level": "3",
+        "observed_on": timezone.localdate().isoformat(),
+        "source": "observation",
+    }
+    assert teacher.post(url, form, HTTP_ACCEPT_LANGUAGE="es").status_code == 302
+    stored = MasteryRecord.objects.get(student=world.student, stage__ordinal=1).explanation
+    assert stored.startswith("Method: Most recent rating.")
+    student = as_user(world.student)
+    spanish = student.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Método: Calificación más reciente." in spanish
+    english = student.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Method: Most recent rating." in english

@@ -15,12 +15,18 @@ from proficio.engine.methods import (
     power_law_fit,
     validate_parameters,
 )
+from proficio.engine.words import _, ngettext
 
 # Float arithmetic can land a hair under the threshold (2.9999999999 for 3); that still counts.
 TOLERANCE = 1e-9
 
-ONLY_ONE = "There is only one rating, so the result is that rating."
-NO_RATINGS = "No ratings yet."
+
+def _only_one() -> str:
+    return _("There is only one rating, so the result is that rating.")
+
+
+def _no_ratings() -> str:
+    return _("No ratings yet.")
 
 
 @dataclass(frozen=True)
@@ -45,7 +51,7 @@ class _Counted:
 
 
 def _ratings(count: int) -> str:
-    return f"{count} rating" if count == 1 else f"{count} ratings"
+    return ngettext("%(count)s rating", "%(count)s ratings", count) % {"count": count}
 
 
 def _percent(share: float) -> str:
@@ -55,8 +61,26 @@ def _percent(share: float) -> str:
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+def _month(day: date) -> str:
+    """The month's short name in the reader's language (each marked for translation)."""
+    return (
+        _("Jan"),
+        _("Feb"),
+        _("Mar"),
+        _("Apr"),
+        _("May"),
+        _("Jun"),
+        _("Jul"),
+        _("Aug"),
+        _("Sep"),
+        _("Oct"),
+        _("Nov"),
+        _("Dec"),
+    )[day.month - 1]
+
+
 def _day(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {_month(day)} {day.year}"
 
 
 def _level(value: float, labels: Mapping[float, str] | None) -> str:
@@ -73,70 +97,87 @@ def _sum_over_count(scores: Sequence[float]) -> str:
 
 
 def _work_latest(counted: _Counted) -> str:
-    return f"The most recent rating is {format_score(counted.value)}."
+    return _("The most recent rating is %(value)s.") % {"value": format_score(counted.value)}
 
 
 def _work_highest(counted: _Counted) -> str:
-    return f"The highest rating is {format_score(counted.value)}."
+    return _("The highest rating is %(value)s.") % {"value": format_score(counted.value)}
 
 
 def _work_mean(counted: _Counted) -> str:
     if all(weight == 1 for weight in counted.weights):
-        return f"The average is {_sum_over_count(counted.scores)}."
+        return _("The average is %(sum)s.") % {"sum": _sum_over_count(counted.scores)}
     terms = " + ".join(
         f"{format_score(weight)} × {format_score(score)}"
         for score, weight in zip(counted.scores, counted.weights, strict=True)
     )
     total = format_score(math.fsum(counted.weights))
-    return f"The weighted average is ({terms}) ÷ {total} = {format_score(counted.value)}."
+    return _("The weighted average is (%(terms)s) ÷ %(total)s = %(value)s.") % {
+        "terms": terms,
+        "total": total,
+        "value": format_score(counted.value),
+    }
 
 
 def _work_median_recent(counted: _Counted) -> str:
     recent = sorted(counted.scores[-int(counted.params["n"]) :])
     listed = ", ".join(format_score(score) for score in recent)
-    opening = f"The last {_ratings(len(recent))} from lowest to highest: {listed}"
+    opening = _("The last %(ratings)s from lowest to highest: %(listed)s") % {
+        "ratings": _ratings(len(recent)),
+        "listed": listed,
+    }
     if len(recent) % 2:
-        return f"{opening}; the middle one is {format_score(counted.value)}."
+        middle = _("the middle one is %(value)s") % {"value": format_score(counted.value)}
+        return f"{opening}; {middle}."
     low, high = recent[len(recent) // 2 - 1 : len(recent) // 2 + 1]
     middle = f"({format_score(low)} + {format_score(high)}) ÷ 2 = {format_score(counted.value)}"
-    return f"{opening}; the middle two average {middle}."
+    return f"{opening}; " + _("the middle two average %(middle)s.") % {"middle": middle}
 
 
 def _work_mode(counted: _Counted) -> str:
     times = sum(score == counted.value for score in counted.scores)
     tied = sorted({score for score in counted.scores if counted.scores.count(score) == times})
-    share = f"{times} of {len(counted.scores)}"
+    share = _("%(times)s of %(count)s") % {"times": times, "count": len(counted.scores)}
     if len(tied) == 1:
-        return f"{format_score(counted.value)} appears most often: {share}."
+        return _("%(value)s appears most often: %(share)s.") % {
+            "value": format_score(counted.value),
+            "share": share,
+        }
     *others, last = (format_score(score) for score in tied)
-    return (
-        f"{', '.join(others)} and {last} appear equally often ({share} each); "
-        f"the tie goes to the higher, {last}."
-    )
+    return _(
+        "%(others)s and %(last)s appear equally often (%(share)s each); "
+        "the tie goes to the higher, %(last)s."
+    ) % {"others": ", ".join(others), "last": last, "share": share}
 
 
 def _work_weighted_average(counted: _Counted) -> str:
     if len(counted.scores) == 1:
-        return ONLY_ONE
+        return _only_one()
     weight = counted.params["weight"]
     *earlier, newest = counted.scores
     newest_part = f"{format_score(weight)} × {format_score(newest)}"
     earlier_part = f"{format_score(1 - weight)} × {format_score(mean(earlier))}"
     formula = f"{newest_part} + {earlier_part} = {format_score(counted.value)}"
-    return f"The average of the earlier ratings is {_sum_over_count(earlier)}, so {formula}."
+    return _("The average of the earlier ratings is %(sum)s, so %(formula)s.") % {
+        "sum": _sum_over_count(earlier),
+        "formula": formula,
+    }
 
 
 def _work_decaying_average(counted: _Counted) -> str:
     rate = counted.params["rate"]
     steps = decaying_steps(counted.scores, rate)
     if len(steps) == 1:
-        return ONLY_ONE
+        return _only_one()
     moves = [
         f"{format_score(1 - rate)} × {format_score(before)} + {format_score(rate)} × "
         f"{format_score(score)} = {format_score(after)}"
         for before, score, after in zip(steps[:-1], counted.scores[1:], steps[1:], strict=True)
     ]
-    return f"Start at {format_score(steps[0])}; then " + "; then ".join(moves) + "."
+    then = "; " + _("then") + " "
+    return (
+        _("Start at %(first)s") % {"first": format_score(steps[0])} + then + then.join(moves) + "."
+    )
 
 
 def _work_n_mastery(counted: _Counted) -> str:
@@ -144,30 +185,41 @@ def _work_n_mastery(counted: _Counted) -> str:
     at_or_above = [score for score in counted.scores if score >= counted.params["threshold"]]
     if counted.value is None:
         needed = int(counted.params["n"])
-        return f"So far {_ratings(len(at_or_above))} at or above {cut}; {needed} needed."
-    return (
-        f"Ratings at or above {cut}: {len(at_or_above)} of {len(counted.scores)}; "
-        f"their average is {_sum_over_count(at_or_above)}."
-    )
+        return _("So far %(ratings)s at or above %(cut)s; %(needed)s needed.") % {
+            "ratings": _ratings(len(at_or_above)),
+            "cut": cut,
+            "needed": needed,
+        }
+    return _("Ratings at or above %(cut)s: %(times)s of %(count)s; their average is %(sum)s.") % {
+        "cut": cut,
+        "times": len(at_or_above),
+        "count": len(counted.scores),
+        "sum": _sum_over_count(at_or_above),
+    }
 
 
 def _trend(slope: float) -> str:
     if abs(slope) <= TOLERANCE:
-        return "flat"
-    return "rising" if slope > 0 else "falling"
+        return _("flat")
+    return _("rising") if slope > 0 else _("falling")
 
 
 def _work_power_law(counted: _Counted) -> str:
     if len(counted.scores) == 1:
-        return ONLY_ONE
+        return _only_one()
     fit = power_law_fit(counted.scores)
     curve = f"{format_score(fit.a)} × k^{format_score(fit.b)}"
     if fit.shift:
         curve += f" − {format_score(fit.shift)}"
-    return (
-        f"The ratings follow a {_trend(fit.b)} trend, the curve {curve} at rating number k; "
-        f"at the latest rating (k = {len(counted.scores)}) it gives {format_score(counted.value)}."
-    )
+    return _(
+        "The ratings follow a %(trend)s trend, the curve %(curve)s at rating number k; "
+        "at the latest rating (k = %(count)s) it gives %(value)s."
+    ) % {
+        "trend": _trend(fit.b),
+        "curve": curve,
+        "count": len(counted.scores),
+        "value": format_score(counted.value),
+    }
 
 
 @dataclass(frozen=True)
@@ -177,36 +229,46 @@ class _Wording:
 
 
 _WORDING: dict[str, _Wording] = {
-    "latest": _Wording(lambda params: "Most recent rating", _work_latest),
-    "highest": _Wording(lambda params: "Highest rating", _work_highest),
-    "mean": _Wording(lambda params: "Average of all ratings", _work_mean),
+    "latest": _Wording(lambda params: _("Most recent rating"), _work_latest),
+    "highest": _Wording(lambda params: _("Highest rating"), _work_highest),
+    "mean": _Wording(lambda params: _("Average of all ratings"), _work_mean),
     "median_recent": _Wording(
-        lambda params: f"Middle value of the last {_ratings(int(params['n']))}",
+        lambda params: (
+            _("Middle value of the last %(ratings)s") % {"ratings": _ratings(int(params["n"]))}
+        ),
         _work_median_recent,
     ),
     "mode": _Wording(
-        lambda params: "Most frequent rating (a tie goes to the higher rating)", _work_mode
+        lambda params: _("Most frequent rating (a tie goes to the higher rating)"), _work_mode
     ),
     "weighted_average": _Wording(
         lambda params: (
-            f"Weighted average (the most recent rating counts {_percent(params['weight'])}, "
-            f"the average of the earlier ones {_percent(1 - params['weight'])})"
+            _(
+                "Weighted average (the most recent rating counts %(newest)s, "
+                "the average of the earlier ones %(earlier)s)"
+            )
+            % {"newest": _percent(params["weight"]), "earlier": _percent(1 - params["weight"])}
         ),
         _work_weighted_average,
     ),
     "decaying_average": _Wording(
-        lambda params: f"Decaying average (each new rating counts {_percent(params['rate'])})",
+        lambda params: (
+            _("Decaying average (each new rating counts %(share)s)")
+            % {"share": _percent(params["rate"])}
+        ),
         _work_decaying_average,
     ),
     "n_mastery": _Wording(
         lambda params: (
-            f"Average of the ratings at or above {format_score(params['threshold'])}, "
-            f"once there are {int(params['n'])} of them"
+            _("Average of the ratings at or above %(cut)s, once there are %(n)s of them")
+            % {"cut": format_score(params["threshold"]), "n": int(params["n"])}
         ),
         _work_n_mastery,
     ),
     "power_law": _Wording(
-        lambda params: "Learning trend (a power-law curve through all ratings, read at the latest)",
+        lambda params: _(
+            "Learning trend (a power-law curve through all ratings, read at the latest)"
+        ),
         _work_power_law,
     ),
 }
@@ -215,7 +277,9 @@ _WORDING: dict[str, _Wording] = {
 def _weight_note(weight: float) -> str:
     if weight == 1:
         return ""
-    return " (not counted)" if weight == 0 else f" (weight {format_score(weight)})"
+    if weight == 0:
+        return " " + _("(not counted)")
+    return " " + _("(weight %(weight)s)") % {"weight": format_score(weight)}
 
 
 def _below(value: float, threshold: float) -> str:
@@ -223,17 +287,20 @@ def _below(value: float, threshold: float) -> str:
     places = 2
     while format_score(value, places) == format_score(threshold, places):
         places += 1
-    return f"{format_score(value, places)} is below {format_score(threshold, places)}"
+    return _("%(value)s is below %(threshold)s") % {
+        "value": format_score(value, places),
+        "threshold": format_score(threshold, places),
+    }
 
 
 def _verdict(value: float | None, threshold: float, mastered: bool) -> str:
     if mastered:
-        return "Mastered."
+        return _("Mastered.")
     if value is None:
-        return "Not mastered yet: there is no result yet."
+        return _("Not mastered yet: there is no result yet.")
     if value >= threshold - TOLERANCE:
-        return "Not mastered yet: the result reaches the threshold, but more ratings are needed."
-    return f"Not mastered yet: {_below(value, threshold)}."
+        return _("Not mastered yet: the result reaches the threshold, but more ratings are needed.")
+    return _("Not mastered yet: %(why)s.") % {"why": _below(value, threshold)}
 
 
 def evaluate(
@@ -276,23 +343,29 @@ def evaluate(
     sufficient = len(kept) >= minimum_evidence
     mastered = sufficient and value is not None and value >= threshold - TOLERANCE
     if len(scores) == 0:
-        explanation = NO_RATINGS
+        explanation = _no_ratings()
     else:
         wording = _WORDING[method]
         listed = ", ".join(
-            f"{_level(float(score), labels)} on {_day(day)}{_weight_note(weight)}"
+            _("%(level)s on %(day)s") % {"level": _level(float(score), labels), "day": _day(day)}
+            + _weight_note(weight)
             for score, day, weight in zip(scores, observed, all_weights, strict=True)
         )
         sentences = [
-            f"Method: {wording.describe(checked)}.",
-            f"Ratings, oldest first: {listed}.",
-            wording.work(counted) if kept else "None of these ratings count yet.",
-            f"Mastery needs {_level(threshold, labels)}.",
+            _("Method: %(method)s.") % {"method": wording.describe(checked)},
+            _("Ratings, oldest first: %(listed)s.") % {"listed": listed},
+            wording.work(counted) if kept else _("None of these ratings count yet."),
+            _("Mastery needs %(level)s.") % {"level": _level(threshold, labels)},
             _verdict(value, threshold, mastered),
         ]
         if not sufficient:
-            shortfall = f"{len(kept)} of the {_ratings(minimum_evidence)} needed"
-            sentences.insert(0, f"Not enough evidence yet: {shortfall}.")
+            shortfall = _("%(kept)s of the %(needed)s needed") % {
+                "kept": len(kept),
+                "needed": _ratings(minimum_evidence),
+            }
+            sentences.insert(
+                0, _("Not enough evidence yet: %(shortfall)s.") % {"shortfall": shortfall}
+            )
         explanation = " ".join(sentences)
     return Evaluation(
         value=value,

@@ -9,8 +9,8 @@ class LibConfig(AppConfig):
     verbose_name = "Shared infrastructure"
 
     def ready(self) -> None:
-        from django.utils.translation import gettext
+        from django.utils.translation import gettext, ngettext
 
         from proficio.engine import words
 
-        words.install(gettext)
+        words.install(gettext, ngettext)

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 
+from django.utils.translation import gettext as _
+
 from proficio.engine import Evaluation, evaluate
 from proficio.evidence.api import ratings_counted
 from proficio.frameworks.api import Competency, Stage
@@ -91,10 +93,11 @@ def stage_evaluation(
 
 def implied_explanation(highest_mastered: Stage, explanation: str) -> str:
     """A stage counted as mastered because a higher one is: say so before its own working."""
-    return (
-        f"Counted as mastered because stage {highest_mastered.ordinal} "
-        f"({highest_mastered.label}) is mastered. {explanation}"
-    )
+    opening = _("Counted as mastered because stage %(ordinal)s (%(label)s) is mastered.") % {
+        "ordinal": highest_mastered.ordinal,
+        "label": highest_mastered.label,
+    }
+    return f"{opening} {explanation}"
 
 
 def competency_mastery(

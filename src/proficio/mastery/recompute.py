@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 from django.conf import settings
 from django.db import connection, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from numpy.typing import NDArray
 
 from proficio.evidence.api import Evidence, EvidenceSource
@@ -213,6 +213,13 @@ def recompute(
     is committed. guard runs first in each chunk's transaction: a run's heartbeat and its
     check that this attempt still owns the run, which a chunk must not commit without.
     """
+    with translation.override(settings.LANGUAGE_CODE):  # explanations stored (ADR 0038)
+        return _recompute(scope, progress, guard)
+
+
+def _recompute(
+    scope: Scope, progress: Progress | None, guard: ChunkGuard | None
+) -> RecomputeResult:
     began = time.perf_counter()
     layout = district_layout(scope)
     policies = governing_policies(

@@ -5,6 +5,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
+from django.utils import translation
+
 from proficio.frameworks.api import Competency, Stage, competencies_for_student
 from proficio.mastery.compute import competency_mastery
 from proficio.mastery.models import MasteryPolicy, MasteryRecord
@@ -185,10 +188,16 @@ def _explanations(
 ) -> dict[int, str]:
     """Each stored record's explanation by stage. Records the bulk recompute wrote before it
     stored explanations (ADR 0025) have none until their next rating or recompute: those are
-    explained here from the evidence, under the policy version that produced the record."""
-    explained = {record.stage_id: record.explanation for record in stored}
-    if all(explained.values()):
-        return explained
+    explained here from the evidence, under the policy version that produced the record. So
+    are all of them for a reader in another language than the one they are stored in (ADR
+    0038)."""
+    reading = (translation.get_language() or settings.LANGUAGE_CODE).split("-")[0]
+    if reading == settings.LANGUAGE_CODE:
+        explained = {record.stage_id: record.explanation for record in stored}
+        if all(explained.values()):
+            return explained
+    else:
+        explained = {}
     policy_id = stored[0].policy_id  # one competency's records come from one version
     if policy_id not in policies:
         policies[policy_id] = MasteryPolicy.objects.get(pk=policy_id)

@@ -6,10 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from uuid import UUID
 
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
 from django.db.models import prefetch_related_objects
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from proficio.audit import api as audit
 from proficio.evidence.api import (
@@ -165,9 +166,11 @@ def _counts(evidence: Evidence, policy: MasteryPolicy) -> bool:
 
 def _refresh_after_rating(*, evidence: Evidence, student: Person, competency: Competency) -> None:
     """Bring mastery up to date after one new rating: the competency's, then that of each
-    parent mastered from its parts (ADR 0035)."""
-    _refresh_rated(evidence=evidence, student=student, competency=competency)
-    _refresh_parents(student=student, competency=competency)
+    parent mastered from its parts (ADR 0035). Explanations are stored in the site's language
+    whatever the rater reads (ADR 0038): a reader in another is given them worded anew."""
+    with translation.override(settings.LANGUAGE_CODE):
+        _refresh_rated(evidence=evidence, student=student, competency=competency)
+        _refresh_parents(student=student, competency=competency)
 
 
 def _refresh_parents(*, student: Person, competency: Competency) -> None:
@@ -335,15 +338,16 @@ def _records_of(student: Person, competency: Competency) -> dict[int, MasteryRec
 @transaction.atomic
 def mastery_refresh(*, student: Person, competency: Competency) -> CompetencyMastery:
     """Recompute and store one student's mastery of one competency."""
-    policy = policy_for(student=student, competency=competency)
-    result = _refresh(
-        student=student,
-        competency=competency,
-        policy=policy,
-        records=_records_of(student, competency),
-    )
-    pace_facts_store(student=student, competency=competency)
-    _refresh_parents(student=student, competency=competency)
+    with translation.override(settings.LANGUAGE_CODE):
+        policy = policy_for(student=student, competency=competency)
+        result = _refresh(
+            student=student,
+            competency=competency,
+            policy=policy,
+            records=_records_of(student, competency),
+        )
+        pace_facts_store(student=student, competency=competency)
+        _refresh_parents(student=student, competency=competency)
     return result
 
 
