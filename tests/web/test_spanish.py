@@ -288,3 +288,30 @@ def test_explanations_are_kept_in_english_and_worded_for_each_reader(world):
     assert "Método: Calificación más reciente." in spanish
     english = student.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Method: Most recent rating." in english
+
+
+def test_the_engines_words_follow_the_readers_language():
+    from django.utils import translation
+
+    from proficio.engine import evaluate
+    from proficio.engine.pace import StageGrade, classify
+
+    def reason():
+        return classify(
+            stages=[StageGrade(1, 3), StageGrade(2, 4)],
+            age_grade=4,
+            working_stage=1,
+            completed=False,
+        ).reason
+
+    assert reason() == "Working at stage 1; stage 2 is typical for grade 4 — behind."
+    with translation.override("es"):
+        assert reason() == "Trabaja en la etapa 1; la etapa 2 es la típica de grado 4: atrasado."
+        explained = evaluate(
+            method="latest",
+            scores=[2.0],
+            observed=[timezone.localdate()],
+            threshold=3,
+            minimum_evidence=2,
+        ).explanation
+    assert explained.startswith("Todavía no hay evidencia suficiente: 1 de las 2 calificaciones")

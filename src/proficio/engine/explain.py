@@ -58,9 +58,6 @@ def _percent(share: float) -> str:
     return f"{format_score(share * 100)}%"
 
 
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
 def _month(day: date) -> str:
     """The month's short name in the reader's language (each marked for translation)."""
     return (

@@ -16,8 +16,9 @@ from itertools import accumulate, groupby
 from typing import Generic, NamedTuple, TypeVar
 
 from proficio.engine.display import format_score
-from proficio.engine.explain import MONTHS, TOLERANCE
+from proficio.engine.explain import TOLERANCE, _day
 from proficio.engine.running import Running, running_form
+from proficio.engine.words import _, gettext_noop, ngettext
 
 AHEAD = "ahead"
 ON_PACE = "on_pace"
@@ -48,12 +49,12 @@ class Rating(NamedTuple):
 def grade_words(grade: int) -> str:
     """0 is kindergarten; below that, pre-kindergarten."""
     if grade == 0:
-        return "kindergarten"
-    return "pre-kindergarten" if grade < 0 else f"grade {grade}"
+        return _("kindergarten")
+    return _("pre-kindergarten") if grade < 0 else _("grade %(grade)s") % {"grade": grade}
 
 
 def _stages_words(count: int) -> str:
-    return "1 stage" if count == 1 else f"{count} stages"
+    return ngettext("%(count)s stage", "%(count)s stages", count) % {"count": count}
 
 
 # ---- where a student is expected to work ------------------------------------------------------
@@ -76,11 +77,20 @@ class Expectation:
         """'stage 3 is typical for grade 5', or what the grade expects when it is not exact."""
         grade = grade_words(self.age_grade)
         if self.stage is None:
-            return f"by {grade} every one of the {_stages_words(total)} is expected to be mastered"
+            return _("by %(grade)s every one of the %(stages)s is expected to be mastered") % {
+                "grade": grade,
+                "stages": _stages_words(total),
+            }
         if self.stage_grade == self.age_grade:
-            return f"stage {self.stage} is typical for {grade}"
-        typical = grade_words(self.stage_grade)
-        return f"stage {self.stage} (typical for {typical}) is the first at or above {grade}"
+            return _("stage %(stage)s is typical for %(grade)s") % {
+                "stage": self.stage,
+                "grade": grade,
+            }
+        return _("stage %(stage)s (typical for %(typical)s) is the first at or above %(grade)s") % {
+            "stage": self.stage,
+            "typical": grade_words(self.stage_grade),
+            "grade": grade,
+        }
 
 
 def _ordered(stages: Sequence[StageGrade]) -> list[StageGrade]:
@@ -118,9 +128,13 @@ class Standing:
     reason: str
 
 
-NO_AGE_GRADE = "No age-grade is recorded, so there is no pace to compare with."
-NO_TYPICAL_GRADES = "Not every stage has a typical grade, so there is no pace to compare with."
-NO_RATINGS = "Not enough ratings yet to place the work on the trajectory, so pace cannot be told."
+NO_AGE_GRADE = gettext_noop("No age-grade is recorded, so there is no pace to compare with.")
+NO_TYPICAL_GRADES = gettext_noop(
+    "Not every stage has a typical grade, so there is no pace to compare with."
+)
+NO_RATINGS = gettext_noop(
+    "Not enough ratings yet to place the work on the trajectory, so pace cannot be told."
+)
 
 
 def classify(
@@ -144,27 +158,33 @@ def classify(
     ordered = _ordered(stages)
     expected = expected_stage(ordered, age_grade)
     if expected is None:
-        return Standing(None, NO_AGE_GRADE if age_grade is None else NO_TYPICAL_GRADES)
+        return Standing(None, _(NO_AGE_GRADE if age_grade is None else NO_TYPICAL_GRADES))
     ordinals = [stage.ordinal for stage in ordered]
     if completed:
-        index, where = len(ordinals), f"Completed all {_stages_words(len(ordinals))}"
+        index = len(ordinals)
+        where = _("Completed all %(stages)s") % {"stages": _stages_words(len(ordinals))}
     elif working_stage is None:
-        return Standing(None, NO_RATINGS)
+        return Standing(None, _(NO_RATINGS))
     elif working_stage not in ordinals:
         raise ValueError(f"working stage {working_stage} is not one of the stages {ordinals}")
     else:
-        index, where = ordinals.index(working_stage), f"Working at stage {working_stage}"
-    expectation = expected.words(len(ordinals))
+        index = ordinals.index(working_stage)
+        where = _("Working at stage %(stage)s") % {"stage": working_stage}
+    words = {"where": where, "expectation": expected.words(len(ordinals))}
     if index > expected.index:
-        return Standing(AHEAD, f"{where}; {expectation} — ahead.")
+        return Standing(AHEAD, _("%(where)s; %(expectation)s — ahead.") % words)
     if index == expected.index:
         if completed:
-            return Standing(ON_PACE, f"{where}, as expected by {grade_words(age_grade)} — on pace.")
-        return Standing(ON_PACE, f"{where}; {expectation} — on pace.")
+            as_expected = _("%(where)s, as expected by %(grade)s — on pace.")
+            return Standing(ON_PACE, as_expected % {**words, "grade": grade_words(age_grade)})
+        return Standing(ON_PACE, _("%(where)s; %(expectation)s — on pace.") % words)
     if expected.index - index <= tolerance:
-        allowed = f"up to {_stages_words(tolerance)} below still counts as on pace"
-        return Standing(ON_PACE, f"{where}; {expectation}, and {allowed} — on pace.")
-    return Standing(BEHIND, f"{where}; {expectation} — behind.")
+        allowed = _("up to %(stages)s below still counts as on pace") % {
+            "stages": _stages_words(tolerance)
+        }
+        within = _("%(where)s; %(expectation)s, and %(allowed)s — on pace.")
+        return Standing(ON_PACE, within % {**words, "allowed": allowed})
+    return Standing(BEHIND, _("%(where)s; %(expectation)s — behind.") % words)
 
 
 # ---- when mastery moved -----------------------------------------------------------------------
@@ -336,56 +356,87 @@ def is_stalled(
         raise ValueError(f"stall_weeks must be ≥ 1, got {stall_weeks!r}")
     if minimum_ratings < 1:
         raise ValueError(f"minimum_ratings must be ≥ 1, got {minimum_ratings!r}")
-    weeks = "1 week" if stall_weeks == 1 else f"{stall_weeks} weeks"
+    weeks = ngettext("%(count)s week", "%(count)s weeks", stall_weeks) % {"count": stall_weeks}
     start = window_start(today, stall_weeks)
     if history.completed:
-        return StallCheck(False, "Every stage is mastered.")
+        return StallCheck(False, _("Every stage is mastered."))
     if history.last_advanced_on is not None and history.last_advanced_on > start:
-        return StallCheck(False, f"A new stage was reached on {_day(history.last_advanced_on)}.")
+        reached = _("A new stage was reached on %(day)s.")
+        return StallCheck(False, reached % {"day": _day(history.last_advanced_on)})
     stage = history.working_stage
     at_stage = [r for r in ratings if r.stage == stage and r.weight > 0 and r.day <= today]
     before = [rating.level for rating in at_stage if rating.day <= start]
     recent = [rating.level for rating in at_stage if rating.day > start]
     if not before:
-        return StallCheck(
-            False, f"Work at stage {stage} began in the last {weeks}; too soon to tell."
-        )
+        began = _("Work at stage %(stage)s began in the last %(weeks)s; too soon to tell.")
+        return StallCheck(False, began % {"stage": stage, "weeks": weeks})
     if len(recent) < minimum_ratings:
+        few = _(
+            "%(ratings)s at stage %(stage)s in the last %(weeks)s; %(needed)s are needed to tell."
+        )
         return StallCheck(
             False,
-            f"{_ratings(len(recent))} at stage {stage} in the last {weeks}; "
-            f"{minimum_ratings} are needed to tell.",
+            few
+            % {
+                "ratings": _ratings(len(recent)),
+                "stage": stage,
+                "weeks": weeks,
+                "needed": minimum_ratings,
+            },
         )
     if max(recent) >= threshold - TOLERANCE:
-        return StallCheck(
-            False, f"A recent rating at stage {stage} reached {_level(threshold, labels)}."
-        )
+        reached = _("A recent rating at stage %(stage)s reached %(level)s.")
+        return StallCheck(False, reached % {"stage": stage, "level": _level(threshold, labels)})
     best_before = max(before)
     if max(recent) > best_before:
+        growing = _(
+            "Growing: a recent rating at stage %(stage)s is %(level)s, above the best before, "
+            "%(best)s."
+        )
         return StallCheck(
             False,
-            f"Growing: a recent rating at stage {stage} is {_level(max(recent), labels)}, "
-            f"above the best before, {_level(best_before, labels)}.",
+            growing
+            % {
+                "stage": stage,
+                "level": _level(max(recent), labels),
+                "best": _level(best_before, labels),
+            },
         )
     since = (
         _day(history.last_advanced_on)
         if history.last_advanced_on
-        else f"the first rating on {_day(history.started_on)}"
+        else _("the first rating on %(day)s") % {"day": _day(history.started_on)}
     )
     count = len(recent)
-    those = {1: "the one rating", 2: "both ratings"}.get(count, f"all {count} ratings")
-    verb = "is" if count == 1 else "are"
+    words = {
+        "since": since,
+        "stage": stage,
+        "weeks": weeks,
+        "level": _level(threshold, labels),
+        "count": count,
+    }
+    if count == 1:
+        stalled = _(
+            "Needs support: no new stage since %(since)s; the one rating at stage %(stage)s "
+            "in the last %(weeks)s is below %(level)s"
+        )
+    elif count == 2:
+        stalled = _(
+            "Needs support: no new stage since %(since)s; both ratings at stage %(stage)s "
+            "in the last %(weeks)s are below %(level)s"
+        )
+    else:
+        stalled = _(
+            "Needs support: no new stage since %(since)s; all %(count)s ratings at stage "
+            "%(stage)s in the last %(weeks)s are below %(level)s"
+        )
     # Below mastery, none can be above a best that reached it: no need to say so then.
     no_rise = (
-        f", none above the {_level(best_before, labels)} shown before"
+        _(", none above the %(best)s shown before") % {"best": _level(best_before, labels)}
         if best_before < threshold - TOLERANCE
         else ""
     )
-    return StallCheck(
-        True,
-        f"Needs support: no new stage since {since}; {those} at stage {stage} in the last "
-        f"{weeks} {verb} below {_level(threshold, labels)}{no_rise}.",
-    )
+    return StallCheck(True, stalled % words + no_rise + ".")
 
 
 # A day as a date, or as its ISO text where days are stored: both order the same way.
@@ -446,9 +497,5 @@ def _level(value: float, labels: Mapping[float, str] | None) -> str:
     return f"{format_score(value)} ({label})" if label else format_score(value)
 
 
-def _day(day: date) -> str:
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
-
-
 def _ratings(count: int) -> str:
-    return "1 rating" if count == 1 else f"{count} ratings"
+    return ngettext("%(count)s rating", "%(count)s ratings", count) % {"count": count}

@@ -28,3 +28,9 @@ def _(text: str) -> str:
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     return _translate_plural(singular, plural, count)
+
+
+def gettext_noop(text: str) -> str:
+    """Marks a sentence kept in a constant for the message files; `_` translates it where
+    it is used."""
+    return text
