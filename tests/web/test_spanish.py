@@ -315,3 +315,15 @@ def test_the_engines_words_follow_the_readers_language():
             minimum_evidence=2,
         ).explanation
     assert explained.startswith("Todavía no hay evidencia suficiente: 1 de las 2 calificaciones")
+
+
+def test_a_domains_rollup_reads_in_spanish():
+    from django.utils import translation
+
+    from proficio.engine.rules import ChildResult, rollup_points
+
+    parts = [ChildResult("W1", 3.0, True, points=2, required=True), ChildResult("W2", 2.0, False)]
+    with translation.override("es"):
+        explained = rollup_points(parts, base=3).explanation
+    assert explained.startswith("Regla: el dominio requiere todas las partes obligatorias")
+    assert "Todavía no dominada: todavía necesita 1 punto más." in explained

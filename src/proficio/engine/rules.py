@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from proficio.engine.display import format_score
 from proficio.engine.explain import TOLERANCE, _below, _sum_over_count
 from proficio.engine.methods import mean
+from proficio.engine.words import _, gettext_noop, ngettext
 
 
 @dataclass(frozen=True)
@@ -51,9 +52,12 @@ class Rollup:
     explanation: str
 
 
-MASTERED = "Mastered."
-NOT_YET = "Not mastered yet"
-NO_PARTS = "Not enough evidence yet: there are no parts to roll up."
+MASTERED = gettext_noop("Mastered.")
+NO_PARTS = gettext_noop("Not enough evidence yet: there are no parts to roll up.")
+
+
+def _not_yet(why: str) -> str:
+    return _("Not mastered yet: %(why)s") % {"why": why}
 
 
 def _number(name: str, value: object) -> float:
@@ -70,19 +74,29 @@ def _listed(names: Sequence[str]) -> str:
     """'A', 'A and B', 'A, B and C'."""
     if len(names) <= 1:
         return "".join(names)
-    return f"{', '.join(names[:-1])} and {names[-1]}"
+    return _("%(names)s and %(last)s") % {"names": ", ".join(names[:-1]), "last": names[-1]}
 
 
-def _counted(amount: float, noun: str) -> str:
-    return f"{format_score(amount)} {noun}" + ("" if amount == 1 else "s")
+def _parts(amount: float) -> str:
+    return ngettext("%(n)s part", "%(n)s parts", int(amount)) % {"n": format_score(amount)}
+
+
+def _points(amount: float) -> str:
+    count = 1 if amount == 1 else 2  # 1.5 points are plural, as 0 are
+    return ngettext("%(n)s point", "%(n)s points", count) % {"n": format_score(amount)}
+
+
+def _more_points(amount: float) -> str:
+    count = 1 if amount == 1 else 2
+    return ngettext("%(n)s more point", "%(n)s more points", count) % {"n": format_score(amount)}
 
 
 def _progress(mastered: Sequence[str], working_on: Sequence[str]) -> str:
     sentences = []
     if mastered:
-        sentences.append(f"Already mastered: {_listed(mastered)}.")
+        sentences.append(_("Already mastered: %(names)s.") % {"names": _listed(mastered)})
     if working_on:
-        sentences.append(f"Still working on: {_listed(working_on)}.")
+        sentences.append(_("Still working on: %(names)s.") % {"names": _listed(working_on)})
     return " ".join(sentences)
 
 
@@ -94,15 +108,22 @@ def rollup_all(children: Sequence[ChildResult]) -> Rollup:
     not sufficient.
     """
     children = list(children)
-    rule = "Rule: every part must be mastered."
+    rule = _("Rule: every part must be mastered.")
     if not children:
-        explanation = f"{NO_PARTS} {rule} {NOT_YET}."
+        explanation = f"{_(NO_PARTS)} {rule} " + _("Not mastered yet.")
         return Rollup(value=None, mastered=False, sufficient=False, explanation=explanation)
     done = [child.name for child in children if child.mastered]
     to_go = [child.name for child in children if not child.mastered]
     mastered = not to_go
-    verdict = MASTERED if mastered else f"{NOT_YET}: still needs {_listed(to_go)}."
-    count = f"{len(done)} of {_counted(len(children), 'part')} mastered."
+    verdict = (
+        _(MASTERED)
+        if mastered
+        else _not_yet(_("still needs %(names)s.") % {"names": _listed(to_go)})
+    )
+    count = _("%(done)s of %(parts)s mastered.") % {
+        "done": len(done),
+        "parts": _parts(len(children)),
+    }
     return Rollup(
         value=len(done) / len(children),
         mastered=mastered,
@@ -112,8 +133,12 @@ def rollup_all(children: Sequence[ChildResult]) -> Rollup:
 
 
 def _worth(child: ChildResult) -> str:
-    required = ", required" if child.required else ""
-    return f"{child.name} ({_counted(child.points, 'point')}{required})"
+    if child.required:
+        return _("%(name)s (%(points)s, required)") % {
+            "name": child.name,
+            "points": _points(child.points),
+        }
+    return f"{child.name} ({_points(child.points)})"
 
 
 def rollup_points(children: Sequence[ChildResult], base: float) -> Rollup:
@@ -138,11 +163,13 @@ def rollup_points(children: Sequence[ChildResult], base: float) -> Rollup:
     shortfall = needed - earned
     mastered = not missing_required and shortfall <= TOLERANCE
 
-    points_rule = f"{_counted(needed, 'point')} from mastered parts"
+    points_rule = _("%(points)s from mastered parts") % {"points": _points(needed)}
     if any(child.required for child in children):
-        rule = f"Rule: mastery needs every required part mastered and {points_rule}."
+        rule = _("Rule: mastery needs every required part mastered and %(rule)s.") % {
+            "rule": points_rule
+        }
     else:
-        rule = f"Rule: mastery needs {points_rule}."
+        rule = _("Rule: mastery needs %(rule)s.") % {"rule": points_rule}
     progress = _progress(
         [_worth(child) for child in earned_from],
         [_worth(child) for child in children if not child.mastered],
@@ -151,17 +178,22 @@ def rollup_points(children: Sequence[ChildResult], base: float) -> Rollup:
     arithmetic = (
         f"{sum_of} = {format_score(earned)}" if len(earned_from) > 1 else format_score(earned)
     )
-    points = f"Points: {arithmetic} of the {format_score(needed)} needed."
+    points = _("Points: %(arithmetic)s of the %(needed)s needed.") % {
+        "arithmetic": arithmetic,
+        "needed": format_score(needed),
+    }
     if mastered:
-        verdict = MASTERED
+        verdict = _(MASTERED)
     else:
         still = []
         if missing_required:
-            noun = "part" if len(missing_required) == 1 else "parts"
-            still.append(f"required {noun} {_listed(missing_required)}")
+            required = ngettext(
+                "required part %(names)s", "required parts %(names)s", len(missing_required)
+            )
+            still.append(required % {"names": _listed(missing_required)})
         if shortfall > TOLERANCE:
-            still.append(_counted(shortfall, "more point"))
-        verdict = f"{NOT_YET}: still needs {' and '.join(still)}."
+            still.append(_more_points(shortfall))
+        verdict = _not_yet(_("still needs %(names)s.") % {"names": _listed(still)})
     return Rollup(
         value=earned,
         mastered=mastered,
@@ -186,31 +218,44 @@ def rollup_mean(children: Sequence[ChildResult], threshold: float) -> Rollup:
     sufficient = bool(children) and not waiting
     mastered = sufficient and value is not None and value >= cut - TOLERANCE
 
-    sentences = [f"Rule: the average of the parts' results must reach {format_score(cut)}."]
+    sentences = [
+        _("Rule: the average of the parts' results must reach %(cut)s.")
+        % {"cut": format_score(cut)}
+    ]
     if not children:
-        sentences.insert(0, NO_PARTS)
+        sentences.insert(0, _(NO_PARTS))
     elif waiting:
-        have = f"{len(values)} of {_counted(len(children), 'part')} have a result"
-        sentences.insert(0, f"Not enough evidence yet: {have}; waiting on {_listed(waiting)}.")
+        have = _("%(have)s of %(parts)s have a result") % {
+            "have": len(values),
+            "parts": _parts(len(children)),
+        }
+        sentences.insert(
+            0,
+            _("Not enough evidence yet: %(have)s; waiting on %(names)s.")
+            % {"have": have, "names": _listed(waiting)},
+        )
     if children:
         results = "; ".join(
-            f"{child.name}: {'no result yet' if child.value is None else format_score(child.value)}"
+            f"{child.name}: "
+            + (_("no result yet") if child.value is None else format_score(child.value))
             for child in children
         )
-        sentences.append(f"Results: {results}.")
+        sentences.append(_("Results: %(results)s.") % {"results": results})
     if values:
-        sentences.append(f"Average: {_sum_over_count(values)}.")
+        sentences.append(_("Average: %(sum)s.") % {"sum": _sum_over_count(values)})
     if mastered:
-        sentences.append(MASTERED)
+        sentences.append(_(MASTERED))
     elif value is None:
-        sentences.append(f"{NOT_YET}: no part has a result yet.")
+        sentences.append(_not_yet(_("no part has a result yet.")))
     elif value >= cut - TOLERANCE:
         sentences.append(
-            f"{NOT_YET}: the average reaches {format_score(cut)}, "
-            "but every part needs a result first."
+            _not_yet(
+                _("the average reaches %(cut)s, but every part needs a result first.")
+                % {"cut": format_score(cut)}
+            )
         )
     else:
-        sentences.append(f"{NOT_YET}: {_below(value, cut)}.")
+        sentences.append(_not_yet(_below(value, cut) + "."))
     return Rollup(
         value=value, mastered=mastered, sufficient=sufficient, explanation=" ".join(sentences)
     )
