@@ -327,3 +327,32 @@ def test_a_domains_rollup_reads_in_spanish():
         explained = rollup_points(parts, base=3).explanation
     assert explained.startswith("Regla: el dominio requiere todas las partes obligatorias")
     assert "Todavía no dominada: todavía necesita 1 punto más." in explained
+
+
+def test_the_advancement_record_and_the_password_pages_read_in_spanish(world):
+    from proficio.frameworks.services import course_create
+    from proficio.pathways.advancement import advancement_accelerate, advancement_decide
+
+    course = course_create(
+        district=world.district, code="E-A", title="Escritura", targets=[(world.competency, 1)]
+    )
+    world.section.course = course
+    world.section.save()
+    advancement = advancement_accelerate(
+        actor=world.teacher, student=world.student, note="Listo antes de tiempo."
+    )
+    advancement_decide(
+        actor=world.teacher,
+        advancement=advancement,
+        decision="not_yet",
+        rationale="Todavía no.",
+        next_steps="Seguir leyendo.",
+    )
+    for person in (world.student, world.guardian):
+        client = as_user(person)
+        for url in (
+            reverse("pathways:advancement", args=[advancement.uuid]),
+            reverse("password_change"),
+            reverse("password_reset"),
+        ):
+            assert untranslated(client, url) == [], (person, url)

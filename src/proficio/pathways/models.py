@@ -4,6 +4,7 @@ open for a student when they are ready (ADR 0034), and each student's progress o
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from proficio.engine.unlock import AFTER_MASTERY, AFTER_PREVIOUS, OPEN
 
@@ -30,23 +31,23 @@ class Playlist(models.Model):
 
 
 class ItemKind(models.TextChoices):
-    READING = "reading", "Reading"
-    VIDEO = "video", "Video"
-    PRACTICE = "practice", "Practice"
-    LESSON = "lesson", "Lesson"
-    WORKSHOP = "workshop", "Workshop (face to face)"
-    TASK = "task", "Performance task"
+    READING = "reading", _("Reading")
+    VIDEO = "video", _("Video")
+    PRACTICE = "practice", _("Practice")
+    LESSON = "lesson", _("Lesson")
+    WORKSHOP = "workshop", _("Workshop (face to face)")
+    TASK = "task", _("Performance task")
 
 
 class Mode(models.TextChoices):
-    ONLINE = "online", "Online"
-    IN_PERSON = "in_person", "In person"
+    ONLINE = "online", _("Online")
+    IN_PERSON = "in_person", _("In person")
 
 
 class Focus(models.TextChoices):
-    CORE = "core", "Core"
-    ADDITIONAL = "additional", "Additional"
-    CHALLENGE = "challenge", "Challenge"
+    CORE = "core", _("Core")
+    ADDITIONAL = "additional", _("Additional")
+    CHALLENGE = "challenge", _("Challenge")
 
 
 class UnlockRule(models.TextChoices):
@@ -110,9 +111,9 @@ class ItemProgress(models.Model):
 
 
 class GateMode(models.TextChoices):
-    NONE = "none", "No standardized measure"
-    ADVISORY = "advisory", "Shown to the teacher, not required"
-    REQUIRED = "required", "Required: a result at or above the threshold"
+    NONE = "none", _("No standardized measure")
+    ADVISORY = "advisory", _("Shown to the teacher, not required")
+    REQUIRED = "required", _("Required: a result at or above the threshold")
 
 
 class AdvancementGate(models.Model):
@@ -137,13 +138,13 @@ class AdvancementGate(models.Model):
 
 
 class AdvancementKind(models.TextChoices):
-    COURSE = "course", "Course completed"
-    ACCELERATION = "acceleration", "Acceleration on strong evidence"
+    COURSE = "course", _("Course completed")
+    ACCELERATION = "acceleration", _("Acceleration on strong evidence")
 
 
 class Decision(models.TextChoices):
-    ADVANCE = "advance", "Advance"
-    NOT_YET = "not_yet", "Not yet"
+    ADVANCE = "advance", _("Advance")
+    NOT_YET = "not_yet", _("Not yet")
 
 
 class Advancement(models.Model):
@@ -208,10 +209,10 @@ class Advancement(models.Model):
 
 
 class SupportKind(models.TextChoices):
-    SMALL_GROUP = "small_group", "Small-group instruction"
-    INTERVENTION = "intervention", "Intervention"
-    TUTORING = "tutoring", "Tutoring"
-    ACCOMMODATION = "accommodation", "Accommodation"
+    SMALL_GROUP = "small_group", _("Small-group instruction")
+    INTERVENTION = "intervention", _("Intervention")
+    TUTORING = "tutoring", _("Tutoring")
+    ACCOMMODATION = "accommodation", _("Accommodation")
 
 
 class Support(models.Model):

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RevisionPolicy(models.TextChoices):
-    UNLIMITED = "unlimited", "Revise as often as needed"
-    MAX = "max", "At most a number of revisions"
-    UNTIL_MASTERED = "until_mastered", "Revise until the stages are mastered"
+    UNLIMITED = "unlimited", _("Revise as often as needed")
+    MAX = "max", _("At most a number of revisions")
+    UNTIL_MASTERED = "until_mastered", _("Revise until the stages are mastered")
 
 
 class Task(models.Model):
