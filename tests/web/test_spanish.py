@@ -356,3 +356,14 @@ def test_the_advancement_record_and_the_password_pages_read_in_spanish(world):
             reverse("password_reset"),
         ):
             assert untranslated(client, url) == [], (person, url)
+
+
+def test_numbers_in_sentences_take_the_readers_decimal_mark():
+    from django.utils import translation
+
+    from proficio.lib.numbers import localized_decimals
+
+    sentence = "(2 + 3) ÷ 2 = 2.5 on 6 Dec 2026; stage 3."
+    assert localized_decimals(sentence) == sentence
+    with translation.override("es"):
+        assert localized_decimals(sentence) == "(2 + 3) ÷ 2 = 2,5 on 6 Dec 2026; stage 3."

@@ -46,6 +46,7 @@ from proficio.frameworks.api import (
     competency_list_visible_to,
     stages_and_scales_prefetch,
 )
+from proficio.lib.numbers import localized_decimals
 from proficio.mastery.compute import scale_labels
 from proficio.mastery.models import MasteryPolicy, PaceExpectation, StalledSummary, WorkingStage
 from proficio.mastery.policies import PolicyResolver, policy_for
@@ -398,7 +399,12 @@ def _pace(
         minimum_ratings=expectation.stall_ratings,
         labels=trajectory.labels,
     )
-    return Pace(standing.status, standing.reason, stall.stalled, stall.reason)
+    return Pace(
+        standing.status,
+        localized_decimals(standing.reason),
+        stall.stalled,
+        localized_decimals(stall.reason),
+    )
 
 
 def pace_facts_computed(*, student: Person, competency: Competency) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from proficio.engine import format_score
 from proficio.evidence.api import Evidence, EvidenceSource
 from proficio.frameworks.api import Competency, Scale, ScaleLevel
+from proficio.lib.numbers import localized_decimals
 from proficio.mastery.forms import level_text
 from proficio.mastery.pace import PACE_FILTERS, PACE_LABELS, Pace
 from proficio.mastery.selectors import CompetencyStatus, Gradebook, GradebookCell, StageStatus
@@ -80,12 +81,12 @@ def result_text(stage: StageStatus, mastery_value: Decimal | None) -> str:
     the mastery level (2.998 reads "2.998", not "3", next to "not yet")."""
     text = format_score(stage.value)
     if stage.mastered or stage.value is None or mastery_value is None:
-        return text
+        return localized_decimals(text)
     places = 2
     while float(text) >= float(mastery_value) > stage.value and places < 6:
         places += 1
         text = format_score(stage.value, places)
-    return text
+    return localized_decimals(text)
 
 
 # ---- the gradebook --------------------------------------------------------------------------

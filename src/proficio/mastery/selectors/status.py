@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import translation
 
 from proficio.frameworks.api import Competency, Stage, competencies_for_student
+from proficio.lib.numbers import localized_decimals
 from proficio.mastery.compute import competency_mastery
 from proficio.mastery.models import MasteryPolicy, MasteryRecord
 from proficio.people.api import Person, student_get
@@ -204,7 +205,7 @@ def _explanations(
     result = competency_mastery(student=student, competency=competency, policy=policies[policy_id])
     for stage in result.stages:
         if not explained.get(stage.stage.pk):
-            explained[stage.stage.pk] = stage.explanation
+            explained[stage.stage.pk] = localized_decimals(stage.explanation)
     return explained
 
 
