@@ -367,3 +367,17 @@ def test_numbers_in_sentences_take_the_readers_decimal_mark():
     assert localized_decimals(sentence) == sentence
     with translation.override("es"):
         assert localized_decimals(sentence) == "(2 + 3) ÷ 2 = 2,5 on 6 Dec 2026; stage 3."
+
+
+def test_a_refused_file_says_why_in_spanish(studied):
+    world, task, _revision = studied
+    response = as_user(world.student).post(
+        reverse("work:my_work", args=[task.uuid]),
+        {
+            "text": "Otra versión",
+            "files": SimpleUploadedFile("notas.txt", b"\x00\x01binario"),
+            "action": "draft",
+        },
+        HTTP_ACCEPT_LANGUAGE="es",
+    )
+    assert "notas.txt no es un tipo de archivo que Proficio guarde." in response.content.decode()

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from proficio.audit import api as audit
 from proficio.evidence.api import EvidenceSource
@@ -227,10 +228,10 @@ def _checked_files(student: Person, files: Sequence[UploadedFile], errors: dict)
     adding = sum(upload.size for upload in files)
     quota = settings.PROFICIO_STUDENT_QUOTA_MB * MB
     if files and held + adding > quota:
-        errors["files"] = (
-            f"These files would take your work to {(held + adding) / MB:.0f} MB, over the "
-            f"{settings.PROFICIO_STUDENT_QUOTA_MB} MB each student may keep."
-        )
+        errors["files"] = gettext(
+            "These files would take your work to %(size)s MB, over the %(quota)s MB each "
+            "student may keep."
+        ) % {"size": f"{(held + adding) / MB:.0f}", "quota": settings.PROFICIO_STUDENT_QUOTA_MB}
     return kinds
 
 
@@ -289,30 +290,32 @@ def revision_save(
     submission, _ = Submission.objects.select_for_update().get_or_create(task=task, student=student)
     errors = {}
     if option is not None and option.task_id != task.pk:
-        errors["option"] = "That option is not on this task's choice board."
+        errors["option"] = gettext("That option is not on this task's choice board.")
     elif option is not None and not option.approved:
-        errors["option"] = "That option waits for a teacher's approval."
+        errors["option"] = gettext("That option waits for a teacher's approval.")
     elif option is not None and option.proposed_by_id not in (None, student.pk):
-        errors["option"] = "That option is another student's own idea."
+        errors["option"] = gettext("That option is another student's own idea.")
     errors |= _unaligned(task, self_assessment, "self_assessment")
     submitted = _submitted_count(submission)
     if submit and task.revision_policy == RevisionPolicy.MAX:
         allowed = 1 + (task.max_revisions or 0)
         if submitted >= allowed:
-            errors["submit"] = (
-                f"This task takes {allowed} submissions at most, and all {allowed} are in."
-            )
+            errors["submit"] = gettext(
+                "This task takes %(allowed)s submissions at most, and all %(allowed)s are in."
+            ) % {"allowed": allowed}
     if (
         submit
         and task.revision_policy == RevisionPolicy.UNTIL_MASTERED
         and submitted
         and _all_mastered(student, task)
     ):
-        errors["submit"] = "Every stage this task asks for is mastered: it needs no more revisions."
+        errors["submit"] = gettext(
+            "Every stage this task asks for is mastered: it needs no more revisions."
+        )
     if any(kept.revision.submission_id != submission.pk for kept in keep_files):
-        errors["keep_files"] = "Only files of your own earlier revisions can be kept."
+        errors["keep_files"] = gettext("Only files of your own earlier revisions can be kept.")
     if submit and not text.strip() and option is None and not files and not keep_files:
-        errors["text"] = "Write something (or choose an option) before you submit."
+        errors["text"] = gettext("Write something (or choose an option) before you submit.")
     kinds = _checked_files(student, files, errors)
     latest = submission.revisions.order_by("-number").first()
     now = moment(at, after=latest.created_at if latest else None, errors=errors)
@@ -485,9 +488,11 @@ def option_propose(*, student: Person, task: Task, title: str, description: str 
         raise NotVisible(f"No task {task.uuid}.")
     title = title.strip()
     if not title:
-        raise InvalidInput({"title": "Say in a few words what you would make or do."})
+        raise InvalidInput({"title": gettext("Say in a few words what you would make or do.")})
     if len(title) > TITLE_MAX:
-        raise InvalidInput({"title": f"Keep it under {TITLE_MAX} characters."})
+        raise InvalidInput(
+            {"title": gettext("Keep it under %(limit)s characters.") % {"limit": TITLE_MAX}}
+        )
     position = task.options.count()
     return TaskOption.objects.create(
         task=task,
@@ -530,9 +535,14 @@ def comment_add(*, author: Person, submission: Submission, text: str) -> Comment
         raise NotVisible(f"No submission {submission.uuid}.")
     text = text.strip()
     if not text:
-        raise InvalidInput({"text": "Write something first."})
+        raise InvalidInput({"text": gettext("Write something first.")})
     if len(text) > COMMENT_MAX:
-        raise InvalidInput({"text": f"Keep a comment under {COMMENT_MAX:,} characters."})
+        raise InvalidInput(
+            {
+                "text": gettext("Keep a comment under %(limit)s characters.")
+                % {"limit": f"{COMMENT_MAX:,}"}
+            }
+        )
     comment = Comment.objects.create(submission=submission, author=author, text=text)
     if author.pk != submission.student_id:
         audit.record(

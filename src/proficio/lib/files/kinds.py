@@ -8,6 +8,7 @@ import re
 from pathlib import PurePath
 
 import filetype
+from django.utils.translation import gettext
 
 from proficio.lib.errors import InvalidInput
 
@@ -56,15 +57,23 @@ def kind_of(head: bytes, name: str) -> str:
     """The content type of a file starting with `head` and called `name`; InvalidInput with
     the reason when Proficio does not keep it."""
     if not head:
-        raise InvalidInput({"files": f"{name} is empty."})
+        raise InvalidInput({"files": gettext("%(name)s is empty.") % {"name": name}})
     guessed = filetype.guess(head)
     if guessed is not None:
         content_type = guessed.mime
         if content_type in PROGRAMS:
-            raise InvalidInput({"files": f"{name} is a program: programs are not accepted."})
+            raise InvalidInput(
+                {
+                    "files": gettext("%(name)s is a program: programs are not accepted.")
+                    % {"name": name}
+                }
+            )
         if content_type not in KEPT:
             raise InvalidInput(
-                {"files": f"{name} is a {content_type} file, which Proficio does not keep."}
+                {
+                    "files": gettext("%(name)s is a %(kind)s file, which Proficio does not keep.")
+                    % {"name": name, "kind": content_type}
+                }
             )
     else:
         content_type = _text_kind(head, name)
@@ -74,24 +83,45 @@ def kind_of(head: bytes, name: str) -> str:
 
 def _text_kind(head: bytes, name: str) -> str:
     if head.startswith(b"#!"):
-        raise InvalidInput({"files": f"{name} is a program: programs are not accepted."})
+        raise InvalidInput(
+            {"files": gettext("%(name)s is a program: programs are not accepted.") % {"name": name}}
+        )
     if WEB_PAGE.match(head):
         raise InvalidInput(
-            {"files": f"{name} is a web page: pages are not accepted (save it as a PDF)."}
+            {
+                "files": gettext(
+                    "%(name)s is a web page: pages are not accepted (save it as a PDF)."
+                )
+                % {"name": name}
+            }
         )
     if SVG.search(head):
         if SVG_ACTIVE.search(head):
             raise InvalidInput(
-                {"files": f"{name} is an SVG drawing that runs scripts: it is not accepted."}
+                {
+                    "files": gettext(
+                        "%(name)s is an SVG drawing that runs scripts: it is not accepted."
+                    )
+                    % {"name": name}
+                }
             )
-        raise InvalidInput({"files": f"{name} is an SVG drawing: hand it in as a PNG or PDF."})
+        raise InvalidInput(
+            {
+                "files": gettext("%(name)s is an SVG drawing: hand it in as a PNG or PDF.")
+                % {"name": name}
+            }
+        )
     try:
         # A multi-byte character may be cut at the end of the head: ignore only that.
         head.decode("utf-8") if len(head) < HEAD_BYTES else head[:-3].decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidInput({"files": f"{name} is not a kind of file Proficio keeps."}) from None
+        raise InvalidInput(
+            {"files": gettext("%(name)s is not a kind of file Proficio keeps.") % {"name": name}}
+        ) from None
     if b"\x00" in head:
-        raise InvalidInput({"files": f"{name} is not a kind of file Proficio keeps."})
+        raise InvalidInput(
+            {"files": gettext("%(name)s is not a kind of file Proficio keeps.") % {"name": name}}
+        )
     return "text/plain"
 
 
@@ -106,7 +136,9 @@ def _check_name(name: str, content_type: str) -> None:
     if ours != theirs and (ours, theirs) not in SAME_FAMILY:
         raise InvalidInput(
             {
-                "files": f"{name} is named {suffix} but holds {content_type}: rename it or "
-                "export it again."
+                "files": gettext(
+                    "%(name)s is named %(suffix)s but holds %(kind)s: rename it or export it again."
+                )
+                % {"name": name, "suffix": suffix, "kind": content_type}
             }
         )

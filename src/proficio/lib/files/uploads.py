@@ -6,6 +6,7 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import gettext
 
 from proficio.lib.errors import InvalidInput
 from proficio.lib.files.kinds import HEAD_BYTES, kind_of
@@ -26,10 +27,13 @@ def checked_kinds(files: Sequence[UploadedFile], errors: dict) -> list[str]:
     for number, upload in enumerate(files, start=1):
         name = upload_name(upload)
         if upload.size > limit:
-            errors[f"files-{number}"] = (
-                f"{name} is {upload.size / MB:.0f} MB: files may be "
-                f"{settings.PROFICIO_MAX_FILE_MB} MB at most."
-            )
+            errors[f"files-{number}"] = gettext(
+                "%(name)s is %(size)s MB: files may be %(most)s MB at most."
+            ) % {
+                "name": name,
+                "size": f"{upload.size / MB:.0f}",
+                "most": settings.PROFICIO_MAX_FILE_MB,
+            }
             continue
         upload.seek(0)
         try:
