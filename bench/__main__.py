@@ -13,6 +13,7 @@ def main() -> None:
 
     call_command("migrate", verbosity=0)
     from bench import (
+        agreement,
         backup_under_load,
         bkt,
         bulk,
@@ -40,6 +41,7 @@ def main() -> None:
         "gradebook_500x40": gradebook.run(),
         "pathways_pages": pathways_pages.compare(),
         "upload_memory": upload_memory.run(),
+        "agreement": agreement.run(),
     }
     print(json.dumps(results, indent=2))
 
