@@ -93,3 +93,23 @@ def test_only_the_mentor_records_a_check_in_and_only_the_student_reflects(people
     mentor = Client()
     mentor.force_login(everyone["mentor"])
     assert mentor.post(url, form).status_code == 302
+
+
+def test_reading_a_piece_file_and_listing_mentees_leave_an_audit_entry(people, world):
+    from proficio.agency.models import PortfolioPiece
+    from proficio.audit.models import AuditEntry
+
+    everyone, _ = people
+    piece = PortfolioPiece.objects.get(student=world.student)
+    guardian = Client()
+    guardian.force_login(everyone["guardian"])
+    guardian.get(reverse("agency:piece_file", args=[piece.uuid]))
+    assert AuditEntry.objects.filter(
+        action="student.viewed", actor=world.guardian, data__via="portfolio file"
+    ).exists()
+    mentor = Client()
+    mentor.force_login(everyone["mentor"])
+    mentor.get(reverse("agency:mentoring"))
+    assert AuditEntry.objects.filter(
+        action="students.listed", actor=world.other_teacher, student=world.student
+    ).exists()

@@ -27,21 +27,16 @@ from proficio.agency.conferences import (
 from proficio.agency.forms import ConferenceForm, FamilyNoteForm, RecordForm
 from proficio.agency.pdf import conference_pdf
 from proficio.agency.selectors import portfolio_of
-from proficio.audit import api as audit
+from proficio.agency.viewing import record_view, student_only
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404
-from proficio.people.api import Role, guardian_of, is_self, roles_of, student_get
-
-
-def _student_only(request: HttpRequest) -> None:
-    if Role.STUDENT not in roles_of(request.user):
-        raise Http404("Conferences are led by the student.")
+from proficio.people.api import guardian_of, is_self, student_get
 
 
 @require_safe
 @login_required
 def my_conferences(request: HttpRequest) -> HttpResponse:
-    _student_only(request)
+    student_only(request.user)
     return _list(request, request.user)
 
 
@@ -50,18 +45,8 @@ def my_conferences(request: HttpRequest) -> HttpResponse:
 @not_visible_is_404
 def student_conferences(request: HttpRequest, student_id: str) -> HttpResponse:
     student = student_get(user=request.user, student_id=student_id)
-    _viewed(request, student)
+    record_view(request.user, student, "conference")
     return _list(request, student)
-
-
-def _viewed(request: HttpRequest, student) -> None:
-    if not is_self(request.user, student):
-        audit.record_views(
-            actor=request.user,
-            action=audit.STUDENT_VIEWED,
-            students=[student],
-            data={"via": "conference"},
-        )
 
 
 def _list(request: HttpRequest, student) -> HttpResponse:
@@ -80,7 +65,7 @@ def _list(request: HttpRequest, student) -> HttpResponse:
 @login_required
 def conference_new(request: HttpRequest) -> HttpResponse:
     """The student asks Proficio to draft their next conference."""
-    _student_only(request)
+    student_only(request.user)
     conference = conference_draft(student=request.user)
     messages.success(request, _("Your agenda is drafted from your record: make it yours."))
     return redirect("agency:conference", conference_id=conference.uuid)
@@ -135,7 +120,7 @@ def _page(request, conference, *, form=None, record_form=None, note_form=None, s
 @not_visible_is_404
 def conference_page(request: HttpRequest, conference_id: str) -> HttpResponse:
     conference = conference_get(user=request.user, conference_id=conference_id)
-    _viewed(request, conference.student)
+    record_view(request.user, conference.student, "conference")
     return _page(request, conference)
 
 
@@ -240,7 +225,7 @@ def next_step_goal_view(request: HttpRequest, conference_id: str, step_id: int) 
 def conference_present(request: HttpRequest, conference_id: str) -> HttpResponse:
     """The agenda as full-screen slides the student presents from, on any screen or phone."""
     conference = conference_get(user=request.user, conference_id=conference_id)
-    _viewed(request, conference.student)
+    record_view(request.user, conference.student, "conference")
     return render(
         request,
         "agency/conference_present.html",
@@ -269,7 +254,7 @@ def conference_script(request: HttpRequest, conference_id: str) -> HttpResponse:
 def conference_pdf_view(request: HttpRequest, conference_id: str) -> HttpResponse:
     """The conference as a PDF to print."""
     conference = conference_get(user=request.user, conference_id=conference_id)
-    _viewed(request, conference.student)
+    record_view(request.user, conference.student, "conference")
     # Closed by the response once sent (FileResponse closes its file), so no `with` here.
     document = tempfile.TemporaryFile()  # noqa: SIM115
     conference_pdf(conference=conference, destination=document)

@@ -17,6 +17,7 @@ from django.utils import timezone, translation
 
 from proficio.agency.conferences import family_agency, mastered_since
 from proficio.agency.models import DigestChoice, PortfolioPiece
+from proficio.agency.permissions import pieces_visible_to
 from proficio.audit import api as audit
 from proficio.evidence.api import EvidenceSource, evidence_standing
 from proficio.lib.errors import NotVisible
@@ -56,12 +57,9 @@ def week_of(*, guardian: Person, child: Person, today: date, agency: dict) -> Ch
         for status, stage in mastered_since(child, since, today)
     ]
     week.pieces = list(
-        PortfolioPiece.objects.filter(
-            student=child,
-            shared_with_family=True,
-            removed_at__isnull=True,
-            created_at__date__gt=since,
-        ).order_by("created_at")
+        pieces_visible_to(guardian)
+        .filter(student=child, created_at__date__gt=since)
+        .order_by("created_at")
     )
     words = (
         evidence_standing()
@@ -89,14 +87,17 @@ def digest_choose(*, guardian: Person, weekly: bool) -> DigestChoice:
     return choice
 
 
-def digest_message(*, guardian: Person, today: date) -> EmailMultiAlternatives | None:
-    """The week's email for one guardian, in the language they chose (else the site's), or
-    None when they have no child, no address, or nothing happened this week."""
+def digest_message(
+    *, guardian: Person, today: date
+) -> tuple[EmailMultiAlternatives, list[Person]] | None:
+    """The week's email for one guardian, in the language they chose (else the site's), with
+    the children it tells of; None when they have no child, no address, or nothing happened
+    this week."""
     with translation.override(guardian.language or settings.LANGUAGE_CODE):
         return _message(guardian, today)
 
 
-def _message(guardian: Person, today: date) -> EmailMultiAlternatives | None:
+def _message(guardian: Person, today: date) -> tuple[EmailMultiAlternatives, list[Person]] | None:
     children = list(children_of(guardian))
     if not children or not guardian.email:
         return None
@@ -116,8 +117,7 @@ def _message(guardian: Person, today: date) -> EmailMultiAlternatives | None:
         to=[guardian.email],
     )
     message.attach_alternative(render_to_string("agency/digest.html", context), "text/html")
-    message.children = [week.child for week in weeks]
-    return message
+    return message, [week.child for week in weeks]
 
 
 def digests_send(*, today: date | None = None, dry_run: bool = False) -> tuple[int, int]:
@@ -135,9 +135,10 @@ def digests_send(*, today: date | None = None, dry_run: bool = False) -> tuple[i
         choice = DigestChoice.objects.filter(person=guardian).first()
         if choice and choice.last_sent_at and timezone.localdate(choice.last_sent_at) > recent:
             continue
-        message = digest_message(guardian=guardian, today=today)
-        if message is None:
+        found = digest_message(guardian=guardian, today=today)
+        if found is None:
             continue
+        message, children = found
         if not dry_run:
             message.send()
             DigestChoice.objects.update_or_create(
@@ -146,7 +147,7 @@ def digests_send(*, today: date | None = None, dry_run: bool = False) -> tuple[i
             audit.record_views(
                 actor=guardian,
                 action=audit.STUDENT_VIEWED,
-                students=message.children,
+                students=children,
                 data={"via": "weekly email"},
             )
         sent += 1

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from proficio.agency.forms import CadenceForm, MentorForm
 from proficio.agency.selectors import check_in_days
 from proficio.agency.services import check_in_cadence_set
+from proficio.agency.viewing import record_listed
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404, visible_get
 from proficio.people.api import (
@@ -90,6 +91,7 @@ def mentors_page(request: HttpRequest) -> HttpResponse:
         found = list(
             students_administered_by(user).filter(words).order_by("last_name", "first_name")[:SHOWN]
         )
+    record_listed(user, found, "mentors")
     mentors: dict[int, list[Mentorship]] = {}
     for mentorship in mentorships_open(students=found):
         mentors.setdefault(mentorship.student_id, []).append(mentorship)

@@ -17,28 +17,23 @@ from proficio.agency.forms import PieceChangeForm, PieceForm
 from proficio.agency.pdf import portfolio_pdf
 from proficio.agency.selectors import baseline_due, growth_pairs, piece_get, portfolio_of
 from proficio.agency.services import piece_add, piece_change, piece_remove
-from proficio.audit import api as audit
+from proficio.agency.viewing import record_view, student_only
 from proficio.evidence.api import EvidenceSource, evidence_standing
 from proficio.frameworks.api import competency_list_visible_to
 from proficio.lib.errors import InvalidInput
 from proficio.lib.http.body_limit import takes_uploads
 from proficio.lib.http.kept_files import kept_file_response
 from proficio.lib.visibility import not_visible_is_404
-from proficio.people.api import Role, is_self, roles_of, school_year_start, student_get
+from proficio.people.api import is_self, school_year_start, student_get
 from proficio.work.api import revisions_of_student
 
 RATINGS_OFFERED = 100
 
 
-def _student_only(request: HttpRequest) -> None:
-    if Role.STUDENT not in roles_of(request.user):
-        raise Http404("A portfolio is a student's own.")
-
-
 @require_safe
 @login_required
 def my_portfolio(request: HttpRequest) -> HttpResponse:
-    _student_only(request)
+    student_only(request.user)
     return _portfolio_page(request, request.user)
 
 
@@ -47,12 +42,7 @@ def my_portfolio(request: HttpRequest) -> HttpResponse:
 @not_visible_is_404
 def student_portfolio(request: HttpRequest, student_id: str) -> HttpResponse:
     student = student_get(user=request.user, student_id=student_id)
-    audit.record_views(
-        actor=request.user,
-        action=audit.STUDENT_VIEWED,
-        students=[student],
-        data={"via": "portfolio"},
-    )
+    record_view(request.user, student, "portfolio")
     return _portfolio_page(request, student)
 
 
@@ -79,7 +69,7 @@ def _portfolio_page(request: HttpRequest, student) -> HttpResponse:
 @takes_uploads
 def piece_new(request: HttpRequest) -> HttpResponse:
     """The student adds a piece."""
-    _student_only(request)
+    student_only(request.user)
     student = request.user
     ratings = list(
         evidence_standing()
@@ -114,13 +104,7 @@ def piece_new(request: HttpRequest) -> HttpResponse:
 def piece_page(request: HttpRequest, piece_id: str) -> HttpResponse:
     piece = piece_get(user=request.user, piece_id=piece_id)
     own = is_self(request.user, piece.student)
-    if not own:
-        audit.record_views(
-            actor=request.user,
-            action=audit.STUDENT_VIEWED,
-            students=[piece.student],
-            data={"via": "portfolio"},
-        )
+    record_view(request.user, piece.student, "portfolio")
     form = (
         PieceChangeForm(
             initial={
@@ -176,6 +160,7 @@ def piece_file(request: HttpRequest, piece_id: str) -> HttpResponse:
     piece = piece_get(user=request.user, piece_id=piece_id)
     if not piece.file:
         raise Http404("This piece has no file of its own.")
+    record_view(request.user, piece.student, "portfolio file")
     return kept_file_response(
         request,
         piece.file.open("rb"),
@@ -192,13 +177,7 @@ def portfolio_download(request: HttpRequest, student_id: str) -> HttpResponse:
     """The portfolio as a zip: what the asker may see of it, with an index."""
     student = student_get(user=request.user, student_id=student_id)
     pieces = portfolio_of(user=request.user, student=student)
-    if not is_self(request.user, student):
-        audit.record_views(
-            actor=request.user,
-            action=audit.STUDENT_VIEWED,
-            students=[student],
-            data={"via": "portfolio zip"},
-        )
+    record_view(request.user, student, "portfolio zip")
     # Closed by the response once sent (FileResponse closes its file), so no `with` here.
     archive = tempfile.TemporaryFile()  # noqa: SIM115
     portfolio_zip(pieces, archive, owner=student.display_name)
@@ -216,13 +195,7 @@ def portfolio_pdf_view(request: HttpRequest, student_id: str) -> HttpResponse:
     """The portfolio as a PDF to print: the pieces the asker may see."""
     student = student_get(user=request.user, student_id=student_id)
     pieces = portfolio_of(user=request.user, student=student)
-    if not is_self(request.user, student):
-        audit.record_views(
-            actor=request.user,
-            action=audit.STUDENT_VIEWED,
-            students=[student],
-            data={"via": "portfolio pdf"},
-        )
+    record_view(request.user, student, "portfolio pdf")
     # Closed by the response once sent (FileResponse closes its file), so no `with` here.
     document = tempfile.TemporaryFile()  # noqa: SIM115
     portfolio_pdf(student=student, pieces=pieces, destination=document)

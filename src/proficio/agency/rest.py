@@ -33,7 +33,7 @@ from proficio.agency.services import (
     goal_write,
     piece_add,
 )
-from proficio.audit import api as audit
+from proficio.agency.viewing import record_listed, record_view
 from proficio.evidence.api import evidence_standing
 from proficio.frameworks.api import competency_get, competency_list_visible_to
 from proficio.lib.api_schemas import ErrorOut, InvalidOut, Text
@@ -106,13 +106,7 @@ class GoalOut(Schema):
 
 
 def _viewed(request: HttpRequest, student) -> None:
-    if student.pk != request.auth.pk:
-        audit.record_views(
-            actor=request.auth,
-            action=audit.STUDENT_VIEWED,
-            students=[student],
-            data={"via": "api"},
-        )
+    record_view(request.auth, student, "api")
 
 
 @router.get(
@@ -296,6 +290,8 @@ class DueOut(Schema):
 def mentoring(request: HttpRequest) -> list[dict]:
     """The caller's mentees with their check-ins due, the most overdue first (empty for
     anyone who mentors no one)."""
+    due = check_ins_due(mentor=request.auth)
+    record_listed(request.auth, [item.mentorship.student for item in due], "api")
     return [
         {
             "student": item.mentorship.student.uuid,
@@ -305,7 +301,7 @@ def mentoring(request: HttpRequest) -> list[dict]:
             "overdue": item.overdue,
             "goals_working": item.goals_working,
         }
-        for item in check_ins_due(mentor=request.auth)
+        for item in due
     ]
 
 

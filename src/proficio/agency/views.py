@@ -36,23 +36,18 @@ from proficio.agency.services import (
     goal_step_tick,
     goal_write,
 )
-from proficio.audit import api as audit
+from proficio.agency.viewing import record_listed, record_view, student_only
 from proficio.frameworks.api import competency_list_visible_to
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404
 from proficio.people.api import Role, is_self, roles_of, student_get
 
 
-def _student_only(request: HttpRequest) -> None:
-    if Role.STUDENT not in roles_of(request.user):
-        raise Http404("Goals are a student's own.")
-
-
 @require_safe
 @login_required
 def my_goals(request: HttpRequest) -> HttpResponse:
     """A student's own goals and check-ins."""
-    _student_only(request)
+    student_only(request.user)
     return _goals_page(request, request.user)
 
 
@@ -62,9 +57,7 @@ def my_goals(request: HttpRequest) -> HttpResponse:
 def student_goals(request: HttpRequest, student_id: str) -> HttpResponse:
     """A student's goals (and check-ins, for their mentor and admins), read by those who may."""
     student = student_get(user=request.user, student_id=student_id)
-    audit.record_views(
-        actor=request.user, action=audit.STUDENT_VIEWED, students=[student], data={"via": "goals"}
-    )
+    record_view(request.user, student, "goals")
     return _goals_page(request, student)
 
 
@@ -97,7 +90,7 @@ def _goals_page(
 @login_required
 def goal_new(request: HttpRequest) -> HttpResponse:
     """The student sets a goal."""
-    _student_only(request)
+    student_only(request.user)
     competencies = list(competency_list_visible_to(request.user))
     form = GoalForm(request.POST or None, competencies=competencies)
     if request.method == "POST" and form.is_valid():
@@ -150,13 +143,7 @@ def goal_page(request: HttpRequest, goal_id: str) -> HttpResponse:
 
 
 def _goal_page(request: HttpRequest, goal, *, status_form=None, comment_form=None, status=200):
-    if not is_self(request.user, goal.student):
-        audit.record_views(
-            actor=request.user,
-            action=audit.STUDENT_VIEWED,
-            students=[goal.student],
-            data={"via": "goal"},
-        )
+    record_view(request.user, goal.student, "goal")
     writes = may_write_goal(request.user, goal)
     return render(
         request,
@@ -282,6 +269,7 @@ def mentoring(request: HttpRequest) -> HttpResponse:
     if Role.TEACHER not in roles_of(request.user):
         raise Http404("Mentoring is a teacher's.")
     due = check_ins_due(mentor=request.user)
+    record_listed(request.user, [item.mentorship.student for item in due], "mentoring")
     return render(
         request,
         "agency/mentoring.html",
