@@ -5,6 +5,7 @@ a missing browser is a failure, never a silent skip.
 """
 
 import os
+import threading
 from pathlib import Path
 
 import pytest
@@ -53,14 +54,50 @@ def browser(playwright):
     chromium.close()
 
 
+class OneRequestAtATime:
+    """The live server's WSGI app, one request at a time, its body read before the next.
+
+    On SQLite the server's threads share the tests' one in-memory connection: two requests at
+    once, or a request still running when a test ends, would leave that connection inside a
+    transaction the next test then runs in (its commit hooks never fire). Holding `lock`
+    also waits for the server to be idle."""
+
+    def __init__(self, app):
+        self.app = app
+        self.lock = threading.Lock()
+
+    def __call__(self, environ, start_response):
+        with self.lock:
+            response = self.app(environ, start_response)
+            try:
+                return [b"".join(response)]
+            finally:
+                if hasattr(response, "close"):
+                    response.close()
+
+
 @pytest.fixture
-def new_page(browser, live_server):
+def idle_server(live_server):
+    """The live server, serving one request at a time; waits at the end of the test until
+    the server has finished what the browser asked of it."""
+    server = live_server.thread.httpd
+    app = server.get_app()
+    if not isinstance(app, OneRequestAtATime):
+        app = OneRequestAtATime(app)
+        server.set_app(app)
+    yield live_server
+    with app.lock:
+        pass
+
+
+@pytest.fixture
+def new_page(browser, idle_server):
     """Open a fresh, cookie-less page; `new_page(width=390)` for a phone."""
     contexts = []
 
     def open_page(width: int = 1280, height: int = 860):
         context = browser.new_context(
-            viewport={"width": width, "height": height}, base_url=live_server.url
+            viewport={"width": width, "height": height}, base_url=idle_server.url
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -40,13 +40,13 @@ def media_browser(playwright):
 
 
 @pytest.fixture
-def open_as(media_browser, live_server):
+def open_as(media_browser, idle_server):
     contexts = []
 
     def open_page(username: str, width: int = 1280, height: int = 900) -> Page:
         context = media_browser.new_context(
             viewport={"width": width, "height": height},
-            base_url=live_server.url,
+            base_url=idle_server.url,
             permissions=["microphone"],
         )
         context.set_default_timeout(10_000)
