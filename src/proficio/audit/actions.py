@@ -59,6 +59,14 @@ GOAL_WRITTEN = "goal.written"
 GOAL_COMMENTED = "goal.commented"
 CHECK_IN_RECORDED = "check_in.recorded"
 CONFERENCE_RECORDED = "conference.recorded"
+EXEMPLAR_PROPOSED = "exemplar.proposed"
+EXEMPLAR_PUBLISHED = "exemplar.published"
+EXEMPLAR_WITHDRAWN = "exemplar.withdrawn"
+CALIBRATION_OPENED = "calibration.opened"
+CALIBRATION_RATED = "calibration.rated"
+CALIBRATION_REVEALED = "calibration.revealed"
+CONSENSUS_RECORDED = "consensus.recorded"
+CALIBRATION_SETTINGS_CHANGED = "calibration_settings.changed"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -114,6 +122,14 @@ ACTION_LABELS = {
     GOAL_COMMENTED: _("Commented on a student's goal"),
     CHECK_IN_RECORDED: _("Recorded a mentor check-in"),
     CONFERENCE_RECORDED: _("Recorded a student-led conference"),
+    EXEMPLAR_PROPOSED: _("Proposed student work as an exemplar"),
+    EXEMPLAR_PUBLISHED: _("Confirmed an exemplar's anonymisation and published it"),
+    EXEMPLAR_WITHDRAWN: _("Withdrew an exemplar"),
+    CALIBRATION_OPENED: _("Opened a calibration session"),
+    CALIBRATION_RATED: _("Rated the pieces of a calibration session"),
+    CALIBRATION_REVEALED: _("Revealed a calibration session's ratings"),
+    CONSENSUS_RECORDED: _("Recorded a calibration consensus"),
+    CALIBRATION_SETTINGS_CHANGED: _("Changed the calibration settings"),
 }
 
 

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "proficio.work",
     "proficio.pathways",
     "proficio.agency",
+    "proficio.calibration",
     "proficio.interop",
     "proficio.privacy",
     "proficio.onboarding",

@@ -527,3 +527,24 @@ def guardians_active() -> QuerySet[Person]:
     return Person.objects.filter(
         is_active=True, roles__role=Role.GUARDIAN, roles__active=True
     ).distinct()
+
+
+def teachers_by_school(*, district_id: int) -> dict[int, list[int]]:
+    """The district's active teachers, by the school they teach at (person ids)."""
+    schools: dict[int, list[int]] = {}
+    teaching = RoleAssignment.objects.filter(
+        district_id=district_id, role=Role.TEACHER, active=True, person__is_active=True
+    ).values_list("school_id", "person_id")
+    for school_id, person_id in teaching:
+        schools.setdefault(school_id, []).append(person_id)
+    return schools
+
+
+def staff_school_ids(user: Person) -> set[int]:
+    """The schools where `user` teaches or which they administer."""
+    if not is_signed_in(user):
+        return set()
+    teaching = RoleAssignment.objects.filter(
+        person=user, role=Role.TEACHER, active=True
+    ).values_list("school_id", flat=True)
+    return set(teaching) | set(schools_administered_by(user).values_list("pk", flat=True))

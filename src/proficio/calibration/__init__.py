@@ -1,0 +1,1 @@
+"""Calibration: exemplars of quality, blind scoring sessions, agreement, consensus and drift."""

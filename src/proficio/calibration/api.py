@@ -1,0 +1,35 @@
+"""The calibration app's public surface: what other apps may use (the reports app reads the
+trend of agreement here). Nothing else of calibration/ is imported from outside it."""
+
+from proficio.calibration.models import CalibrationSession, Exemplar
+from proficio.calibration.selectors import drift_of_all, exemplar_library, sessions_of
+from proficio.calibration.services import (
+    PieceSpec,
+    RatingSpec,
+    consensus_record,
+    exemplar_confirm,
+    exemplar_propose,
+    piece_promote,
+    ratings_submit,
+    session_open,
+    session_reveal,
+)
+from proficio.calibration.statistics import session_agreement
+
+__all__ = [
+    "CalibrationSession",
+    "Exemplar",
+    "PieceSpec",
+    "RatingSpec",
+    "consensus_record",
+    "drift_of_all",
+    "exemplar_confirm",
+    "exemplar_library",
+    "exemplar_propose",
+    "piece_promote",
+    "ratings_submit",
+    "session_agreement",
+    "session_open",
+    "session_reveal",
+    "sessions_of",
+]
