@@ -281,3 +281,24 @@ def invitable_teachers(*, user: Person):
 
 def submitted(user: Person, session: CalibrationSession) -> bool:
     return has_submitted(user, session)
+
+
+def piece_get(*, user: Person, piece_id: UUID | str) -> SessionPiece:
+    return visible_get(
+        SessionPiece.objects.filter(session__in=sessions_visible_to(user)).select_related(
+            "session", "competency__framework", "stage"
+        ),
+        piece_id,
+        "piece",
+    )
+
+
+def sessions_waiting_for(*, user: Person) -> list[CalibrationSession]:
+    """The open sessions `user` was invited to and has not rated yet."""
+    return list(
+        CalibrationSession.objects.filter(
+            revealed_at__isnull=True,
+            raters__person_id=user.pk,
+            raters__submitted_at__isnull=True,
+        ).select_related("facilitator", "school")
+    )

@@ -13,6 +13,7 @@ urlpatterns = [
     path("work/", include("proficio.work.urls")),
     path("pathways/", include("proficio.pathways.urls")),
     path("agency/", include("proficio.agency.urls")),
+    path("calibration/", include("proficio.calibration.urls")),
     path("ims/case/v1p1/", include("proficio.interop.case.rest")),
     path("", include("proficio.web.urls")),
 ]

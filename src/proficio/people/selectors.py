@@ -548,3 +548,8 @@ def staff_school_ids(user: Person) -> set[int]:
         person=user, role=Role.TEACHER, active=True
     ).values_list("school_id", flat=True)
     return set(teaching) | set(schools_administered_by(user).values_list("pk", flat=True))
+
+
+def staff_schools(user: Person) -> QuerySet[School]:
+    """The schools where `user` teaches or which they administer, by name."""
+    return School.objects.filter(pk__in=staff_school_ids(user)).order_by("name")

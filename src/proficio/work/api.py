@@ -22,6 +22,8 @@ from proficio.work.permissions import (
 from proficio.work.selectors import (
     assignment_progress,
     assignment_students,
+    handed_in_get,
+    handed_in_visible_to,
     recent_work_of,
     review_queue,
     review_waiting_count,
@@ -60,6 +62,8 @@ __all__ = [
     "assignment_progress",
     "assignment_students",
     "comment_add",
+    "handed_in_get",
+    "handed_in_visible_to",
     "may_see_submission",
     "may_see_task",
     "may_write_task",

@@ -290,3 +290,27 @@ def revisions_of_student(student: Person) -> list[Revision]:
         .select_related("submission__task")
         .order_by("-submitted_at", "-pk")
     )
+
+
+def handed_in_visible_to(*, user: Person, limit: int = 60) -> list[Revision]:
+    """The latest handed-in revisions `user` may read, newest first, with their task's
+    alignments: the work a calibration session or an exemplar is chosen from."""
+    return list(
+        Revision.objects.filter(
+            submission__in=submissions_visible_to(user), submitted_at__isnull=False
+        )
+        .select_related("submission__task", "submission__student")
+        .prefetch_related("submission__task__alignments__stage__competency", "files")
+        .order_by("-submitted_at", "-pk")[:limit]
+    )
+
+
+def handed_in_get(*, user: Person, revision_id: UUID | str) -> Revision:
+    """One handed-in revision `user` may read, by UUID, or NotVisible."""
+    return visible_get(
+        Revision.objects.filter(
+            submission__in=submissions_visible_to(user), submitted_at__isnull=False
+        ).select_related("submission__task", "submission__student"),
+        revision_id,
+        "revision",
+    )

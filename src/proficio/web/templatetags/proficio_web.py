@@ -35,6 +35,7 @@ def nav_links(request: HttpRequest | None) -> list[NavLink]:
         links.append((reverse("pathways:today"), _("Today")))
         links.append((reverse("work:tasks"), _("Tasks")))
         links.append((reverse("pathways:playlists"), _("Playlists")))
+        links.append((reverse("calibration:home"), _("Calibration")))
     if Role.TEACHER in roles:
         links.append((reverse("agency:mentoring"), _("Mentoring")))
     if Role.GUARDIAN in roles:
