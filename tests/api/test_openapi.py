@@ -49,6 +49,20 @@ ENDPOINTS = {
     ("/api/v1/students/{student_id}/advancements", "get"),
     ("/api/v1/advancements/{advancement_id}/confirmations", "post"),
     ("/api/v1/advancements/{advancement_id}/decision", "post"),
+    ("/api/v1/exemplars", "get"),
+    ("/api/v1/exemplars", "post"),
+    ("/api/v1/exemplars/{exemplar_id}", "get"),
+    ("/api/v1/exemplars/{exemplar_id}/confirm", "post"),
+    ("/api/v1/calibration-sessions", "get"),
+    ("/api/v1/calibration-sessions", "post"),
+    ("/api/v1/calibration-sessions/{session_id}", "get"),
+    ("/api/v1/calibration-sessions/{session_id}/ratings", "get"),
+    ("/api/v1/calibration-sessions/{session_id}/ratings", "post"),
+    ("/api/v1/calibration-sessions/{session_id}/reveal", "post"),
+    ("/api/v1/calibration-sessions/{session_id}/pieces/{piece_id}/consensus", "post"),
+    ("/api/v1/calibration-sessions/{session_id}/statistics", "get"),
+    ("/api/v1/calibration/drift", "get"),
+    ("/api/v1/calibration/drift/teachers", "get"),
 }
 
 

@@ -13,6 +13,7 @@ from ninja.responses import NinjaJSONEncoder
 from ninja.security import HttpBearer
 
 from proficio.agency.rest import router as agency_router
+from proficio.calibration.rest import router as calibration_router
 from proficio.frameworks.rest import router as frameworks_router
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.rest import router as mastery_router
@@ -66,6 +67,7 @@ api.add_router("", mastery_router)
 api.add_router("", work_router)
 api.add_router("", pathways_router)
 api.add_router("", agency_router)
+api.add_router("", calibration_router)
 
 
 @api.exception_handler(NotVisible)
