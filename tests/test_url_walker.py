@@ -44,6 +44,19 @@ from proficio.agency.conferences import conference_draft, conference_record, con
 from proficio.agency.models import CheckIn, Conference, Goal, PortfolioPiece
 from proficio.agency.services import check_in_record, goal_write, piece_add
 from proficio.audit.models import AuditEntry
+from proficio.calibration.models import (
+    CalibrationSession,
+    Exemplar,
+    ExemplarFile,
+    PieceFile,
+    SessionPiece,
+)
+from proficio.calibration.services import (
+    PieceSpec,
+    exemplar_confirm,
+    exemplar_propose,
+    session_open,
+)
 from proficio.config.api import api
 from proficio.evidence.models import Evidence, EvidenceFile
 from proficio.frameworks.models import (
@@ -167,6 +180,11 @@ class Hidden:
     mentorship: Mentorship | None = None
     piece: PortfolioPiece | None = None
     conference: Conference | None = None
+    exemplar: Exemplar | None = None
+    exemplar_file: ExemplarFile | None = None
+    calibration_session: CalibrationSession | None = None
+    session_piece: SessionPiece | None = None
+    piece_file: PieceFile | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -310,6 +328,13 @@ def build_hidden_district() -> Hidden:
         ),
         admin_rows={type(row): row for row in rows if row is not None},
         **_agency_of(student, mentor=teacher, admin=admin),
+        **_calibration_of(
+            teacher,
+            make_person(district, "farawaycolleague", Role.TEACHER, school),
+            school=school,
+            competency=competency,
+            shared_exemplar=True,
+        ),
     )
 
 
@@ -338,6 +363,41 @@ def _agency_of(student: Person, *, mentor: Person, admin: Person) -> dict[str, A
         "piece": piece,
         "conference": conference,
     }
+
+
+def _calibration_of(
+    facilitator: Person, colleague: Person, *, school: School, competency, shared_exemplar: bool
+) -> dict[str, Any]:
+    """A session of two teachers of `school` (neither the walker's), on three copies of an
+    exemplar; the exemplar too where its whole district is out of reach (within a district,
+    every teacher reads its exemplars)."""
+    exemplar = exemplar_propose(
+        actor=facilitator,
+        upload=SimpleUploadedFile("hidden.txt", b"Hidden work."),
+        competency=competency,
+        stage=1,
+        level=Decimal(3),
+        title="A hidden exemplar",
+        annotation="Hidden.",
+        consent="policy",
+    )
+    exemplar_confirm(actor=colleague, exemplar=exemplar, anonymised=True)
+    session = session_open(
+        actor=facilitator,
+        title="A hidden session",
+        school=school,
+        pieces=[PieceSpec(competency=competency, stage=1, exemplar=exemplar)] * 3,
+        raters=[facilitator, colleague],
+    )
+    piece = session.pieces.first()
+    found = {
+        "calibration_session": session,
+        "session_piece": piece,
+        "piece_file": piece.files.get(),
+    }
+    if shared_exemplar:
+        found.update(exemplar=exemplar, exemplar_file=exemplar.files.get())
+    return found
 
 
 def _accelerated(teacher: Person, student: Person, district) -> Advancement:
@@ -380,6 +440,13 @@ def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
             **_agency_of(
                 world.other_student, mentor=world.other_teacher, admin=world.district_admin
             ),
+            **_calibration_of(
+                world.other_teacher,
+                make_person(world.district, "northcolleague", Role.TEACHER, world.school),
+                school=world.school,
+                competency=world.competency,
+                shared_exemplar=False,
+            ),
         ),
         ANOTHER_SCHOOL: Hidden(
             student=world.far_student,
@@ -387,6 +454,13 @@ def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
             upload_owner=world.district_admin,
             policy_preview_run=preview_by_district_admin(world.other_school),
             **_agency_of(world.far_student, mentor=far_teacher, admin=world.district_admin),
+            **_calibration_of(
+                far_teacher,
+                make_person(world.district, "southcolleague", Role.TEACHER, world.other_school),
+                school=world.other_school,
+                competency=world.competency,
+                shared_exemplar=False,
+            ),
         ),
         ANOTHER_DISTRICT: faraway,
     }
@@ -500,6 +574,24 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "api:mentoring": SIGNED_IN,
     "api:portfolio_post": SIGNED_IN,
     "api:conference_post": frozenset({"student"}),
+    # Calibration is for the district's staff; a student reads the exemplars of their stages;
+    # everyone's drift is for admins, the district's settings for its admins.
+    "calibration:home": STAFF,
+    "calibration:library": STAFF,
+    "calibration:exemplar_new": STAFF,
+    "calibration:session_new": STAFF,
+    "calibration:drift": STAFF,
+    "calibration:examples": frozenset({"student"}),
+    "calibration:everyone_drift": DISTRICT_ADMINS | {"school_admin"},
+    "calibration:settings": DISTRICT_ADMINS,
+    # The API's calibration lists and writes answer each caller with what is theirs (a
+    # student's exemplars of their stages; staff's sessions; drift for staff and admins).
+    "api:exemplar_list": SIGNED_IN,
+    "api:exemplar_post": SIGNED_IN,
+    "api:calibration_session_list": SIGNED_IN,
+    "api:calibration_session_post": SIGNED_IN,
+    "api:calibration_drift": SIGNED_IN,
+    "api:calibration_drift_teachers": SIGNED_IN,
     "api:token_list": SIGNED_IN,
     "api:token_revoke_current": SIGNED_IN,
     "case:documents": SIGNED_IN,
@@ -551,6 +643,45 @@ def _identifier_of(attribute: str) -> Callable[[Hidden], Any]:
 
 
 OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
+    **{
+        (name, "session_id"): _uuid_of("calibration_session")
+        for name in (
+            "calibration:session",
+            "calibration:session_rate",
+            "calibration:session_reveal",
+        )
+    },
+    **{
+        (name, "piece_id"): _uuid_of("session_piece")
+        for name in ("calibration:consensus", "calibration:promote")
+    },
+    ("calibration:piece_file", "file_id"): _uuid_of("piece_file"),
+    **{
+        (name, "exemplar_id"): _uuid_of("exemplar")
+        for name in (
+            "calibration:exemplar",
+            "calibration:exemplar_confirm",
+            "calibration:exemplar_withdraw",
+        )
+    },
+    ("calibration:exemplar_file", "file_id"): _uuid_of("exemplar_file"),
+    ("calibration:practice", "competency_id"): _uuid_of("competency"),
+    **{
+        (name, "session_id"): _uuid_of("calibration_session")
+        for name in (
+            "api:calibration_session_detail",
+            "api:calibration_ratings",
+            "api:calibration_ratings_post",
+            "api:calibration_session_reveal",
+            "api:calibration_consensus_post",
+            "api:calibration_statistics",
+        )
+    },
+    ("api:calibration_consensus_post", "piece_id"): _uuid_of("session_piece"),
+    **{
+        (name, "exemplar_id"): _uuid_of("exemplar")
+        for name in ("api:exemplar_detail", "api:exemplar_confirm_post")
+    },
     ("mastery:recompute_run", "run_id"): _uuid_of("recompute_run"),
     ("mastery:policy_preview_run", "preview_id"): _uuid_of("policy_preview_run"),
     ("mastery:gradebook", "section_id"): _uuid_of("section"),
@@ -737,6 +868,18 @@ BODIES: dict[str, Callable[[Hidden], dict[str, Any] | None]] = {
     "api:student_check_in_post": lambda hidden: {"happened_on": "2026-01-05", "notes": "x"},
     "api:check_in_reflection_post": lambda hidden: {"reflection": "The walker says so."},
     "api:conference_record_post": lambda hidden: {"notes": "The walker says so."},
+    "api:exemplar_confirm_post": lambda hidden: {"anonymised": True},
+    "api:calibration_ratings_post": lambda hidden: (
+        {
+            "ratings": [
+                {"piece": str(piece.uuid), "level": 3, "rationale": "The walker says so."}
+                for piece in hidden.calibration_session.pieces.all()
+            ]
+        }
+        if hidden.calibration_session
+        else None
+    ),
+    "api:calibration_consensus_post": lambda hidden: {"level": 3, "rationale": "The walker."},
 }
 
 ADMIN_OBJECT = re.compile(r"^admin/(?P<app>\w+)/(?P<model>\w+)/<(?:path:)?(object_id|id)>/")
