@@ -5,8 +5,8 @@ so as not to read as English; a person's language choice outlives their browser'
 
 Covered: the family page; every page of goals, portfolios and conferences; the progress
 pages with the explanations of how mastery was worked out (stored in English, worded anew
-for a Spanish reader); next steps, the student's tasks and work, the account and sign-in
-pages; for the student and the guardian."""
+for a Spanish reader); next steps, the student's tasks and work, examples of quality work,
+the account and sign-in pages; for the student and the guardian."""
 
 import re
 from datetime import timedelta
@@ -251,6 +251,30 @@ def test_the_students_work_and_next_steps_read_in_spanish(studied):
         reverse("account"),
     ):
         assert untranslated(guardian, url) == [], url
+
+
+def test_a_students_examples_of_quality_read_in_spanish(studied):
+    from proficio.calibration.api import exemplar_confirm, exemplar_propose
+
+    world, _task, _revision = studied
+    exemplar = exemplar_propose(
+        actor=world.teacher,
+        text="Un texto con tres razones.",
+        competency=world.competency,
+        stage=2,
+        level=Decimal(3),
+        title="Tres razones",
+        annotation="Da tres razones claras.",
+        missing="Una fuente citada.",
+        consent="policy",
+    )
+    exemplar_confirm(actor=world.other_teacher, exemplar=exemplar, anonymised=True)
+    student = as_user(world.student)
+    for url in (
+        reverse("calibration:examples"),
+        reverse("calibration:exemplar", args=[exemplar.uuid]),
+    ):
+        assert untranslated(student, url) == [], url
 
 
 def test_signing_in_reads_in_spanish(client):
