@@ -149,6 +149,7 @@ def test_opening_a_session_from_the_form(world, work, third_teacher):
     too_few = teacher.post(reverse("calibration:session_new"), {**data, "piece": data["piece"][:1]})
     assert too_few.status_code == 422
     assert "Choose from 3 to 10 pieces." in too_few.content.decode()
+    assert too_few.content.decode().count("checked") >= 3  # the choices stay: 1 piece, 2 raters
 
 
 def test_the_library_and_the_second_person(world, work, amara):

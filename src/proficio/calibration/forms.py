@@ -99,6 +99,12 @@ class ConsensusForm(ServiceErrorsMixin, forms.Form):
 
 
 class PromoteForm(ServiceErrorsMixin, forms.Form):
+    title = forms.CharField(
+        label=_("Title"),
+        required=False,
+        max_length=300,
+        help_text=_("What the work is, never whose. Left empty, the piece's title."),
+    )
     annotation = forms.CharField(
         label=_("Why it sits at this level"),
         required=False,

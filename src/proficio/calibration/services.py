@@ -522,6 +522,7 @@ def piece_promote(
     piece: SessionPiece,
     annotation: str,
     consent: str,
+    title: str = "",
     missing: str = "",
     statements: Sequence[EvidenceStatement] = (),
     consent_note: str = "",
@@ -539,6 +540,7 @@ def piece_promote(
     names = identifiers_of(piece.source_student) if piece.source_student else []
     errors: dict[str, str] = {}
     annotation = _text(errors, "annotation", annotation) or piece.consensus_rationale
+    title = _text(errors, "title", title, TITLE_MAX)
     if consent not in ConsentBasis.values:
         errors["consent"] = _("Record the consent: the author's, or the school's policy.")
     if any(s.stage_id != piece.stage_id for s in statements):
@@ -551,7 +553,7 @@ def piece_promote(
         competency=piece.competency,
         stage=piece.stage,
         level=piece.consensus_level,
-        title=piece.title,
+        title=scrub(title, names) or piece.title,
         text=piece.text,
         annotation=scrub(annotation, names),
         missing=scrub(_text(errors, "missing", missing), names),

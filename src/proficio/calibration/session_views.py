@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from proficio.calibration.anonymise import identifiers_of, scrub
 from proficio.calibration.forms import ConsensusForm, PromoteForm
 from proficio.calibration.permissions import (
     may_open_session,
@@ -97,7 +98,13 @@ def session_new(request: HttpRequest) -> HttpResponse:
     a (competency, stage), and the teachers invited to rate."""
     staff_only(request.user)
     revisions = handed_in_visible_to(user=request.user)
+    for revision in revisions:
+        # Chosen blind too: what the piece says, never whose it is.
+        revision.excerpt = scrub(revision.text, identifiers_of(revision.submission.student))
+        revision.choice = f"r:{revision.uuid}"
     exemplars = list(exemplar_library(user=request.user))
+    for exemplar in exemplars:
+        exemplar.choice = f"e:{exemplar.uuid}"
     competencies = {str(c.uuid): c for c in competency_list_visible_to(request.user)}
     teachers = invitable_teachers(user=request.user)
     schools = _schools(request.user)
