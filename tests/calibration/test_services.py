@@ -2,6 +2,8 @@
 service refuses to show others' ratings before one's own are in), revealed, agreed and
 promoted; agreement and drift come out of the ratings as worked by hand."""
 
+import io
+import zipfile
 from datetime import timedelta
 from decimal import Decimal
 
@@ -34,6 +36,7 @@ from proficio.calibration.services import (
 from proficio.calibration.statistics import session_agreement
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.mastery.services import evidence_record
+from proficio.privacy.api import student_erase, student_export
 from tests.calibration.conftest import agree, rate
 
 pytestmark = pytest.mark.django_db
@@ -323,3 +326,31 @@ def test_practice_says_how_close_a_teacher_came(world):
     )
     assert (practice.exact, practice.adjacent) == (1, 1)
     assert [a["difference"] for a in practice.answers] == [0, -2]
+
+
+def test_the_students_data_requests_reach_the_copies_of_their_work(
+    world, work, amara, django_capture_on_commit_callbacks
+):
+    """An exemplar keeps its anonymised text after its author's erasure; its files go with
+    the rest of the student's files, and the export holds it (docs/decisions/0039)."""
+    exemplar = exemplar_propose(
+        actor=world.teacher,
+        revision=work[0],
+        competency=world.competency,
+        stage=2,
+        level=Decimal(3),
+        title="A river argument",
+        annotation="Why.",
+        consent=ConsentBasis.AUTHOR,
+    )
+    kept = exemplar.files.get()
+    buffer = io.BytesIO()
+    student_export(actor=world.district_admin, student=amara, destination=buffer, via="page")
+    assert "tables/calibration_exemplar.json" in zipfile.ZipFile(buffer).namelist()
+    storage, name = kept.file.storage, kept.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        student_erase(actor=world.district_admin, student=amara, via="page")
+    assert not storage.exists(name)
+    exemplar.refresh_from_db()
+    assert exemplar.text.startswith("My argument, by [student].")
