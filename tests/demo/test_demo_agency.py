@@ -1,5 +1,9 @@
 """The demo's agency: the login teacher mentors the login student and others (two she does not
-teach), whose goals and weekly check-ins span the last weeks; the pages show them."""
+teach), whose goals and weekly check-ins span the last weeks; the pages show them. And its
+calibration (built with it, so the demo is loaded once for both): exemplars of each writing
+competency, three agreed sessions and an open one, and one teacher who drifts."""
+
+from decimal import Decimal
 
 import pytest
 from django.db import transaction
@@ -139,3 +143,84 @@ def test_the_agenda_lists_exactly_the_stages_mastered_since_the_last_conference(
     expected = _mastered_from_evidence(student, today) - _mastered_from_evidence(student, last)
     assert listed == expected
     assert listed, "the demo student has mastered something since her last conference"
+
+
+# Calibration
+
+
+def test_each_writing_competency_has_published_exemplars_and_one_awaits_a_second_person(demo):
+    from proficio.calibration.api import exemplar_library
+
+    admin = Person.objects.get(username="admin")
+    published = list(exemplar_library(user=admin))
+    for code in ("W1", "W2", "W3"):
+        exemplars = [e for e in published if e.competency.code == code]
+        assert 2 <= len(exemplars) <= 4, code
+        assert len({e.stage_id for e in exemplars}) >= 2 and len({e.level for e in exemplars}) >= 2
+        for exemplar in exemplars:
+            assert exemplar.confirmed_by_id not in (None, exemplar.created_by_id)
+            assert exemplar.annotation and exemplar.statements.exists()
+            assert exemplar.source_student_id is not None
+    assert any(e.source_revision_id for e in published), "some come from handed-in work"
+    teacher = Person.objects.get(username="teacher")
+    awaiting = list(exemplar_library(user=teacher, awaiting=True))
+    assert len(awaiting) == 1 and awaiting[0].created_by != teacher
+
+
+def test_the_login_student_reads_exemplars_of_her_stages(demo):
+    from proficio.calibration.api import exemplar_library
+
+    student = Person.objects.get(username="student")
+    assert exemplar_library(user=student).exists()
+
+
+def test_three_sessions_were_rated_revealed_and_agreed_and_one_waits_for_the_login_teacher(demo):
+    from proficio.calibration.api import sessions_of
+    from proficio.calibration.models import SessionPiece
+
+    admin = Person.objects.get(username="admin")
+    teacher = Person.objects.get(username="teacher")
+    sessions = list(sessions_of(user=admin))
+    revealed = [s for s in sessions if s.revealed_at is not None]
+    assert len(revealed) == 3 and len(sessions) == 4
+    assert {s.facilitator for s in sessions} == {admin, teacher}
+    assert any(s.school is None for s in sessions), "one for the whole district"
+    spreads, differences = [], []
+    for session in revealed:
+        raters = list(session.raters.all())
+        assert 3 <= len(raters) <= 5 and all(r.submitted_at for r in raters)
+        assert teacher in [r.person for r in raters]
+        pieces = list(session.pieces.prefetch_related("ratings"))
+        assert 3 <= len(pieces) <= 5
+        for piece in pieces:
+            assert piece.consensus_level is not None and piece.consensus_rationale
+            levels = [rating.level for rating in piece.ratings.all()]
+            assert len(levels) == len(raters)
+            spreads.append(max(levels) - min(levels))
+            differences += [abs(level - piece.consensus_level) for level in levels]
+    # Realistic disagreement: every piece read within two levels, some that far apart, and
+    # most readings within a level of the consensus.
+    assert max(spreads) == 2 and min(spreads) < 2, spreads
+    assert sum(d <= 1 for d in differences) >= 0.9 * len(differences) and 2 in differences
+    (still_open,) = [s for s in sessions if s.revealed_at is None]
+    waiting = {r.person: r.submitted_at for r in still_open.raters.all()}
+    assert waiting[teacher] is None and sum(1 for at in waiting.values() if at) >= 2
+    promoted = SessionPiece.objects.filter(session__in=revealed, exemplar__isnull=False)
+    assert promoted.count() == 1
+    assert promoted.get().exemplar.published
+
+
+def test_one_teacher_drifts_lenient_and_is_flagged_and_the_login_teacher_is_in_line(demo):
+    from proficio.calibration.api import drift_of_all
+
+    admin = Person.objects.get(username="admin")
+    drift = drift_of_all(user=admin)
+    assert (drift.threshold, drift.minimum) == (Decimal("0.5"), 4)
+    flagged = [d for d in drift.teachers if d.flagged]
+    assert len(flagged) == 1
+    (lenient,) = flagged
+    assert lenient.teacher.username != "teacher" and lenient.overall.mean >= 0.5
+    assert len(lenient.by_session) == 3 and all(mean > 0 for _s, mean in lenient.by_session)
+    (own,) = [d for d in drift.teachers if d.teacher.username == "teacher"]
+    assert len(own.by_session) == 3 and abs(own.overall.mean) < 0.5
+    assert all(alpha is not None for _session, alpha in drift.alphas)

@@ -1,11 +1,12 @@
 """The calibration app's public surface: what other apps may use (the reports app reads the
 trend of agreement here). Nothing else of calibration/ is imported from outside it."""
 
-from proficio.calibration.models import CalibrationSession, Exemplar
+from proficio.calibration.models import CalibrationSession, ConsentBasis, Exemplar
 from proficio.calibration.selectors import drift_of_all, exemplar_library, sessions_of
 from proficio.calibration.services import (
     PieceSpec,
     RatingSpec,
+    calibration_settings_set,
     consensus_record,
     exemplar_confirm,
     exemplar_propose,
@@ -18,9 +19,11 @@ from proficio.calibration.statistics import session_agreement
 
 __all__ = [
     "CalibrationSession",
+    "ConsentBasis",
     "Exemplar",
     "PieceSpec",
     "RatingSpec",
+    "calibration_settings_set",
     "consensus_record",
     "drift_of_all",
     "exemplar_confirm",

@@ -53,6 +53,7 @@ from proficio.people.api import (
 
 from . import content
 from .agency import load_agency
+from .calibration import load_calibration
 from .names import ADULT_FIRST_NAMES, CHILD_FIRST_NAMES, LAST_NAMES
 from .pathways import Pupil, load_pathways
 from .progress import (
@@ -162,6 +163,7 @@ class _Builder:
         work = self._work()
         self._pathways(work)
         self._agency()
+        self._calibration()
         return DemoSummary(
             district=self.district.name,
             logins=DEMO_LOGINS,
@@ -617,6 +619,25 @@ class _Builder:
             ],
             login=self.fixed["student"],
             guardian=self.fixed["guardian"],
+        )
+
+    # Calibration
+
+    def _calibration(self) -> None:
+        """Exemplars of each writing competency, and the teachers' calibration sessions."""
+        load_calibration(
+            rng=self.rng,
+            days=self.days,
+            admin=self.fixed["admin"],
+            schools=self.schools,
+            teachers=self.teachers,
+            competencies=self.competencies,
+            pupils=[
+                Pupil(student.person, student.section, student.math_section, student.pace)
+                for student in self.students
+            ],
+            working=self.working,
+            login=self.fixed["student"],
         )
 
     # Pathways

@@ -314,3 +314,11 @@ def handed_in_get(*, user: Person, revision_id: UUID | str) -> Revision:
         revision_id,
         "revision",
     )
+
+
+def handed_in_in_district(*, district_id: int) -> QuerySet[Revision]:
+    """Every handed-in revision of the district's tasks, for the operator (the demo builds
+    its calibration from them); no person is asking."""
+    return Revision.objects.filter(
+        submitted_at__isnull=False, submission__task__district_id=district_id
+    )
