@@ -193,7 +193,12 @@ def _stages(pieces: list[SessionPiece], matrix) -> list[StageAgreement]:
         groups[(piece.competency_id, piece.stage.ordinal)].append(n)
     found = []
     for (_competency_id, stage), rows in groups.items():
-        alpha = krippendorff_alpha([matrix[n] for n in rows], level="ordinal")
+        # One piece tells nothing about how a stage is read: α needs two or more.
+        alpha = (
+            krippendorff_alpha([matrix[n] for n in rows], level="ordinal")
+            if len(rows) > 1
+            else None
+        )
         found.append(
             StageAgreement(
                 competency=pieces[rows[0]].competency,
