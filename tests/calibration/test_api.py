@@ -40,7 +40,7 @@ def placed(world, stage, level=3, student=None):
     exemplar = exemplar_propose(
         actor=world.teacher,
         text=f"Work at stage {stage}.",
-        student=student,
+        student=student or world.classmate,
         competency=world.competency,
         stage=stage,
         level=Decimal(level),
@@ -116,7 +116,10 @@ def test_proposing_an_exemplar_answers_field_by_field(world, work):
         "annotation": "Why.",
         "consent": "policy",
         "text": "Some work.",
+        "student": str(world.classmate.uuid),
     }
+    without_student = teacher.post("/exemplars", {k: v for k, v in valid.items() if k != "student"})
+    assert without_student.status_code == 400 and "student" in without_student.json()["errors"]
     broken = teacher.post(
         "/exemplars", valid | {"stage": 9, "level": 7, "title": " ", "annotation": "", "text": ""}
     )

@@ -190,6 +190,7 @@ def test_a_student_sees_exemplars_of_their_stages_only(world):
     def placed(stage):
         exemplar = exemplar_propose(
             actor=world.teacher,
+            student=world.classmate,
             text="Work.",
             competency=world.competency,
             stage=stage,
@@ -211,6 +212,7 @@ def test_a_student_sees_exemplars_of_their_stages_only(world):
 def test_practice_and_drift_pages(world, session, third_teacher):
     exemplar = exemplar_propose(
         actor=world.teacher,
+        student=world.classmate,
         text="Work.",
         competency=world.competency,
         stage=1,

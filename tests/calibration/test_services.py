@@ -134,6 +134,7 @@ def test_a_student_reads_published_exemplars_of_their_working_stage_and_the_next
     def placed(stage):
         exemplar = exemplar_propose(
             actor=world.teacher,
+            student=world.classmate,
             text=f"Work at stage {stage}.",
             competency=world.competency,
             stage=stage,
@@ -147,6 +148,7 @@ def test_a_student_reads_published_exemplars_of_their_working_stage_and_the_next
     first, second, third = placed(1), placed(2), placed(3)
     unpublished = exemplar_propose(
         actor=world.teacher,
+        student=world.classmate,
         text="Not yet.",
         competency=world.competency,
         stage=1,
@@ -308,6 +310,7 @@ def test_practice_says_how_close_a_teacher_came(world):
     for level in (2, 3):
         exemplar = exemplar_propose(
             actor=world.teacher,
+            student=world.classmate,
             text="Work.",
             competency=world.competency,
             stage=1,

@@ -259,6 +259,7 @@ def test_a_students_examples_of_quality_read_in_spanish(studied):
     world, _task, _revision = studied
     exemplar = exemplar_propose(
         actor=world.teacher,
+        student=world.classmate,
         text="Un texto con tres razones.",
         competency=world.competency,
         stage=2,

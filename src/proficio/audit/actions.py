@@ -67,6 +67,7 @@ CALIBRATION_RATED = "calibration.rated"
 CALIBRATION_REVEALED = "calibration.revealed"
 CONSENSUS_RECORDED = "consensus.recorded"
 CALIBRATION_SETTINGS_CHANGED = "calibration_settings.changed"
+CALIBRATION_PRACTISED = "calibration.practised"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -130,6 +131,7 @@ ACTION_LABELS = {
     CALIBRATION_REVEALED: _("Revealed a calibration session's ratings"),
     CONSENSUS_RECORDED: _("Recorded a calibration consensus"),
     CALIBRATION_SETTINGS_CHANGED: _("Changed the calibration settings"),
+    CALIBRATION_PRACTISED: _("Practised rating on exemplars"),
 }
 
 

@@ -32,6 +32,12 @@ class ExemplarForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Paste the text, or attach a file below."),
     )
     upload = forms.FileField(label=_("A file of the work"), required=False)
+    student = forms.CharField(
+        label=_("Whose work it is (username)"),
+        required=False,
+        max_length=150,
+        help_text=_("So Proficio can take their names out; never shown with the exemplar."),
+    )
     annotation = forms.CharField(
         label=_("Why it sits at this level"),
         widget=forms.Textarea(attrs=TEXTAREA),
@@ -63,6 +69,7 @@ class ExemplarForm(ServiceErrorsMixin, forms.Form):
         if from_revision:
             del self.fields["text"]
             del self.fields["upload"]
+            del self.fields["student"]
 
     def exemplar(self) -> dict[str, object]:
         data = self.cleaned_data
@@ -112,7 +119,10 @@ class PromoteForm(ServiceErrorsMixin, forms.Form):
         help_text=_("Left empty, the consensus rationale."),
     )
     missing = forms.CharField(
-        label=_("What is missing"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("What is missing"),
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
     consent = forms.ChoiceField(
         label=_("Consent"), choices=ConsentBasis.choices, widget=forms.RadioSelect

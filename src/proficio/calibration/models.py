@@ -104,6 +104,9 @@ class CopiedFile(models.Model):
     name = models.CharField(max_length=255)
     content_type = models.CharField(max_length=120)
     size = models.PositiveBigIntegerField()
+    # Whether Proficio read its words for names (text, office documents); a photo, a
+    # recording or a PDF it did not, and the second person must open it.
+    read_for_names = models.BooleanField(default=False)
 
     class Meta:
         abstract = True
@@ -162,6 +165,8 @@ class SessionPiece(models.Model):
         Exemplar, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     consensus_level = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    # The level's rank on the scale when agreed, so a later change of scale rewrites nothing.
+    consensus_rank = models.PositiveSmallIntegerField(null=True, blank=True)
     consensus_rationale = models.TextField(blank=True)
     consensus_at = models.DateTimeField(null=True, blank=True)
     exemplar = models.ForeignKey(
@@ -203,6 +208,8 @@ class PieceRating(models.Model):
     piece = models.ForeignKey(SessionPiece, on_delete=models.CASCADE, related_name="ratings")
     rater = models.ForeignKey("people.Person", on_delete=models.PROTECT, related_name="+")
     level = models.DecimalField(max_digits=6, decimal_places=2)
+    # The level's rank on the scale when rated (first level 0): agreement and drift read it.
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
     rationale = models.TextField()
     created_at = models.DateTimeField()
 

@@ -10,7 +10,12 @@ session's school or district, see the ratings once revealed.
 
 from django.db.models import Q, QuerySet
 
-from proficio.calibration.models import CalibrationSession, Exemplar, SessionRater
+from proficio.calibration.models import (
+    CalibrationSession,
+    Exemplar,
+    SessionPiece,
+    SessionRater,
+)
 from proficio.people.api import (
     Person,
     Role,
@@ -39,7 +44,15 @@ def exemplars_visible_q(user: Person, student_stages: Q | None = None) -> Q:
     for its staff, withdrawn ones aside; for a student, the published ones at the
     (competency, stage) pairs in `student_stages` (their working stage and the next)."""
     if is_staff(user):
-        return Q(district_id=user.district_id, withdrawn_at__isnull=True)
+        # An exemplar that is a piece of a session the teacher still rates blind would show
+        # its placed level: hidden from them until they submit or the session is revealed.
+        rating_blind = SessionPiece.objects.filter(
+            session__revealed_at__isnull=True,
+            session__raters__person_id=user.pk,
+            session__raters__submitted_at__isnull=True,
+            source_exemplar__isnull=False,
+        ).values("source_exemplar_id")
+        return Q(district_id=user.district_id, withdrawn_at__isnull=True) & ~Q(pk__in=rating_blind)
     if is_signed_in(user) and Role.STUDENT in roles_of(user) and student_stages is not None:
         return (
             Q(district_id=user.district_id, withdrawn_at__isnull=True, published_at__isnull=False)
@@ -73,12 +86,19 @@ def sessions_visible_q(user: Person) -> Q:
     or are invited to; every session of the schools and districts they administer."""
     if not is_signed_in(user):
         return NOTHING
-    return (
-        Q(facilitator_id=user.pk)
-        | Q(pk__in=SessionRater.objects.filter(person_id=user.pk).values("session_id"))
-        | Q(school__in=schools_administered_by(user))
-        | Q(district__in=districts_administered_by(user))
+    administered = Q(school__in=schools_administered_by(user)) | Q(
+        district__in=districts_administered_by(user)
     )
+    if not is_staff(user):
+        return administered
+    # Facilitators and raters, while they are staff of the session's district.
+    return (
+        Q(district_id=user.district_id)
+        & (
+            Q(facilitator_id=user.pk)
+            | Q(pk__in=SessionRater.objects.filter(person_id=user.pk).values("session_id"))
+        )
+    ) | administered
 
 
 def sessions_visible_to(user: Person) -> QuerySet[CalibrationSession]:

@@ -668,10 +668,10 @@ def calibration_consensus_post(
     piece = next((p for p in session_pieces(session) if p.uuid == wanted), None)
     if piece is None:
         raise NotVisible(f"No piece {piece_id} in this session.")
-    consensus_record(
+    agreed = consensus_record(
         actor=request.auth, piece=piece, level=_level(body.level), rationale=body.rationale
     )
-    return _piece(piece, Levels())
+    return _piece(agreed, Levels())
 
 
 # ---- statistics -----------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from proficio.people.api import (
     Person,
     School,
     district_admin_of,
+    students_visible_to,
     teachers_by_school,
 )
 from proficio.work.api import Revision, may_see_submission
@@ -71,13 +72,19 @@ def _stage(errors: dict[str, str], competency: Competency, stage: int, name="sta
     return found
 
 
-def _level(errors: dict[str, str], competency: Competency, level, name="level") -> Decimal:
-    values = [scale_level.value for scale_level in Levels().of(competency)]
+def _level(
+    errors: dict[str, str],
+    competency: Competency,
+    level,
+    name="level",
+    levels: Levels | None = None,
+) -> Decimal | None:
+    values = [scale_level.value for scale_level in (levels or Levels()).of(competency)]
     try:
         value = Decimal(str(level))
     except ArithmeticError:
         value = None
-    if value not in values:
+    if value is None or not value.is_finite() or value not in values:
         errors[name] = _("Choose a level of the scale: %(levels)s.") % {
             "levels": ", ".join(str(v.normalize()) for v in values)
         }
@@ -136,15 +143,17 @@ def exemplar_propose(
         errors["statements"] = _("Choose evidence statements of that stage.")
     if revision is None and not text and upload is None:
         errors["text"] = _("Give the work: a revision, its text, or a file.")
-    if student is not None and student.district_id != actor.district_id:
-        errors["student"] = _("That student is not of your district.")
+    if revision is None and student is None:
+        errors["student"] = _("Say whose work it is, so their names can be taken out of it.")
+    elif student is not None and not students_visible_to(actor).filter(pk=student.pk).exists():
+        errors["student"] = _("Choose a student whose record you may see.")
     kinds = checked_kinds([upload], errors) if upload is not None else []
     now = moment(at, errors=errors)
     if errors:
         raise InvalidInput(
             {"upload" if k.startswith("files-") else k: v for k, v in errors.items()}
         )
-    names = identifiers_of(student) if student is not None else []
+    names = identifiers_of(student)
     exemplar = Exemplar.objects.create(
         district_id=actor.district_id,
         competency=competency,
@@ -187,16 +196,17 @@ def _copy_files(sources, names, code: str, stage: int, make) -> None:
     for number, (source, original, content_type) in enumerate(sources, start=1):
         source.open("rb")
         try:
-            content = scrub_bytes(source.read(), content_type, names)
+            scrubbed = scrub_bytes(source.read(), content_type, names)
         finally:
             if hasattr(source, "close") and not isinstance(source, UploadedFile):
                 source.close()
         copy = make(
             name=file_name(code, stage, number, original),
             content_type=content_type,
-            size=len(content),
+            size=len(scrubbed.content),
+            read_for_names=scrubbed.read,
         )
-        copy.file.save(copy.uuid.hex, ContentFile(content), save=False)
+        copy.file.save(copy.uuid.hex, ContentFile(scrubbed.content), save=False)
         copy.save()
 
 
@@ -306,9 +316,9 @@ def session_open(
         ):
             errors[name] = _("Choose handed-in work you may read.")
         elif spec.exemplar is not None and (
-            spec.exemplar.district_id != district_id or spec.exemplar.withdrawn_at is not None
+            spec.exemplar.district_id != district_id or not spec.exemplar.published
         ):
-            errors[name] = _("Choose an exemplar of your district.")
+            errors[name] = _("Choose a published exemplar of your district.")
     teaching = teachers_by_school(district_id=district_id)
     eligible = (
         set(teaching.get(school.pk, []))
@@ -359,7 +369,8 @@ def _piece_copy(session, position: int, spec: PieceSpec, stage: Stage) -> Sessio
         text = scrub(spec.revision.text, names)
         files = [(f.file, f.name, f.content_type) for f in spec.revision.files.all()]
     else:
-        student, names = spec.exemplar.source_student, []
+        student = spec.exemplar.source_student
+        names = identifiers_of(student)
         text = spec.exemplar.text
         files = [(f.file, f.name, f.content_type) for f in spec.exemplar.files.all()]
     piece = SessionPiece.objects.create(
@@ -411,6 +422,7 @@ def ratings_submit(
     elif session.revealed_at is not None:
         errors["ratings"] = _("The ratings were revealed: this session takes no more.")
     pieces = list(session.pieces.select_related("competency__scale", "competency__framework"))
+    levels = Levels()
     given = {piece.pk: spec for piece, spec in ratings.items()}
     for piece in pieces:
         name = f"piece-{piece.position}"
@@ -418,7 +430,7 @@ def ratings_submit(
         if spec is None:
             errors[name] = _("Rate every piece before you submit.")
             continue
-        _level(errors, piece.competency, spec.level, name)
+        _level(errors, piece.competency, spec.level, name, levels)
         rationale = spec.rationale.strip()
         if not rationale:
             errors[f"{name}-rationale"] = _("Say briefly why.")
@@ -434,6 +446,7 @@ def ratings_submit(
             piece=piece,
             rater=actor,
             level=Decimal(str(ratings[piece].level)),
+            rank=levels.rank(piece.competency, Decimal(str(ratings[piece].level))),
             rationale=ratings[piece].rationale.strip(),
             created_at=now,
         )
@@ -458,6 +471,9 @@ def session_reveal(
     """Show everyone the ratings; rating closes. Needs two raters' ratings at least."""
     if not may_run_session(actor, session):
         raise NotVisible(f"No session {session.uuid} you run.")
+    session.revealed_at = (
+        CalibrationSession.objects.select_for_update().values_list("revealed_at", flat=True)
+    ).get(pk=session.pk)
     errors: dict[str, str] = {}
     if session.revealed_at is not None:
         errors["session"] = _("The ratings are revealed already.")
@@ -491,10 +507,19 @@ def consensus_record(
     session = piece.session
     if not may_run_session(actor, session):
         raise NotVisible(f"No session {session.uuid} you run.")
+    piece = (
+        SessionPiece.objects.select_for_update()
+        .select_related("competency", "session")
+        .get(pk=piece.pk)
+    )
+    session = piece.session
     errors: dict[str, str] = {}
     if session.revealed_at is None:
         errors["level"] = _("Reveal the ratings before you record a consensus.")
-    level = _level(errors, piece.competency, level)
+    elif piece.exemplar_id is not None:
+        errors["level"] = _("This piece is an exemplar at its consensus level: it stays.")
+    levels = Levels()
+    level = _level(errors, piece.competency, level, levels=levels)
     rationale = _text(errors, "rationale", rationale)
     if not rationale:
         errors["rationale"] = _("Say why the group agreed on this level.")
@@ -502,9 +527,12 @@ def consensus_record(
     if errors:
         raise InvalidInput(errors)
     piece.consensus_level = level
+    piece.consensus_rank = levels.rank(piece.competency, level)
     piece.consensus_rationale = rationale
     piece.consensus_at = now
-    piece.save(update_fields=["consensus_level", "consensus_rationale", "consensus_at"])
+    piece.save(
+        update_fields=["consensus_level", "consensus_rank", "consensus_rationale", "consensus_at"]
+    )
     audit.record(
         actor=actor,
         action=audit.CONSENSUS_RECORDED,
@@ -533,14 +561,20 @@ def piece_promote(
     session = piece.session
     if not may_run_session(actor, session):
         raise NotVisible(f"No session {session.uuid} you run.")
+    piece = (
+        SessionPiece.objects.select_for_update()
+        .select_related("competency", "stage", "source_student")
+        .get(pk=piece.pk)
+    )
     if piece.consensus_level is None:
         raise InvalidInput({"piece": _("Record the consensus before promoting the piece.")})
     if piece.exemplar_id is not None:
         raise InvalidInput({"piece": _("This piece is an exemplar already.")})
-    names = identifiers_of(piece.source_student) if piece.source_student else []
+    names = identifiers_of(piece.source_student)
     errors: dict[str, str] = {}
     annotation = _text(errors, "annotation", annotation) or piece.consensus_rationale
     title = _text(errors, "title", title, TITLE_MAX)
+    missing = _text(errors, "missing", missing)
     if consent not in ConsentBasis.values:
         errors["consent"] = _("Record the consent: the author's, or the school's policy.")
     if any(s.stage_id != piece.stage_id for s in statements):
@@ -556,7 +590,7 @@ def piece_promote(
         title=scrub(title, names) or piece.title,
         text=piece.text,
         annotation=scrub(annotation, names),
-        missing=scrub(_text(errors, "missing", missing), names),
+        missing=scrub(missing, names),
         consent=consent,
         consent_note=scrub(consent_note.strip()[:500], names),
         source_student=piece.source_student,
@@ -607,7 +641,7 @@ def practice_submit(
         if exemplar.competency_id != competency.pk or not exemplar.published:
             errors["answers"] = _("Rate the published exemplars of this competency.")
             break
-        _level(errors, competency, level, f"exemplar-{exemplar.uuid}")
+        _level(errors, competency, level, f"exemplar-{exemplar.uuid}", levels)
     now = moment(at, errors=errors)
     if errors:
         raise InvalidInput(errors)
@@ -624,7 +658,7 @@ def practice_submit(
                 "difference": difference,
             }
         )
-    return PracticeRound.objects.create(
+    practice = PracticeRound.objects.create(
         person=actor,
         competency=competency,
         answers=kept,
@@ -632,6 +666,14 @@ def practice_submit(
         adjacent=sum(abs(answer["difference"]) <= 1 for answer in kept),
         created_at=now,
     )
+    audit.record(
+        actor=actor,
+        action=audit.CALIBRATION_PRACTISED,
+        target=practice,
+        district_id=actor.district_id,
+        data={"competency": competency.code, "exact": practice.exact, "rated": len(kept)},
+    )
+    return practice
 
 
 @transaction.atomic

@@ -1,6 +1,7 @@
 """Pages of calibration sessions: the calibration home, opening a session, rating it blind,
 the reveal with its agreement, the consensus and promotion of a piece to an exemplar."""
 
+import re
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from uuid import UUID
@@ -117,7 +118,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
         for value in chosen:
             competency_id, _sep, stage = request.POST.get(f"against-{value}", "").partition(":")
             competency = competencies.get(competency_id)
-            if competency is None or not stage.isdigit():
+            if competency is None or not re.fullmatch(r"[0-9]{1,4}", stage):
                 errors[f"against-{value}"] = _(
                     "Choose the competency and stage to read it against."
                 )

@@ -13,20 +13,14 @@ from itertools import combinations
 from django.utils.translation import gettext as _
 
 from proficio.calibration.models import CalibrationSession, PieceRating, SessionPiece
-from proficio.engine.agreement import cohen_kappa, krippendorff_alpha, percent_agreement
+from proficio.engine.agreement import (
+    alpha_words,
+    cohen_kappa,
+    krippendorff_alpha,
+    percent_agreement,
+)
 from proficio.frameworks.api import Competency, ScaleLevel
 from proficio.people.api import Person
-
-
-def alpha_reading(alpha: float | None) -> str:
-    """The conventional reading of an α (Krippendorff 2004), in words."""
-    if alpha is None:
-        return _("Not enough ratings, or too little variety in them, to tell.")
-    if alpha >= 0.8:
-        return _("Reliable: the raters read the work alike.")
-    if alpha >= 0.667:
-        return _("Tentative: enough agreement for tentative conclusions only.")
-    return _("Not reliable: the raters read the work too differently to rely on.")
 
 
 class Levels:
@@ -41,12 +35,22 @@ class Levels:
         return self._levels[competency.pk]
 
     def rank(self, competency: Competency, value: Decimal) -> int:
+        """The level's rank on the scale (first 0); a value no longer on it, the nearest."""
         values = [level.value for level in self.of(competency)]
-        return (
-            values.index(value)
-            if value in values
-            else min(range(len(values)), key=lambda n: abs(values[n] - value))
-        )
+        if value in values:
+            return values.index(value)
+        return min(range(len(values)), key=lambda n: abs(values[n] - value), default=0)
+
+    def rated(self, rating: PieceRating) -> int:
+        """A rating's rank as kept when it was given."""
+        if rating.rank is not None:
+            return rating.rank
+        return self.rank(rating.piece.competency, rating.level)
+
+    def agreed(self, piece: SessionPiece) -> int:
+        if piece.consensus_rank is not None:
+            return piece.consensus_rank
+        return self.rank(piece.competency, piece.consensus_level)
 
     def label(self, competency: Competency, value: Decimal | None) -> str:
         if value is None:
@@ -128,7 +132,8 @@ def session_agreement(session: CalibrationSession) -> SessionAgreement:
     for piece in pieces:
         row: list[float | None] = [None] * len(raters)
         for rating in by_piece[piece.pk]:
-            row[column[rating.rater_id]] = levels.rank(piece.competency, rating.level)
+            rating.piece = piece
+            row[column[rating.rater_id]] = levels.rated(rating)
         matrix.append(row)
         spreads.append(_spread(piece, by_piece[piece.pk], levels))
     alpha = krippendorff_alpha(matrix, level="ordinal") if raters else None
@@ -138,7 +143,7 @@ def session_agreement(session: CalibrationSession) -> SessionAgreement:
         exact=percent_agreement(matrix) if raters else None,
         adjacent=percent_agreement(matrix, tolerance=1) if raters else None,
         alpha=alpha,
-        reading=alpha_reading(alpha),
+        reading=alpha_words(alpha),
         pairs=_pairs(raters, matrix, pieces, levels),
         stages=_stages(pieces, matrix),
     )
@@ -149,7 +154,7 @@ def _spread(piece: SessionPiece, ratings: list[PieceRating], levels: Levels) -> 
     counts = {level.value: 0 for level in scale}
     for rating in ratings:
         counts[rating.level] = counts.get(rating.level, 0) + 1
-    ranks = [levels.rank(piece.competency, rating.level) for rating in ratings]
+    ranks = [levels.rated(rating) for rating in ratings]
     return PieceSpread(
         piece=piece,
         ratings=ratings,
@@ -205,7 +210,7 @@ def _stages(pieces: list[SessionPiece], matrix) -> list[StageAgreement]:
                 stage=stage,
                 pieces=len(rows),
                 alpha=alpha,
-                reading=alpha_reading(alpha),
+                reading=alpha_words(alpha),
             )
         )
     return found
@@ -228,6 +233,8 @@ class Drift:
     total: int = 0
     exact: int = 0
     adjacent: int = 0
+    # Within this many levels of the consensus on average, a teacher reads in line with it.
+    in_line: float = 0.25
 
     def add(self, difference: int) -> None:
         self.ratings += 1
@@ -252,9 +259,9 @@ class Drift:
         mean = self.mean
         if mean is None:
             return ""
-        if mean <= -0.25:
+        if mean <= -self.in_line:
             return _("harsher than the group")
-        if mean >= 0.25:
+        if mean >= self.in_line:
             return _("more lenient than the group")
         return _("in line with the group")
 
@@ -277,18 +284,21 @@ def teachers_drift(
     piece, session and competency read), flagged past `threshold` levels over at least
     `minimum` ratings; the teachers who drift most first."""
     levels = Levels()
+    band = min(0.25, float(threshold))
+
+    def new() -> Drift:
+        return Drift(in_line=band)
+
     found: dict[int, TeacherDrift] = {}
-    sessions: dict[tuple[int, int], Drift] = defaultdict(Drift)
+    sessions: dict[tuple[int, int], Drift] = defaultdict(new)
     session_of: dict[int, CalibrationSession] = {}
     ordered = sorted(ratings, key=lambda r: (r.piece.session.created_at, r.piece.position))
     for rating in ordered:
         piece = rating.piece
-        difference = levels.rank(piece.competency, rating.level) - levels.rank(
-            piece.competency, piece.consensus_level
-        )
-        drift = found.setdefault(rating.rater_id, TeacherDrift(teacher=rating.rater))
+        difference = levels.rated(rating) - levels.agreed(piece)
+        drift = found.setdefault(rating.rater_id, TeacherDrift(teacher=rating.rater, overall=new()))
         drift.overall.add(difference)
-        drift.by_competency.setdefault(piece.competency, Drift()).add(difference)
+        drift.by_competency.setdefault(piece.competency, new()).add(difference)
         sessions[(rating.rater_id, piece.session_id)].add(difference)
         session_of[piece.session_id] = piece.session
         if difference:

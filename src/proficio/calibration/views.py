@@ -40,15 +40,19 @@ from proficio.lib.http.body_limit import takes_uploads
 from proficio.lib.http.kept_files import kept_file_response
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.api import students_mastery
-from proficio.people.api import Role, roles_of
+from proficio.people.api import Role, roles_of, students_visible_to
 from proficio.work.api import handed_in_get
 
 
 def _number(value: str | None, kind=int):
+    """A whole number or a finite decimal from a query or form, else None."""
     try:
-        return kind(value) if value else None
+        found = kind(value) if value else None
     except (ValueError, InvalidOperation):
         return None
+    if isinstance(found, Decimal) and not found.is_finite():
+        return None
+    return found
 
 
 @require_safe
@@ -116,6 +120,7 @@ def _exemplar_page(request, exemplar, confirm_form, status=200) -> HttpResponse:
             "level_label": Levels().label(exemplar.competency, exemplar.level),
             "statements": list(exemplar.statements.all()),
             "files": list(exemplar.files.all()),
+            "unread": [kept for kept in exemplar.files.all() if not kept.read_for_names],
             "staff": is_staff(request.user),
             "may_confirm": may_confirm_exemplar(request.user, exemplar),
             "may_withdraw": may_withdraw_exemplar(request.user, exemplar),
@@ -155,7 +160,12 @@ def exemplar_new(request: HttpRequest) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         try:
-            exemplar = exemplar_propose(actor=request.user, revision=revision, **form.exemplar())
+            exemplar = exemplar_propose(
+                actor=request.user,
+                revision=revision,
+                student=None if revision else _student_named(request.user, form),
+                **form.exemplar(),
+            )
         except InvalidInput as invalid:
             form.add_service_errors(invalid.errors)
         else:
@@ -176,6 +186,12 @@ def exemplar_new(request: HttpRequest) -> HttpResponse:
         },
         status=422 if request.method == "POST" else 200,
     )
+
+
+def _student_named(user, form: ExemplarForm):
+    """The student whose text or file it is, by username, among those the user may see."""
+    username = form.cleaned_data.get("student", "").strip()
+    return students_visible_to(user).filter(username=username).first() if username else None
 
 
 @require_POST
@@ -265,7 +281,7 @@ def practice(request: HttpRequest, competency_id: str) -> HttpResponse:
         else exemplar_library(user=request.user, competency_id=competency.pk)
     )
     levels = Levels()
-    result = None
+    result, rows = None, []
     errors = {}
     if request.method == "POST":
         answers = {}
@@ -280,7 +296,7 @@ def practice(request: HttpRequest, competency_id: str) -> HttpResponse:
         else:
             rated = {answer["exemplar"]: answer for answer in result.answers}
             exemplars = [e for e in exemplars if str(e.uuid) in rated]
-            result.rows = [
+            rows = [
                 (
                     e,
                     rated[str(e.uuid)],
@@ -298,6 +314,7 @@ def practice(request: HttpRequest, competency_id: str) -> HttpResponse:
             "exemplars": exemplars,
             "levels": levels.of(competency),
             "result": result,
+            "rows": rows,
             "errors": errors,
             "rounds": list(
                 practice_rounds_of(user=request.user, competency_ids=[competency.pk])[:5]

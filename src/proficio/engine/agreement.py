@@ -28,6 +28,8 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from proficio.engine.words import _
+
 Rating = float | int | None
 Matrix = Sequence[Sequence[Rating]]
 LEVELS = ("nominal", "ordinal", "interval", "ratio")
@@ -205,9 +207,9 @@ def krippendorff_alpha(ratings: Matrix, level: str = "ordinal") -> float | None:
 def alpha_words(alpha: float | None) -> str:
     """The conventional reading of an α (Krippendorff 2004), in words."""
     if alpha is None:
-        return "Not enough ratings to tell."
+        return _("Not enough ratings, or too little variety in them, to tell.")
     if alpha >= 0.8:
-        return "Reliable: the raters read the work alike."
+        return _("Reliable: the raters read the work alike.")
     if alpha >= 0.667:
-        return "Tentative: enough agreement for tentative conclusions only."
-    return "Not reliable: the raters read the work too differently to rely on."
+        return _("Tentative: enough agreement for tentative conclusions only.")
+    return _("Not reliable: the raters read the work too differently to rely on.")
