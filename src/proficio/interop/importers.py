@@ -45,6 +45,7 @@ COLUMNS = {
     "updated": gettext_lazy("Changed"),
     "unchanged": gettext_lazy("Unchanged"),
     "deactivated": gettext_lazy("Deactivated"),
+    "removed": gettext_lazy("Removed"),
     "skipped": gettext_lazy("Left out"),
 }
 
@@ -349,6 +350,11 @@ class RosterImporter(Importer):
             "People and classes are matched by their sourcedId: importing the same roster "
             "again changes nothing, and rows marked tobedeleted are deactivated, never deleted."
         ),
+        gettext_lazy(
+            "Students' demographics (demographics.csv, if the zip has it) are kept only for "
+            "equity reports, which never show a group of fewer than ten students; a student "
+            "the roster no longer lists loses theirs."
+        ),
     )
     urls = Steps(
         upload="interop:oneroster_upload",
@@ -381,6 +387,7 @@ class RosterImporter(Importer):
         "classes": gettext_lazy("Classes (sections)"),
         "enrollments": gettext_lazy("Enrollments and teaching"),
         "academic_sessions": gettext_lazy("Academic sessions"),
+        "demographics": gettext_lazy("Students' demographics"),
     }
 
     def may_use(self, user: Person) -> bool:
@@ -463,7 +470,10 @@ class RosterImporter(Importer):
 
     def summary(self, report: dict, *, done: bool) -> Summary:
         district = report["district"]
-        counts = _counts(report, self.kinds, every_kind=True)
+        kinds = dict(self.kinds)
+        if "demographics.csv" not in report.get("files", {}):
+            del kinds["demographics"]  # a roster without them imports as it always did
+        counts = _counts(report, kinds, every_kind=True)
         notes = [Notes(_("Tidied or left out while reading"), report["fixed"])]
         notes = notes if report["fixed"] else []
         if done:
@@ -513,6 +523,14 @@ class RosterImporter(Importer):
                     _("%(kind)s deactivated (kept, but no longer active): %(n)s.")
                     % {"n": n, "kind": self.kinds[kind]}
                 )
+        if removed := report.get("removed", {}).get("demographics"):
+            warnings.append(
+                _(
+                    "Students' demographics deleted (the roster marks them tobedeleted or no "
+                    "longer lists them): %(n)s."
+                )
+                % {"n": removed}
+            )
         changed = _people_changed(report)
         if into and into["people"] and changed > MANY_PEOPLE * into["people"]:
             warnings.append(

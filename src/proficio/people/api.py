@@ -6,6 +6,7 @@ pass them to these functions; they read people only through the selectors below.
 """
 
 from proficio.people.data import (
+    DemographicsSpec,
     GuardianSpec,
     MembershipSpec,
     PersonSpec,
@@ -17,6 +18,7 @@ from proficio.people.data import (
     SchoolSpec,
     SectionSpec,
     SessionSpec,
+    StudentDemographics,
 )
 from proficio.people.models import (
     ApiToken,
@@ -26,6 +28,7 @@ from proficio.people.models import (
     Role,
     School,
     Section,
+    Sex,
     StudentGroup,
 )
 from proficio.people.permissions import (
@@ -42,6 +45,7 @@ from proficio.people.selectors import (
     api_token_get,
     api_tokens_live_of,
     children_of,
+    demographics_of,
     district_named,
     district_person_ids,
     district_students_named,
@@ -112,6 +116,7 @@ from proficio.people.services import (
 
 __all__ = [
     "ApiToken",
+    "DemographicsSpec",
     "District",
     "GuardianSpec",
     "MembershipSpec",
@@ -130,6 +135,8 @@ __all__ = [
     "Section",
     "SectionSpec",
     "SessionSpec",
+    "Sex",
+    "StudentDemographics",
     "StudentGroup",
     "api_token_get",
     "api_token_revoke",
@@ -137,6 +144,7 @@ __all__ = [
     "api_tokens_live_of",
     "can_view_student",
     "children_of",
+    "demographics_of",
     "district_admin_of",
     "district_create",
     "district_named",

@@ -359,3 +359,38 @@ class Mentorship(models.Model):
     @property
     def active(self) -> bool:
         return self.ended_on is None
+
+
+class Sex(models.TextChoices):
+    """OneRoster's sex values (1.1 has the first two; 1.2 adds the others)."""
+
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other")
+    UNSPECIFIED = "unspecified", _("Unspecified")
+
+
+class Demographics(models.Model):
+    """What the student information system says of a student's birth date, sex, race and
+    ethnicity (OneRoster demographics.csv), kept for equity reports only, which never show a
+    group of fewer than ten students (reports.equity). One row per student, written by the
+    roster import alone; blank or None is "not reported". Places of birth and residence
+    status are not kept: no report needs them. Erasure deletes the row."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="demographics")
+    birth_date = models.DateField(null=True, blank=True)
+    sex = models.CharField(max_length=20, choices=Sex.choices, blank=True)
+    american_indian_or_alaska_native = models.BooleanField(null=True, blank=True)
+    asian = models.BooleanField(null=True, blank=True)
+    black_or_african_american = models.BooleanField(null=True, blank=True)
+    native_hawaiian_or_other_pacific_islander = models.BooleanField(null=True, blank=True)
+    white = models.BooleanField(null=True, blank=True)
+    two_or_more_races = models.BooleanField(null=True, blank=True)
+    hispanic_or_latino = models.BooleanField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("demographics")
+        verbose_name_plural = _("demographics")
+
+    def __str__(self) -> str:
+        return f"Demographics of {self.person}"

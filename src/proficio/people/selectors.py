@@ -3,6 +3,7 @@
 import hashlib
 from collections.abc import Collection, Iterable
 from contextlib import suppress
+from dataclasses import fields
 from datetime import date
 from uuid import UUID
 
@@ -22,9 +23,11 @@ from django.utils import timezone
 
 from proficio.lib.errors import InvalidInput, NotVisible, ProficioError
 from proficio.lib.visibility import visible_get
+from proficio.people.data import StudentDemographics
 from proficio.people.models import (
     AcademicSession,
     ApiToken,
+    Demographics,
     District,
     Enrollment,
     Mentorship,
@@ -274,6 +277,24 @@ def district_students_named(
 def district_person_ids(district_id: int) -> list[int]:
     """The ids of a district's people, in order, for a recompute already authorised."""
     return sorted(Person.objects.filter(district_id=district_id).values_list("pk", flat=True))
+
+
+# Ids per `IN (…)` list: well inside SQLite's and PostgreSQL's parameter limits.
+_IDS_PER_QUERY = 5000
+
+
+def demographics_of(student_ids: Iterable[int]) -> dict[int, StudentDemographics]:
+    """The demographics held of each of these students (a student of whom none are held is
+    left out), for a caller that has already scoped them to its user: only the equity
+    reports read them, and they show groups of ten students or more (reports.equity)."""
+    ids = sorted(set(student_ids))
+    names = [field.name for field in fields(StudentDemographics)]
+    held: dict[int, StudentDemographics] = {}
+    for start in range(0, len(ids), _IDS_PER_QUERY):
+        rows = Demographics.objects.filter(person_id__in=ids[start : start + _IDS_PER_QUERY])
+        for person_id, *values in rows.values_list("person_id", *names):
+            held[person_id] = StudentDemographics(**dict(zip(names, values, strict=True)))
+    return held
 
 
 def student_school_assignments() -> QuerySet[RoleAssignment]:

@@ -19,6 +19,7 @@ from proficio.lib.progress import Progress
 from proficio.people.data import Pseudonymised
 from proficio.people.models import (
     ApiToken,
+    Demographics,
     District,
     Enrollment,
     GroupMembership,
@@ -464,7 +465,9 @@ def roster_sync(
     """Bring a district in line with a roster from its student information system.
 
     Matches records by sourced id and writes only what differs, so running the same roster
-    again changes nothing. What the roster removes is deactivated, never deleted. `into` is the
+    again changes nothing. What the roster removes is deactivated, never deleted (students'
+    demographics excepted: a row the source deleted, or a bulk file no longer lists, is
+    deleted rather than kept stale). `into` is the
     district the roster must land in (it claims it if it has no sourced id yet); without it,
     the district with the roster's sourced id, or a new one. An existing district keeps its
     name unless `rename_district` takes the roster's. A dry run writes nothing and reports
@@ -487,6 +490,7 @@ def roster_sync(
                     ("created", changes.created),
                     ("updated", changes.updated),
                     ("deactivated", changes.deactivated),
+                    ("removed", changes.removed),
                 )
             },
         )
@@ -509,10 +513,11 @@ def student_pseudonymise(*, student: Person) -> Pseudonymised:
 
     Names, username, email and every sourced id go; the password becomes unusable and the
     person inactive, so no one signs in as them again. Roles and enrolments are ended, not
-    deleted, so sections and schools keep counting the work done there. Guardian links and
-    API tokens are deleted: a guardian link names the family, which would say who the
-    pseudonym is. The UUID and the age-grade stay: neither names anyone, and age-grade
-    reports keep their counts (docs/decisions/0015).
+    deleted, so sections and schools keep counting the work done there. Guardian links,
+    API tokens and demographics are deleted: a guardian link names the family, as a birth
+    date with sex, race and ethnicity all but does, which would say who the pseudonym is.
+    The UUID and the age-grade stay: neither names anyone, and age-grade reports keep their
+    counts (docs/decisions/0015).
     """
     roles = set(RoleAssignment.objects.filter(person=student).values_list("role", flat=True))
     if Role.STUDENT not in roles:
@@ -556,10 +561,13 @@ def student_pseudonymise(*, student: Person) -> Pseudonymised:
     )
     guardian_links_removed, _ = GuardianLink.objects.filter(student=student).delete()
     api_tokens_removed, _ = ApiToken.objects.filter(person=student).delete()
+    # A birth date with sex, race and ethnicity goes a long way to saying who someone is.
+    demographics_removed, _ = Demographics.objects.filter(person=student).delete()
     return Pseudonymised(
         pseudonym=pseudonym,
         guardian_links_removed=guardian_links_removed,
         api_tokens_removed=api_tokens_removed,
+        demographics_removed=demographics_removed,
     )
 
 

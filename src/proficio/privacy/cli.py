@@ -91,8 +91,9 @@ def erase_command(args: argparse.Namespace) -> int:
     print(
         f"Erased: the student is now {erasure.pseudonym}. Removed "
         f"{erasure.guardian_links_removed} guardian links, {erasure.api_tokens_removed} API "
-        f"tokens, {erasure.files_removed} files, {erasure.sign_in_records_removed} sign-in "
-        f"records and {erasure.task_results_removed} finished mail tasks; renamed them in "
+        f"tokens, {erasure.demographics_removed} demographics, {erasure.files_removed} files, "
+        f"{erasure.sign_in_records_removed} sign-in records and "
+        f"{erasure.task_results_removed} finished mail tasks; renamed them in "
         f"{erasure.audit_entries_renamed} audit entries and "
         f"{erasure.admin_log_entries_renamed} admin log entries. Their evidence and mastery "
         "stay."

@@ -46,6 +46,7 @@ class Erasure:
     pseudonym: str
     guardian_links_removed: int
     api_tokens_removed: int
+    demographics_removed: int
     audit_entries_renamed: int
     files_removed: int
     sign_in_records_removed: int
@@ -110,6 +111,7 @@ def student_erase(*, actor: Person | None, student: Person, via: Via) -> Erasure
         pseudonym=changed.pseudonym,
         guardian_links_removed=changed.guardian_links_removed,
         api_tokens_removed=changed.api_tokens_removed,
+        demographics_removed=changed.demographics_removed,
         audit_entries_renamed=renamed,
         files_removed=files_removed,
         sign_in_records_removed=_remove_sign_in_records(username),
@@ -125,6 +127,7 @@ def student_erase(*, actor: Person | None, student: Person, via: Via) -> Erasure
             "via": via,
             "guardian_links_removed": erasure.guardian_links_removed,
             "api_tokens_removed": erasure.api_tokens_removed,
+            "demographics_removed": erasure.demographics_removed,
             "audit_entries_renamed": erasure.audit_entries_renamed,
             "files_removed": erasure.files_removed,
             "sign_in_records_removed": erasure.sign_in_records_removed,

@@ -11,9 +11,10 @@ def add_import_command(kinds: argparse._SubParsersAction) -> None:
     command = kinds.add_parser(
         "oneroster",
         help="import a OneRoster 1.1 or 1.2 CSV roster (a zip or a folder)",
-        description="Import schools, people, roles, guardians, classes and enrollments from a "
-        "OneRoster CSV package. Records are matched by sourcedId, so importing the same package "
-        "again changes nothing. A package with any problem is refused whole.",
+        description="Import schools, people, roles, guardians, classes, enrollments and "
+        "students' demographics from a OneRoster CSV package. Records are matched by "
+        "sourcedId, so importing the same package again changes nothing. A package with any "
+        "problem is refused whole.",
     )
     command.add_argument("path", type=Path, metavar="PATH", help="a .zip file or a folder")
     command.add_argument(
@@ -79,6 +80,8 @@ def _print_summary(summary: dict) -> None:
     verb = "Would import" if summary["dry_run"] else "Imported"
     print(f"{verb} {summary['format']} into {district['name']} ({district['sourced_id']}).")
     columns = ("created", "updated", "unchanged", "deactivated", "skipped")
+    if summary.get("removed"):
+        columns = (*columns[:4], "removed", "skipped")
     rows = [("", *columns)] + [
         (kind, *(str(summary[column].get(kind, 0)) for column in columns)) for kind in KINDS
     ]

@@ -17,7 +17,11 @@ How OneRoster maps onto Proficio:
 - classes → sections in their school, with the course's title and code kept on the section
   (linked to a Proficio course only if the district has one with the same code); class terms
   → academic sessions; enrollments → students' enrollments and teachers' assignments.
-- `status` `tobedeleted` → deactivation; demographics are checked and not kept.
+- `status` `tobedeleted` → deactivation.
+- demographics → students' demographics (birth date, sex, race, Hispanic or Latino), for the
+  equity reports; a tobedeleted row, or a student a bulk file leaves out, loses theirs. Places
+  of birth and residence status are read and not kept, nor are staff's or guardians'
+  demographics.
 """
 
 import re
@@ -28,17 +32,21 @@ from datetime import date, datetime
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 
 from proficio.frameworks.api import district_courses
 from proficio.interop.oneroster.reader import Package, Row
 from proficio.interop.oneroster.spec import (
     CLASS_TYPES,
+    DEMOGRAPHIC_FLAGS,
+    DEMOGRAPHICS_NOT_KEPT,
     ENROLLMENT_ROLES,
     GRADES,
     GUARDIAN_ROLES,
     ORG_TYPES,
     ROLE_TYPES,
     SESSION_TYPES,
+    SEXES,
     STATUSES,
     USER_ROLES,
     is_extension,
@@ -46,6 +54,7 @@ from proficio.interop.oneroster.spec import (
 from proficio.interop.report import ImportRefused, Problem
 from proficio.lib.errors import InvalidInput
 from proficio.people.api import (
+    DemographicsSpec,
     District,
     GuardianSpec,
     MembershipSpec,
@@ -389,6 +398,7 @@ class _Planner:
                 ("people", "userSourcedId"),
                 ("schools", "schoolSourcedId"),
             ],
+            "demographics": [("people", "sourcedId")],
         }
         for name, pairs in columns.items():
             for row in self.active.get(name, []) + self.deleted.get(name, []):
@@ -816,15 +826,83 @@ class _Planner:
             row["sourcedId"] for row in self.deleted.get("enrollments", [])
         }
 
+    # ---- demographics ---------------------------------------------------------------------
+
     def demographics(self) -> None:
-        for row in self.active.get("demographics", []) + self.deleted.get("demographics", []):
-            self.refer("demographics", row, "sourcedId", self.users, "user")
-            self.day("demographics", row, "birthDate")
-            self.skipped["demographics"] += 1
-        if self.skipped["demographics"]:
+        """Students' demographics, matched to users by sourcedId and checked value by value;
+        kept for students only (the equity reports), without places of birth or residence."""
+        table = self.package.tables.get("demographics")
+        if table is None:
+            return
+        # A bulk file holds every student's demographics: whoever it leaves out has none.
+        self.roster.complete_demographics = table.mode == "bulk"
+        filled: set[str] = set()  # columns read but not kept that hold a value somewhere
+        for row in self.active["demographics"]:
+            filled |= {column for column in DEMOGRAPHICS_NOT_KEPT if row[column]}
+            self.demographics_row(row)
+        for row in self.deleted["demographics"]:
+            if row["sourcedId"] in self.users:
+                self.roster.removed["demographics"].add(row["sourcedId"])
+            else:
+                self.skipped["demographics"] += 1
+                self.note("demographics", "tobedeleted for a user Proficio does not have.", row)
+        if filled:
             self.package.fixed.append(
-                "demographics.csv: checked, not kept; Proficio stores no demographic data."
+                f"demographics.csv: {', '.join(sorted(filled))} not kept; no report needs them."
             )
+
+    def demographics_row(self, row: Row) -> None:
+        sid = row["sourcedId"]
+        reported = len(self.problems)
+        known = self.refer("demographics", row, "sourcedId", self.users, "user")
+        born = self.day("demographics", row, "birthDate")
+        if born and born > timezone.localdate():
+            self.problem("demographics", row, "birthDate", f"{born} is in the future.")
+        sex = self.sex(row)
+        flags = {
+            name: self.answer("demographics", row, column)
+            for column, name in DEMOGRAPHIC_FLAGS.items()
+        }
+        if not known or len(self.problems) > reported or ("users", sid) in self.broken:
+            return
+        if Role.STUDENT not in {role for role, _school in self.user_roles[sid]}:
+            self.skipped["demographics"] += 1
+            self.note("demographics", "not kept: Proficio keeps the demographics of students.", row)
+            return
+        self.roster.demographics.append(
+            DemographicsSpec(person=sid, birth_date=born, sex=sex or "", **flags)
+        )
+        self.lines[("demographics", sid)] = ("demographics.csv", row.line)
+
+    def sex(self, row: Row) -> str | None:
+        """The row's sex: "" when blank (not reported), None after a problem. A 1.1 file may
+        use 1.2's values; an extension (`ext:…`) is read as other."""
+        value = row["sex"]
+        if not value:
+            return ""
+        if is_extension(value):
+            self.note("demographics", f"read sex {value!r} as 'other'.", row)
+            return "other"
+        allowed = SEXES[self.version]
+        match = {option: option for option in SEXES["1.2"]}.get(value.lower())
+        if match is None:
+            self.problem(
+                "demographics", row, "sex", f"{value!r} is not one of: {', '.join(allowed)}."
+            )
+        elif match not in allowed:
+            self.note("demographics", f"read sex {value!r} as OneRoster 1.2 does.", row)
+        elif match != value:
+            self.note("demographics", f"read sex {value!r} as {match!r}.", row)
+        return match
+
+    def answer(self, name: str, row: Row, column: str) -> bool | None:
+        """A true/false column that may be left blank (None: not reported)."""
+        value = row[column]
+        if value.lower() in ("true", "false"):
+            return value.lower() == "true"
+        if value:
+            self.problem(name, row, column, f"{value!r} is not true or false (or blank).")
+        return None
 
     def guardian_links(self) -> None:
         for row in self.active.get("users", []):

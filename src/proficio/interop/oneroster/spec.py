@@ -153,6 +153,24 @@ USER_ROLES = {
     ),
 }
 ENROLLMENT_ROLES = ("administrator", "proctor", "student", "teacher")
+# demographics.csv: `sex` (1.2 adds other and unspecified), and its true/false columns by the
+# name Proficio keeps them under. Places of birth and residence status are read, not kept.
+SEXES = {"1.1": ("female", "male"), "1.2": ("female", "male", "other", "unspecified")}
+DEMOGRAPHIC_FLAGS = {
+    "americanIndianOrAlaskaNative": "american_indian_or_alaska_native",
+    "asian": "asian",
+    "blackOrAfricanAmerican": "black_or_african_american",
+    "nativeHawaiianOrOtherPacificIslander": "native_hawaiian_or_other_pacific_islander",
+    "white": "white",
+    "demographicRaceTwoOrMoreRaces": "two_or_more_races",
+    "hispanicOrLatinoEthnicity": "hispanic_or_latino",
+}
+DEMOGRAPHICS_NOT_KEPT = (
+    "countryOfBirthCode",
+    "stateOfBirthAbbreviation",
+    "cityOfBirth",
+    "publicSchoolResidenceStatus",
+)
 GUARDIAN_ROLES = ("parent", "guardian", "relative")
 
 # CEDS grade levels → Proficio's age-grade (0 = kindergarten, -1 = before it, None = unknown).

@@ -17,7 +17,16 @@ from proficio.lib.progress import Progress
 from proficio.people.api import District, Person, RosterChanges, roster_sync
 
 # What a report counts, by OneRoster kind, in the order it is shown.
-KINDS = ("orgs", "users", "roles", "guardian_links", "classes", "enrollments", "academic_sessions")
+KINDS = (
+    "orgs",
+    "users",
+    "roles",
+    "guardian_links",
+    "classes",
+    "enrollments",
+    "academic_sessions",
+    "demographics",
+)
 
 # Proficio's kinds of record, counted under the OneRoster kind they come from.
 REPORT_KINDS = {
@@ -30,6 +39,7 @@ REPORT_KINDS = {
     "enrollments": "enrollments",
     "teaching_assignments": "enrollments",
     "academic_sessions": "academic_sessions",
+    "demographics": "demographics",
 }
 
 
@@ -142,6 +152,7 @@ def _report(plan: Plan, changes: RosterChanges, dry_run: bool) -> ImportReport:
             file: {"mode": plan.modes[file], "rows": plan.read[file]} for file in sorted(plan.read)
         },
         "deactivated": _fold(changes.deactivated),
+        "removed": _fold(changes.removed),  # deleted: students' demographics
         "district": {
             "id": str(district.uuid) if district.pk else None,
             "name": district.name,

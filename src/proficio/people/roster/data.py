@@ -8,7 +8,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date
 
-from proficio.people.models import District, Role
+from proficio.people.models import District, Role, Sex
 
 
 @dataclass(frozen=True)
@@ -83,6 +83,23 @@ class MembershipSpec:
     primary: bool = True  # teaching only
 
 
+@dataclass(frozen=True)
+class DemographicsSpec:
+    """A student's demographics as the source system states them; None (or "" for sex) is
+    "not reported", and replaces what was held."""
+
+    person: str  # sourced id
+    birth_date: date | None = None
+    sex: Sex | str = ""
+    american_indian_or_alaska_native: bool | None = None
+    asian: bool | None = None
+    black_or_african_american: bool | None = None
+    native_hawaiian_or_other_pacific_islander: bool | None = None
+    white: bool | None = None
+    two_or_more_races: bool | None = None
+    hispanic_or_latino: bool | None = None
+
+
 def _removals() -> dict[str, set[str]]:
     return defaultdict(set)
 
@@ -99,24 +116,30 @@ class Roster:
     sections: list[SectionSpec] = field(default_factory=list)
     enrollments: list[MembershipSpec] = field(default_factory=list)
     teaching: list[MembershipSpec] = field(default_factory=list)
+    demographics: list[DemographicsSpec] = field(default_factory=list)
     # People whose whole imported role set is in `roles`: their other imported roles end.
     complete_roles_of: set[str] = field(default_factory=set)
     # Sections whose whole imported membership is given: their other imported memberships end.
     complete_sections: set[str] = field(default_factory=set)
+    # The roster holds every student's demographics (a bulk file): the district's other
+    # demographics rows are deleted, never kept stale.
+    complete_demographics: bool = False
     # Sourced ids the source deleted, by kind: "people", "roles", "sections", "memberships",
-    # "sessions". They are deactivated, never deleted.
+    # "sessions" — deactivated, never deleted — and "demographics" (people's sourced ids),
+    # whose rows are deleted.
     removed: dict[str, set[str]] = field(default_factory=_removals)
 
 
 @dataclass
 class RosterChanges:
-    """Per kind: how many were created, updated, unchanged, deactivated; `skipped` counts
-    removals of records Proficio never had. `district`: where the roster landed (unsaved
-    after a dry run that would create it)."""
+    """Per kind: how many were created, updated, unchanged, deactivated, removed (deleted:
+    demographics only); `skipped` counts removals of records Proficio never had.
+    `district`: where the roster landed (unsaved after a dry run that would create it)."""
 
     district: District | None = None
     created: Counter = field(default_factory=Counter)
     updated: Counter = field(default_factory=Counter)
     unchanged: Counter = field(default_factory=Counter)
     deactivated: Counter = field(default_factory=Counter)
+    removed: Counter = field(default_factory=Counter)
     skipped: Counter = field(default_factory=Counter)

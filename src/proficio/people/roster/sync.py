@@ -1,5 +1,6 @@
 """A roster run from start to end: the district, its schools and academic sessions, people,
-their roles and guardian links, then (in `sections`) sections and their memberships."""
+their roles, guardian links and (in `demographics`) demographics, then (in `sections`)
+sections and their memberships."""
 
 import os
 from concurrent.futures import ThreadPoolExecutor
@@ -18,11 +19,12 @@ from proficio.people.models import (
     TeachingAssignment,
 )
 from proficio.people.roster.data import RosterChanges
+from proficio.people.roster.demographics import DemographicsStep
 from proficio.people.roster.index import roster_district
 from proficio.people.roster.sections import SectionSteps
 
 
-class RosterSync(SectionSteps):
+class RosterSync(SectionSteps, DemographicsStep):
     """One run of a roster against the database. A dry run computes the same changes and
     writes nothing: rows it would create get stand-in keys so later kinds can refer to them."""
 
@@ -33,6 +35,7 @@ class RosterSync(SectionSteps):
         people = self._people(district)
         self._roles(district, people, schools)
         self._guardian_links(people)
+        self._demographics(district, people)
         sections = self._sections(district, schools, sessions)
         ending_for = (
             {people[sid].pk for sid in self.roster.removed["people"] if sid in people},
