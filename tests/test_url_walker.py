@@ -104,6 +104,8 @@ from proficio.people.services import (
     section_create,
     section_enroll,
 )
+from proficio.reports.models import IssuedTranscript
+from proficio.reports.transcripts import transcript_issue
 from proficio.work.data import Alignment
 from proficio.work.models import RevisionFile, Submission, Task
 from proficio.work.services import resources_add, revision_save, task_assign, task_create
@@ -185,6 +187,7 @@ class Hidden:
     calibration_session: CalibrationSession | None = None
     session_piece: SessionPiece | None = None
     piece_file: PieceFile | None = None
+    issued_transcript: IssuedTranscript | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -328,11 +331,13 @@ def build_hidden_district() -> Hidden:
         ),
         admin_rows={type(row): row for row in rows if row is not None},
         **_agency_of(student, mentor=teacher, admin=admin),
+        issued_transcript=transcript_issue(actor=admin, student=student),
         **_calibration_of(
             teacher,
             make_person(district, "farawaycolleague", Role.TEACHER, school),
             school=school,
             competency=competency,
+            student=student,
             shared_exemplar=True,
         ),
     )
@@ -366,13 +371,20 @@ def _agency_of(student: Person, *, mentor: Person, admin: Person) -> dict[str, A
 
 
 def _calibration_of(
-    facilitator: Person, colleague: Person, *, school: School, competency, shared_exemplar: bool
+    facilitator: Person,
+    colleague: Person,
+    *,
+    school: School,
+    competency,
+    student: Person,
+    shared_exemplar: bool,
 ) -> dict[str, Any]:
     """A session of two teachers of `school` (neither the walker's), on three copies of an
     exemplar; the exemplar too where its whole district is out of reach (within a district,
     every teacher reads its exemplars)."""
     exemplar = exemplar_propose(
         actor=facilitator,
+        student=student,
         upload=SimpleUploadedFile("hidden.txt", b"Hidden work."),
         competency=competency,
         stage=1,
@@ -440,11 +452,15 @@ def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
             **_agency_of(
                 world.other_student, mentor=world.other_teacher, admin=world.district_admin
             ),
+            issued_transcript=transcript_issue(
+                actor=world.district_admin, student=world.other_student
+            ),
             **_calibration_of(
                 world.other_teacher,
                 make_person(world.district, "northcolleague", Role.TEACHER, world.school),
                 school=world.school,
                 competency=world.competency,
+                student=world.other_student,
                 shared_exemplar=False,
             ),
         ),
@@ -454,11 +470,15 @@ def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
             upload_owner=world.district_admin,
             policy_preview_run=preview_by_district_admin(world.other_school),
             **_agency_of(world.far_student, mentor=far_teacher, admin=world.district_admin),
+            issued_transcript=transcript_issue(
+                actor=world.district_admin, student=world.far_student
+            ),
             **_calibration_of(
                 far_teacher,
                 make_person(world.district, "southcolleague", Role.TEACHER, world.other_school),
                 school=world.other_school,
                 competency=world.competency,
+                student=world.far_student,
                 shared_exemplar=False,
             ),
         ),
@@ -481,6 +501,7 @@ OPEN = {
     "password_reset_confirm": "a reset link: only the token mailed to the account opens it",
     "password_reset_complete": "says the new password is set, and links to sign in",
     "language": "choosing the pages' language: a cookie, and the signed-in person's own choice",
+    "reports:verify": "checking a transcript's code: says whether it was issued, nothing else",
 }
 
 # The admin's pages that name no object: its index and each model's list and add pages.
@@ -592,6 +613,11 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "api:calibration_session_post": SIGNED_IN,
     "api:calibration_drift": SIGNED_IN,
     "api:calibration_drift_teachers": SIGNED_IN,
+    # The design choices and the implementation plan: read by staff; credits by the
+    # district's admins, who define them.
+    "reports:design": STAFF,
+    "reports:implementation": STAFF,
+    "reports:credits": DISTRICT_ADMINS,
     "api:token_list": SIGNED_IN,
     "api:token_revoke_current": SIGNED_IN,
     "case:documents": SIGNED_IN,
@@ -666,6 +692,12 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     },
     ("calibration:exemplar_file", "file_id"): _uuid_of("exemplar_file"),
     ("calibration:practice", "competency_id"): _uuid_of("competency"),
+    ("reports:progress", "student_id"): _uuid_of("student"),
+    ("reports:transcript", "student_id"): _uuid_of("student"),
+    ("reports:transcript_issue", "student_id"): _uuid_of("student"),
+    ("reports:issued", "transcript_id"): _uuid_of("issued_transcript"),
+    ("reports:issued_pdf", "transcript_id"): _uuid_of("issued_transcript"),
+    ("reports:progress_pdf", "student_id"): _uuid_of("student"),
     **{
         (name, "session_id"): _uuid_of("calibration_session")
         for name in (

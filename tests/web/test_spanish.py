@@ -5,8 +5,8 @@ so as not to read as English; a person's language choice outlives their browser'
 
 Covered: the family page; every page of goals, portfolios and conferences; the progress
 pages with the explanations of how mastery was worked out (stored in English, worded anew
-for a Spanish reader); next steps, the student's tasks and work, examples of quality work,
-the account and sign-in pages; for the student and the guardian."""
+for a Spanish reader); next steps, the progress report and transcript, the student's tasks and work,
+examples of quality work, the account and sign-in pages; for the student and the guardian."""
 
 import re
 from datetime import timedelta
@@ -237,6 +237,8 @@ def test_the_students_work_and_next_steps_read_in_spanish(studied):
         reverse("mastery:student", args=[world.student.uuid]),
         reverse("mastery:student_competency", args=[world.student.uuid, world.competency.uuid]),
         reverse("pathways:next_steps"),
+        reverse("reports:progress", args=[world.student.uuid]),
+        reverse("reports:transcript", args=[world.student.uuid]),
         reverse("work:home"),
         reverse("work:my_work", args=[task.uuid]),
         reverse("work:submission", args=[revision.submission.uuid]),
@@ -247,6 +249,8 @@ def test_the_students_work_and_next_steps_read_in_spanish(studied):
     for url in (
         reverse("mastery:student", args=[world.student.uuid]),
         reverse("pathways:student_next_steps", args=[world.student.uuid]),
+        reverse("reports:progress", args=[world.student.uuid]),
+        reverse("reports:transcript", args=[world.student.uuid]),
         reverse("work:submission", args=[revision.submission.uuid]),
         reverse("account"),
     ):

@@ -68,6 +68,8 @@ CALIBRATION_REVEALED = "calibration.revealed"
 CONSENSUS_RECORDED = "consensus.recorded"
 CALIBRATION_SETTINGS_CHANGED = "calibration_settings.changed"
 CALIBRATION_PRACTISED = "calibration.practised"
+TRANSCRIPT_ISSUED = "transcript.issued"
+CREDIT_DEFINED = "credit.defined"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -132,6 +134,8 @@ ACTION_LABELS = {
     CONSENSUS_RECORDED: _("Recorded a calibration consensus"),
     CALIBRATION_SETTINGS_CHANGED: _("Changed the calibration settings"),
     CALIBRATION_PRACTISED: _("Practised rating on exemplars"),
+    TRANSCRIPT_ISSUED: _("Issued a student's transcript"),
+    CREDIT_DEFINED: _("Defined a mastery credit"),
 }
 
 

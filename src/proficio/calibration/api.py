@@ -2,7 +2,14 @@
 trend of agreement here). Nothing else of calibration/ is imported from outside it."""
 
 from proficio.calibration.models import CalibrationSession, ConsentBasis, Exemplar
-from proficio.calibration.selectors import drift_of_all, exemplar_library, sessions_of
+from proficio.calibration.selectors import (
+    CalibrationCounts,
+    calibration_counts,
+    drift_of_all,
+    exemplar_library,
+    sessions_of,
+)
+from proficio.calibration.selectors import settings_of as calibration_settings_of
 from proficio.calibration.services import (
     PieceSpec,
     RatingSpec,
@@ -18,11 +25,14 @@ from proficio.calibration.services import (
 from proficio.calibration.statistics import session_agreement
 
 __all__ = [
+    "CalibrationCounts",
     "CalibrationSession",
     "ConsentBasis",
     "Exemplar",
     "PieceSpec",
     "RatingSpec",
+    "calibration_counts",
+    "calibration_settings_of",
     "calibration_settings_set",
     "consensus_record",
     "drift_of_all",

@@ -22,7 +22,6 @@ from proficio.calibration.models import (
 from proficio.calibration.permissions import (
     NOTHING,
     exemplars_visible_q,
-    has_submitted,
     is_staff,
     may_see_ratings,
     sessions_visible_to,
@@ -279,10 +278,6 @@ def invitable_teachers(*, user: Person):
     return [t for t in teachers_of_district(district_id=user.district_id) if t.pk in allowed]
 
 
-def submitted(user: Person, session: CalibrationSession) -> bool:
-    return has_submitted(user, session)
-
-
 def piece_get(*, user: Person, piece_id: UUID | str) -> SessionPiece:
     return visible_get(
         SessionPiece.objects.filter(session__in=sessions_visible_to(user)).select_related(
@@ -301,4 +296,31 @@ def sessions_waiting_for(*, user: Person) -> list[CalibrationSession]:
             raters__person_id=user.pk,
             raters__submitted_at__isnull=True,
         ).select_related("facilitator", "school")
+    )
+
+
+@dataclass(frozen=True)
+class CalibrationCounts:
+    """How far a district has come in building its shared picture of quality: exemplars
+    published (and the stages they sit at), exemplars awaiting a second person, and sessions
+    opened and held (revealed). Counts only: no work, no names."""
+
+    exemplars: int
+    exemplars_awaiting: int
+    exemplar_stage_ids: frozenset[int]
+    sessions_opened: int
+    sessions_held: int
+
+
+def calibration_counts(*, district_id: int) -> CalibrationCounts:
+    """The district's calibration counts, for its implementation plan (the reports app)."""
+    exemplars = Exemplar.objects.filter(district_id=district_id, withdrawn_at__isnull=True)
+    published = exemplars.exclude(published_at=None)
+    sessions = CalibrationSession.objects.filter(district_id=district_id)
+    return CalibrationCounts(
+        exemplars=published.count(),
+        exemplars_awaiting=exemplars.filter(published_at=None).count(),
+        exemplar_stage_ids=frozenset(published.values_list("stage_id", flat=True).distinct()),
+        sessions_opened=sessions.count(),
+        sessions_held=sessions.filter(revealed_at__isnull=False).count(),
     )

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "proficio.pathways",
     "proficio.agency",
     "proficio.calibration",
+    "proficio.reports",
     "proficio.interop",
     "proficio.privacy",
     "proficio.onboarding",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("pathways/", include("proficio.pathways.urls")),
     path("agency/", include("proficio.agency.urls")),
     path("calibration/", include("proficio.calibration.urls")),
+    path("reports/", include("proficio.reports.urls")),
     path("ims/case/v1p1/", include("proficio.interop.case.rest")),
     path("", include("proficio.web.urls")),
 ]

@@ -2,12 +2,20 @@
 imported from outside it (`make lint` checks)."""
 
 from proficio.mastery.data import PolicyDraft, Scope
-from proficio.mastery.pace import Pace, stalled_in_sections
+from proficio.mastery.pace import Pace, expectation_for, stalled_in_sections
+from proficio.mastery.policies import default_policy
 from proficio.mastery.presenters import progress_phrase
-from proficio.mastery.selectors import student_mastery, students_mastery
+from proficio.mastery.selectors import (
+    ScopePolicies,
+    narrower_policies,
+    scope_policies,
+    student_mastery,
+    students_mastery,
+)
 from proficio.mastery.selectors.family import ChildProgress, children_progress
 from proficio.mastery.selectors.panel import competency_paces
 from proficio.mastery.selectors.status import mastered_stages
+from proficio.mastery.selectors.timeline import MasteryOnDay, mastery_over_time
 from proficio.mastery.services import (
     evidence_record,
     evidence_record_many,
@@ -18,18 +26,25 @@ from proficio.mastery.services import (
 
 __all__ = [
     "ChildProgress",
+    "MasteryOnDay",
     "Pace",
     "PolicyDraft",
     "Scope",
+    "ScopePolicies",
     "children_progress",
     "competency_paces",
+    "default_policy",
     "evidence_record",
     "evidence_record_many",
+    "expectation_for",
     "mastered_stages",
+    "mastery_over_time",
     "mastery_refresh",
+    "narrower_policies",
     "progress_phrase",
     "recompute_run_begin",
     "recompute_run_execute",
+    "scope_policies",
     "stalled_in_sections",
     "student_mastery",
     "students_mastery",

@@ -6,6 +6,7 @@ from proficio.pathways.advancement import (
     advancement_confirm,
     advancement_decide,
     course_completion,
+    gate_of,
     gate_set,
     proposals_sync,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "advancement_confirm",
     "advancement_decide",
     "course_completion",
+    "gate_of",
     "gate_set",
     "group_write",
     "groups_suggested",

@@ -20,6 +20,7 @@ from proficio.work.permissions import (
     tasks_visible_to,
 )
 from proficio.work.selectors import (
+    TaskSummary,
     assignment_progress,
     assignment_students,
     handed_in_get,
@@ -34,6 +35,7 @@ from proficio.work.selectors import (
     task_get,
     task_library,
     task_list_visible_to,
+    task_summary,
     tasks_of_student,
 )
 from proficio.work.services import (
@@ -59,6 +61,7 @@ __all__ = [
     "SelfRating",
     "Submission",
     "Task",
+    "TaskSummary",
     "WorkRating",
     "assignment_progress",
     "assignment_students",
@@ -89,6 +92,7 @@ __all__ = [
     "task_get",
     "task_library",
     "task_list_visible_to",
+    "task_summary",
     "tasks_of_student",
     "tasks_visible_to",
 ]

@@ -1,8 +1,9 @@
 """Reads of the work app, each scoped to who is asking."""
 
+from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from proficio.frameworks.api import Competency
@@ -14,6 +15,7 @@ from proficio.work.models import (
     RevisionFile,
     Submission,
     Task,
+    TaskAlignment,
     TaskResource,
 )
 from proficio.work.permissions import submissions_visible_to, tasks_reviewed_q, tasks_visible_to
@@ -321,4 +323,31 @@ def handed_in_in_district(*, district_id: int) -> QuerySet[Revision]:
     its calibration from them); no person is asking."""
     return Revision.objects.filter(
         submitted_at__isnull=False, submission__task__district_id=district_id
+    )
+
+
+@dataclass(frozen=True)
+class TaskSummary:
+    """A district's performance tasks in counts: how many, how many aligned to stages of its
+    trajectories and shared in its library, the stages they let students show, and how many
+    tasks follow each revision policy. Counts only."""
+
+    tasks: int
+    aligned: int
+    shared: int
+    stage_ids: frozenset[int]
+    by_revision_policy: dict[str, int]
+
+
+def task_summary(*, district_id: int) -> TaskSummary:
+    """The district's tasks in counts, for its design choices and implementation plan."""
+    tasks = Task.objects.filter(district_id=district_id)
+    policies = tasks.order_by().values("revision_policy").annotate(n=Count("pk"))
+    alignments = TaskAlignment.objects.filter(task__district_id=district_id)
+    return TaskSummary(
+        tasks=tasks.count(),
+        aligned=tasks.filter(Exists(alignments.filter(task_id=OuterRef("pk")))).count(),
+        shared=tasks.filter(shared=True).count(),
+        stage_ids=frozenset(alignments.values_list("stage_id", flat=True).distinct()),
+        by_revision_policy={row["revision_policy"]: row["n"] for row in policies},
     )

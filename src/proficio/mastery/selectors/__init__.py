@@ -12,12 +12,14 @@ from proficio.mastery.selectors.policies import (
     PolicyScope,
     PreviewExample,
     ScopePolicies,
+    narrower_policies,
     policy_overview,
     policy_preview,
     policy_preview_run_get,
     policy_preview_run_shown,
     policy_proposed,
     policy_scopes,
+    scope_policies,
 )
 from proficio.mastery.selectors.runs import recompute_run_get, recompute_runs
 from proficio.mastery.selectors.status import (
@@ -47,6 +49,7 @@ __all__ = [
     "gradebook",
     "gradebook_cell",
     "mastery_history",
+    "narrower_policies",
     "policy_overview",
     "policy_preview",
     "policy_preview_run_get",
@@ -55,6 +58,7 @@ __all__ = [
     "policy_scopes",
     "recompute_run_get",
     "recompute_runs",
+    "scope_policies",
     "student_mastery",
     "students_mastery",
 ]

@@ -21,7 +21,9 @@ from proficio.mastery.permissions import policy_previews_visible_q
 from proficio.mastery.policies import (
     default_policy,
     district_competency,
+    policy_rank,
     proposed_policy,
+    specificity,
     standing,
 )
 from proficio.mastery.preview import preview, proposal_from_json
@@ -144,48 +146,84 @@ def policy_overview(*, user: Person) -> list[ScopePolicies]:
     today = timezone.localdate()
     scopes = policy_scopes(user=user)
     district_ids = {scope.district.pk for scope in scopes}
-    every = list(
+    every = _district_policies(district_ids)
+    overview = []
+    for scope in scopes:
+        entry = _scope_policies(scope, every, today)
+        if entry is not None:
+            overview.append(entry)
+    return overview
+
+
+def scope_policies(*, district: District, school: School | None = None) -> ScopePolicies | None:
+    """The district's (or one of its schools') own versions, newest first, and the policy in
+    force for it today, whoever asks: what every member of staff may read of the design
+    choice (the design choices page). None while the district has no competency to read a
+    default's mastery level from."""
+    if school is not None and school.district_id != district.pk:
+        return None
+    label = str(school) if school is not None else _("The whole district (%s)") % district
+    key = f"school-{school.uuid}" if school is not None else "district"
+    scope = PolicyScope(key, label, district, school)
+    return _scope_policies(scope, _district_policies({district.pk}), timezone.localdate())
+
+
+def narrower_policies(*, district: District) -> list[MasteryPolicy]:
+    """The framework and competency policies of the district in force today, by scope: the
+    exceptions to the district's and schools' policies, whoever asks."""
+    today = timezone.localdate()
+    latest: dict[tuple[int | None, int | None], MasteryPolicy] = {}
+    for policy in _district_policies({district.pk}):
+        if policy.effective_from > today or (
+            policy.framework_id is None and policy.competency_id is None
+        ):
+            continue
+        key = (policy.framework_id, policy.competency_id)
+        if key not in latest or policy_rank(policy) > policy_rank(latest[key]):
+            latest[key] = policy
+    found = [policy for policy in latest.values() if not policy.inherits]
+    return sorted(found, key=lambda p: (specificity(p), str(p.framework or p.competency)))
+
+
+def _district_policies(district_ids: set[int]) -> list[MasteryPolicy]:
+    return list(
         MasteryPolicy.objects.filter(district_id__in=district_ids)
         .select_related("created_by", "school", "framework", "competency")
         .order_by("-effective_from", "-version")
     )
-    overview = []
-    for scope in scopes:
-        own = [
-            policy
-            for policy in every
-            if policy.district_id == scope.district.pk
-            and policy.school_id == (scope.school.pk if scope.school else None)
-            and policy.framework_id == (scope.framework.pk if scope.framework else None)
-            and policy.competency_id == (scope.competency.pk if scope.competency else None)
-        ]
-        reaching = [
-            policy
-            for policy in every
-            if policy.district_id == scope.district.pk
-            and policy.effective_from <= today
-            and _broader_or_same(policy, scope)
-        ]
-        in_force = standing(reaching)
-        if in_force is None:
-            competency = scope.competency or district_competency(scope.district)
-            in_force = (
-                default_policy(district_id=scope.district.pk, competency=competency)
-                if competency
-                else None
-            )
-        if in_force is None:
-            continue
-        overview.append(
-            ScopePolicies(
-                scope=scope,
-                versions=own,
-                in_force=in_force,
-                inherited=in_force not in own,
-                today=today,
-            )
+
+
+def _scope_policies(
+    scope: PolicyScope, every: list[MasteryPolicy], today: date
+) -> ScopePolicies | None:
+    own = [
+        policy
+        for policy in every
+        if policy.district_id == scope.district.pk
+        and policy.school_id == (scope.school.pk if scope.school else None)
+        and policy.framework_id == (scope.framework.pk if scope.framework else None)
+        and policy.competency_id == (scope.competency.pk if scope.competency else None)
+    ]
+    reaching = [
+        policy
+        for policy in every
+        if policy.district_id == scope.district.pk
+        and policy.effective_from <= today
+        and _broader_or_same(policy, scope)
+    ]
+    in_force = standing(reaching)
+    if in_force is None:
+        competency = scope.competency or district_competency(scope.district)
+        in_force = (
+            default_policy(district_id=scope.district.pk, competency=competency)
+            if competency
+            else None
         )
-    return overview
+    if in_force is None:
+        return None
+    return ScopePolicies(
+        scope=scope, versions=own, in_force=in_force, inherited=in_force not in own, today=today
+    )
 
 
 def _reading(value: float | None) -> str:

@@ -1,0 +1,23 @@
+"""The reports' forms: the period and the day a report is read as of."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+
+class PeriodForm(forms.Form):
+    since = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    as_of = forms.DateField(label=_("As of"), required=False, widget=DateInput)
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label_suffix", "")
+        super().__init__(*args, **kwargs)
+
+    def period(self) -> dict:
+        """since and as_of, each None when not given or not a day."""
+        if not self.is_valid():
+            return {"since": None, "as_of": None}
+        return {"since": self.cleaned_data["since"], "as_of": self.cleaned_data["as_of"]}
