@@ -1,6 +1,13 @@
 from django.urls import path
 
-from proficio.reports import design_urls, transcript_views, views
+from proficio.reports import (
+    batch_urls,
+    bridge_urls,
+    dashboard_urls,
+    design_urls,
+    transcript_views,
+    views,
+)
 
 app_name = "reports"
 
@@ -31,4 +38,7 @@ urlpatterns = [
     # Public: anyone holding a transcript's code checks it, and learns nothing else.
     path("verify/", transcript_views.verify_page, name="verify"),
     *design_urls.urlpatterns,
+    *dashboard_urls.urlpatterns,
+    *bridge_urls.urlpatterns,
+    *batch_urls.urlpatterns,
 ]
