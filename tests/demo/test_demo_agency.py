@@ -1,7 +1,8 @@
 """The demo's agency: the login teacher mentors the login student and others (two she does not
 teach), whose goals and weekly check-ins span the last weeks; the pages show them. And its
 calibration (built with it, so the demo is loaded once for both): exemplars of each writing
-competency, three agreed sessions and an open one, and one teacher who drifts."""
+competency, three agreed sessions and an open one, and one teacher who drifts; and the login
+student's issued transcript."""
 
 from decimal import Decimal
 
@@ -224,3 +225,15 @@ def test_one_teacher_drifts_lenient_and_is_flagged_and_the_login_teacher_is_in_l
     (own,) = [d for d in drift.teachers if d.teacher.username == "teacher"]
     assert len(own.by_session) == 3 and abs(own.overall.mean) < 0.5
     assert all(alpha is not None for _session, alpha in drift.alphas)
+
+
+def test_the_login_students_transcript_is_issued_with_credits_and_verifies(demo):
+    from proficio.reports.models import IssuedTranscript, MasteryCredit
+    from proficio.reports.transcripts import verify
+
+    student = Person.objects.get(username="student")
+    issued = IssuedTranscript.objects.get(student=student)
+    assert MasteryCredit.objects.filter(stage__competency__code="W1").exists()
+    assert verify(issued.code).unchanged
+    page = signed_in("guardian").get(reverse("reports:issued", args=[issued.uuid]))
+    assert page.status_code == 200 and issued.code in page.content.decode()

@@ -65,6 +65,7 @@ from .progress import (
     spread_over,
     teacher_feedback,
 )
+from .reports import load_reports
 from .work import Learner, WorkLoaded, load_work
 
 MINIMUM_STUDENTS = 12  # two in each writing studio, so every studio mixes ages
@@ -164,6 +165,9 @@ class _Builder:
         self._pathways(work)
         self._agency()
         self._calibration()
+        load_reports(
+            admin=self.fixed["admin"], competencies=self.competencies, login=self.fixed["student"]
+        )
         return DemoSummary(
             district=self.district.name,
             logins=DEMO_LOGINS,

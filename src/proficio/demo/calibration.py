@@ -1170,8 +1170,9 @@ class _Loader:
             # A place in the library no exemplar holds yet, the higher the level and the
             # closer the readings the better.
             *_key, piece = min(candidates, key=lambda c: c[:5])
+            level_of = {piece.pk: level for piece, level, _spread, _work in session.pieces}
             stage = self.stage(piece.competency.code, piece.stage.ordinal)
-            why, missing, shown = _annotated(stage, piece.consensus_level)
+            why, missing, shown = _annotated(stage, level_of[piece.pk])
             exemplar = piece_promote(
                 actor=session.facilitator,
                 piece=piece,
