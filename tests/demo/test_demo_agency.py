@@ -16,6 +16,9 @@ from proficio.agency.models import CheckIn, Goal
 from proficio.demo import load_demo
 from proficio.people.api import serves_as_staff, teachers_of_students
 from proficio.people.models import Mentorship, Person
+from proficio.reports.models import IssuedTranscript, MasteryCredit
+from proficio.reports.transcripts import verify
+from tests.agency.test_pdfs import inked, pages_of
 
 pytestmark = pytest.mark.django_db
 
@@ -228,12 +231,22 @@ def test_one_teacher_drifts_lenient_and_is_flagged_and_the_login_teacher_is_in_l
 
 
 def test_the_login_students_transcript_is_issued_with_credits_and_verifies(demo):
-    from proficio.reports.models import IssuedTranscript, MasteryCredit
-    from proficio.reports.transcripts import verify
-
     student = Person.objects.get(username="student")
     issued = IssuedTranscript.objects.get(student=student)
     assert MasteryCredit.objects.filter(stage__competency__code="W1").exists()
     assert verify(issued.code).unchanged
     page = signed_in("guardian").get(reverse("reports:issued", args=[issued.uuid]))
     assert page.status_code == 200 and issued.code in page.content.decode()
+
+
+def test_the_login_students_report_and_transcript_print_as_pdfs(demo):
+    """Rendered to images (PROFICIO_PDF_IMAGES=<folder> keeps them to look at)."""
+    student = Person.objects.get(username="student")
+    client = signed_in("guardian")
+    report = client.get(reverse("reports:progress_pdf", args=[student.uuid]))
+    issued = IssuedTranscript.objects.get(student=student)
+    transcript = client.get(reverse("reports:issued_pdf", args=[issued.uuid]))
+    for pdf, name in ((report, "demo-progress-report"), (transcript, "demo-transcript")):
+        assert pdf.status_code == 200
+        images = pages_of(pdf.content, name)
+        assert images and all(inked(image) > 0.01 for image in images[:1])

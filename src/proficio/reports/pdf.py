@@ -73,6 +73,15 @@ def _competency(item: CompetencyProgress) -> list:
         paragraph(text(f"{item.competency.code} · {item.competency.title}"), "h2"),
         paragraph(text(item.phrase)),
         chart_drawing(item.chart),
+        paragraph(
+            text(
+                _(
+                    "The line is the stage reached (mastered); each dot a rating, in its level's "
+                    "colour, at the stage it rated."
+                )
+            ),
+            "small",
+        ),
     ]
     reached = [
         text(
