@@ -39,6 +39,7 @@ from proficio.agency.services import (
 from proficio.agency.viewing import record_listed, record_view, student_only
 from proficio.frameworks.api import competency_list_visible_to
 from proficio.lib.errors import InvalidInput
+from proficio.lib.exports import export_format, table_response
 from proficio.lib.visibility import not_visible_is_404
 from proficio.people.api import Role, is_self, roles_of, student_get
 
@@ -269,7 +270,22 @@ def mentoring(request: HttpRequest) -> HttpResponse:
     if Role.TEACHER not in roles_of(request.user):
         raise Http404("Mentoring is a teacher's.")
     due = check_ins_due(mentor=request.user)
-    record_listed(request.user, [item.mentorship.student for item in due], "mentoring")
+    format = export_format(request)
+    record_listed(
+        request.user,
+        [item.mentorship.student for item in due],
+        f"mentoring ({format})" if format else "mentoring",
+    )
+    if format:
+        return table_response(
+            name=_("Check-ins due"),
+            headers=[_("Student"), _("Last check-in"), _("Next due"), _("Goals worked on")],
+            rows=(
+                [item.mentorship.student.display_name, item.last, item.due, item.goals_working]
+                for item in due
+            ),
+            format=format,
+        )
     return render(
         request,
         "agency/mentoring.html",

@@ -75,7 +75,7 @@ from proficio.audit.actions import (
     action_label,
 )
 from proficio.audit.admin_trail import AuditedAdmin
-from proficio.audit.export import CSV_HEADER, entries_csv
+from proficio.audit.export import CSV_HEADER, entries_csv, entries_rows
 from proficio.audit.models import AuditEntry, AuditIsAppendOnly
 from proficio.audit.selectors import actions_in_districts, entries_for_districts
 from proficio.audit.services import names_pseudonymise, prune, record, record_views
@@ -154,6 +154,7 @@ __all__ = [
     "actions_in_districts",
     "entries_csv",
     "entries_for_districts",
+    "entries_rows",
     "names_pseudonymise",
     "prune",
     "record",

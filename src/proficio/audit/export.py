@@ -25,10 +25,25 @@ CSV_HEADER = (
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def entries_csv(entries: Iterable[AuditEntry]) -> Iterator[str]:
-    """The header, then one CSV line per entry (a queryset is read in chunks)."""
+def entries_rows(entries: Iterable[AuditEntry]) -> Iterator[tuple[str, ...]]:
+    """One row of CSV_HEADER's columns per entry, as text (a queryset is read in chunks)."""
     if hasattr(entries, "iterator"):
         entries = entries.iterator(chunk_size=2000)
+    for entry in entries:
+        yield (
+            entry.at.astimezone(UTC).isoformat(timespec="seconds"),
+            entry.actor_name or "System",
+            entry.action,
+            action_label(entry.action),
+            entry.student_name,
+            entry.target_type,
+            entry.target_id,
+            json.dumps(entry.data, cls=DjangoJSONEncoder, sort_keys=True) if entry.data else "",
+        )
+
+
+def entries_csv(entries: Iterable[AuditEntry]) -> Iterator[str]:
+    """The header, then one CSV line per entry (a queryset is read in chunks)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
 
@@ -39,19 +54,8 @@ def entries_csv(entries: Iterable[AuditEntry]) -> Iterator[str]:
         return buffer.getvalue()
 
     yield line(CSV_HEADER)
-    for entry in entries:
-        yield line(
-            (
-                entry.at.astimezone(UTC).isoformat(timespec="seconds"),
-                entry.actor_name or "System",
-                entry.action,
-                action_label(entry.action),
-                entry.student_name,
-                entry.target_type,
-                entry.target_id,
-                json.dumps(entry.data, cls=DjangoJSONEncoder, sort_keys=True) if entry.data else "",
-            )
-        )
+    for row in entries_rows(entries):
+        yield line(row)
 
 
 def _safe(cell: str) -> str:

@@ -19,6 +19,7 @@ from proficio.calibration.selectors import (
 from proficio.calibration.services import calibration_settings_set
 from proficio.calibration.viewing import staff_only
 from proficio.lib.errors import InvalidInput
+from proficio.lib.exports import export_format, table_response
 from proficio.people.api import district_admin_of
 
 CHART_WIDTH, CHART_HEIGHT = 560, 160
@@ -29,6 +30,23 @@ CHART_WIDTH, CHART_HEIGHT = 560, 160
 def my_drift(request: HttpRequest) -> HttpResponse:
     staff_only(request.user)
     drift = drift_of_self(user=request.user)
+    if format := export_format(request):
+        return table_response(
+            name=_("My drift"),
+            headers=[_("Competency"), *_summary_headers()],
+            rows=(
+                [
+                    [_("All competencies"), *_summary(drift.overall)],
+                    *(
+                        [f"{competency.code} · {competency.title}", *_summary(row)]
+                        for competency, row in drift.by_competency.items()
+                    ),
+                ]
+                if drift
+                else []
+            ),
+            format=format,
+        )
     settings = settings_of(request.user.district_id)
     return render(
         request,
@@ -39,6 +57,62 @@ def my_drift(request: HttpRequest) -> HttpResponse:
             "minimum": settings.drift_minimum,
             "trend": _difference_points(drift.by_session) if drift else [],
         },
+    )
+
+
+def _summary_headers() -> list[str]:
+    return [
+        _("Ratings"),
+        _("Mean difference"),
+        _("Direction"),
+        _("Exact (%)"),
+        _("Within one (%)"),
+    ]
+
+
+def _summary(row) -> list:
+    """A drift row's numbers as the page shows them (rates in whole percent)."""
+
+    def percent(rate: float | None) -> int | None:
+        return None if rate is None else round(rate * 100)
+
+    return [
+        row.ratings,
+        None if row.mean is None else round(row.mean, 2),
+        str(row.direction),
+        percent(row.exact_rate),
+        percent(row.adjacent_rate),
+    ]
+
+
+def _everyone_export(request: HttpRequest, format: str) -> HttpResponse:
+    """Everyone's drift as a download: a row per teacher, a column per competency's mean."""
+    district = drift_of_all(user=request.user)
+    competencies = sorted(
+        {c for drift in district.teachers for c in drift.by_competency}, key=lambda c: c.code
+    )
+    yes = _("drifting")
+    return table_response(
+        name=_("Everyone's drift"),
+        headers=[
+            _("Teacher"),
+            *_summary_headers(),
+            _("Flagged"),
+            *(f"{competency.code} {_('mean difference')}" for competency in competencies),
+        ],
+        rows=(
+            [
+                drift.teacher.display_name,
+                *_summary(drift.overall),
+                yes if drift.flagged else "",
+                *(
+                    _summary(drift.by_competency[c])[1] if c in drift.by_competency else None
+                    for c in competencies
+                ),
+            ]
+            for drift in district.teachers
+        ),
+        format=format,
     )
 
 
@@ -105,6 +179,10 @@ def _everyone_page(request, form: SettingsForm, status=200) -> HttpResponse:
 @login_required
 def everyone_drift(request: HttpRequest) -> HttpResponse:
     staff_only(request.user)
+    if format := export_format(request):
+        if not may_see_drift_of_all(request.user):
+            raise Http404("Everyone's drift is for school and district admins.")
+        return _everyone_export(request, format)
     settings = settings_of(request.user.district_id)
     form = SettingsForm(
         initial={

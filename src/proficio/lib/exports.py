@@ -33,7 +33,10 @@ def _text_safe(value: Cell) -> Cell:
     if isinstance(value, str) and value.startswith(FORMULA_START):
         return "'" + value
     if isinstance(value, datetime):
-        return timezone.localtime(value).replace(tzinfo=None) if timezone.is_aware(value) else value
+        # In the site's time, to the second: what a page shows, and what a spreadsheet reads.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value).replace(tzinfo=None)
+        return value.replace(microsecond=0)
     return value
 
 

@@ -283,6 +283,49 @@ def gradebook_rows(book: Gradebook) -> list[tuple[Person, list[SafeString]]]:
     return rows
 
 
+def gradebook_table(book: Gradebook) -> tuple[list[str], list[list[object]]]:
+    """The gradebook as a downloaded table: a row per student of `book` and, per competency
+    column, what its cell says in four plain columns (the stage worked at, where that stage
+    stands, the latest rating with its stage, pace)."""
+    headers = [_("Student"), _("Username")]
+    columns = []
+    for competency in book.every_column:
+        code = competency.code
+        headers += [
+            _("%(code)s stage") % {"code": code},
+            _("%(code)s where it stands") % {"code": code},
+            _("%(code)s latest rating") % {"code": code},
+            _("%(code)s pace") % {"code": code},
+        ]
+        columns.append((competency, levels_of(competency)))
+    completed = _("Completed")
+    rows = []
+    for student in book.students:
+        row: list[object] = [student.display_name, student.username]
+        for competency, levels in columns:
+            record = book.cells.get((student.pk, competency.pk))
+            if record is None:
+                row += [None, None, None, None]
+                continue
+            level = (
+                level_reached(levels, record.stage_value)
+                if record.stage_value is not None
+                else None
+            )
+            latest = level_text(record.latest_level) if record.latest_level is not None else ""
+            if latest and record.latest_stage != record.working_stage:
+                latest += f" (S{record.latest_stage})"
+            pace = record.pace
+            row += [
+                completed if record.working_stage is None else record.working_stage,
+                level.label if level else None,
+                latest or None,
+                pace.label if pace is not None and pace.known else None,
+            ]
+        rows.append(row)
+    return headers, rows
+
+
 @dataclass(frozen=True)
 class ColumnHead:
     """A gradebook column's header: what it sorts by and whether it is sorted now."""

@@ -1,6 +1,7 @@
 """Pages for mastery: the section gradebook, one student's evidence on one competency, and
 the student page. Every object comes through a selector scoped to the signed-in person."""
 
+from dataclasses import replace
 from itertools import groupby
 
 from django.conf import settings
@@ -20,6 +21,7 @@ from proficio.frameworks.api import (
     competency_list_visible_to,
 )
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.exports import export_format, table_response
 from proficio.lib.http.body_limit import takes_uploads
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.forms import AsOfForm, RatingForm
@@ -32,6 +34,7 @@ from proficio.mastery.presenters import (
     course_columns,
     evidence_url,
     gradebook_rows,
+    gradebook_table,
     gradebook_view,
     level_words,
     pace_chips,
@@ -107,6 +110,8 @@ def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
     section = section_served_get(user=request.user, section_id=section_id)
     competencies = list(competency_list_visible_to(request.user))
     query = _gradebook_query(request, competencies)
+    if format := export_format(request):
+        return _gradebook_export(request, section, query, competencies, format)
     book = gradebook(
         user=request.user,
         section=section,
@@ -139,6 +144,38 @@ def gradebook_page(request: HttpRequest, section_id: str) -> HttpResponse:
             "pace_filter": PACE_LABELS[book.query.pace] if book.query.pace else "",
             "course_columns": course_columns(book),
         },
+    )
+
+
+def _gradebook_export(
+    request: HttpRequest,
+    section: Section,
+    query: GradebookQuery,
+    competencies: list[Competency],
+    format: str,
+) -> HttpResponse:
+    """The gradebook as a download: every student the filters pick across the section (every
+    page) by every competency column (every page of columns); a listing of each, audited."""
+    book = gradebook(
+        user=request.user,
+        section=section,
+        query=replace(query, page=1, columns=1),
+        competencies=competencies,
+        page_size=10**9,
+        column_size=10**9,
+    )
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENTS_LISTED,
+        students=book.students,
+        data={"section": str(section.uuid), "page": "gradebook", "export": format},
+    )
+    headers, rows = gradebook_table(book)
+    return table_response(
+        name=_("Gradebook %(section)s") % {"section": section.name},
+        headers=headers,
+        rows=rows,
+        format=format,
     )
 
 

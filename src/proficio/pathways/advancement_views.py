@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from proficio.audit import api as audit
 from proficio.frameworks.api import competency_list_visible_to
 from proficio.lib.errors import InvalidInput
+from proficio.lib.exports import export_format, table_response
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.api import stalled_in_sections
 from proficio.pathways.advancement import (
@@ -72,6 +73,11 @@ def today(request: HttpRequest) -> HttpResponse:
     open_advancements = list(
         advancements_visible_to(request.user).filter(student__in=list(students), decision="")
     )
+    format = export_format(request)
+    if format and request.GET.get("table") == "stalled":
+        return _stalled_export(request, format)
+    if format:
+        return _advancements_export(request, open_advancements, format)
     stalled = (
         stalled_in_sections(user=request.user) if Role.TEACHER in roles_of(request.user) else []
     )
@@ -103,7 +109,78 @@ def today(request: HttpRequest) -> HttpResponse:
                 (part, [(row, supported.get(row.student.pk, [])) for row in part.shown])
                 for part in stalled
             ],
+            "stalled_more": sum(part.more for part in stalled),
+            "stalled_total": sum(len(part.pairs) for part in stalled),
         },
+    )
+
+
+def _advancements_export(request: HttpRequest, advancements: list, format: str) -> HttpResponse:
+    """Today's "Ready to advance" as a download, as the page lists it."""
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENTS_LISTED,
+        students={a.student.pk: a.student for a in advancements}.values(),
+        data={"via": "today", "export": format},
+    )
+    yes, no = _("yes"), _("no")
+    return table_response(
+        name=_("Ready to advance"),
+        headers=[
+            _("Student"),
+            _("Course"),
+            _("Kind"),
+            _("Teacher confirmed"),
+            _("Student confirmed"),
+            _("Waits for a standardized result"),
+        ],
+        rows=(
+            [
+                advancement.student.display_name,
+                advancement.course.title,
+                advancement.get_kind_display(),
+                yes if advancement.teacher_confirmed_at else no,
+                yes if advancement.student_confirmed_at else no,
+                yes if waits else no,
+            ]
+            for advancement, waits in zip(advancements, gate_waits_many(advancements), strict=True)
+        ),
+        format=format,
+    )
+
+
+def _stalled_export(request: HttpRequest, format: str) -> HttpResponse:
+    """Today's stalled students as a download: every one in the teacher's sections, not only
+    the first few of each that the page lists, with the reason and the supports in place."""
+    stalled = (
+        stalled_in_sections(user=request.user, shown=10**9)
+        if Role.TEACHER in roles_of(request.user)
+        else []
+    )
+    rows = [row for part in stalled for row in part.shown]
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENTS_LISTED,
+        students={row.student.pk: row.student for row in rows}.values(),
+        data={"via": "today: stalled", "export": format},
+    )
+    supported = supports_now(user=request.user, students=[row.student for row in rows])
+    return table_response(
+        name=_("Stalled"),
+        headers=[_("Section"), _("Student"), _("Competency"), _("Why"), _("Supports")],
+        rows=(
+            [
+                row.section.name,
+                row.student.display_name,
+                f"{row.competency.code} {row.competency.title}",
+                row.pace.stall_reason,
+                ", ".join(
+                    support.get_kind_display() for support in supported.get(row.student.pk, [])
+                ),
+            ]
+            for row in rows
+        ),
+        format=format,
     )
 
 

@@ -4,6 +4,7 @@ that a public page can verify by their code."""
 import uuid
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class MasteryCredit(models.Model):
@@ -70,3 +71,78 @@ class IssuedTranscript(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TranscriptIsImmutable("An issued transcript is never deleted.")
+
+
+class BatchState(models.TextChoices):
+    QUEUED = "queued", _("Waiting")
+    RUNNING = "running", _("Writing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Stopped")
+
+
+def _batch_archive_path(instance: "ReportBatch", filename: str) -> str:
+    # Never a name on disk: the download is named when it is served, to its requester only.
+    return f"reports/batches/{instance.uuid}.zip"
+
+
+class ReportBatch(models.Model):
+    """The progress reports of every student of a section or a school that the requester
+    may see, written by the background worker as PDFs into one zip in the home's private
+    storage (served only to the requester, by a view). The page that started it polls this
+    row: `done` and `failed` count the students handled so far out of `total`."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    district = models.ForeignKey("people.District", on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    # One of the two: the scope, as the requester may see it when the worker runs.
+    section = models.ForeignKey(
+        "people.Section", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    school = models.ForeignKey(
+        "people.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    # The period each report covers (None: the report's defaults), in the requester's language.
+    since = models.DateField(null=True, blank=True)
+    as_of = models.DateField(null=True, blank=True)
+    language = models.CharField(max_length=10, default="en")
+    state = models.CharField(max_length=10, choices=BatchState.choices, default=BatchState.QUEUED)
+    enqueued_at = models.DateTimeField()
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # The students the worker read (ids), for the audit of each download; and the names of
+    # those whose report could not be written, with why.
+    students = models.JSONField(default=list, blank=True)
+    failures = models.JSONField(default=list, blank=True)
+    archive = models.FileField(upload_to=_batch_archive_path, max_length=200, blank=True)
+    archive_size = models.PositiveBigIntegerField(default=0)
+    message = models.TextField(blank=True)  # why it stopped
+
+    class Meta:
+        ordering = ["-enqueued_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(section__isnull=False) & models.Q(school__isnull=True))
+                | (models.Q(section__isnull=True) & models.Q(school__isnull=False)),
+                name="report_batch_one_scope",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Progress reports of {self.section or self.school} ({self.state})"
+
+    @property
+    def scope(self):
+        return self.section or self.school
+
+    @property
+    def unfinished(self) -> bool:
+        return self.state in {BatchState.QUEUED, BatchState.RUNNING}
+
+    @property
+    def handled(self) -> int:
+        return self.done + self.failed

@@ -53,10 +53,16 @@ class ProgressReport:
 
 
 def progress_report(
-    *, user: Person, student: Person, as_of: date | None = None, since: date | None = None
+    *,
+    user: Person,
+    student: Person,
+    as_of: date | None = None,
+    since: date | None = None,
+    audited: bool = True,
 ) -> ProgressReport:
     """The report of a student `user` got through a scoped selector; a read of the
-    student's record (audited) unless the student reads their own."""
+    student's record (audited) unless the student reads their own, or the caller records
+    the read itself (`audited=False`: a batch records all its students at once)."""
     today = timezone.localdate()
     as_of = min(as_of or today, today)
     since = since or school_year_start(district_id=student.district_id, on=as_of)
@@ -92,7 +98,7 @@ def progress_report(
                 reached_in_period=[r for r in trajectory.reached if r.on >= since],
             )
         )
-    if not is_self(user, student):
+    if audited and not is_self(user, student):
         audit.record_views(
             actor=user,
             action=audit.STUDENT_VIEWED,

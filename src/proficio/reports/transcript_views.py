@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from proficio.audit import api as audit
 from proficio.frameworks.api import competency_get, competency_list_visible_to
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.exports import export_format, table_response
 from proficio.lib.visibility import not_visible_is_404, visible_get
 from proficio.people.api import district_admin_of, is_self, student_get
 from proficio.reports.transcript_pdf import transcript_pdf_write
@@ -45,6 +46,8 @@ def transcript_page(request: HttpRequest, student_id: str) -> HttpResponse:
     student = student_get(user=request.user, student_id=student_id)
     content = transcript_of(user=request.user, student=student)
     _read(request.user, student, "transcript")
+    if format := export_format(request):
+        return _transcript_export(student, presented(content), format)
     return render(
         request,
         "reports/transcript.html",
@@ -55,6 +58,37 @@ def transcript_page(request: HttpRequest, student_id: str) -> HttpResponse:
             "history": list(issued_visible_to(request.user).filter(student=student)),
             "may_issue": may_issue(request.user, student),
         },
+    )
+
+
+def _transcript_export(student, content: dict, format: str) -> HttpResponse:
+    """The transcript's tables as a download: a row per competency of each area, with the
+    stage reached and when, as the page shows them."""
+    return table_response(
+        name=_("Transcript · %(name)s") % {"name": student.display_name},
+        headers=[
+            _("Area"),
+            _("Competency"),
+            _("Title"),
+            _("Stage reached"),
+            _("Of stages"),
+            _("Stage"),
+            _("When"),
+        ],
+        rows=(
+            [
+                area["area"],
+                item["code"],
+                item["title"],
+                item["reached"] or None,
+                item["stages"],
+                item["reached_label"] if item["reached"] else None,
+                item["reached_on"],
+            ]
+            for area in content["areas"]
+            for item in area["competencies"]
+        ),
+        format=format,
     )
 
 
@@ -85,6 +119,8 @@ def _issued(request: HttpRequest, transcript_id: str):
 def issued_page(request: HttpRequest, transcript_id: str) -> HttpResponse:
     issued = _issued(request, transcript_id)
     _read(request.user, issued.student, "issued transcript")
+    if format := export_format(request):
+        return _transcript_export(issued.student, presented(issued.content), format)
     return render(
         request,
         "reports/transcript.html",
@@ -162,6 +198,22 @@ def credits_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("Credit added."))
             return redirect("reports:credits")
+    if request.method == "GET" and (format := export_format(request)):
+        return table_response(
+            name=_("Mastery credits"),
+            headers=[_("Credit"), _("Competency"), _("Title"), _("Stage"), _("Stage label")],
+            rows=(
+                [
+                    credit.title,
+                    credit.stage.competency.code,
+                    credit.stage.competency.title,
+                    credit.stage.ordinal,
+                    credit.stage.label,
+                ]
+                for credit in credits_of(district.pk)
+            ),
+            format=format,
+        )
     return render(
         request,
         "reports/credits.html",

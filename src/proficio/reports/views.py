@@ -6,15 +6,17 @@ import io
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from proficio.lib.exports import export_format, table_response
 from proficio.lib.visibility import not_visible_is_404
 from proficio.people.api import is_self, student_get
 from proficio.reports.forms import PeriodForm
 from proficio.reports.pdf import progress_pdf_write
-from proficio.reports.progress import progress_report
+from proficio.reports.progress import ProgressReport, progress_report
 
 
 def _report(request: HttpRequest, student_id: str):
@@ -28,6 +30,8 @@ def _report(request: HttpRequest, student_id: str):
 @not_visible_is_404
 def progress_page(request: HttpRequest, student_id: str) -> HttpResponse:
     form, report = _report(request, student_id)
+    if format := export_format(request):
+        return _progress_export(report, request.GET.get("table", ""), format)
     if not request.GET:
         form = PeriodForm(initial={"since": report.since, "as_of": report.as_of})
     return render(
@@ -39,6 +43,38 @@ def progress_page(request: HttpRequest, student_id: str) -> HttpResponse:
             "own": is_self(request.user, report.student),
             "query": request.GET.urlencode(),
         },
+    )
+
+
+def _progress_export(report: ProgressReport, table: str, format: str) -> HttpResponse:
+    """The numbers behind the report's charts as a download: the stage reached day by day
+    (`table` empty), or the ratings (`table=ratings`), each row naming its competency."""
+    name = report.student.display_name
+    if table == "ratings":
+        return table_response(
+            name=_("Ratings · %(name)s") % {"name": name},
+            headers=[_("Competency"), _("Day"), _("Stage"), _("Level")],
+            rows=(
+                [
+                    item.competency.code,
+                    timezone.localdate(rating.observed_at),
+                    rating.stage.ordinal,
+                    rating.level.normalize(),
+                ]
+                for item in report.competencies
+                for rating in item.trajectory.ratings
+            ),
+            format=format,
+        )
+    return table_response(
+        name=_("Stage reached by day · %(name)s") % {"name": name},
+        headers=[_("Competency"), _("Day"), _("Stage reached"), _("Working at")],
+        rows=(
+            [item.competency.code, step.day, step.reached, step.working]
+            for item in report.competencies
+            for step in item.trajectory.steps
+        ),
+        format=format,
     )
 
 

@@ -49,6 +49,7 @@ def nav_links(request: HttpRequest | None) -> list[NavLink]:
     if roles & {Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN}:
         links.append((reverse("mastery:policies"), _("Mastery policies")))
         links.append((reverse("agency:mentors"), _("Mentors")))
+        links.append((reverse("reports:dashboard"), _("Dashboard")))
         links.append((reverse("reports:design"), _("Design choices")))
     if Role.DISTRICT_ADMIN in roles:
         links.append((reverse("interop:oneroster_upload"), _("Rosters")))

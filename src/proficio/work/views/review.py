@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput
+from proficio.lib.exports import export_format, table_response
 from proficio.lib.visibility import not_visible_is_404
 from proficio.people.api import enrolment_pairs, is_self, sections_served_by
 from proficio.work.data import WorkRating
@@ -68,8 +69,11 @@ def queue(request: HttpRequest) -> HttpResponse:
         rows = [row for row in rows if str(row[0].submission.task.uuid) == task_id]
     if section_id:
         rows = [row for row in rows if any(str(s.uuid) == section_id for s in row[1])]
+    if format := export_format(request):
+        return _queue_export(request, rows, format)
     # The oldest first, a page of them: a district admin's queue is the whole district's.
     more = max(len(rows) - QUEUE_SHOWN, 0)
+    shown_total = len(rows)
     rows = rows[:QUEUE_SHOWN]
     audit.record_views(
         actor=request.user,
@@ -88,7 +92,34 @@ def queue(request: HttpRequest) -> HttpResponse:
             "task_id": task_id,
             "section_id": section_id,
             "more": more,
+            "shown_total": shown_total,
         },
+    )
+
+
+def _queue_export(request: HttpRequest, rows: list, format: str) -> HttpResponse:
+    """The queue as a download: every submission the filters keep, not only the first page
+    of them; a listing of each student, audited."""
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENTS_LISTED,
+        students={r.submission.student.pk: r.submission.student for r, _ in rows}.values(),
+        data={"via": "review queue", "export": format},
+    )
+    return table_response(
+        name=_("Review queue"),
+        headers=[_("Student"), _("Task"), _("Section"), _("Revision"), _("Submitted")],
+        rows=(
+            [
+                revision.submission.student.display_name,
+                revision.submission.task.title,
+                ", ".join(section.name for section in sections),
+                revision.number,
+                revision.submitted_at,
+            ]
+            for revision, sections in rows
+        ),
+        format=format,
     )
 
 
