@@ -17,6 +17,7 @@ def main() -> None:
         backup_under_load,
         bkt,
         bulk,
+        dashboards,
         engine_methods,
         gradebook,
         oneroster,
@@ -25,6 +26,7 @@ def main() -> None:
         policy_preview,
         rating_latency,
         recompute,
+        report_pdfs,
         upload_memory,
     )
 
@@ -42,6 +44,9 @@ def main() -> None:
         "pathways_pages": pathways_pages.compare(),
         "upload_memory": upload_memory.run(),
         "agreement": agreement.run(),
+        # 1,000 students here; the district of 20,000 with --students 20000 (and --postgres).
+        "dashboards": dashboards.quick(),
+        "report_pdfs": report_pdfs.run(),
     }
     print(json.dumps(results, indent=2))
 

@@ -29,7 +29,12 @@ from proficio.pathways.services import (
     playlist_copy,
     playlist_create,
 )
-from proficio.pathways.supports import support_end, support_record
+from proficio.pathways.supports import (
+    support_end,
+    support_record,
+    supported_competencies,
+    supports_now,
+)
 
 __all__ = [
     "Advancement",
@@ -60,4 +65,6 @@ __all__ = [
     "proposals_sync",
     "support_end",
     "support_record",
+    "supported_competencies",
+    "supports_now",
 ]

@@ -2,7 +2,7 @@
 accommodations — recorded by staff who serve the student, with a start, an end and an
 outcome; read by the student's teachers, admins, guardians and the student."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
 
 from django.db import transaction
@@ -104,4 +104,22 @@ def supports_now(*, user: Person, students: Sequence[Person]) -> dict[int, list[
         starts_on__lte=today,
     ):
         found.setdefault(support.student_id, []).append(support)
+    return found
+
+
+def supported_competencies(
+    *, user: Person, student_ids: Iterable[int], on: date | None = None
+) -> dict[int, set[int | None]]:
+    """For each of these students with a support in place on `on` (today by default), the
+    competencies their supports are for — None for one on every competency — in one query:
+    for pages that count who has support (the school dashboard), not show it."""
+    day = on or timezone.localdate()
+    found: dict[int, set[int | None]] = {}
+    rows = supports_visible_to(user).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=day),
+        student_id__in=list(student_ids),
+        starts_on__lte=day,
+    )
+    for student_id, competency_id in rows.values_list("student_id", "competency_id"):
+        found.setdefault(student_id, set()).add(competency_id)
     return found
