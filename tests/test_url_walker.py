@@ -104,7 +104,7 @@ from proficio.people.services import (
     section_create,
     section_enroll,
 )
-from proficio.reports.models import IssuedTranscript
+from proficio.reports.models import IssuedTranscript, ReportBatch
 from proficio.reports.transcripts import transcript_issue
 from proficio.work.data import Alignment
 from proficio.work.models import RevisionFile, Submission, Task
@@ -188,6 +188,7 @@ class Hidden:
     session_piece: SessionPiece | None = None
     piece_file: PieceFile | None = None
     issued_transcript: IssuedTranscript | None = None
+    report_batch: ReportBatch | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -332,6 +333,7 @@ def build_hidden_district() -> Hidden:
         admin_rows={type(row): row for row in rows if row is not None},
         **_agency_of(student, mentor=teacher, admin=admin),
         issued_transcript=transcript_issue(actor=admin, student=student),
+        report_batch=_batch_of(teacher, section),
         **_calibration_of(
             teacher,
             make_person(district, "farawaycolleague", Role.TEACHER, school),
@@ -412,6 +414,17 @@ def _calibration_of(
     return found
 
 
+def _batch_of(requested_by: Person, section: Section) -> ReportBatch:
+    """A batch of progress reports someone else asked for, finished."""
+    return ReportBatch.objects.create(
+        district_id=section.school.district_id,
+        requested_by=requested_by,
+        section=section,
+        enqueued_at=timezone.now(),
+        state="done",
+    )
+
+
 def _accelerated(teacher: Person, student: Person, district) -> Advancement:
     """An advancement of the faraway student, from a section with a course."""
     section = Section.objects.get(name="Faraway studio")
@@ -455,6 +468,7 @@ def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
             issued_transcript=transcript_issue(
                 actor=world.district_admin, student=world.other_student
             ),
+            report_batch=_batch_of(world.other_teacher, world.other_section),
             **_calibration_of(
                 world.other_teacher,
                 make_person(world.district, "northcolleague", Role.TEACHER, world.school),
@@ -473,6 +487,7 @@ def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
             issued_transcript=transcript_issue(
                 actor=world.district_admin, student=world.far_student
             ),
+            report_batch=_batch_of(far_teacher, far_section),
             **_calibration_of(
                 far_teacher,
                 make_person(world.district, "southcolleague", Role.TEACHER, world.other_school),
@@ -618,6 +633,17 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "reports:design": STAFF,
     "reports:implementation": STAFF,
     "reports:credits": DISTRICT_ADMINS,
+    # Batches of progress reports: a staff member's own list, and asking for one (a section
+    # or school that is theirs; with none named, refused to everyone).
+    "reports:batches": STAFF,
+    # The school dashboard and its equity view: school admins for their schools, district
+    # admins for the district or any school of it.
+    "reports:dashboard": DISTRICT_ADMINS | {"school_admin"},
+    "reports:dashboard_equity": DISTRICT_ADMINS | {"school_admin"},
+    "reports:implementation_dashboard": DISTRICT_ADMINS | {"school_admin"},
+    # The age-grade bridge: a school's for its admins, a list of their sections for teachers.
+    "reports:bridge": STAFF,
+    "reports:batch_new": STAFF,
     "api:token_list": SIGNED_IN,
     "api:token_revoke_current": SIGNED_IN,
     "case:documents": SIGNED_IN,
@@ -697,6 +723,10 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("reports:transcript_issue", "student_id"): _uuid_of("student"),
     ("reports:issued", "transcript_id"): _uuid_of("issued_transcript"),
     ("reports:issued_pdf", "transcript_id"): _uuid_of("issued_transcript"),
+    ("reports:batch", "batch_id"): _uuid_of("report_batch"),
+    ("reports:heatmap", "section_id"): _uuid_of("section"),
+    ("reports:bridge_section", "section_id"): _uuid_of("section"),
+    ("reports:batch_download", "batch_id"): _uuid_of("report_batch"),
     ("reports:progress_pdf", "student_id"): _uuid_of("student"),
     **{
         (name, "session_id"): _uuid_of("calibration_session")

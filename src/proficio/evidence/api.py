@@ -14,6 +14,7 @@ from proficio.evidence.selectors import (
     rated_since,
     ratings_counted,
     ratings_counted_for,
+    ratings_given,
     standardized_results,
     statements_shown,
 )
@@ -43,6 +44,7 @@ __all__ = [
     "rated_since",
     "ratings_counted",
     "ratings_counted_for",
+    "ratings_given",
     "standardized_results",
     "statements_shown",
 ]

@@ -95,6 +95,13 @@ def evidence_standing() -> QuerySet[Evidence]:
     return Evidence.objects.filter(superseded_by__isnull=True, withdrawn=False)
 
 
+def ratings_given() -> QuerySet[Evidence]:
+    """Every rating as it was first given: a correction or a withdrawal replaces a rating, it
+    is not another one. What counts how much rating is done (reports' implementation
+    dashboard), with no join; callers scope it to what the user may see."""
+    return Evidence.objects.filter(supersedes__isnull=True, withdrawn=False)
+
+
 def statements_shown(*, student: Person, stage_ids: Iterable[int]) -> set[int]:
     """The evidence statements (ids) of these stages that a teacher has seen in the student's
     work: ticked on a rating that stands (a student's own rating does not count)."""

@@ -35,6 +35,7 @@ from proficio.frameworks.permissions import (
 from proficio.frameworks.selectors import (
     competencies_for_student,
     competencies_visible_to,
+    competency_case_identifiers,
     competency_get,
     competency_list_visible_to,
     course_target_competency_ids,
@@ -86,6 +87,7 @@ __all__ = [
     "TrajectorySyncResult",
     "competencies_for_student",
     "competencies_visible_to",
+    "competency_case_identifiers",
     "competency_create",
     "competency_get",
     "competency_list_visible_to",

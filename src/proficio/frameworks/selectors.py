@@ -1,5 +1,6 @@
 """Reads about frameworks and competencies, scoped to the requesting user's district."""
 
+from collections.abc import Iterable
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -145,6 +146,22 @@ def district_competencies(district_id: int) -> QuerySet[Competency]:
 
 def district_stages(district_id: int) -> QuerySet[Stage]:
     return Stage.objects.filter(competency__framework__district_id=district_id)
+
+
+def competency_case_identifiers(competency_ids: Iterable[int]) -> dict[int, str]:
+    """The CASE identifier of each of these competencies that was made from an imported CASE
+    item (`Standard.competency`), by competency id; a competency written in Proficio has
+    none. One query. Should a competency stand for items of several documents, the first
+    imported is given."""
+    found: dict[int, str] = {}
+    rows = (
+        Standard.objects.filter(competency_id__in=list(competency_ids))
+        .order_by("pk")
+        .values_list("competency_id", "identifier")
+    )
+    for competency_id, identifier in rows:
+        found.setdefault(competency_id, str(identifier))
+    return found
 
 
 def district_evidence_statements(district_id: int) -> QuerySet[EvidenceStatement]:

@@ -2,7 +2,7 @@
 imported from outside it (`make lint` checks)."""
 
 from proficio.mastery.data import PolicyDraft, Scope
-from proficio.mastery.pace import Pace, expectation_for, stalled_in_sections
+from proficio.mastery.pace import Pace, expectation_for, stalled_in_sections, stalled_pairs
 from proficio.mastery.policies import default_policy
 from proficio.mastery.presenters import progress_phrase
 from proficio.mastery.selectors import (
@@ -12,10 +12,16 @@ from proficio.mastery.selectors import (
     student_mastery,
     students_mastery,
 )
+from proficio.mastery.selectors.aggregates import (
+    StageCount,
+    stages_first_mastered_by_month,
+    working_stage_counts,
+)
 from proficio.mastery.selectors.family import ChildProgress, children_progress
 from proficio.mastery.selectors.panel import competency_paces
 from proficio.mastery.selectors.status import mastered_stages
 from proficio.mastery.selectors.timeline import MasteryOnDay, mastery_over_time
+from proficio.mastery.selectors.working import WorkingPlace, working_places
 from proficio.mastery.services import (
     evidence_record,
     evidence_record_many,
@@ -31,6 +37,8 @@ __all__ = [
     "PolicyDraft",
     "Scope",
     "ScopePolicies",
+    "StageCount",
+    "WorkingPlace",
     "children_progress",
     "competency_paces",
     "default_policy",
@@ -45,7 +53,11 @@ __all__ = [
     "recompute_run_begin",
     "recompute_run_execute",
     "scope_policies",
+    "stages_first_mastered_by_month",
     "stalled_in_sections",
+    "stalled_pairs",
     "student_mastery",
     "students_mastery",
+    "working_places",
+    "working_stage_counts",
 ]

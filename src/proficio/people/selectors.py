@@ -1,7 +1,7 @@
 """Reads about people and sections, always scoped to the requesting user."""
 
 import hashlib
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import suppress
 from dataclasses import fields
 from datetime import date
@@ -125,6 +125,23 @@ def sections_students(*, user: Person, sections: list[Section]) -> QuerySet[Pers
     return students_visible_to(user).filter(
         pk__in=Enrollment.objects.filter(section__in=sections, active=True).values("student_id")
     )
+
+
+def school_students(*, user: Person, school: School) -> QuerySet[Person]:
+    """The school's active students (an active student role there) that this user may see,
+    by name: a school's report, read by its admins."""
+    enrolled = RoleAssignment.objects.filter(role=Role.STUDENT, school=school, active=True)
+    return (
+        students_visible_to(user)
+        .filter(pk__in=enrolled.values("person_id"), is_active=True)
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def school_administered_get(*, user: Person, school_id: UUID | str) -> School:
+    """One school this user administers (as its school admin, or their district's), or
+    NotVisible."""
+    return visible_get(schools_administered_by(user), school_id, "school")
 
 
 def sections_enrolled_in(student: Person) -> QuerySet[Section]:
@@ -295,6 +312,48 @@ def demographics_of(student_ids: Iterable[int]) -> dict[int, StudentDemographics
         for person_id, *values in rows.values_list("person_id", *names):
             held[person_id] = StudentDemographics(**dict(zip(names, values, strict=True)))
     return held
+
+
+# ---- students counted in SQL (the reports' dashboards) ----------------------------------------
+
+# The facts of a student an aggregate may group by, and the lookup from a person to each.
+_PROFILE_LOOKUPS = {
+    "age_grade": "age_grade",
+    **{f.name: f"demographics__{f.name}" for f in fields(StudentDemographics)},
+}
+
+
+def student_profile_lookups(names: Iterable[str]) -> list[str]:
+    """The lookups from a person to each of these facts of a student — "age_grade" or a field
+    of `StudentDemographics` — for a query of another app that groups students by them (a
+    GROUP BY through its rows' student). A student of whom no demographics are held has NULL
+    in each demographic one, which the equity reports read as "not reported"."""
+    unknown = [name for name in names if name not in _PROFILE_LOOKUPS]
+    if unknown:
+        known = ", ".join(_PROFILE_LOOKUPS)
+        raise ValueError(f"No student fact {unknown[0]!r}; there are {known}.")
+    return [_PROFILE_LOOKUPS[name] for name in names]
+
+
+def students_counted(students: QuerySet[Person], *, by: Sequence[str]) -> dict[tuple, int]:
+    """How many of these students (a queryset the caller got from a scoped selector) share
+    each combination of the facts `by` names (`student_profile_lookups`), in one GROUP BY:
+    {(value, …): count}, the values in the order of `by`."""
+    lookups = student_profile_lookups(by)
+    rows = students.order_by().values(*lookups).annotate(students=Count("pk"))
+    return {tuple(row[lookup] for lookup in lookups): row["students"] for row in rows}
+
+
+def students_administered_in(
+    *, user: Person, district: District, school: School | None = None
+) -> QuerySet[Person]:
+    """The active students of one school of `district` (or of the whole district, school
+    None) that `user` administers: those with an active student role there. None for anyone
+    who administers neither. Unordered: for aggregates (the school dashboard)."""
+    roles = RoleAssignment.objects.filter(role=Role.STUDENT, active=True, district=district)
+    if school is not None:
+        roles = roles.filter(school=school)
+    return students_administered_by(user).filter(pk__in=roles.values("person_id"), is_active=True)
 
 
 def student_school_assignments() -> QuerySet[RoleAssignment]:
