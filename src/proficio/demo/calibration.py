@@ -832,7 +832,9 @@ class _Loader:
         studio = [
             pupil
             for pupil in pupils
-            if pupil.studio.name.startswith(written.studio) and pupil.person != login
+            # The studio the teacher leads, not a larger district's further studios of the same
+            # name, whose students are another teacher's.
+            if pupil.studio.name == written.studio and pupil.person != login
         ]
         at_stage = [
             p for p in studio if working.get(p.person.pk, {}).get(written.code) == written.stage
