@@ -47,6 +47,11 @@ def playwright():
 
 @pytest.fixture(scope="session")
 def browser(playwright):
+    from playwright.sync_api import expect
+
+    # The live server answers one request at a time (OneRequestAtATime): on a busy CI machine
+    # a page and its assets can take longer than Playwright's default five seconds.
+    expect.set_options(timeout=10_000)
     chromium = playwright.chromium.launch(
         executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
     )

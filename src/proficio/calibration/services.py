@@ -508,7 +508,7 @@ def consensus_record(
     if not may_run_session(actor, session):
         raise NotVisible(f"No session {session.uuid} you run.")
     piece = (
-        SessionPiece.objects.select_for_update()
+        SessionPiece.objects.select_for_update(of=("self",))
         .select_related("competency", "session")
         .get(pk=piece.pk)
     )
@@ -562,7 +562,7 @@ def piece_promote(
     if not may_run_session(actor, session):
         raise NotVisible(f"No session {session.uuid} you run.")
     piece = (
-        SessionPiece.objects.select_for_update()
+        SessionPiece.objects.select_for_update(of=("self",))
         .select_related("competency", "stage", "source_student")
         .get(pk=piece.pk)
     )
