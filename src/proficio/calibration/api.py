@@ -7,6 +7,7 @@ from proficio.calibration.selectors import (
     calibration_counts,
     drift_of_all,
     exemplar_library,
+    session_agreement_for,
     sessions_of,
 )
 from proficio.calibration.selectors import settings_of as calibration_settings_of
@@ -22,7 +23,6 @@ from proficio.calibration.services import (
     session_open,
     session_reveal,
 )
-from proficio.calibration.statistics import session_agreement
 
 __all__ = [
     "CalibrationCounts",
@@ -41,7 +41,7 @@ __all__ = [
     "exemplar_propose",
     "piece_promote",
     "ratings_submit",
-    "session_agreement",
+    "session_agreement_for",
     "session_open",
     "session_reveal",
     "sessions_of",

@@ -324,3 +324,10 @@ def calibration_counts(*, district_id: int) -> CalibrationCounts:
         sessions_opened=sessions.count(),
         sessions_held=sessions.filter(revealed_at__isnull=False).count(),
     )
+
+
+def session_agreement_for(*, user: Person, session: CalibrationSession):
+    """A session's agreement for someone who may see its ratings (blind until then)."""
+    if not may_see_ratings(user, session):
+        raise NotVisible(f"The ratings of session {session.uuid} are not open to you yet.")
+    return session_agreement(session)

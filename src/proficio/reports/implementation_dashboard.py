@@ -14,7 +14,7 @@ competency-based education into practice, week by week — beside the implementa
   external results.
 - **Calibration agreement over time**: each calibration session revealed in the period that
   the reader may open (of the school, or of the whole district), with its agreement
-  (calibration.api.session_agreement: Krippendorff's α, exact and adjacent agreement).
+  (calibration.api.session_agreement_for: Krippendorff's α, exact and adjacent agreement).
 - **The pilot**: the two competencies the implementation plan names as the pilot (those with
   the most evidence: `design.plan`'s read, not repeated here) and their coverage in the
   period: how many of the scope's students were rated on them, by how many teachers, on how
@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from proficio.calibration.api import session_agreement, sessions_of
+from proficio.calibration.api import session_agreement_for, sessions_of
 from proficio.evidence.api import EvidenceSource, ratings_given
 from proficio.frameworks.api import district_competencies, district_stages
 from proficio.lib.errors import NotVisible
@@ -374,7 +374,7 @@ def _sessions(viewer: DashboardViewer, period: Period) -> list[SessionPoint]:
         sessions = sessions.filter(Q(school=viewer.school) | Q(school__isnull=True))
     points = []
     for session in sessions.order_by("revealed_at", "pk"):
-        agreement = session_agreement(session)
+        agreement = session_agreement_for(user=viewer.person, session=session)
         points.append(
             SessionPoint(
                 title=session.title,
