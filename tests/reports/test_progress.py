@@ -12,10 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proficio.audit.models import AuditEntry
+from proficio.mastery.api import trajectory_of
 from proficio.mastery.services import evidence_record
 from proficio.reports.pdf import progress_pdf_write
 from proficio.reports.progress import progress_report
-from proficio.reports.trajectories import trajectory_of
 from tests.mastery.varied import policy
 
 pytestmark = pytest.mark.django_db

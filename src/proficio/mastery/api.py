@@ -21,6 +21,7 @@ from proficio.mastery.selectors.family import ChildProgress, children_progress
 from proficio.mastery.selectors.panel import competency_paces
 from proficio.mastery.selectors.status import mastered_stages
 from proficio.mastery.selectors.timeline import MasteryOnDay, mastery_over_time
+from proficio.mastery.selectors.trajectories import StageReached, Trajectory, trajectory_of
 from proficio.mastery.selectors.working import WorkingPlace, working_places
 from proficio.mastery.services import (
     evidence_record,
@@ -29,8 +30,10 @@ from proficio.mastery.services import (
     recompute_run_begin,
     recompute_run_execute,
 )
+from proficio.mastery.trajectory_chart import Chart, trajectory_chart
 
 __all__ = [
+    "Chart",
     "ChildProgress",
     "MasteryOnDay",
     "Pace",
@@ -38,6 +41,8 @@ __all__ = [
     "Scope",
     "ScopePolicies",
     "StageCount",
+    "StageReached",
+    "Trajectory",
     "WorkingPlace",
     "children_progress",
     "competency_paces",
@@ -58,6 +63,8 @@ __all__ = [
     "stalled_pairs",
     "student_mastery",
     "students_mastery",
+    "trajectory_chart",
+    "trajectory_of",
     "working_places",
     "working_stage_counts",
 ]

@@ -1,5 +1,5 @@
 """The geometry of the dashboards' charts, in plain numbers, drawn as SVG by the templates
-(like reports.charts): the distribution of stage worked at against age-grade, pace as
+(like the trajectory chart): the distribution of stage worked at against age-grade, pace as
 stacked bars, and stages mastered month by month. Colours come from CSS classes, so every
 bar and bubble also carries its number (on it or in its title) and the table beside each
 chart holds them all."""

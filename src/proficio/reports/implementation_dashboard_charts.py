@@ -1,5 +1,5 @@
 """The implementation dashboard's charts as plain geometry, drawn as SVG by its template
-(like reports.charts): ratings per week stacked by kind, one small chart per teacher on a
+(like the trajectory chart): ratings per week stacked by kind, one small chart per teacher on a
 shared scale, and calibration agreement over time. The numbers behind each are in the table
 beside it."""
 

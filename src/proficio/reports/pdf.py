@@ -11,7 +11,7 @@ from reportlab.lib import colors
 from reportlab.platypus import KeepTogether, Spacer
 
 from proficio.lib.pdf import MUTED, bullets, document, fonts, long_date, paragraph, text
-from proficio.reports.charts import Chart
+from proficio.mastery.api import Chart
 from proficio.reports.progress import CompetencyProgress, ProgressReport
 
 CHART_SCALE = 0.74

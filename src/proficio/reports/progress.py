@@ -12,10 +12,18 @@ from proficio.agency.api import Goal, goals_of
 from proficio.audit import api as audit
 from proficio.evidence.api import Evidence, EvidenceSource, evidence_standing
 from proficio.frameworks.api import Competency
-from proficio.mastery.api import Pace, competency_paces, progress_phrase, student_mastery
+from proficio.mastery.api import (
+    Chart,
+    Pace,
+    StageReached,
+    Trajectory,
+    competency_paces,
+    progress_phrase,
+    student_mastery,
+    trajectory_chart,
+    trajectory_of,
+)
 from proficio.people.api import Person, is_self, school_year_start
-from proficio.reports.charts import Chart, trajectory_chart
-from proficio.reports.trajectories import StageReached, Trajectory, trajectory_of
 
 
 @dataclass(frozen=True)
@@ -79,7 +87,6 @@ def progress_report(
         if not trajectory.steps:
             not_started.append(competency)
             continue
-        levels = list(competency.effective_scale.levels.all())
         found.append(
             CompetencyProgress(
                 competency=competency,
@@ -87,13 +94,7 @@ def progress_report(
                 working_stage=status.working_stage,
                 pace=paces.get(competency.pk),
                 trajectory=trajectory,
-                chart=trajectory_chart(
-                    trajectory,
-                    start=since,
-                    until=as_of,
-                    colours={level.value: level.colour for level in levels},
-                    labels={level.value: level.label for level in levels},
-                ),
+                chart=trajectory_chart(trajectory, start=since, until=as_of),
                 feedback=feedback.get(competency.pk),
                 reached_in_period=[r for r in trajectory.reached if r.on >= since],
             )

@@ -18,7 +18,7 @@ from proficio.evidence.api import Evidence
 from proficio.frameworks.api import Stage
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.moments import moment
-from proficio.mastery.api import student_mastery
+from proficio.mastery.api import student_mastery, trajectory_of
 from proficio.people.api import (
     District,
     Person,
@@ -27,7 +27,6 @@ from proficio.people.api import (
     students_visible_to,
 )
 from proficio.reports.models import IssuedTranscript, MasteryCredit
-from proficio.reports.trajectories import trajectory_of
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
 EVIDENCE_PER_CREDIT = 5

@@ -1,6 +1,7 @@
 """A student's trajectory in one competency over time: the stage they had reached on each
 day it could change, the ratings behind it, and the day each stage now mastered was reached
-(under the policy versions in force on each day)."""
+(under the policy versions in force on each day). The student page draws it on request, the
+progress report and the transcript read it for each competency."""
 
 from dataclasses import dataclass
 from datetime import date
@@ -9,7 +10,7 @@ from django.utils import timezone
 
 from proficio.evidence.api import Evidence, EvidenceSource, evidence_standing
 from proficio.frameworks.api import Competency, Stage
-from proficio.mastery.api import mastery_over_time
+from proficio.mastery.selectors.timeline import mastery_over_time
 from proficio.people.api import Person
 
 
