@@ -1,6 +1,13 @@
 from django.urls import path
 
-from proficio.mastery import correction_views, file_views, policy_views, preview_views, views
+from proficio.mastery import (
+    correction_views,
+    file_views,
+    policy_views,
+    preview_views,
+    trajectory_views,
+    views,
+)
 
 app_name = "mastery"
 
@@ -35,6 +42,11 @@ urlpatterns = [
         "students/<uuid:student_id>/competencies/<uuid:competency_id>/",
         views.student_competency_page,
         name="student_competency",
+    ),
+    path(
+        "students/<uuid:student_id>/competencies/<uuid:competency_id>/trajectory/",
+        trajectory_views.student_trajectory,
+        name="student_trajectory",
     ),
     path(
         "students/<uuid:student_id>/competencies/<uuid:competency_id>/evidence/<uuid:evidence_id>/correct/",
