@@ -5,8 +5,9 @@ so as not to read as English; a person's language choice outlives their browser'
 
 Covered: the family page; every page of goals, portfolios and conferences; the progress
 pages with the explanations of how mastery was worked out (stored in English, worded anew
-for a Spanish reader); next steps, the progress report and transcript, the student's tasks and work,
-examples of quality work, the account and sign-in pages; for the student and the guardian."""
+for a Spanish reader) and each competency's progress over time; next steps, the progress
+report and transcript, the student's tasks and work, examples of quality work, the account
+and sign-in pages; for the student and the guardian."""
 
 import re
 from datetime import timedelta
@@ -236,6 +237,7 @@ def test_the_students_work_and_next_steps_read_in_spanish(studied):
     for url in (
         reverse("mastery:student", args=[world.student.uuid]),
         reverse("mastery:student_competency", args=[world.student.uuid, world.competency.uuid]),
+        reverse("mastery:student_trajectory", args=[world.student.uuid, world.competency.uuid]),
         reverse("pathways:next_steps"),
         reverse("reports:progress", args=[world.student.uuid]),
         reverse("reports:transcript", args=[world.student.uuid]),
@@ -248,6 +250,7 @@ def test_the_students_work_and_next_steps_read_in_spanish(studied):
     guardian = as_user(world.guardian)
     for url in (
         reverse("mastery:student", args=[world.student.uuid]),
+        reverse("mastery:student_trajectory", args=[world.student.uuid, world.competency.uuid]),
         reverse("pathways:student_next_steps", args=[world.student.uuid]),
         reverse("reports:progress", args=[world.student.uuid]),
         reverse("reports:transcript", args=[world.student.uuid]),
