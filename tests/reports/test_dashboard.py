@@ -5,6 +5,7 @@ and in as many queries for 25 students as for 5."""
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -311,3 +312,17 @@ def test_the_counts_are_kept_a_few_minutes_and_say_when(school):
     cache.clear()
     afresh = _board(world, world.school_admin)
     assert {row.grade for row in afresh.distribution.rows} == {3, 4, 6}
+
+
+def test_charts_draw_with_a_decimal_point_whatever_the_readers_language(school):
+    """Spanish writes 57,2; an SVG coordinate so written is no number, and the chart falls
+    apart. The charts' numbers stay as SVG reads them in every language."""
+    world, _competency = school
+    page = signed_in(world.school_admin).get(
+        reverse("reports:dashboard"), HTTP_ACCEPT_LANGUAGE="es"
+    )
+    svg = " ".join(re.findall(r"<svg\b.*?</svg>", page.content.decode(), flags=re.S))
+    assert 'lang="es"' in page.content.decode() and svg
+    coordinates = re.findall(r'\s(?:x|y|x1|x2|y1|y2|cx|cy|r|width|height)="([^"]*)"', svg)
+    assert coordinates
+    assert [c for c in coordinates if not re.fullmatch(r"-?\d+(\.\d+)?%?", c)] == []
