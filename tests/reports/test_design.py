@@ -26,7 +26,7 @@ from proficio.frameworks.services.authoring import DEFAULT_LEVELS
 from proficio.mastery.api import PolicyDraft, evidence_record
 from proficio.mastery.models import PaceExpectation
 from proficio.mastery.services import policy_change
-from proficio.pathways.api import gate_of, gate_set
+from proficio.pathways.api import gate_of, gate_set, group_sizes_set
 from proficio.people.api import Role, district_create
 from proficio.reports import design
 from proficio.work.api import Alignment, task_create
@@ -121,7 +121,7 @@ def test_ten_decisions_with_a_trade_off_and_a_default_each(world):
 
 def test_decisions_without_a_setting_say_so(world):
     decided = {d.key: d for d in design.decisions(design.viewer_of(world.district_admin))}
-    for key in ("family", "grouping", "transcript"):
+    for key in ("family", "transcript"):
         assert not decided[key].has_setting
     page = text_of(client_for(world.district_admin).get(DESIGN))
     assert "No setting yet" in page
@@ -131,8 +131,13 @@ def test_decisions_without_a_setting_say_so(world):
 def test_admins_get_links_to_the_settings_teachers_only_their_names(world):
     admin_page = text_of(client_for(world.district_admin).get(DESIGN))
     teacher_page = text_of(client_for(world.teacher).get(DESIGN))
-    for url_name in ("mastery:policies", "pathways:gate", "frameworks:scales"):
-        href = f'href="{reverse(url_name)}"'
+    for url in (
+        reverse("mastery:policies"),
+        reverse("pathways:gate"),
+        reverse("frameworks:scales"),
+        reverse("pathways:gate") + "#groups",
+    ):
+        href = f'href="{url}"'
         assert href in admin_page
         assert href not in teacher_page
     assert "Set by the district&#x27;s admins" in teacher_page
@@ -248,6 +253,22 @@ def test_the_gate_shows_its_mode_and_who_set_it(world):
     assert "a result at level 3 or above" in gate.current[0].value
     assert gate.changed.who == world.district_admin.display_name
     assert not gate.is_default
+
+
+def test_the_group_sizes_show_their_value_and_who_set_them_when(world):
+    group_sizes_set(actor=world.district_admin, district_id=world.district.pk, minimum=2, maximum=4)
+    grouping = {d.key: d for d in design.decisions(design.viewer_of(world.teacher))}["grouping"]
+    assert grouping.current[0].value == "Groups of 2 to 4 students."
+    assert grouping.current[0].note == ""
+    assert not grouping.is_default
+    assert grouping.changed.who == world.district_admin.display_name
+    assert grouping.changed.at.date() == timezone.localdate()
+    page = text_of(client_for(world.teacher).get(DESIGN))
+    assert "Groups of 2 to 4 students." in page
+    # Back to Proficio's sizes: the default again, and still who chose it, and when.
+    group_sizes_set(actor=world.district_admin, district_id=world.district.pk, minimum=3, maximum=6)
+    grouping = {d.key: d for d in design.decisions(design.viewer_of(world.teacher))}["grouping"]
+    assert grouping.is_default and grouping.changed is not None
 
 
 def test_pace_expectations_of_the_district_and_the_school(world):

@@ -48,6 +48,7 @@ ADVANCEMENT_PROPOSED = "advancement.proposed"
 ADVANCEMENT_CONFIRMED = "advancement.confirmed"
 ADVANCEMENT_DECIDED = "advancement.decided"
 ADVANCEMENT_GATE_SET = "advancement_gate.set"
+GROUP_SIZES_SET = "group_sizes.set"
 SUPPORT_RECORDED = "support.recorded"
 GROUP_CHANGED = "group.changed"
 SECTION_LEFT = "section.left"
@@ -114,6 +115,7 @@ ACTION_LABELS = {
     ADVANCEMENT_CONFIRMED: _("Confirmed readiness to advance"),
     ADVANCEMENT_DECIDED: _("Decided a student's advancement"),
     ADVANCEMENT_GATE_SET: _("Set the advancement gate"),
+    GROUP_SIZES_SET: _("Set the sizes of the groups Proficio suggests"),
     SUPPORT_RECORDED: _("Recorded or ended a support for a student"),
     GROUP_CHANGED: _("Formed or changed a flexible group"),
     SECTION_LEFT: _("Took a student out of a section"),

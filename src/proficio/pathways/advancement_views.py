@@ -29,15 +29,19 @@ from proficio.pathways.advancement import (
     gate_waits_many,
     proposals_sync,
 )
+from proficio.pathways.forms import GroupSizesForm
 from proficio.pathways.groups import (
+    GROUP_SIZE_LEAST,
+    GROUP_SIZE_MOST,
     group_disband,
     group_get,
     group_members,
+    group_sizes_set,
     group_write,
     groups_suggested,
     groups_taught_by,
 )
-from proficio.pathways.models import Decision, GateMode
+from proficio.pathways.models import AdvancementGate, Decision, GateMode
 from proficio.pathways.permissions import may_write_playlists
 from proficio.pathways.selectors import advancement_get, advancements_visible_to
 from proficio.pathways.supports import supports_now
@@ -286,13 +290,46 @@ def accelerate_view(request: HttpRequest, student_id: str) -> HttpResponse:
     return redirect("pathways:advancement", advancement_id=advancement.uuid)
 
 
+def _gate_district(request: HttpRequest):
+    district = districts_administered_by(request.user).first()
+    if district is None:
+        raise Http404("The district's admins set the advancement gate and the group sizes.")
+    return district
+
+
+def _gate_render(
+    request: HttpRequest, district, *, sizes_form: GroupSizesForm | None = None, status=200
+) -> HttpResponse:
+    gate = gate_of(district.pk)
+    return render(
+        request,
+        "pathways/gate.html",
+        {
+            "gate": gate,
+            "modes": GateMode.choices,
+            "district": district,
+            "least": GROUP_SIZE_LEAST,
+            "most": GROUP_SIZE_MOST,
+            "default_min": AdvancementGate._meta.get_field("group_size_min").default,
+            "default_max": AdvancementGate._meta.get_field("group_size_max").default,
+            "sizes_form": sizes_form
+            or GroupSizesForm(
+                initial={
+                    "group_size_min": gate.group_size_min,
+                    "group_size_max": gate.group_size_max,
+                }
+            ),
+        },
+        status=status,
+    )
+
+
 @require_http_methods(["GET", "POST"])
 @login_required
 def gate_page(request: HttpRequest) -> HttpResponse:
-    """The district's design choice: does a standardized measure confirm advancement?"""
-    district = districts_administered_by(request.user).first()
-    if district is None:
-        raise Http404("The district's admins set the advancement gate.")
+    """The district's design choices of advancement: does a standardized measure confirm
+    it? Beside it, the sizes of the flexible groups Proficio suggests."""
+    district = _gate_district(request)
     if request.method == "POST":
         raw = request.POST.get("threshold", "").strip()
         try:
@@ -313,11 +350,30 @@ def gate_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The advancement gate is saved."))
         return redirect("pathways:gate")
-    return render(
-        request,
-        "pathways/gate.html",
-        {"gate": gate_of(district.pk), "modes": GateMode.choices, "district": district},
-    )
+    return _gate_render(request, district)
+
+
+@require_POST
+@login_required
+def group_sizes_view(request: HttpRequest) -> HttpResponse:
+    """A district admin sets the sizes of the groups Proficio suggests; a refused size comes
+    back beside its field."""
+    district = _gate_district(request)
+    form = GroupSizesForm(request.POST)
+    if form.is_valid():
+        try:
+            group_sizes_set(
+                actor=request.user,
+                district_id=district.pk,
+                minimum=form.cleaned_data["group_size_min"],
+                maximum=form.cleaned_data["group_size_max"],
+            )
+        except InvalidInput as invalid:
+            form.add_service_errors(invalid.errors)
+        else:
+            messages.success(request, _("The group sizes are saved."))
+            return redirect(reverse("pathways:gate") + "#groups")
+    return _gate_render(request, district, sizes_form=form, status=422)
 
 
 @require_http_methods(["GET", "POST"])

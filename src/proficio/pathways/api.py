@@ -11,7 +11,13 @@ from proficio.pathways.advancement import (
     proposals_sync,
 )
 from proficio.pathways.data import ItemDraft, StageRef
-from proficio.pathways.groups import group_write, groups_suggested
+from proficio.pathways.groups import (
+    GROUP_SIZE_LEAST,
+    GROUP_SIZE_MOST,
+    group_sizes_set,
+    group_write,
+    groups_suggested,
+)
 from proficio.pathways.models import (
     Advancement,
     FlexibleGroup,
@@ -37,6 +43,8 @@ from proficio.pathways.supports import (
 )
 
 __all__ = [
+    "GROUP_SIZE_LEAST",
+    "GROUP_SIZE_MOST",
     "Advancement",
     "FlexibleGroup",
     "ItemDraft",
@@ -51,6 +59,7 @@ __all__ = [
     "course_completion",
     "gate_of",
     "gate_set",
+    "group_sizes_set",
     "group_write",
     "groups_suggested",
     "item_add",

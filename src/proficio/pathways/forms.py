@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from proficio.frameworks.api import Competency
 from proficio.lib.forms import ServiceErrorsMixin
+from proficio.pathways.groups import GROUP_SIZE_LEAST, GROUP_SIZE_MOST
 from proficio.pathways.models import Focus, ItemKind, Mode, UnlockRule
 
 
@@ -79,3 +80,24 @@ class ItemForm(_StagesMixin, ServiceErrorsMixin, forms.Form):
         self.fields["task"].choices = [("", "—")] + [
             (key, task.title) for key, task in self.tasks.items()
         ]
+
+
+class GroupSizesForm(ServiceErrorsMixin, forms.Form):
+    """The sizes of the flexible groups Proficio suggests: the service checks their range."""
+
+    group_size_min = forms.IntegerField(
+        label=_("Smallest group (students)"),
+        error_messages={
+            "required": _("Say how many students the smallest group has."),
+            "invalid": _("A whole number of students, such as 3."),
+        },
+        widget=forms.NumberInput(attrs={"min": GROUP_SIZE_LEAST, "max": GROUP_SIZE_MOST}),
+    )
+    group_size_max = forms.IntegerField(
+        label=_("Largest group (students)"),
+        error_messages={
+            "required": _("Say how many students the largest group has."),
+            "invalid": _("A whole number of students, such as 6."),
+        },
+        widget=forms.NumberInput(attrs={"min": GROUP_SIZE_LEAST, "max": GROUP_SIZE_MOST}),
+    )

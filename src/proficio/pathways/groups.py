@@ -9,18 +9,21 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
+from proficio.audit import api as audit
 from proficio.engine.grouping import Suggestion, suggest_groups
 from proficio.frameworks.api import Competency, Stage
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.visibility import visible_get
 from proficio.mastery.api import students_mastery
 from proficio.pathways.advancement import gate_of
-from proficio.pathways.models import FlexibleGroup
+from proficio.pathways.models import AdvancementGate, FlexibleGroup
 from proficio.pathways.permissions import may_write_playlists
 from proficio.people.api import (
     Person,
     Role,
+    districts_administered_by,
     roles_of,
     student_group_disband,
     student_group_members,
@@ -29,6 +32,10 @@ from proficio.people.api import (
 )
 
 NAME_MAX = 200
+# The sizes a district may choose for suggested groups: a group is at least a pair, and past
+# thirty it is a class, not a group.
+GROUP_SIZE_LEAST = 2
+GROUP_SIZE_MOST = 30
 
 
 @dataclass(frozen=True)
@@ -41,6 +48,57 @@ def group_sizes(district_id: int) -> tuple[int, int]:
     """The district's sizes for suggested groups (a design choice, beside the gate)."""
     gate = gate_of(district_id)
     return gate.group_size_min, gate.group_size_max
+
+
+@transaction.atomic
+def group_sizes_set(
+    *, actor: Person, district_id: int, minimum: int, maximum: int
+) -> AdvancementGate:
+    """A district admin sets the sizes of the flexible groups Proficio suggests, from
+    GROUP_SIZE_LEAST to GROUP_SIZE_MOST students. They are kept beside the advancement gate,
+    whose own choice (and who made it) they leave as it was."""
+    if not districts_administered_by(actor).filter(pk=district_id).exists():
+        raise NotVisible("No district to set here.")
+    errors = {}
+    bounds = {"least": GROUP_SIZE_LEAST, "most": GROUP_SIZE_MOST}
+    if not GROUP_SIZE_LEAST <= minimum <= GROUP_SIZE_MOST:
+        errors["group_size_min"] = (
+            _("The smallest group has from %(least)d to %(most)d students.") % bounds
+        )
+    if not GROUP_SIZE_LEAST <= maximum <= GROUP_SIZE_MOST:
+        errors["group_size_max"] = (
+            _("The largest group has from %(least)d to %(most)d students.") % bounds
+        )
+    elif "group_size_min" not in errors and maximum < minimum:
+        errors["group_size_max"] = _(
+            "The largest group cannot be smaller than the smallest (%(minimum)d students)."
+        ) % {"minimum": minimum}
+    if errors:
+        raise InvalidInput(errors)
+    gate = AdvancementGate.objects.select_for_update().filter(district_id=district_id).first()
+    before = (gate.group_size_min, gate.group_size_max) if gate else None
+    if gate is None:
+        gate = AdvancementGate.objects.create(
+            district_id=district_id, group_size_min=minimum, group_size_max=maximum
+        )
+    else:
+        # An update, not a save: the gate's changed_at and changed_by are the gate's own.
+        AdvancementGate.objects.filter(pk=gate.pk).update(
+            group_size_min=minimum, group_size_max=maximum
+        )
+        gate.group_size_min, gate.group_size_max = minimum, maximum
+    audit.record(
+        actor=actor,
+        action=audit.GROUP_SIZES_SET,
+        district_id=district_id,
+        target=gate,
+        data={
+            "group_size_min": minimum,
+            "group_size_max": maximum,
+            "before": list(before) if before else None,
+        },
+    )
+    return gate
 
 
 def groups_suggested(

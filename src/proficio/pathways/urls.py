@@ -12,6 +12,7 @@ urlpatterns = [
     path("items/<uuid:item_id>/file", views.item_attachment, name="item_attachment"),
     path("today/", advancement_views.today, name="today"),
     path("gate/", advancement_views.gate_page, name="gate"),
+    path("gate/group-sizes", advancement_views.group_sizes_view, name="group_sizes"),
     path("groups/", advancement_views.groups_page, name="groups"),
     path("groups/<uuid:group_id>", advancement_views.group_page, name="group"),
     path(

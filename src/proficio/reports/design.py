@@ -303,6 +303,12 @@ def _place(label: str, url_name: str, may_open: bool, who: str) -> Place:
     return Place(label, note=who)
 
 
+def _place_at(label: str, url_name: str, anchor: str, may_open: bool, who: str) -> Place:
+    """`_place` of one part of a page: its address ends with the part's anchor."""
+    place = _place(label, url_name, may_open, who)
+    return Place(place.label, f"{place.url}#{anchor}") if place.url else place
+
+
 def _day(moment: datetime | date) -> str:
     if isinstance(moment, datetime):
         moment = timezone.localtime(moment).date()
@@ -715,26 +721,32 @@ def _family_decision() -> Decision:
     return decision
 
 
-def _grouping_decision(gate) -> Decision:
+def _grouping_decision(viewer: Viewer, gate) -> Decision:
     low, high = DEFAULT_GROUP_SIZES
     decision = _decision(
         "grouping", _("Groups of %(low)d to %(high)d students.") % {"low": low, "high": high}
     )
+    sizes = (gate.group_size_min, gate.group_size_max)
+    decision.is_default = sizes == DEFAULT_GROUP_SIZES
     decision.current.append(
         Line(
             _("District"),
-            _("Groups of %(low)d to %(high)d students.")
-            % {"low": gate.group_size_min, "high": gate.group_size_max},
-            _("Proficio's default")
-            if (gate.group_size_min, gate.group_size_max) == DEFAULT_GROUP_SIZES
-            else "",
+            _("Groups of %(low)d to %(high)d students.") % {"low": sizes[0], "high": sizes[1]},
+            _("Proficio's default") if decision.is_default else "",
         )
     )
-    decision.is_default = (gate.group_size_min, gate.group_size_max) == DEFAULT_GROUP_SIZES
-    decision.has_setting = False
+    entries = _settings_entries(viewer.district, [audit.GROUP_SIZES_SET])
+    decision.changed = _entry_change(entries[0] if entries else None)
     decision.changed_note = _(
-        "No page sets the sizes yet: Proficio suggests groups this size, and teachers adjust "
-        "each group on the flexible groups page."
+        "Proficio suggests groups this size; teachers adjust each group on the flexible "
+        "groups page."
+    )
+    decision.place = _place_at(
+        _("Group sizes"),
+        "pathways:gate",
+        "groups",
+        viewer.district_admin,
+        _("Set by the district's admins."),
     )
     return decision
 
@@ -768,7 +780,7 @@ def decisions(viewer: Viewer) -> list[Decision]:
         _revision_decision(viewer, tasks),
         _policy_decision(viewer, facts, "self", _self_words, lambda p: p.include_self_assessment),
         _family_decision(),
-        _grouping_decision(gate),
+        _grouping_decision(viewer, gate),
         _transcript_decision(),
     ]
 
