@@ -27,7 +27,7 @@ from proficio.mastery.api import PolicyDraft, evidence_record
 from proficio.mastery.models import PaceExpectation
 from proficio.mastery.services import policy_change
 from proficio.pathways.api import gate_of, gate_set, group_sizes_set
-from proficio.people.api import Role, district_create
+from proficio.people.api import Role, district_create, family_visibility_set
 from proficio.reports import design
 from proficio.work.api import Alignment, task_create
 from tests.factories import make_competency, make_person
@@ -121,7 +121,7 @@ def test_ten_decisions_with_a_trade_off_and_a_default_each(world):
 
 def test_decisions_without_a_setting_say_so(world):
     decided = {d.key: d for d in design.decisions(design.viewer_of(world.district_admin))}
-    for key in ("family", "transcript"):
+    for key in ("transcript",):
         assert not decided[key].has_setting
     page = text_of(client_for(world.district_admin).get(DESIGN))
     assert "No setting yet" in page
@@ -135,6 +135,7 @@ def test_admins_get_links_to_the_settings_teachers_only_their_names(world):
         reverse("mastery:policies"),
         reverse("pathways:gate"),
         reverse("frameworks:scales"),
+        reverse("agency:family_settings"),
         reverse("pathways:gate") + "#groups",
     ):
         href = f'href="{url}"'
@@ -269,6 +270,20 @@ def test_the_group_sizes_show_their_value_and_who_set_them_when(world):
     group_sizes_set(actor=world.district_admin, district_id=world.district.pk, minimum=3, maximum=6)
     grouping = {d.key: d for d in design.decisions(design.viewer_of(world.teacher))}["grouping"]
     assert grouping.is_default and grouping.changed is not None
+
+
+def test_family_visibility_shows_its_value_and_who_chose_it_when(world):
+    family_visibility_set(
+        actor=world.district_admin, district=world.district, visibility="progress"
+    )
+    family = {d.key: d for d in design.decisions(design.viewer_of(world.teacher))}["family"]
+    assert "Teachers' written feedback stays between the student" in family.current[0].value
+    assert not family.is_default
+    assert family.changed.who == world.district_admin.display_name
+    assert family.changed.at.date() == timezone.localdate()
+    page = text_of(client_for(world.teacher).get(DESIGN))
+    assert "written feedback stays between the student and their teachers" in page
+    assert f"{world.district_admin.display_name}, {timezone.localdate():%-d %b %Y}" in page
 
 
 def test_pace_expectations_of_the_district_and_the_school(world):

@@ -1,6 +1,7 @@
 """The weekly email to families: per child what they mastered this week, the work they
-shared, their teachers' newest words, their goals and their next conference — only what the
-guardian may read on the family page, and only to guardians who have not turned it off.
+shared, their teachers' newest words (unless the district keeps them between the teacher and
+the student), their goals and their next conference — only what the guardian may read on the
+family page, and only to guardians who have not turned it off.
 
 `digests_send` is run once a week (`proficio family-digest`, from cron or a timer); each
 email is a view of the children's records, so it joins the audit trail like the page.
@@ -29,6 +30,7 @@ from proficio.people.api import (
     guardians_active,
     is_signed_in,
     roles_of,
+    sees_teacher_feedback,
 )
 
 WEEK = timedelta(days=7)
@@ -61,6 +63,13 @@ def week_of(*, guardian: Person, child: Person, today: date, agency: dict) -> Ch
         .filter(student=child, created_at__date__gt=since)
         .order_by("created_at")
     )
+    if sees_teacher_feedback(guardian, child):
+        week.feedback = _teachers_words(child, since)
+    return week
+
+
+def _teachers_words(child: Person, since: date) -> list[tuple[str, str]]:
+    """The newest "what is needed next" teachers wrote this week: (competency code, words)."""
     words = (
         evidence_standing()
         .filter(student=child, observed_at__date__gt=since)
@@ -69,8 +78,7 @@ def week_of(*, guardian: Person, child: Person, today: date, agency: dict) -> Ch
         .select_related("competency")
         .order_by("-observed_at")[:3]
     )
-    week.feedback = [(e.competency.code, e.feedback_next) for e in words]
-    return week
+    return [(e.competency.code, e.feedback_next) for e in words]
 
 
 def wants_digest(guardian: Person) -> bool:

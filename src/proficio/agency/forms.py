@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from proficio.agency.models import GoalStatus
 from proficio.frameworks.api import Competency
 from proficio.lib.forms import ServiceErrorsMixin
+from proficio.people.api import FamilyVisibility
 
 
 class DateInput(forms.DateInput):
@@ -266,4 +267,18 @@ class FamilyNoteForm(ServiceErrorsMixin, forms.Form):
             "Soft skills you notice: organising, helping others, sticking with something hard."
         ),
         widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class FamilyVisibilityForm(ServiceErrorsMixin, forms.Form):
+    """What the district's families see: one of people's `FamilyVisibility` choices."""
+
+    visibility = forms.ChoiceField(
+        label=_("What families see"),
+        widget=forms.RadioSelect,
+        choices=FamilyVisibility.choices,
+        error_messages={
+            "required": _("Choose one of the two."),
+            "invalid_choice": _("Choose one of the two."),
+        },
     )

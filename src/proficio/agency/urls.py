@@ -1,6 +1,12 @@
 from django.urls import path
 
-from proficio.agency import conference_views, mentor_views, portfolio_views, views
+from proficio.agency import (
+    conference_views,
+    family_views,
+    mentor_views,
+    portfolio_views,
+    views,
+)
 
 app_name = "agency"
 
@@ -95,6 +101,7 @@ urlpatterns = [
         name="portfolio_download",
     ),
     path("mentors/", mentor_views.mentors_page, name="mentors"),
+    path("family-settings/", family_views.family_settings_page, name="family_settings"),
     path("mentors/cadence", mentor_views.cadence_view, name="cadence"),
     path(
         "mentorships/<uuid:mentorship_id>/end",

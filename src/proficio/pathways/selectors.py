@@ -154,20 +154,9 @@ class NextStep:
         return 3
 
 
-def next_steps(*, student: Person, statuses: Sequence | None = None) -> tuple[list[NextStep], list]:
-    """Per competency with a working stage, ordered by what matters most: the stage's
-    evidence statements, the latest "what is needed next" a teacher gave, the playlists of
-    that stage with their items' states, the student's open tasks on the competency. Also
-    the competencies completed. The student is one the caller may see (checked);
-    `statuses` theirs, when the caller has read them already."""
-    if statuses is None:
-        statuses = students_mastery(students=[student], explained=False)[student.pk]
-    working = [status for status in statuses if status.working is not None]
-    paces = competency_paces(student=student, competencies=[s.competency for s in working])
-    by_stage: dict[int, list[ShownPlaylist]] = {}
-    for shown in playlists_of_student(student=student, statuses=statuses):
-        by_stage.setdefault(shown.playlist.stage_id, []).append(shown)
-    latest_next: dict[int, str] = {}
+def _latest_next(student: Person) -> dict[int, str]:
+    """The newest "what is needed next" a teacher gave, by competency id."""
+    latest: dict[int, str] = {}
     worded = (
         evidence_of(student=student)
         .exclude(source=EvidenceSource.SELF)
@@ -176,7 +165,27 @@ def next_steps(*, student: Person, statuses: Sequence | None = None) -> tuple[li
         .values_list("competency_id", "feedback_next")
     )
     for competency_id, feedback_next in worded:
-        latest_next[competency_id] = feedback_next  # oldest first: newest wins
+        latest[competency_id] = feedback_next  # oldest first: newest wins
+    return latest
+
+
+def next_steps(
+    *, student: Person, statuses: Sequence | None = None, feedback: bool = True
+) -> tuple[list[NextStep], list]:
+    """Per competency with a working stage, ordered by what matters most: the stage's
+    evidence statements, the latest "what is needed next" a teacher gave, the playlists of
+    that stage with their items' states, the student's open tasks on the competency. Also
+    the competencies completed. The student is one the caller may see (checked);
+    `statuses` theirs, when the caller has read them already. `feedback` False leaves the
+    teachers' words out (for a family the district keeps them from)."""
+    if statuses is None:
+        statuses = students_mastery(students=[student], explained=False)[student.pk]
+    working = [status for status in statuses if status.working is not None]
+    paces = competency_paces(student=student, competencies=[s.competency for s in working])
+    by_stage: dict[int, list[ShownPlaylist]] = {}
+    for shown in playlists_of_student(student=student, statuses=statuses):
+        by_stage.setdefault(shown.playlist.stage_id, []).append(shown)
+    latest_next = _latest_next(student) if feedback else {}
     open_tasks: dict[int, list] = {}
     for task, _submission, status in tasks_of_student(student):
         if status == "rated":

@@ -45,7 +45,7 @@ from proficio.pathways.services import (
     playlist_create,
 )
 from proficio.pathways.supports import support_end, support_record, supports_visible_to
-from proficio.people.api import Role, roles_of, student_get
+from proficio.people.api import Role, roles_of, sees_teacher_feedback, student_get
 from proficio.work.api import task_list_visible_to
 
 
@@ -76,7 +76,11 @@ def student_next_steps(request: HttpRequest, student_id: str) -> HttpResponse:
 def _next_steps_page(request: HttpRequest, student) -> HttpResponse:
     statuses = students_mastery(students=[student], explained=False)
     proposals_sync(students=[student], statuses=statuses)
-    steps, completed = next_steps(student=student, statuses=statuses[student.pk])
+    steps, completed = next_steps(
+        student=student,
+        statuses=statuses[student.pk],
+        feedback=sees_teacher_feedback(request.user, student),
+    )
     return render(
         request,
         "pathways/next_steps.html",

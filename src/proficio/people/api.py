@@ -20,9 +20,15 @@ from proficio.people.data import (
     SessionSpec,
     StudentDemographics,
 )
+from proficio.people.family import (
+    family_visibility_of,
+    family_visibility_set,
+    feedback_withheld_ids,
+)
 from proficio.people.models import (
     ApiToken,
     District,
+    FamilyVisibility,
     Mentorship,
     Person,
     Role,
@@ -39,6 +45,7 @@ from proficio.people.permissions import (
     is_signed_in,
     keeps_records_of,
     school_admin_of,
+    sees_teacher_feedback,
     serves_as_staff,
 )
 from proficio.people.selectors import (
@@ -123,6 +130,7 @@ __all__ = [
     "ApiToken",
     "DemographicsSpec",
     "District",
+    "FamilyVisibility",
     "GuardianSpec",
     "MembershipSpec",
     "Mentorship",
@@ -160,6 +168,9 @@ __all__ = [
     "earliest_work_days",
     "enrolment_pairs",
     "enrolments_digest",
+    "family_visibility_of",
+    "family_visibility_set",
+    "feedback_withheld_ids",
     "guardian_link",
     "guardian_of",
     "guardians_active",
@@ -199,6 +210,7 @@ __all__ = [
     "sections_served_by",
     "sections_students",
     "sections_taught_by",
+    "sees_teacher_feedback",
     "serves_as_staff",
     "staff_school_ids",
     "staff_schools",

@@ -394,3 +394,29 @@ class Demographics(models.Model):
 
     def __str__(self) -> str:
         return f"Demographics of {self.person}"
+
+
+class FamilyVisibility(models.TextChoices):
+    """What families read of their children's learning: a district's design choice."""
+
+    FULL = "full", _("Progress, work and teachers' feedback")
+    PROGRESS = "progress", _("Progress, work, goals and what the student shares")
+
+
+class FamilySettings(models.Model):
+    """A district's choice of what its families see (people owns it because the pages that
+    apply it lie in several apps — the student page, the work, next steps, the family page
+    and email — and all of them stand above people). Without a row, Proficio's default:
+    `full`. Who changed it, and when, is in the audit trail."""
+
+    district = models.OneToOneField(District, on_delete=models.CASCADE, related_name="+")
+    visibility = models.CharField(
+        max_length=20, choices=FamilyVisibility.choices, default=FamilyVisibility.FULL
+    )
+
+    class Meta:
+        verbose_name = _("family settings")
+        verbose_name_plural = _("family settings")
+
+    def __str__(self) -> str:
+        return f"Family settings of {self.district}"

@@ -12,6 +12,8 @@ from proficio.people.models import (
     ApiToken,
     District,
     Enrollment,
+    FamilySettings,
+    FamilyVisibility,
     GroupMembership,
     GuardianLink,
     Mentorship,
@@ -184,6 +186,29 @@ def guardian_of(user: Person, student: Person) -> bool:
         Role.GUARDIAN in role_names(user)
         and GuardianLink.objects.filter(guardian=user, student=student).exists()
     )
+
+
+def feedback_withheld_q(user: Person) -> Q:
+    """Students whose teachers' written feedback `user` does not read (a filter on Person):
+    their own children, in a district whose families see progress but not that feedback
+    (`FamilyVisibility.PROGRESS`), unless `user` is the student or serves them as staff."""
+    if Role.GUARDIAN not in role_names(user):
+        return NOBODY
+    children = GuardianLink.objects.filter(guardian=user).values("student_id")
+    withholding = FamilySettings.objects.filter(visibility=FamilyVisibility.PROGRESS).values(
+        "district_id"
+    )
+    return (
+        Q(pk__in=children, district_id__in=withholding) & ~Q(pk=user.pk) & ~staff_students_q(user)
+    )
+
+
+def sees_teacher_feedback(user: Person, student: Person) -> bool:
+    """Whether `user` reads the words teachers write with the student's ratings and on their
+    work; the student is one `user` may see."""
+    if Role.GUARDIAN not in role_names(user):
+        return True
+    return not Person.objects.filter(feedback_withheld_q(user), pk=student.pk).exists()
 
 
 def visible_students_q(user: Person) -> Q:

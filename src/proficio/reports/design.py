@@ -47,10 +47,12 @@ from proficio.mastery.api import (
 from proficio.pathways.api import gate_of
 from proficio.people.api import (
     District,
+    FamilyVisibility,
     Person,
     Role,
     School,
     district_admin_of,
+    family_visibility_of,
     roles_of,
     school_admin_of,
     staff_schools,
@@ -703,20 +705,42 @@ def _revision_decision(viewer: Viewer, tasks) -> Decision:
     return decision
 
 
-def _family_decision() -> Decision:
-    decision = _decision(
-        "family",
-        _(
-            "Families see each child's progress on every competency in plain words, the latest "
-            "work and the teacher's feedback, and the goals the child is working on. Portfolio "
-            "pieces and a conference agenda reach them only once the student shares them."
-        ),
+FAMILY_WORDS = {
+    FamilyVisibility.FULL: gettext_lazy(
+        "Families see each child's progress on every competency in plain words, the latest "
+        "work and the teacher's feedback, and the goals the child is working on. Portfolio "
+        "pieces and a conference agenda reach them only once the student shares them."
+    ),
+    FamilyVisibility.PROGRESS: gettext_lazy(
+        "Families see each child's progress on every competency in plain words, their work, "
+        "the goals they are working on, and the portfolio pieces and conference agendas the "
+        "student shares. Teachers' written feedback stays between the student and their "
+        "teachers."
+    ),
+}
+
+
+def _family_decision(viewer: Viewer) -> Decision:
+    decision = _decision("family", str(FAMILY_WORDS[FamilyVisibility.FULL]))
+    visibility = family_visibility_of(viewer.district.pk)
+    decision.is_default = visibility == FamilyVisibility.FULL
+    decision.current.append(
+        Line(
+            _("District"),
+            str(FAMILY_WORDS[visibility]),
+            _("Proficio's default") if decision.is_default else "",
+        )
     )
-    decision.has_setting = False
-    decision.current.append(Line(_("District"), decision.default, _("Proficio's default")))
+    entries = _settings_entries(viewer.district, [audit.FAMILY_VISIBILITY_SET])
+    decision.changed = _entry_change(entries[0] if entries else None)
     decision.changed_note = _(
-        "No setting in Proficio yet: every district works this way. Students choose, piece by "
-        "piece, what of their portfolio their family sees."
+        "Either way, students choose, piece by piece, what of their portfolio their family sees."
+    )
+    decision.place = _place(
+        _("What families see"),
+        "agency:family_settings",
+        viewer.district_admin,
+        _("Set by the district's admins."),
     )
     return decision
 
@@ -779,7 +803,7 @@ def decisions(viewer: Viewer) -> list[Decision]:
         _gate_decision(viewer, gate),
         _revision_decision(viewer, tasks),
         _policy_decision(viewer, facts, "self", _self_words, lambda p: p.include_self_assessment),
-        _family_decision(),
+        _family_decision(viewer),
         _grouping_decision(viewer, gate),
         _transcript_decision(),
     ]

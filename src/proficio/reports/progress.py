@@ -23,7 +23,7 @@ from proficio.mastery.api import (
     trajectory_chart,
     trajectory_of,
 )
-from proficio.people.api import Person, is_self, school_year_start
+from proficio.people.api import Person, is_self, school_year_start, sees_teacher_feedback
 
 
 @dataclass(frozen=True)
@@ -79,7 +79,8 @@ def progress_report(
     )
     competencies = [status.competency for status in statuses]
     paces = competency_paces(student=student, competencies=competencies, today=as_of)
-    feedback = _latest_feedback(student, as_of)
+    # A family the district keeps teachers' written feedback from reads none here either.
+    feedback = _latest_feedback(student, as_of) if sees_teacher_feedback(user, student) else {}
     found, not_started = [], []
     for status in statuses:
         competency = status.competency

@@ -1,5 +1,7 @@
 """The home page each person lands on, chosen by the roles they hold."""
 
+from dataclasses import replace
+
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -8,9 +10,15 @@ from django.views.decorators.http import require_safe
 
 from proficio.agency.api import family_agency, wants_digest
 from proficio.audit import api as audit
-from proficio.mastery.api import children_progress, stalled_in_sections
+from proficio.mastery.api import ChildProgress, children_progress, stalled_in_sections
 from proficio.onboarding.api import district_needs_setup
-from proficio.people.api import Role, children_of, roles_of, sections_served_by
+from proficio.people.api import (
+    Role,
+    children_of,
+    feedback_withheld_ids,
+    roles_of,
+    sections_served_by,
+)
 from proficio.work.api import recent_work_of
 
 STAFF_ROLES = frozenset({Role.TEACHER, Role.SCHOOL_ADMIN, Role.DISTRICT_ADMIN})
@@ -69,6 +77,8 @@ def guardian_home(request: HttpRequest) -> HttpResponse:
     children = list(children_of(request.user))
     work = recent_work_of(user=request.user, students=children)
     agency = family_agency(user=request.user, students=children)
+    # The district may keep teachers' written feedback between the teacher and the student.
+    withheld = feedback_withheld_ids(user=request.user, students=children)
     audit.record_views(
         actor=request.user,
         action=audit.STUDENT_VIEWED,
@@ -80,10 +90,21 @@ def guardian_home(request: HttpRequest) -> HttpResponse:
         "web/guardian_home.html",
         {
             "summaries": [
-                (summary, work.get(summary.child.pk, []), agency[summary.child.pk])
+                (
+                    _without_feedback(summary) if summary.child.pk in withheld else summary,
+                    work.get(summary.child.pk, []),
+                    agency[summary.child.pk],
+                    summary.child.pk in withheld,
+                )
                 for summary in children_progress(children=children)
             ],
             "is_student": Role.STUDENT in roles,
             "weekly_email": wants_digest(request.user),
+            # The weekly email tells of teachers' words only for children whose it may.
+            "weekly_feedback": len(withheld) < len(children),
         },
     )
+
+
+def _without_feedback(summary: ChildProgress) -> ChildProgress:
+    return replace(summary, lines=[replace(line, teacher_words="") for line in summary.lines])

@@ -17,7 +17,12 @@ from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput
 from proficio.lib.exports import export_format, table_response
 from proficio.lib.visibility import not_visible_is_404
-from proficio.people.api import enrolment_pairs, is_self, sections_served_by
+from proficio.people.api import (
+    enrolment_pairs,
+    is_self,
+    sections_served_by,
+    sees_teacher_feedback,
+)
 from proficio.work.data import WorkRating
 from proficio.work.forms import CommentForm, ReviewForm
 from proficio.work.permissions import may_comment, may_review, may_write_tasks
@@ -134,6 +139,7 @@ def _page(request, submission, *, review_form=None, comment_form=None, status=20
         if can_review
         else None
     )
+    withheld = not sees_teacher_feedback(request.user, submission.student)
     shown_latest = next((r for r in revisions if r.revision == latest), None)
     own = {
         rating.evidence.stage_id: rating
@@ -155,7 +161,10 @@ def _page(request, submission, *, review_form=None, comment_form=None, status=20
             "latest": latest,
             "review_form": form,
             "review_rows": review_rows,
-            "comments": list(submission.comments.all()),
+            # A family the district keeps teachers' written feedback from reads neither the
+            # words with each rating nor the conversation.
+            "feedback_withheld": withheld,
+            "comments": [] if withheld else list(submission.comments.all()),
             "comment_form": comment_form
             or (CommentForm() if may_comment(request.user, submission) else None),
             "is_student": is_self(request.user, submission.student),
