@@ -29,6 +29,7 @@ from proficio.mastery.services import policy_change
 from proficio.pathways.api import gate_of, gate_set, group_sizes_set
 from proficio.people.api import Role, district_create, family_visibility_set
 from proficio.reports import design
+from proficio.reports.transcripts import transcript_format_set
 from proficio.work.api import Alignment, task_create
 from tests.factories import make_competency, make_person
 
@@ -119,13 +120,18 @@ def test_ten_decisions_with_a_trade_off_and_a_default_each(world):
         assert title in page
 
 
-def test_decisions_without_a_setting_say_so(world):
-    decided = {d.key: d for d in design.decisions(design.viewer_of(world.district_admin))}
-    for key in ("transcript",):
-        assert not decided[key].has_setting
+def test_every_decision_has_a_setting_at_its_default_in_a_new_district(world):
+    decided = design.decisions(design.viewer_of(world.district_admin))
+    for decision in decided:
+        assert decision.has_setting, decision.key
+        assert decision.place is not None, decision.key
+    fresh = {d.key: d for d in decided}
+    for key in ("family", "grouping", "transcript"):
+        assert fresh[key].is_default and fresh[key].changed is None
+        assert fresh[key].current[0].note == "Proficio's default"
     page = text_of(client_for(world.district_admin).get(DESIGN))
-    assert "No setting yet" in page
-    assert "No setting in Proficio yet" in page
+    assert "No setting yet" not in page
+    assert "No setting in Proficio yet" not in page
 
 
 def test_admins_get_links_to_the_settings_teachers_only_their_names(world):
@@ -137,6 +143,7 @@ def test_admins_get_links_to_the_settings_teachers_only_their_names(world):
         reverse("frameworks:scales"),
         reverse("agency:family_settings"),
         reverse("pathways:gate") + "#groups",
+        reverse("reports:transcript_format"),
     ):
         href = f'href="{url}"'
         assert href in admin_page
@@ -284,6 +291,46 @@ def test_family_visibility_shows_its_value_and_who_chose_it_when(world):
     page = text_of(client_for(world.teacher).get(DESIGN))
     assert "written feedback stays between the student and their teachers" in page
     assert f"{world.district_admin.display_name}, {timezone.localdate():%-d %b %Y}" in page
+
+
+def test_the_transcript_format_shows_its_value_and_who_set_it_when(world):
+    transcript_format_set(
+        actor=world.district_admin, district=world.district, appendix=False, typical_stage=True
+    )
+    transcript = {d.key: d for d in design.decisions(design.viewer_of(world.teacher))}["transcript"]
+    value = transcript.current[0].value
+    assert "without the appendix of evidence" in value
+    assert "the stage typical for the student's age-grade beside each competency" in value
+    assert not transcript.is_default
+    assert transcript.changed.who == world.district_admin.display_name
+    assert "with an appendix of the evidence" in transcript.default
+    page = text_of(client_for(world.district_admin).get(DESIGN))
+    assert "without the appendix of evidence" in page
+    assert "3 of the ten differ" not in page and "1 of the ten differs" in page
+
+
+def test_another_districts_settings_are_not_ours(world):
+    elsewhere_admin = make_person(
+        world.other_district_teacher.district, "elsewhereadmin", Role.DISTRICT_ADMIN, None
+    )
+    family_visibility_set(
+        actor=elsewhere_admin, district=elsewhere_admin.district, visibility="progress"
+    )
+    group_sizes_set(
+        actor=elsewhere_admin, district_id=elsewhere_admin.district_id, minimum=2, maximum=2
+    )
+    transcript_format_set(
+        actor=elsewhere_admin,
+        district=elsewhere_admin.district,
+        appendix=False,
+        typical_stage=False,
+    )
+    ours = {d.key: d for d in design.decisions(design.viewer_of(world.teacher))}
+    theirs = {d.key: d for d in design.decisions(design.viewer_of(world.other_district_teacher))}
+    for key in ("family", "grouping", "transcript"):
+        assert ours[key].is_default and ours[key].changed is None
+        assert not theirs[key].is_default
+        assert theirs[key].changed.who == elsewhere_admin.display_name
 
 
 def test_pace_expectations_of_the_district_and_the_school(world):

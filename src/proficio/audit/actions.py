@@ -71,6 +71,7 @@ CALIBRATION_SETTINGS_CHANGED = "calibration_settings.changed"
 CALIBRATION_PRACTISED = "calibration.practised"
 TRANSCRIPT_ISSUED = "transcript.issued"
 CREDIT_DEFINED = "credit.defined"
+TRANSCRIPT_FORMAT_SET = "transcript_format.set"
 FAMILY_VISIBILITY_SET = "family_visibility.set"
 
 ACTION_LABELS = {
@@ -139,6 +140,7 @@ ACTION_LABELS = {
     CALIBRATION_PRACTISED: _("Practised rating on exemplars"),
     TRANSCRIPT_ISSUED: _("Issued a student's transcript"),
     CREDIT_DEFINED: _("Defined a mastery credit"),
+    TRANSCRIPT_FORMAT_SET: _("Set the transcript format"),
     FAMILY_VISIBILITY_SET: _("Chose what families see"),
 }
 

@@ -260,6 +260,21 @@ class Bridge:
         return [row.student for row in self.rows]
 
 
+def _stage_grades(competency: Competency) -> tuple[StageGrade, ...]:
+    """The competency's stages (prefetched) with their typical grades, in order."""
+    return tuple(
+        sorted(StageGrade(stage.ordinal, stage.typical_grade) for stage in competency.stages.all())
+    )
+
+
+def typical_stage_of(competency: Competency, age_grade: int | None) -> Expectation | None:
+    """The stage typical for `age_grade` on the competency's trajectory, as the bridge reads
+    it: None with no age-grade or a stage without a typical grade; a stage of None when the
+    grade expects every stage mastered. No query when the stages are prefetched."""
+    stages = _stage_grades(competency)
+    return expected_stage(stages, age_grade) if stages else None
+
+
 def bridge_competencies(user: Person) -> list[BridgeCompetency]:
     """The district's competencies in order, each with its stages and its CASE identifier:
     three queries whatever their number."""
@@ -268,12 +283,7 @@ def bridge_competencies(user: Person) -> list[BridgeCompetency]:
     return [
         BridgeCompetency(
             competency=competency,
-            stages=tuple(
-                sorted(
-                    StageGrade(stage.ordinal, stage.typical_grade)
-                    for stage in competency.stages.all()
-                )
-            ),
+            stages=_stage_grades(competency),
             case_identifier=identifiers.get(competency.pk, ""),
         )
         for competency in competencies

@@ -58,6 +58,8 @@ from proficio.people.api import (
     staff_schools,
     teachers_of_district,
 )
+from proficio.reports.models import TranscriptFormat
+from proficio.reports.transcripts import transcript_format_of
 from proficio.work.api import RevisionPolicy, task_summary
 
 STAFF_ROLES = frozenset({Role.DISTRICT_ADMIN, Role.SCHOOL_ADMIN, Role.TEACHER})
@@ -775,18 +777,48 @@ def _grouping_decision(viewer: Viewer, gate) -> Decision:
     return decision
 
 
-def _transcript_decision() -> Decision:
-    decision = _decision(
-        "transcript",
-        _(
-            "A competency transcript: each competency area with the stage reached and when, "
-            "linked to its evidence, with no grades; issued as a dated snapshot that can be "
-            "verified."
-        ),
+def _transcript_words(appendix: bool, typical_stage: bool) -> str:
+    appendix_words = (
+        _("with an appendix of the evidence behind each credit")
+        if appendix
+        else _("without the appendix of evidence (each credit links to it)")
     )
-    decision.has_setting = False
-    decision.current.append(Line(_("District"), decision.default, _("Proficio's default")))
-    decision.changed_note = _("No setting in Proficio yet: every transcript has this format.")
+    typical_words = (
+        _("the stage typical for the student's age-grade beside each competency")
+        if typical_stage
+        else _("no stage by age-grade beside it")
+    )
+    return _(
+        "A competency transcript: each competency area with the stage reached and when, and "
+        "the mastery credits, with no grades; %(appendix)s; %(typical)s. Issued as a dated "
+        "snapshot that can be verified."
+    ) % {"appendix": appendix_words, "typical": typical_words}
+
+
+def _transcript_decision(viewer: Viewer) -> Decision:
+    default = TranscriptFormat(district_id=viewer.district.pk)
+    decision = _decision("transcript", _transcript_words(default.appendix, default.typical_stage))
+    form = transcript_format_of(viewer.district.pk)
+    decision.is_default = (form.appendix, form.typical_stage) == (
+        default.appendix,
+        default.typical_stage,
+    )
+    decision.current.append(
+        Line(
+            _("District"),
+            _transcript_words(form.appendix, form.typical_stage),
+            _("Proficio's default") if decision.is_default else "",
+        )
+    )
+    entries = _settings_entries(viewer.district, [audit.TRANSCRIPT_FORMAT_SET])
+    decision.changed = _entry_change(entries[0] if entries else None)
+    decision.changed_note = _("A transcript already issued keeps the format it was issued in.")
+    decision.place = _place(
+        _("Transcript format"),
+        "reports:transcript_format",
+        viewer.district_admin,
+        _("Set by the district's admins."),
+    )
     return decision
 
 
@@ -805,7 +837,7 @@ def decisions(viewer: Viewer) -> list[Decision]:
         _policy_decision(viewer, facts, "self", _self_words, lambda p: p.include_self_assessment),
         _family_decision(viewer),
         _grouping_decision(viewer, gate),
-        _transcript_decision(),
+        _transcript_decision(viewer),
     ]
 
 

@@ -1,4 +1,4 @@
-"""The reports' forms: the period and the day a report is read as of."""
+"""The reports' forms: the period and the day a report is read as of; the transcript format."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -21,3 +21,12 @@ class PeriodForm(forms.Form):
         if not self.is_valid():
             return {"since": None, "as_of": None}
         return {"since": self.cleaned_data["since"], "as_of": self.cleaned_data["as_of"]}
+
+
+class TranscriptFormatForm(forms.Form):
+    """The district's transcript format: two choices, each on or off."""
+
+    appendix = forms.BooleanField(label=_("Include the appendix of evidence"), required=False)
+    typical_stage = forms.BooleanField(
+        label=_("Show the stage typical for the student's age-grade"), required=False
+    )

@@ -26,6 +26,21 @@ class MasteryCredit(models.Model):
         return self.title
 
 
+class TranscriptFormat(models.Model):
+    """A district's transcript format (a design choice): whether a transcript carries the
+    appendix of the evidence behind each credit, and whether it shows beside each competency
+    the stage typical for the student's age-grade. Without a row, Proficio's default: the
+    appendix, no typical stage. A transcript issued keeps the format it was issued in, in
+    its snapshot; who changed the format, and when, is in the audit trail."""
+
+    district = models.OneToOneField("people.District", on_delete=models.CASCADE, related_name="+")
+    appendix = models.BooleanField(default=True)
+    typical_stage = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"Transcript format of {self.district}"
+
+
 class TranscriptIsImmutable(Exception):
     """An issued transcript is never changed or deleted: it says what it said that day."""
 

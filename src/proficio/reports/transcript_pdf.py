@@ -1,6 +1,8 @@
 """An issued transcript as a PDF: one page to read in two minutes — the credits with their
-days, each with a QR code to its evidence, the competency areas with the stage reached —
-then the appendix of evidence; a QR code to the verification page and the code to type."""
+days, each with a QR code to its evidence, the competency areas with the stage reached (and,
+in the format it was issued in, the stage typical for the student's age-grade) — then the
+appendix of evidence if its format has one; a QR code to the verification page and the code
+to type."""
 
 from collections.abc import Callable
 from typing import IO
@@ -14,7 +16,7 @@ from reportlab.platypus import PageBreak, Spacer, Table, TableStyle
 
 from proficio.lib.pdf import INK, MUTED, bullets, document, fonts, long_date, paragraph, text
 from proficio.reports.models import IssuedTranscript
-from proficio.reports.transcripts import presented
+from proficio.reports.transcripts import presented, typical_words
 
 RULE = colors.HexColor("#d5dbe3")
 
@@ -104,9 +106,24 @@ def transcript_pdf_write(
         story.append(credits)
     else:
         story.append(paragraph(text(_("No mastery credit earned yet."))))
+    typical = content["format"]["typical_stage"]
+    if typical:
+        story.append(
+            paragraph(
+                text(
+                    _(
+                        "Beside each competency, the stage typical for the student's age-grade, "
+                        "for readers who compare with grades: students work at the stage they "
+                        "are ready for, whatever their age."
+                    )
+                ),
+                "small",
+            )
+        )
     for area in content["areas"]:
         story.append(paragraph(text(area["area"]), "h2"))
-        rows = [[_("Competency"), _("Stage reached"), _("When")]] + [
+        head = [_("Competency"), _("Stage reached"), _("When")]
+        rows = [head + ([content["typical_heading"]] if typical else [])] + [
             [
                 paragraph(text(f"{item['code']} · {item['title']}")),
                 paragraph(
@@ -122,10 +139,12 @@ def transcript_pdf_write(
                     )
                 ),
                 paragraph(text(long_date(item["reached_on"]) if item["reached_on"] else "—")),
+                *([paragraph(text(typical_words(item.get("typical"))))] if typical else []),
             ]
             for item in area["competencies"]
         ]
-        table = Table(rows, colWidths=[88 * mm, 52 * mm, 34 * mm], repeatRows=1)
+        widths = [60, 42, 34, 38] if typical else [88, 52, 34]
+        table = Table(rows, colWidths=[width * mm for width in widths], repeatRows=1)
         table.setStyle(
             TableStyle(
                 [
@@ -138,7 +157,7 @@ def transcript_pdf_write(
             )
         )
         story.append(table)
-    if content["credits"]:
+    if content["credits"] and content["format"]["appendix"]:
         story += [
             PageBreak(),
             paragraph(text(_("Appendix: the evidence behind each credit")), "h2"),

@@ -1,5 +1,6 @@
 """Pages of the transcript: a student's transcript as it stands, issuing it, an issued
-transcript and its PDF, the district's mastery credits, and the public verification page."""
+transcript and its PDF, the district's mastery credits and transcript format, and the public
+verification page."""
 
 import io
 
@@ -18,6 +19,7 @@ from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.exports import export_format, table_response
 from proficio.lib.visibility import not_visible_is_404, visible_get
 from proficio.people.api import district_admin_of, is_self, student_get
+from proficio.reports.forms import TranscriptFormatForm
 from proficio.reports.transcript_pdf import transcript_pdf_write
 from proficio.reports.transcripts import (
     credit_add,
@@ -25,8 +27,11 @@ from proficio.reports.transcripts import (
     issued_visible_to,
     may_issue,
     presented,
+    transcript_format_of,
+    transcript_format_set,
     transcript_issue,
     transcript_of,
+    typical_words,
     verify,
 )
 
@@ -64,6 +69,7 @@ def transcript_page(request: HttpRequest, student_id: str) -> HttpResponse:
 def _transcript_export(student, content: dict, format: str) -> HttpResponse:
     """The transcript's tables as a download: a row per competency of each area, with the
     stage reached and when, as the page shows them."""
+    typical = content["format"]["typical_stage"]
     return table_response(
         name=_("Transcript · %(name)s") % {"name": student.display_name},
         headers=[
@@ -74,6 +80,7 @@ def _transcript_export(student, content: dict, format: str) -> HttpResponse:
             _("Of stages"),
             _("Stage"),
             _("When"),
+            *([content["typical_heading"]] if typical else []),
         ],
         rows=(
             [
@@ -84,6 +91,7 @@ def _transcript_export(student, content: dict, format: str) -> HttpResponse:
                 item["stages"],
                 item["reached_label"] if item["reached"] else None,
                 item["reached_on"],
+                *([typical_words(item.get("typical"))] if typical else []),
             ]
             for area in content["areas"]
             for item in area["competencies"]
@@ -225,3 +233,25 @@ def credits_page(request: HttpRequest) -> HttpResponse:
         },
         status=422 if errors else 200,
     )
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+@not_visible_is_404
+def transcript_format_page(request: HttpRequest) -> HttpResponse:
+    """The district's transcript format; its admins set it. Transcripts issued keep theirs."""
+    district = request.user.district
+    if district is None or not district_admin_of(request.user, district):
+        raise NotVisible("The transcript format is set by the district's admins.")
+    if request.method == "POST":
+        form = TranscriptFormatForm(request.POST)
+        if form.is_valid():
+            transcript_format_set(actor=request.user, district=district, **form.cleaned_data)
+            messages.success(request, _("Saved the transcript format."))
+            return redirect("reports:transcript_format")
+    else:
+        current = transcript_format_of(district.pk)
+        form = TranscriptFormatForm(
+            initial={"appendix": current.appendix, "typical_stage": current.typical_stage}
+        )
+    return render(request, "reports/transcript_format.html", {"form": form, "district": district})

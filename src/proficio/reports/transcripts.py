@@ -1,7 +1,11 @@
 """The competency transcript, Mastery Transcript style: competency areas with the stage
 reached and when, the district's mastery credits earned with their day, and an appendix
 of the evidence behind each credit. Worked out from the evidence and the policy versions in
-force on each day (trajectories); issued as an immutable snapshot a public page verifies."""
+force on each day (trajectories); issued as an immutable snapshot a public page verifies.
+
+The district's format (a design choice) says whether the appendix is included and whether
+each competency shows the stage typical for the student's age-grade; the snapshot keeps the
+format it was issued in, so changing the format never changes a transcript issued."""
 
 import hashlib
 import json
@@ -14,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from proficio.audit import api as audit
+from proficio.engine.pace import grade_words
 from proficio.evidence.api import Evidence
 from proficio.frameworks.api import Stage
 from proficio.lib.errors import InvalidInput, NotVisible
@@ -26,10 +31,14 @@ from proficio.people.api import (
     students_administered_by,
     students_visible_to,
 )
-from proficio.reports.models import IssuedTranscript, MasteryCredit
+from proficio.reports.bridge import typical_stage_of
+from proficio.reports.models import IssuedTranscript, MasteryCredit, TranscriptFormat
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud, typed by hand
 EVIDENCE_PER_CREDIT = 5
+# The format of a snapshot issued before the district could choose one: the appendix, no
+# typical stage.
+FORMAT_BEFORE_CHOICE = {"appendix": True, "typical_stage": False}
 
 
 def _rating(evidence: Evidence) -> dict:
@@ -55,6 +64,7 @@ def transcript_of(*, user: Person, student: Person, as_of: date | None = None) -
         credit.stage_id: credit
         for credit in MasteryCredit.objects.filter(district_id=student.district_id)
     }
+    form = transcript_format_of(student.district_id)
     areas: dict[str, list] = {}
     earned, appendix, policies = [], [], set()
     for status in statuses:
@@ -72,6 +82,11 @@ def transcript_of(*, user: Person, student: Person, as_of: date | None = None) -
                 "reached_label": top.stage.label if top else "",
                 "reached_on": top.on.isoformat() if top else None,
                 "working": status.working_stage,
+                **(
+                    {"typical": _typical(competency, student.age_grade)}
+                    if form.typical_stage
+                    else {}
+                ),
             }
         )
         for reached in trajectory.reached:
@@ -97,11 +112,27 @@ def transcript_of(*, user: Person, student: Person, as_of: date | None = None) -
     return {
         "student": str(student.uuid),
         "as_of": as_of.isoformat(),
+        # The district's format in force: an issued transcript keeps it with its snapshot.
+        "format": {"appendix": form.appendix, "typical_stage": form.typical_stage},
+        **({"age_grade": student.age_grade} if form.typical_stage else {}),
         "areas": [{"area": area, "competencies": items} for area, items in areas.items()],
         "credits": sorted(earned, key=lambda c: (c["on"], c["code"], c["stage"])),
-        "appendix": appendix,
+        "appendix": appendix if form.appendix else [],
         "policies": sorted([list(p) for p in policies]),
     }
+
+
+def _typical(competency, age_grade: int | None) -> dict | None:
+    """The stage typical for the student's age-grade, as the age-grade bridge reads it: None
+    when there is none to tell (no age-grade, a stage without a typical grade); a stage of
+    None when the grade expects every stage mastered."""
+    expectation = typical_stage_of(competency, age_grade)
+    if expectation is None:
+        return None
+    if expectation.stage is None:
+        return {"stage": None, "label": ""}
+    label = next((s.label for s in competency.stages.all() if s.ordinal == expectation.stage), "")
+    return {"stage": expectation.stage, "label": label}
 
 
 def digest_of(*, code: str, student_uuid: str, issued_at: datetime, content: dict) -> str:
@@ -162,7 +193,12 @@ def transcript_issue(
         action=audit.TRANSCRIPT_ISSUED,
         student=student,
         target=issued,
-        data={"code": code, "credits": len(content["credits"]), "as_of": content["as_of"]},
+        data={
+            "code": code,
+            "credits": len(content["credits"]),
+            "as_of": content["as_of"],
+            "format": content["format"],
+        },
     )
     return issued
 
@@ -230,9 +266,52 @@ def credits_of(district_id: int) -> list[MasteryCredit]:
     )
 
 
+def transcript_format_of(district_id: int) -> TranscriptFormat:
+    """The district's transcript format: Proficio's default until an admin chose."""
+    return TranscriptFormat.objects.filter(district_id=district_id).first() or TranscriptFormat(
+        district_id=district_id
+    )
+
+
+@transaction.atomic
+def transcript_format_set(
+    *, actor: Person, district: District, appendix: bool, typical_stage: bool
+) -> TranscriptFormat:
+    """A district admin sets the format of the district's transcripts from now on; those
+    issued keep the format they were issued in."""
+    if not district_admin_of(actor, district):
+        raise NotVisible(f"No district {district.uuid} you administer.")
+    before = transcript_format_of(district.pk)
+    form, _created = TranscriptFormat.objects.update_or_create(
+        district=district,
+        defaults={"appendix": bool(appendix), "typical_stage": bool(typical_stage)},
+    )
+    audit.record(
+        actor=actor,
+        action=audit.TRANSCRIPT_FORMAT_SET,
+        district_id=district.pk,
+        target=form,
+        data={
+            "appendix": form.appendix,
+            "typical_stage": form.typical_stage,
+            "before": {"appendix": before.appendix, "typical_stage": before.typical_stage},
+        },
+    )
+    return form
+
+
 def issued_visible_to(user: Person):
     """The issued transcripts of the students `user` may see."""
     return IssuedTranscript.objects.filter(student__in=students_visible_to(user))
+
+
+def typical_words(typical: dict | None) -> str:
+    """A competency's typical stage as a table cell: "Stage 3 · Claims with reasons"."""
+    if typical is None:
+        return "—"
+    if typical["stage"] is None:
+        return _("Every stage mastered")
+    return _("Stage %(stage)s · %(label)s") % typical
 
 
 def presented(content: dict) -> dict:
@@ -242,8 +321,17 @@ def presented(content: dict) -> dict:
     def day(value: str | None) -> date | None:
         return date.fromisoformat(value) if value else None
 
+    form = {**FORMAT_BEFORE_CHOICE, **content.get("format", {})}
+    age_grade = content.get("age_grade")
     return {
         "as_of": day(content["as_of"]),
+        "format": form,
+        "age_grade": age_grade,
+        "typical_heading": (
+            _("Typical for %(grade)s") % {"grade": grade_words(age_grade)}
+            if age_grade is not None
+            else _("Typical for the age-grade")
+        ),
         "areas": [
             {
                 "area": area["area"],

@@ -35,6 +35,7 @@ urlpatterns = [
     path("transcripts/<uuid:transcript_id>/", transcript_views.issued_page, name="issued"),
     path("transcripts/<uuid:transcript_id>.pdf", transcript_views.issued_pdf, name="issued_pdf"),
     path("credits/", transcript_views.credits_page, name="credits"),
+    path("transcript-format/", transcript_views.transcript_format_page, name="transcript_format"),
     # Public: anyone holding a transcript's code checks it, and learns nothing else.
     path("verify/", transcript_views.verify_page, name="verify"),
     *design_urls.urlpatterns,
