@@ -30,6 +30,7 @@ from proficio.work.services import (
 from tests.api.client import Api, token_for
 from tests.factories import make_person
 from tests.mastery.varied import policy
+from tests.web.test_spanish import untranslated
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +66,11 @@ def work(world) -> Submission:
     )
     task = task_create(
         author=world.teacher,
-        title="Causes of the flood",
+        title="Inundaciones",
         alignments=[Alignment(competency=world.competency, stage=2)],
     )
     task_assign(actor=world.teacher, task=task, section=world.section)
-    revision = revision_save(student=world.student, task=task, text="My essay", submit=True)
+    revision = revision_save(student=world.student, task=task, text="Mi ensayo", submit=True)
     review_record(
         reviewer=world.teacher,
         revision=revision,
@@ -171,7 +172,7 @@ def test_the_work_and_its_conversation(world, work):
     text = page(world.guardian, *url)
     assert not shown(text)
     assert "between the student and their teachers" in text
-    assert "My essay" in text and "Returned for revision" in text  # the work itself stays
+    assert "Mi ensayo" in text and "Returned for revision" in text  # the work itself stays
     assert shown(page(world.student, *url)) == {*REVIEW_WORDS, THREAD_WORDS}
     assert shown(page(world.teacher, *url)) == {*REVIEW_WORDS, THREAD_WORDS}
 
@@ -227,3 +228,16 @@ def test_the_api_a_guardian_calls_carries_no_teachers_words(world, work):
         response = api.get(path)
         assert response.status_code == 200, (path, response.status_code)
         assert not shown(response.content.decode()), path
+
+
+def test_what_a_family_reads_of_it_reads_in_spanish(world, work):
+    withhold(world)
+    guardian = client_for(world.guardian)
+    assert untranslated(guardian, reverse("guardian_home")) == []
+    home = guardian.get(reverse("guardian_home"), HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "La escuela reserva los comentarios escritos de los maestros para" in home
+    work_page = guardian.get(
+        reverse("work:submission", args=[work.uuid]), HTTP_ACCEPT_LANGUAGE="es"
+    ).content.decode()
+    assert "—en cada calificación y en la conversación sobre el trabajo—" in work_page
+    assert "The school keeps" not in work_page

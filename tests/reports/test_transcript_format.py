@@ -34,6 +34,7 @@ from proficio.reports.transcripts import (
 )
 from tests.factories import make_person
 from tests.mastery.varied import policy
+from tests.web.test_spanish import untranslated
 
 pytestmark = pytest.mark.django_db
 
@@ -302,3 +303,12 @@ def test_everyone_else_finds_no_format_page(record, who):
 def test_the_signed_out_sign_in_first(db):
     response = Client().get(FORMAT)
     assert response.status_code == 302 and reverse("login") in response["Location"]
+
+
+def test_the_typical_stage_reads_in_spanish(record):
+    choose(record, appendix=False, typical_stage=True)
+    url = reverse("reports:transcript", args=[record.student.uuid])
+    for who in (record.student, record.guardian):
+        assert untranslated(client_for(who), url) == []
+    text = client_for(record.guardian).get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Típica para grado 4" in text and "Etapa 2 · Stage 2" in text
