@@ -241,3 +241,22 @@ def test_what_a_family_reads_of_it_reads_in_spanish(world, work):
     ).content.decode()
     assert "—en cada calificación y en la conversación sobre el trabajo—" in work_page
     assert "The school keeps" not in work_page
+
+
+def test_the_familys_student_page_in_full_and_a_competencys_evidence(world, work):
+    guardian = client_for(world.guardian)
+    urls = (
+        reverse("mastery:student", args=[world.student.uuid]),
+        reverse("mastery:student", args=[world.student.uuid]) + "?full=1",
+        reverse("mastery:student_competency", args=[world.student.uuid, world.competency.uuid]),
+    )
+    for url in urls:
+        assert shown(guardian.get(url).content.decode()), url
+    withhold(world)
+    for url in urls:
+        response = guardian.get(url)
+        assert response.status_code == 200
+        assert not shown(response.content.decode()), url
+    student = client_for(world.student)
+    assert shown(student.get(urls[0]).content.decode())
+    assert shown(student.get(urls[2]).content.decode())

@@ -2,6 +2,7 @@
 statuses and evidence the selectors return — gradebook cells, the stages of a trajectory,
 evidence rows and a competency's panel, and the words and addresses they carry."""
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -595,6 +596,19 @@ def evidence_rows(evidence: list[Evidence], levels: list[ScaleLevel]) -> list[Ev
         )
         for row in reversed(evidence)
     ]
+
+
+def without_teacher_feedback(evidence: list[Evidence]) -> list[Evidence]:
+    """The ratings as a family the district keeps teachers' written feedback from reads them:
+    copies without the teachers' words (a student's own words stay with their
+    self-assessment); the rows read are never changed."""
+    return [row if row.source == EvidenceSource.SELF else _wordless(row) for row in evidence]
+
+
+def _wordless(row: Evidence) -> Evidence:
+    shown = copy.copy(row)
+    shown.feedback_present = shown.feedback_next = ""
+    return shown
 
 
 @dataclass(frozen=True)

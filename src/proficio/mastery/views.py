@@ -39,6 +39,7 @@ from proficio.mastery.presenters import (
     level_words,
     pace_chips,
     scale_legends,
+    without_teacher_feedback,
 )
 from proficio.mastery.selectors import (
     CompetencyStatus,
@@ -61,6 +62,7 @@ from proficio.people.api import (
     guardian_of,
     keeps_records_of,
     section_served_get,
+    sees_teacher_feedback,
     student_get,
 )
 
@@ -191,6 +193,8 @@ def _render_student_competency(
     status_code: int = 200,
 ) -> HttpResponse:
     evidence = list(evidence_of(student=student, competency=competency))
+    if not sees_teacher_feedback(request.user, student):
+        evidence = without_teacher_feedback(evidence)
     context = {
         "student": student,
         "competency": competency,
@@ -314,6 +318,8 @@ def student_page(request: HttpRequest, student_id: str) -> HttpResponse:
         data={"as_of": as_of.isoformat()} if as_of else None,
     )
     evidence = list(evidence_of(student=student, as_of=as_of))
+    if not sees_teacher_feedback(request.user, student):
+        evidence = without_teacher_feedback(evidence)
     by_competency: dict[int, list[Evidence]] = {}
     for row in evidence:
         by_competency.setdefault(row.competency_id, []).append(row)
