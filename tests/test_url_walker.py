@@ -590,6 +590,9 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "pathways:groups": STAFF,
     # The district's design choice: its admins alone.
     "pathways:gate": DISTRICT_ADMINS,
+    "pathways:group_sizes": DISTRICT_ADMINS,
+    "agency:family_settings": DISTRICT_ADMINS,
+    "reports:transcript_format": DISTRICT_ADMINS,
     # A student's own goals; a teacher's mentees; the admins' page of mentors.
     "agency:goals": frozenset({"student"}),
     "agency:goal_new": frozenset({"student"}),
@@ -750,6 +753,8 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("mastery:student", "student_id"): _uuid_of("student"),
     ("mastery:student_competency", "student_id"): _uuid_of("student"),
     ("mastery:student_competency", "competency_id"): _uuid_of("competency"),
+    ("mastery:student_trajectory", "student_id"): _uuid_of("student"),
+    ("mastery:student_trajectory", "competency_id"): _uuid_of("competency"),
     ("mastery:evidence_correct", "student_id"): _uuid_of("student"),
     ("mastery:evidence_correct", "competency_id"): _uuid_of("competency"),
     ("mastery:evidence_correct", "evidence_id"): _uuid_of("evidence"),
