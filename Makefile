@@ -32,10 +32,11 @@ test: $(VENV)/.dev
 	else echo "Browser tests: SKIPPED — /usr/bin/chromium is not installed (apt-get install -y chromium)"; fi
 	PROFICIO_HOME=$$(mktemp -d) $(BIN)/pytest -n $(PYTEST_WORKERS)
 
-## The same suite on the PostgreSQL at 127.0.0.1:5432, but for the browser journeys: they
-## drive the pages the suite already tests on both databases, and run once, in `make test`.
+## The same suite on the PostgreSQL at 127.0.0.1:5432, but for the browser journeys (they drive
+## pages the suite already tests on both databases) and the tests no database choice reaches
+## (marked db_independent: they use none, or a home of their own): they run once, in `make test`.
 test-postgres: $(VENV)/.dev
-	PROFICIO_HOME=$$(mktemp -d) PROFICIO_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not e2e"
+	PROFICIO_HOME=$$(mktemp -d) PROFICIO_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not e2e and not db_independent"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

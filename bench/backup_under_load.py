@@ -29,6 +29,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from contextlib import closing
 from pathlib import Path
 
@@ -40,10 +41,16 @@ SAMPLED_TABLES = ("people_person", "frameworks_competency")
 REPOSITORY = Path(__file__).resolve().parents[1]  # where `bench` imports from
 
 
-def run(tries: int = TRIES, writers: int = WRITERS, students: int = STUDENTS) -> dict:
+def run(
+    tries: int = TRIES,
+    writers: int = WRITERS,
+    students: int = STUDENTS,
+    make_home: Callable[[Path], Path] | None = None,
+) -> dict:
+    """`make_home`, given, makes the home (the tests hand in one migrated already)."""
     with tempfile.TemporaryDirectory(prefix="proficio-bench-backup-") as scratch:
         scratch = Path(scratch)
-        home = scratch / "home"
+        home = make_home(scratch / "home") if make_home else scratch / "home"
         proficio(home, "demo", "--students", str(students))
         load = Writers(home, writers, scratch / "stop")
         archives, seconds, cp_sound = [], [], 0

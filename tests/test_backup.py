@@ -44,8 +44,10 @@ def mode(path: Path) -> int:
 
 
 # The issue's test, with fewer tries than `make bench` (which takes 20 backups under 20 writers).
-def test_backups_taken_while_20_clients_write_pass_integrity_check_and_restore_the_same_data():
-    figures = backup_under_load(tries=3, writers=20)
+def test_backups_taken_while_20_clients_write_pass_integrity_check_and_restore_the_same_data(
+    migrated_home,
+):
+    figures = backup_under_load(tries=3, writers=20, make_home=migrated_home)
 
     assert figures["writer_errors"] == []
     assert figures["ratings_written_meanwhile"] > 0
@@ -251,9 +253,9 @@ def test_an_archive_of_another_database_engine_is_refused_by_name():
 
 
 @pytest.fixture(scope="module")
-def site(tmp_path_factory) -> Path:
+def site(tmp_path_factory, migrated_home) -> Path:
     """A home with the demo district, an uploaded file and an import waiting on its shelf."""
-    home = tmp_path_factory.mktemp("site")
+    home = migrated_home(tmp_path_factory.mktemp("site"))
     result = run_proficio(home, "demo", "--students", "12")
     assert result.returncode == 0, result.stderr
     (home / "media" / "work").mkdir(parents=True, exist_ok=True)  # the demo keeps work there too
@@ -333,13 +335,12 @@ def test_a_backup_is_not_written_into_a_folder_of_the_homes_data(site):
 
 
 def test_restore_refuses_an_archive_that_would_overwrite_its_database_and_writes_nothing(
-    site, tmp_path
+    site, tmp_path, migrated_home
 ):
     archive = tmp_path / "site.tar.gz"
     assert run_proficio(site, "backup", str(archive)).returncode == 0
     smuggle(archive, "home/proficio.sqlite3", (site / "proficio.sqlite3").read_bytes())
-    home = tmp_path / "fresh"
-    assert run_proficio(home, "audit", "prune").returncode == 0
+    home = migrated_home(tmp_path / "fresh")
 
     result = run_proficio(home, "restore", str(archive))
 
@@ -381,13 +382,12 @@ def test_restore_refuses_a_home_whose_database_holds_data(site, tmp_path):
     assert sqlite_counts(site) == before
 
 
-def test_restore_of_a_damaged_archive_says_why_and_changes_nothing(site, tmp_path):
+def test_restore_of_a_damaged_archive_says_why_and_changes_nothing(site, tmp_path, migrated_home):
     archive = tmp_path / "site.tar.gz"
     assert run_proficio(site, "backup", str(archive)).returncode == 0
     data = archive.read_bytes()
     archive.write_bytes(data[: len(data) * 2 // 3])
-    home = tmp_path / "fresh"
-    assert run_proficio(home, "audit", "prune").returncode == 0
+    home = migrated_home(tmp_path / "fresh")
     key = (home / "secret_key").read_text()
 
     result = run_proficio(home, "restore", str(archive))
@@ -407,11 +407,10 @@ def applied_migrations(home: Path) -> list[tuple[str, str]]:
 
 
 @pytest.fixture
-def older_home(tmp_path) -> Path:
+def older_home(tmp_path, migrated_home) -> Path:
     """A home as an older Proficio left it: before frameworks learnt CASE items. This version
     is installed, but the site still runs the older one."""
-    older = tmp_path / "older"
-    assert run_proficio(older, "audit", "prune").returncode == 0
+    older = migrated_home(tmp_path / "older")
     rolled_back = run_proficio(older, "manage", "migrate", "frameworks", "0002_initial")
     assert rolled_back.returncode == 0, rolled_back.stderr
     return older

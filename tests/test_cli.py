@@ -72,8 +72,8 @@ def test_demo_if_empty_succeeds_and_repeats_the_logins(demo_home):
     assert "teacher " in result.stdout
 
 
-def test_too_small_a_demo_is_an_input_error(tmp_path):
-    result = run_proficio(tmp_path, "demo", "--students", "3")
+def test_too_small_a_demo_is_an_input_error(tmp_path, migrated_home):
+    result = run_proficio(migrated_home(tmp_path), "demo", "--students", "3")
     assert result.returncode == 1
     assert "at least 12 students" in result.stderr
     assert "Traceback" not in result.stderr
@@ -86,9 +86,11 @@ def test_manage_passes_through_to_django(demo_home):
     assert "[X] 0001_initial" in result.stdout
 
 
-def test_audit_prune_leaves_a_database_behind_this_version_unmigrated_and_says_why(tmp_path):
+def test_audit_prune_leaves_a_database_behind_this_version_unmigrated_and_says_why(
+    tmp_path, migrated_home
+):
     # After `pip install -U` and before the restart, the site runs the older version on it.
-    assert run_proficio(tmp_path, "audit", "prune").returncode == 0
+    migrated_home(tmp_path)
     # The newest app's last migration: nothing depends on it, so exactly one is undone.
     folder = Path(__file__).resolve().parents[1] / "src" / "proficio" / "pathways" / "migrations"
     *earlier, _last = sorted(path.stem for path in folder.glob("0*.py"))

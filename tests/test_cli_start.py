@@ -26,9 +26,9 @@ def test_start_takes_workers_and_threads_defaulting_to_the_machine():
     assert (chosen.workers, chosen.threads) == (3, 8)
 
 
-def test_each_response_closes_its_connection_and_the_log_names_the_worker(tmp_path):
+def test_each_response_closes_its_connection_and_the_log_names_the_worker(tmp_path, migrated_home):
     # A kept-alive connection would stay with one worker; closed, the next is accepted by any.
-    with serving(tmp_path / "home", tmp_path / "server.log") as (port, _):
+    with serving(migrated_home(tmp_path / "home"), tmp_path / "server.log") as (port, _):
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         connection.request("GET", "/accounts/login/", headers={"Connection": "keep-alive"})
         response = connection.getresponse()

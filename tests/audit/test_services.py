@@ -201,6 +201,7 @@ def test_the_audit_prune_command_says_how_many_entries_it_removed(capsys):
     assert capsys.readouterr().out == "Removed 0 audit entries older than 2,555 days.\n"
 
 
+@pytest.mark.db_independent
 def test_the_audit_prune_command_runs_on_a_fresh_home_and_refuses_a_negative_age(tmp_path):
     result = run_proficio(tmp_path, "audit", "prune", "--older-than-days", "90")
     assert result.returncode == 0, result.stderr

@@ -92,6 +92,7 @@ def test_in_a_log_each_finished_step_is_one_line():
     assert log.getvalue() == "enrollments: 1,000 written\n"
 
 
+@pytest.mark.db_independent
 def test_the_proficio_command_imports_into_a_fresh_home(tmp_path):
     env = proficio_env(tmp_path)
     command = [sys.executable, "-m", "proficio.cli", "import", "oneroster", str(PACKAGE_1_1)]

@@ -136,10 +136,9 @@ class Home:
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory) -> tuple[Path, int]:
-    """A home with the recompute queued, and the run's id: made once (migrating a home is
-    most of the time), copied for each test."""
-    path = tmp_path_factory.mktemp("seeded")
+def seeded(tmp_path_factory, migrated_home) -> tuple[Path, int]:
+    """A home with the recompute queued, and the run's id: made once, copied for each test."""
+    path = migrated_home(tmp_path_factory.mktemp("seeded"))
     output = Home(path, attempts=1).manage("shell", "-c", f"from {__name__} import seed; seed()")
     return path, int(output.split()[-1])
 
