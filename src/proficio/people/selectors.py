@@ -120,6 +120,20 @@ def section_students(*, user: Person, section: Section) -> QuerySet[Person]:
     )
 
 
+def sections_for_operator(*, district: District, school: School | None = None) -> QuerySet[Section]:
+    """Every section of a district (or of one school of it), for the operator at the command
+    line, who holds the installation."""
+    sections = Section.objects.filter(school__district=district).select_related("school", "course")
+    return sections.filter(school=school) if school is not None else sections
+
+
+def section_students_for_operator(section: Section) -> QuerySet[Person]:
+    """A section's active students, for the operator at the command line."""
+    return Person.objects.filter(enrollment__section=section, enrollment__active=True).order_by(
+        "last_name", "first_name"
+    )
+
+
 def sections_students(*, user: Person, sections: list[Section]) -> QuerySet[Person]:
     """The active students of any of these sections that this user may see, each once."""
     return students_visible_to(user).filter(

@@ -3,6 +3,7 @@ for reports that place each student against their age-grade (reports.bridge)."""
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.db.models import QuerySet
 
@@ -21,6 +22,7 @@ class WorkingPlace:
     ordinal: int | None
     completed: bool
     established: bool
+    latest_observed_at: datetime | None = None  # when the latest rating's work was done
 
     @property
     def placed_stage(self) -> int | None:
@@ -40,12 +42,15 @@ def working_places(
     student_ids = students.values("pk") if isinstance(students, QuerySet) else list(students)
     rows = WorkingStage.objects.filter(
         student_id__in=student_ids, competency_id__in=list(competency_ids)
-    ).values_list("student_id", "competency_id", "ordinal", "pace_facts__established")
+    ).values_list(
+        "student_id", "competency_id", "ordinal", "pace_facts__established", "latest_observed_at"
+    )
     return {
         (student_id, competency_id): WorkingPlace(
             ordinal=ordinal,
             completed=ordinal is None,
             established=established is not False,
+            latest_observed_at=latest,
         )
-        for student_id, competency_id, ordinal, established in rows
+        for student_id, competency_id, ordinal, established, latest in rows
     }
