@@ -10,6 +10,7 @@ from proficio.interop.commands import (
     district_for_command,
     run_framework_import,
 )
+from proficio.interop.oneroster.cli import add_export_command as add_results_export
 from proficio.interop.oneroster.cli import add_import_command as add_oneroster_import
 from proficio.interop.results.cli import add_import_command as add_results_import
 from proficio.interop.spreadsheet.cli import add_import_command as add_framework_import
@@ -46,7 +47,9 @@ def register(subcommands: argparse._SubParsersAction) -> None:
     add_framework_import(import_kinds)
     add_results_import(import_kinds)
 
-    exporter = subcommands.add_parser("export", help="export a framework")
+    exporter = subcommands.add_parser(
+        "export", help="export a framework, or students' results for the SIS"
+    )
     export_kinds = exporter.add_subparsers(dest="kind", required=True, metavar="KIND")
     case_export = export_kinds.add_parser(
         "case", help="export a framework as a CASE 1.1 CFPackage (JSON)"
@@ -63,6 +66,7 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         "https://proficio.example.org/ims/case/v1p1",
     )
     case_export.set_defaults(command=export_case_command)
+    add_results_export(export_kinds)
 
 
 def import_case_command(args: argparse.Namespace) -> int:

@@ -1,9 +1,10 @@
 """Import pages for district admins (upload → preview → confirm, see `importers` and
-`results.importer`); the mapping of standardized results; and the framework pages."""
+`results.importer`); the mapping of standardized results; the OneRoster results export; and
+the framework pages."""
 
 from django.urls import path
 
-from proficio.interop import views_case, views_spreadsheet
+from proficio.interop import views_case, views_oneroster, views_spreadsheet
 from proficio.interop.importers import CASE, ROSTER, SPREADSHEET
 from proficio.interop.results import views as results_views
 from proficio.interop.results.importer import RESULTS
@@ -12,6 +13,12 @@ from proficio.lib.imports import import_paths
 app_name = "interop"
 
 urlpatterns = [
+    path("oneroster-results/", views_oneroster.results_export_page, name="oneroster_results"),
+    path(
+        "oneroster-results/package.zip",
+        views_oneroster.results_export_download,
+        name="oneroster_results_file",
+    ),
     *import_paths(
         ROSTER,
         upload="oneroster/",

@@ -1,4 +1,4 @@
-"""`proficio import oneroster PATH [--dry-run] [--json]`."""
+"""`proficio import oneroster PATH [--dry-run] [--json]` and `proficio export oneroster-results`."""
 
 import argparse
 import json
@@ -96,3 +96,56 @@ def _print_summary(summary: dict) -> None:
             print(f"  - {line}")
     if summary["dry_run"]:
         print("Dry run: nothing was written.")
+
+
+def add_export_command(kinds: argparse._SubParsersAction) -> None:
+    command = kinds.add_parser(
+        "oneroster-results",
+        help="export students' results as a OneRoster 1.1 or 1.2 gradebook package (zip)",
+        description="Write every section's results — one line item per competency, tied to "
+        "its CASE identifier — as lineItems, results and categories CSV files in a zip, for "
+        "the student information system. Identifiers stay the same from one export to the "
+        "next. Each student exported is recorded in the audit trail.",
+    )
+    command.add_argument(
+        "-o", "--output", metavar="PATH", type=Path, required=True, help="the zip to write"
+    )
+    command.add_argument("--version", choices=("1.1", "1.2"), default="1.2", dest="or_version")
+    command.add_argument(
+        "--district", metavar="ID", help="the district (uuid, number or name), when several"
+    )
+    command.set_defaults(command=export_results_command)
+
+
+def export_results_command(args: argparse.Namespace) -> int:
+    from proficio.frameworks.api import district_competencies
+    from proficio.interop.oneroster.results import ResultsScope, results_package
+    from proficio.lib.errors import ProficioError
+    from proficio.people.api import (
+        district_named,
+        section_students_for_operator,
+        sections_for_operator,
+    )
+
+    district = district_named(args.district)
+    scope = ResultsScope(
+        district=district,
+        sections=sections_for_operator(district=district),
+        students_of=section_students_for_operator,
+        competencies=district_competencies(district.pk).order_by(
+            "framework__title", "position", "code"
+        ),
+        actor=None,
+        via="command line",
+    )
+    try:
+        with args.output.open("wb") as out:
+            counts = results_package(scope=scope, version=args.or_version, out=out)
+    except OSError as error:
+        raise ProficioError(f"Cannot write {args.output}: {error.strerror}.") from error
+    print(
+        f"Wrote OneRoster {args.or_version} results of {district.name} to {args.output}: "
+        f"{counts.classes} classes, {counts.line_items} line items, {counts.results} results "
+        f"of {len(counts.students)} students, {counts.categories} categories."
+    )
+    return 0

@@ -1,7 +1,8 @@
-"""What the OneRoster 1.1 and 1.2 CSV bindings say about the files Proficio reads.
+"""What the OneRoster 1.1 and 1.2 CSV bindings say about the files Proficio reads and writes.
 
 Only the rostering files are read; gradebook and resource files (lineItems, results,
-resources, …) are named in a manifest but not imported. Columns listed as required must be
+resources, …) are named in a manifest but not imported. The gradebook files are written by
+the results export (`oneroster.results`). Columns listed as required must be
 in the header and, except for `status` and `dateLastModified` in bulk files, hold a value.
 """
 
@@ -191,3 +192,68 @@ GRADES: dict[str, int | None] = {
 def is_extension(value: str) -> bool:
     """OneRoster lets a source extend any enumeration with values of the form `ext:…`."""
     return value.startswith("ext:") and len(value) > 4
+
+
+# ---- the gradebook files Proficio writes (the results export; ADR 0042) --------------------
+#
+# Each file's columns in the order the CSV binding gives them. 1.1 has no learning objectives,
+# so a line item carries its CASE identifier in an extension column (`metadata.…`, as the 1.1
+# CSV binding names them); 1.2 has lineItemLearningObjectiveIds and resultLearningObjectiveIds.
+
+LEARNING_OBJECTIVE_EXTENSION = "metadata.learningObjectiveIds"
+
+_ROW = ("sourcedId", "status", "dateLastModified")
+_SESSION_COLUMNS = (*_ROW, "title", "type", "startDate", "endDate", "parentSourcedId")
+_SESSION_COLUMNS += ("schoolYear",)
+_LINE_ITEM_START = (*_ROW, "title", "description", "assignDate", "dueDate", "classSourcedId")
+_RESULT_START = (*_ROW, "lineItemSourcedId", "studentSourcedId", "scoreStatus", "score")
+_LINE_ITEM_END_12 = ("categorySourcedId", "academicSessionSourcedId", "resultValueMin")
+_LINE_ITEM_END_12 += ("resultValueMax", "schoolSourcedId")
+_RESULT_END_12 = ("scoreDate", "comment", "textScore", "classSourcedId", "inProgress")
+_RESULT_END_12 += ("incomplete", "late", "missing")
+_OBJECTIVE = ("source", "learningObjectiveId")
+
+GRADEBOOK_COLUMNS: dict[str, dict[str, tuple[str, ...]]] = {
+    "1.1": {
+        "academicSessions": _SESSION_COLUMNS,
+        "categories": (*_ROW, "title"),
+        "lineItems": (
+            *_LINE_ITEM_START,
+            *("categorySourcedId", "gradingPeriodSourcedId", "resultValueMin", "resultValueMax"),
+            LEARNING_OBJECTIVE_EXTENSION,
+        ),
+        "results": (*_RESULT_START, "scoreDate", "comment"),
+    },
+    "1.2": {
+        "academicSessions": _SESSION_COLUMNS,
+        "categories": (*_ROW, "title", "weight"),
+        "lineItems": (*_LINE_ITEM_START, *_LINE_ITEM_END_12),
+        "results": (*_RESULT_START, *_RESULT_END_12),
+        "lineItemLearningObjectiveIds": (*_ROW, "lineItemSourcedId", *_OBJECTIVE),
+        "resultLearningObjectiveIds": (*_ROW, "resultSourcedId", *_OBJECTIVE, "score", "textScore"),
+    },
+}
+
+# Every data file a manifest of each version names (1.2: 1.1's and the eight it adds).
+MANIFEST_FILES: dict[str, tuple[str, ...]] = {
+    "1.1": (
+        "academicSessions",
+        "categories",
+        "classes",
+        "classResources",
+        "courses",
+        "courseResources",
+        "demographics",
+        "enrollments",
+        "lineItems",
+        "orgs",
+        "resources",
+        "results",
+        "users",
+    ),
+}
+MANIFEST_FILES["1.2"] = (
+    *MANIFEST_FILES["1.1"],
+    *("lineItemLearningObjectiveIds", "lineItemScoreScales", "resultLearningObjectiveIds"),
+    *("resultScoreScales", "roles", "scoreScales", "userProfiles", "userResources"),
+)
