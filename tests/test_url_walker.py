@@ -563,6 +563,9 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "interop:results_mapping": DISTRICT_ADMINS,
     "interop:results_import": DISTRICT_ADMINS,
     "interop:results_confirm": DISTRICT_ADMINS,
+    # The results for the student information system: the admins, each of what they answer for.
+    "interop:oneroster_results": DISTRICT_ADMINS | {"school_admin"},
+    "interop:oneroster_results_file": DISTRICT_ADMINS | {"school_admin"},
     # The JSON API's own lists answer every signed-in caller with what is theirs to see.
     "api:api-root": frozenset(),
     # The first-run setup page exists only while the installation has no district: once
