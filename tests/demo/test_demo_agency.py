@@ -4,9 +4,13 @@ calibration (built with it, so the demo is loaded once for both): exemplars of e
 competency, three agreed sessions and an open one, and one teacher who drifts; and the login
 student's issued transcript."""
 
+import base64
+import json
 from decimal import Decimal
 
 import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import reverse
@@ -16,6 +20,7 @@ from proficio.agency.models import CheckIn, Goal
 from proficio.demo import load_demo
 from proficio.people.api import serves_as_staff, teachers_of_students
 from proficio.people.models import Mentorship, Person
+from proficio.reports.credentials import verify_jwt
 from proficio.reports.models import IssuedTranscript, MasteryCredit
 from proficio.reports.transcripts import verify
 from tests.agency.test_pdfs import inked, pages_of
@@ -250,3 +255,34 @@ def test_the_login_students_report_and_transcript_print_as_pdfs(demo):
         assert pdf.status_code == 200
         images = pages_of(pdf.content, name)
         assert images and all(inked(image) > 0.01 for image in images[:1])
+
+
+def test_a_learner_record_exported_for_the_demo_student_verifies_and_a_changed_character_fails(
+    demo,
+):
+    """Issue 17's done-when: the login student's CLR, built from her issued transcript, verifies
+    with the published key by another implementation than the one that signs; one character
+    changed, it does not."""
+
+    def unpadded(part: str) -> bytes:
+        return base64.urlsafe_b64decode(part + "=" * (-len(part) % 4))
+
+    student = Person.objects.get(username="student")
+    answer = signed_in("student").get(reverse("records:download", args=[student.uuid]))
+    record = json.loads(answer.content)
+    issued = IssuedTranscript.objects.filter(student=student).first()
+    assert issued.code in record["credential"]["description"]
+    assert record["credential"]["credentialSubject"]["verifiableCredential"]
+    (key,) = Client().get("/.well-known/jwks.json").json()["keys"]
+    public = Ed25519PublicKey.from_public_bytes(unpadded(key["x"]))
+    header, payload, signature = record["jwt"].split(".")
+    public.verify(unpadded(signature), f"{header}.{payload}".encode())
+    assert verify_jwt(record["jwt"]).valid
+
+    text = unpadded(payload).decode()
+    at = text.index('"name":"') + len('"name":"')
+    changed = text[:at] + ("X" if text[at] != "X" else "Y") + text[at + 1 :]
+    forged = base64.urlsafe_b64encode(changed.encode()).rstrip(b"=").decode()
+    with pytest.raises(InvalidSignature):
+        public.verify(unpadded(signature), f"{header}.{forged}".encode())
+    assert verify_jwt(f"{header}.{forged}.{signature}").reason == "bad signature"

@@ -24,6 +24,7 @@ from proficio.agency.conferences import conference_draft, conference_record, con
 from proficio.agency.services import check_in_record, goal_write, piece_add
 from proficio.mastery.services import evidence_record
 from proficio.people.api import mentorship_begin
+from proficio.reports.credentials import record_link_create
 from tests.mastery.varied import policy
 
 pytestmark = pytest.mark.django_db
@@ -413,3 +414,10 @@ def test_a_refused_file_says_why_in_spanish(studied):
         HTTP_ACCEPT_LANGUAGE="es",
     )
     assert "notas.txt no es un tipo de archivo que Proficio guarde." in response.content.decode()
+
+
+def test_the_learner_record_page_reads_in_spanish(world):
+    record_link_create(actor=world.student, student=world.student)
+    url = reverse("records:record", args=[world.student.uuid])
+    assert untranslated(as_user(world.student), url) == []
+    assert untranslated(as_user(world.guardian), url) == []

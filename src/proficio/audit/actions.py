@@ -73,6 +73,8 @@ TRANSCRIPT_ISSUED = "transcript.issued"
 CREDIT_DEFINED = "credit.defined"
 TRANSCRIPT_FORMAT_SET = "transcript_format.set"
 FAMILY_VISIBILITY_SET = "family_visibility.set"
+RECORD_LINK_CREATED = "record_link.created"
+RECORD_LINK_REVOKED = "record_link.revoked"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -142,6 +144,8 @@ ACTION_LABELS = {
     CREDIT_DEFINED: _("Defined a mastery credit"),
     TRANSCRIPT_FORMAT_SET: _("Set the transcript format"),
     FAMILY_VISIBILITY_SET: _("Chose what families see"),
+    RECORD_LINK_CREATED: _("Shared a learner record by a link"),
+    RECORD_LINK_REVOKED: _("Revoked a learner record's link"),
 }
 
 

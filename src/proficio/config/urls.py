@@ -15,6 +15,7 @@ urlpatterns = [
     path("agency/", include("proficio.agency.urls")),
     path("calibration/", include("proficio.calibration.urls")),
     path("reports/", include("proficio.reports.urls")),
+    path("", include("proficio.reports.records_urls")),
     path("ims/case/v1p1/", include("proficio.interop.case.rest")),
     path("", include("proficio.web.urls")),
 ]

@@ -253,6 +253,12 @@ def districts_for_operator() -> QuerySet[District]:
     return District.objects.order_by("pk")
 
 
+def district_as_issuer(district_id: UUID | str) -> District:
+    """A district by uuid, for the public page naming it as the issuer of the learner records
+    it signs (its name and address, nothing else); NotVisible when there is none."""
+    return visible_get(District.objects.all(), district_id, "district")
+
+
 def district_named(given: str | None) -> District:
     """For the operator at the command line: the district given by uuid, number or name;
     the only one when none is given."""

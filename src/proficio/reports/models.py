@@ -161,3 +161,22 @@ class ReportBatch(models.Model):
     @property
     def handled(self) -> int:
         return self.done + self.failed
+
+
+class RecordLink(models.Model):
+    """A link a student made to their learner record (ADR 0043): anyone holding its code
+    fetches the record signed, until the day it expires or the student revokes it. The code
+    is unguessable; without it the public pages tell nothing."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    code = models.CharField(max_length=64, unique=True)
+    student = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Learner record link of {self.student}"

@@ -82,6 +82,10 @@ def transcript_of(*, user: Person, student: Person, as_of: date | None = None) -
                 "reached_label": top.stage.label if top else "",
                 "reached_on": top.on.isoformat() if top else None,
                 "working": status.working_stage,
+                # Every stage mastered and the day it was reached: a learner record's badges.
+                "mastered": [
+                    {"stage": r.stage.ordinal, "on": r.on.isoformat()} for r in trajectory.reached
+                ],
                 **(
                     {"typical": _typical(competency, student.age_grade)}
                     if form.typical_stage
