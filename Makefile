@@ -4,7 +4,10 @@ BIN := $(VENV)/bin
 PYTHON ?= python3
 PORT ?= 8000
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/proficio
-PYTEST_WORKERS ?= 2
+# One test process more than the cores: many tests wait on a `proficio` process, a server or
+# a browser, and the extra process keeps the cores busy meanwhile. Worksteal evens out the end.
+PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
+PYTEST_DIST := --dist worksteal
 
 .PHONY: run test test-postgres lint format bench clean
 
@@ -30,13 +33,13 @@ run: $(VENV)/.runtime
 test: $(VENV)/.dev
 	@if [ -x /usr/bin/chromium ]; then echo "Browser tests: using /usr/bin/chromium"; \
 	else echo "Browser tests: SKIPPED — /usr/bin/chromium is not installed (apt-get install -y chromium)"; fi
-	PROFICIO_HOME=$$(mktemp -d) $(BIN)/pytest -n $(PYTEST_WORKERS)
+	PROFICIO_HOME=$$(mktemp -d) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST)
 
 ## The same suite on the PostgreSQL at 127.0.0.1:5432, but for the browser journeys (they drive
 ## pages the suite already tests on both databases) and the tests no database choice reaches
 ## (marked db_independent: they use none, or a home of their own): they run once, in `make test`.
 test-postgres: $(VENV)/.dev
-	PROFICIO_HOME=$$(mktemp -d) PROFICIO_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) -m "not e2e and not db_independent"
+	PROFICIO_HOME=$$(mktemp -d) PROFICIO_DATABASE_URL=$(POSTGRES_URL) $(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_DIST) -m "not e2e and not db_independent"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check .

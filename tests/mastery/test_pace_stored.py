@@ -47,15 +47,15 @@ def read_queries(students, competencies):
     return [query["sql"] for query in queries.captured_queries]
 
 
-def test_a_read_of_pace_reads_no_evidence_and_as_many_queries_for_200_students_as_for_10(world):
+def test_a_read_of_pace_reads_no_evidence_and_as_many_queries_for_60_students_as_for_6(world):
     competencies = [graded_competency(world, "G1"), graded_competency(world, "G2")]
     students = []
-    for number in range(200):
+    for number in range(60):
         student = graded_student(world, f"pacer{number}", 3 + number % 4)
         for competency in competencies:
             rate(world, student, competency, (60, 1, 4), (50, 1, 3), (10, 2, 2))
         students.append(student)
-    few, many = read_queries(students[:10], competencies), read_queries(students, competencies)
+    few, many = read_queries(students[:6], competencies), read_queries(students, competencies)
     assert len(few) == len(many)
     assert not [sql for sql in many if Evidence._meta.db_table in sql]
 
