@@ -265,6 +265,7 @@ def test_the_verification_endpoint_answers_valid_or_why_not_and_nothing_else(mas
     }
     assert client.post(url, data="nonsense", content_type="text/plain").json()["valid"] is False
     assert client.post(url, data="", content_type="text/plain").status_code == 400
+    assert client.post(url, data=token, content_type="text/plain")["Access-Control-Allow-Origin"]
 
 
 def test_a_credential_whose_claims_disagree_with_it_is_refused(mastered):
@@ -287,6 +288,9 @@ def test_the_key_is_kept_in_the_home_for_its_owner_alone_and_published(mastered,
     assert set(jwk) == {"kty", "crv", "x", "kid", "alg", "use"}  # never "d"
     assert (jwk["kty"], jwk["crv"], jwk["alg"]) == ("OKP", "Ed25519", "EdDSA")
     assert "PRIVATE" in path.read_text() and jwk["x"] not in path.read_text()
+    answer = client.get(reverse("records:jwks"))
+    assert answer["Access-Control-Allow-Origin"] == "*"  # a verifier in any browser reads it
+    assert answer["Cache-Control"] == "public, max-age=3600"
 
 
 def test_the_issuer_profile_resolves(mastered, client):

@@ -45,6 +45,15 @@ def _read(user, student, via: str) -> None:
         )
 
 
+def _public(response: HttpResponse, max_age: int | None = None) -> HttpResponse:
+    """An answer any site's verifier may read from a browser; kept a while when it is the
+    same for everyone (the key set, the issuer)."""
+    response["Access-Control-Allow-Origin"] = "*"
+    if max_age is not None:
+        response["Cache-Control"] = f"public, max-age={max_age}"
+    return response
+
+
 def _no_store(response: HttpResponse) -> HttpResponse:
     response["Cache-Control"] = "private, no-store"
     return response
@@ -132,7 +141,7 @@ def link_revoke(request: HttpRequest, link_id: str) -> HttpResponse:
 @require_safe
 def jwks_view(request: HttpRequest) -> HttpResponse:
     """The issuer's public keys (JWK Set): what anyone verifies a learner record with."""
-    return JsonResponse(jwks())
+    return _public(JsonResponse(jwks()), max_age=3600)
 
 
 @require_safe
@@ -141,8 +150,8 @@ def issuer_view(request: HttpRequest, district_id: str) -> HttpResponse:
     try:
         district = district_as_issuer(district_id)
     except NotVisible:
-        return JsonResponse({"error": "not found"}, status=404)
-    return JsonResponse(issuer_profile(district))
+        return _public(JsonResponse({"error": "not found"}, status=404))
+    return _public(JsonResponse(issuer_profile(district)), max_age=3600)
 
 
 @require_safe
@@ -173,6 +182,10 @@ def verify_view(request: HttpRequest) -> HttpResponse:
     """Whether a learner record is authentic: POST its VC-JWT (the body, or `jwt` in a form
     or a JSON object), or GET `?code=` of a shared link. Answers `valid` and the reason, and
     nothing else about the record."""
+    return _public(_verdict(request))
+
+
+def _verdict(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         code = request.GET.get("code", "").strip()[:100]
         if not code:
