@@ -104,7 +104,8 @@ from proficio.people.services import (
     section_create,
     section_enroll,
 )
-from proficio.reports.models import IssuedTranscript, ReportBatch
+from proficio.reports.credentials import record_link_create
+from proficio.reports.models import IssuedTranscript, RecordLink, ReportBatch
 from proficio.reports.transcripts import transcript_issue
 from proficio.work.data import Alignment
 from proficio.work.models import RevisionFile, Submission, Task
@@ -189,6 +190,7 @@ class Hidden:
     piece_file: PieceFile | None = None
     issued_transcript: IssuedTranscript | None = None
     report_batch: ReportBatch | None = None
+    record_link: RecordLink | None = None
     # For the admin's object pages: one row of each registered model.
     admin_rows: dict[type[Model], Model] = field(default_factory=dict)
 
@@ -334,6 +336,7 @@ def build_hidden_district() -> Hidden:
         **_agency_of(student, mentor=teacher, admin=admin),
         issued_transcript=transcript_issue(actor=admin, student=student),
         report_batch=_batch_of(teacher, section),
+        record_link=record_link_create(actor=student, student=student),
         **_calibration_of(
             teacher,
             make_person(district, "farawaycolleague", Role.TEACHER, school),
@@ -469,6 +472,7 @@ def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
                 actor=world.district_admin, student=world.other_student
             ),
             report_batch=_batch_of(world.other_teacher, world.other_section),
+            record_link=record_link_create(actor=world.other_student, student=world.other_student),
             **_calibration_of(
                 world.other_teacher,
                 make_person(world.district, "northcolleague", Role.TEACHER, world.school),
@@ -488,6 +492,7 @@ def hidden_at(world: World, faraway: Hidden) -> dict[str, Hidden]:
                 actor=world.district_admin, student=world.far_student
             ),
             report_batch=_batch_of(far_teacher, far_section),
+            record_link=record_link_create(actor=world.far_student, student=world.far_student),
             **_calibration_of(
                 far_teacher,
                 make_person(world.district, "southcolleague", Role.TEACHER, world.other_school),
@@ -517,6 +522,11 @@ OPEN = {
     "password_reset_complete": "says the new password is set, and links to sign in",
     "language": "choosing the pages' language: a cookie, and the signed-in person's own choice",
     "reports:verify": "checking a transcript's code: says whether it was issued, nothing else",
+    "records:jwks": "the issuer's public keys, which verify a learner record: no one's data",
+    "records:issuer": "a district's profile as the issuer of learner records: its name and address",
+    "records:verify": "checking a learner record's signature or link: valid or not, and why",
+    "records:shared": "a learner record its student shared: only the link's unguessable code opens "
+    "it, until it ends or the student revokes it (a wrong code is a 404: tests/reports)",
 }
 
 # The admin's pages that name no object: its index and each model's list and add pages.
@@ -728,6 +738,9 @@ OUT_OF_REACH: dict[tuple[str, str], Callable[[Hidden], Any]] = {
     ("reports:transcript", "student_id"): _uuid_of("student"),
     ("reports:transcript_issue", "student_id"): _uuid_of("student"),
     ("reports:issued", "transcript_id"): _uuid_of("issued_transcript"),
+    ("records:record", "student_id"): _uuid_of("student"),
+    ("records:download", "student_id"): _uuid_of("student"),
+    ("records:revoke", "link_id"): _uuid_of("record_link"),
     ("reports:issued_pdf", "transcript_id"): _uuid_of("issued_transcript"),
     ("reports:batch", "batch_id"): _uuid_of("report_batch"),
     ("reports:heatmap", "section_id"): _uuid_of("section"),
