@@ -2,14 +2,16 @@
 
 from dataclasses import dataclass
 from decimal import Decimal
+from pathlib import Path
 
 from proficio.frameworks.data import LevelSpec, StageSpec
-from proficio.frameworks.models import Competency, CompetencyKind, Framework, Scale
+from proficio.frameworks.models import Competency, CompetencyKind, Framework, Scale, Stage, Standard
 from proficio.frameworks.services import (
     competency_create,
     framework_create,
     scale_create,
 )
+from proficio.interop.case.writer import import_case
 from proficio.people.models import District, Person, Role, School, Section
 from proficio.people.services import (
     district_create,
@@ -133,3 +135,24 @@ def build_world() -> World:
         other_district_student=other_district_student,
         other_district_teacher=other_district_teacher,
     )
+
+
+SAMPLE_STANDARD = "CCSS.Math.Content.6.RP.A.1"
+
+
+def standard_as_competency(district: District, testdata: Path) -> Standard:
+    """The OpenSALT sample's 6.RP.A.1 imported into `district` as `proficio import case
+    --competency-type Standard` does: its `competency` mirrors the item, with a stage to be
+    rated at."""
+    path = testdata / "case" / "frameworks" / "opensalt-sample-framework.json"
+    import_case(
+        data=path.read_bytes(),
+        source=path.name,
+        actor=None,
+        district=district,
+        competency_types=["Standard"],
+    )
+    standard = Standard.objects.get(human_coding_scheme=SAMPLE_STANDARD)
+    if not standard.competency.stages.exists():
+        Stage.objects.create(competency=standard.competency, ordinal=1, label="Ratios")
+    return standard

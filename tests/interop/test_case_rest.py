@@ -9,6 +9,7 @@ from django.test import Client
 from proficio.frameworks.models import Framework, Standard
 from proficio.interop.case.writer import import_case
 from tests.api.client import token_for
+from tests.factories import standard_as_competency
 
 pytestmark = pytest.mark.django_db
 
@@ -139,15 +140,7 @@ def test_writes_are_refused(world):
 def test_a_competency_made_from_an_item_is_that_item_to_its_districts_admin(get, world, testdata):
     """`proficio import case --competency-type`: the competency's uuid names the CASE item it
     mirrors, for the item and for its associations; another district still reads 404."""
-    path = testdata / "case" / "frameworks" / "opensalt-sample-framework.json"
-    import_case(
-        data=path.read_bytes(),
-        source=path.name,
-        actor=None,
-        district=world.district,
-        competency_types=["Standard"],
-    )
-    standard = Standard.objects.get(human_coding_scheme="CCSS.Math.Content.6.RP.A.1")
+    standard = standard_as_competency(world.district, testdata)
     competency = standard.competency
 
     item = get(f"/CFItems/{competency.uuid}", as_="district_admin")

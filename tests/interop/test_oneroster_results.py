@@ -14,16 +14,15 @@ from django.urls import reverse
 from django.utils import timezone
 
 from proficio.audit.models import AuditEntry
-from proficio.frameworks.models import Competency, Standard
+from proficio.frameworks.models import Competency
 from proficio.interop.case.export import case_package
-from proficio.interop.case.writer import import_case
 from proficio.interop.oneroster.results import ResultsScope, results_package
 from proficio.mastery.models import WorkingStage
 from proficio.mastery.services import evidence_record
 from proficio.people.models import AcademicSession, Person, Role, Section
 from proficio.people.selectors import section_students_for_operator, sections_for_operator
 from proficio.people.services import section_create, section_enroll
-from tests.factories import make_competency, make_person
+from tests.factories import make_competency, make_person, standard_as_competency
 from tests.interop.oneroster_gradebook_reader import (
     Gradebook,
     Invalid,
@@ -196,20 +195,8 @@ def test_a_course_sections_line_items_are_its_targets(world, rated):
 
 
 def test_a_competency_made_from_a_case_item_is_tied_to_that_item(world, testdata):
-    path = testdata / "case" / "frameworks" / "opensalt-sample-framework.json"
-    import_case(
-        data=path.read_bytes(),
-        source=path.name,
-        actor=None,
-        district=world.district,
-        competency_types=["Standard"],
-    )
-    standard = Standard.objects.get(human_coding_scheme="CCSS.Math.Content.6.RP.A.1")
+    standard = standard_as_competency(world.district, testdata)
     competency = standard.competency
-    if not competency.stages.exists():
-        from proficio.frameworks.models import Stage
-
-        Stage.objects.create(competency=competency, ordinal=1, label="Ratios")
     rate(world, world.student, competency, 1)
 
     book = read_gradebook(download(world, "district_admin", version="1.2")[1])

@@ -28,10 +28,8 @@ from joserfc.errors import BadSignatureError
 from joserfc.jwk import OKPKey
 
 from proficio.audit.models import AuditEntry
-from proficio.frameworks.models import Stage, Standard
 from proficio.home import home_dir
 from proficio.interop.case.export import case_package
-from proficio.interop.case.writer import import_case
 from proficio.lib.errors import NotVisible
 from proficio.lib.signing_keys import ISSUER_KEY_FILE, issuer_key
 from proficio.mastery.services import evidence_record
@@ -50,7 +48,7 @@ from proficio.reports.credentials import (
 )
 from proficio.reports.models import RecordLink
 from proficio.reports.transcripts import transcript_issue
-from tests.factories import make_person
+from tests.factories import make_person, standard_as_competency
 from tests.mastery.varied import policy
 
 pytestmark = pytest.mark.django_db
@@ -179,18 +177,8 @@ def test_required_fields_of_the_ob3_and_clr_schemas(mastered):
 
 
 def test_a_competency_from_a_case_item_is_aligned_to_that_item(world, testdata):
-    path = testdata / "case" / "frameworks" / "opensalt-sample-framework.json"
-    import_case(
-        data=path.read_bytes(),
-        source=path.name,
-        actor=None,
-        district=world.district,
-        competency_types=["Standard"],
-    )
-    standard = Standard.objects.get(human_coding_scheme="CCSS.Math.Content.6.RP.A.1")
+    standard = standard_as_competency(world.district, testdata)
     competency = standard.competency
-    if not competency.stages.exists():
-        Stage.objects.create(competency=competency, ordinal=1, label="Ratios")
     policy(world, "latest", minimum_evidence=1, threshold=Decimal(3))
     rate(world, world.student, competency, 1)
     _clr, badges = clr_of(user=world.student, student=world.student)
