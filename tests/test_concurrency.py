@@ -1,14 +1,13 @@
 """Forty teachers' ratings at once: none fails, none is lost, none is written twice.
 
 On SQLite the writers share one database file, as they do under `proficio start`: the test
-copies its migrated database into a home of its own and runs them in a child process there
-(pytest-django's SQLite test database lives in memory, where file locking never happens).
+runs them in a child process in a migrated home of its own (pytest-django's SQLite test
+database lives in memory, where file locking never happens).
 On PostgreSQL they run here, in threads, on the test database.
 """
 
 import json
 import os
-import sqlite3
 import subprocess
 import sys
 import threading
@@ -85,14 +84,10 @@ def _assert_nothing_lost(outcome: dict) -> None:
     assert sorted(outcome["stored"]) == sorted(outcome["sent"])
 
 
-@pytest.mark.django_db(transaction=True)
-def test_forty_writers_on_one_sqlite_file(tmp_path: Path):
-    if connection.vendor != "sqlite":
-        pytest.skip("SQLite only: PostgreSQL is tested in threads on its test database")
-    connection.ensure_connection()
-    with sqlite3.connect(tmp_path / "proficio.sqlite3") as copy:
-        connection.connection.backup(copy)  # migrated already: the child starts writing
-    environment = {**os.environ, "PROFICIO_HOME": str(tmp_path)}
+@pytest.mark.db_independent
+def test_forty_writers_on_one_sqlite_file(tmp_path: Path, migrated_home):
+    home = migrated_home(tmp_path / "home")  # migrated already: the child starts writing
+    environment = {**os.environ, "PROFICIO_HOME": str(home)}
     environment.pop("PROFICIO_DATABASE_URL", None)
     root = Path(__file__).resolve().parents[1]
     child = subprocess.run(
