@@ -527,6 +527,7 @@ OPEN = {
     "records:verify": "checking a learner record's signature or link: valid or not, and why",
     "records:shared": "a learner record its student shared: only the link's unguessable code opens "
     "it, until it ends or the student revokes it (a wrong code is a 404: tests/reports)",
+    "lrs:about": "the xAPI versions the store speaks, which a tool asks before it has credentials",
 }
 
 # The admin's pages that name no object: its index and each model's list and add pages.
@@ -545,6 +546,19 @@ ADMIN_PAGES = frozenset(
 ADMIN_MODEL_PAGE = re.compile(r"^admin:\w+_(changelist|add)$")
 
 OPENS_FOR: dict[str, frozenset[str]] = {
+    # The xAPI store answers a learning tool's HTTP Basic credentials alone: no person's
+    # session or API token opens it (a tool's reach: tests/lrs).
+    **{
+        f"lrs:{name}": frozenset()
+        for name in (
+            "statements",
+            "activity_state",
+            "activity_profile",
+            "activities",
+            "agent_profile",
+            "agents",
+        )
+    },
     "home": SIGNED_IN,
     "guardian_home": frozenset({"guardian"}),
     "audit": DISTRICT_ADMINS,
@@ -999,7 +1013,7 @@ class Pattern:
 
     @property
     def is_api(self) -> bool:
-        return self.route.startswith(("api/", "ims/"))
+        return self.route.startswith(("api/", "ims/", "xapi/"))
 
 
 PARAM = re.compile(r"<(?:\w+:)?(\w+)>|\(\?P<(\w+)>[^)]*\)")

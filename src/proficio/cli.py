@@ -22,6 +22,7 @@ from proficio.home import PRIVATE_UMASK, PendingMigrations, home_dir, home_tight
 from proficio.interop.cli import register as register_interop
 from proficio.lib.errors import ProficioError
 from proficio.lib.progress import ProgressBar
+from proficio.lrs.cli import register as register_lrs
 from proficio.onboarding.cli import register as register_onboarding
 from proficio.privacy.cli import register as register_privacy
 from proficio.supervise import Supervised
@@ -115,6 +116,7 @@ def _parser() -> argparse.ArgumentParser:
 
     register_onboarding(commands)
     register_interop(commands)
+    register_lrs(commands)
     register_backup(commands)
     register_privacy(commands)
     register_agency(commands)

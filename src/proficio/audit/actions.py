@@ -75,6 +75,7 @@ TRANSCRIPT_FORMAT_SET = "transcript_format.set"
 FAMILY_VISIBILITY_SET = "family_visibility.set"
 RECORD_LINK_CREATED = "record_link.created"
 RECORD_LINK_REVOKED = "record_link.revoked"
+LRS_CREDENTIAL_CHANGED = "lrs_credential.changed"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -126,6 +127,7 @@ ACTION_LABELS = {
     COURSE_WRITTEN: _("Wrote a course and its target stages"),
     RESULTS_IMPORTED: _("Imported standardized results"),
     RESULT_MAPPING_CHANGED: _("Changed how standardized results map to competencies"),
+    LRS_CREDENTIAL_CHANGED: _("Gave a learning tool xAPI credentials, or revoked them"),
     MENTORSHIP_CHANGED: _("Made a teacher a student's mentor, or ended it"),
     GOAL_WRITTEN: _("Wrote or changed a student's goal"),
     GOAL_COMMENTED: _("Commented on a student's goal"),

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "proficio.calibration",
     "proficio.reports",
     "proficio.interop",
+    "proficio.lrs",
     "proficio.privacy",
     "proficio.onboarding",
     "proficio.web",
@@ -198,6 +199,9 @@ PROFICIO_STUDENT_QUOTA_MB = int(os.environ.get("PROFICIO_STUDENT_QUOTA_MB", "102
 PROFICIO_ANONYMOUS_BODY_KB = int(os.environ.get("PROFICIO_ANONYMOUS_BODY_KB", "64"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# The xAPI store reads its own bodies, after the tool's credentials hold: a batch of
+# statements with their attachments, up to this size.
+PROFICIO_XAPI_MAX_BODY_MB = int(os.environ.get("PROFICIO_XAPI_MAX_BODY_MB", "20"))
 
 # Sign-in lockout (django-axes): this many wrong passwords for one account from one address
 # pause its sign-in there for the cool-off, on the page, the admin and the API alike. By the

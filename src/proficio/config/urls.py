@@ -7,6 +7,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("imports/", include("proficio.interop.urls")),
+    path("xapi/", include("proficio.lrs.urls")),
     path("privacy/", include("proficio.privacy.urls")),
     path("setup/", include("proficio.onboarding.urls")),
     path("frameworks/", include("proficio.frameworks.urls")),

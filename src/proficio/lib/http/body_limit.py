@@ -77,6 +77,21 @@ def anonymous_limit(request: HttpRequest) -> int | None:
     return settings.PROFICIO_ANONYMOUS_BODY_KB * KILOBYTE
 
 
+def reads_own_body(view: Callable) -> Callable:
+    """Mark a view that checks who is asking before it reads the body, and reads it within
+    its own limit (the xAPI store, whose tools send HTTP Basic credentials)."""
+    view.reads_own_body = True
+    return view
+
+
+def _reads_own_body(request: HttpRequest) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "reads_own_body", False)
+
+
 class RequestBodyLimitMiddleware:
     """Placed after AuthenticationMiddleware (it needs `request.user`, read from the session
     cookie) and before anything that reads the body; CsrfViewMiddleware reads it only in
@@ -90,6 +105,8 @@ class RequestBodyLimitMiddleware:
         return refused if refused is not None else self.get_response(request)
 
     def refusal(self, request: HttpRequest) -> HttpResponse | None:
+        if _reads_own_body(request):
+            return None
         declared = request.META.get("CONTENT_LENGTH") or ""
         if not declared:
             if request.META.get("HTTP_TRANSFER_ENCODING"):

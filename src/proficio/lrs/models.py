@@ -1,0 +1,162 @@
+"""The Learning Record Store's tables: the tools that may write to it, the statements they
+sent (append-only; a voiding statement marks its target voided, nothing else changes), what
+the filters look statements up by, and the documents tools keep (state and profiles).
+
+Everything belongs to a district: a tool's credential reads and writes its own district's
+statements and documents only (ADR 0044)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Credential(models.Model):
+    """HTTP Basic credentials for one tool: `key` is its user name; the secret is kept only
+    as its SHA-256 (it is random and long, so a slow hash would add nothing but latency)."""
+
+    district = models.ForeignKey(
+        "people.District", on_delete=models.PROTECT, related_name="lrs_credentials"
+    )
+    name = models.CharField(_("tool"), max_length=200)
+    key = models.CharField(max_length=40, unique=True)
+    secret_digest = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Statement(models.Model):
+    """One statement as stored (`body`, the JSON the store answers with), with the columns
+    the filters and the mapping read."""
+
+    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="+")
+    credential = models.ForeignKey(Credential, on_delete=models.PROTECT, related_name="+")
+    statement_id = models.UUIDField()
+    body = models.TextField()
+    verb_id = models.TextField()
+    actor_key = models.TextField(blank=True, db_index=True)
+    target_statement_id = models.UUIDField(null=True, blank=True)
+    registration = models.UUIDField(null=True, blank=True)
+    stored = models.DateTimeField()
+    voided = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "statement_id"], name="lrs_statement_id")
+        ]
+        indexes = [
+            models.Index(fields=["district", "verb_id"], name="lrs_statement_verb"),
+            models.Index(fields=["district", "registration"], name="lrs_statement_registration"),
+            models.Index(fields=["district", "target_statement_id"], name="lrs_statement_target"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.statement_id)
+
+
+class StatementAgent(models.Model):
+    """An agent a statement names: `primary` when it is the actor or object."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="agents")
+    district_pk = models.IntegerField()
+    key = models.TextField()
+    primary = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["district_pk", "key"], name="lrs_agent_key")]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class StatementActivity(models.Model):
+    """An activity a statement names: `primary` when it is the object."""
+
+    statement = models.ForeignKey(Statement, on_delete=models.CASCADE, related_name="activities")
+    district_pk = models.IntegerField()
+    activity_id = models.TextField()
+    primary = models.BooleanField()
+
+    class Meta:
+        indexes = [models.Index(fields=["district_pk", "activity_id"], name="lrs_activity_id")]
+
+    def __str__(self) -> str:
+        return self.activity_id
+
+
+class Activity(models.Model):
+    """The definition of an activity as the statements about it last defined it."""
+
+    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="+")
+    activity_id = models.TextField()
+    definition = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "activity_id"], name="lrs_activity_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.activity_id
+
+
+class Attachment(models.Model):
+    """An attachment's bytes, once per district however many statements carry it."""
+
+    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="+")
+    sha2 = models.CharField(max_length=128)
+    content_type = models.CharField(max_length=255)
+    content = models.BinaryField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["district", "sha2"], name="lrs_attachment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return self.sha2
+
+
+class Document(models.Model):
+    """A document a tool keeps: an activity state, an activity profile or an agent profile.
+    Keys that a kind does not use are empty strings, so one constraint holds every kind."""
+
+    STATE = "state"
+    ACTIVITY_PROFILE = "activity_profile"
+    AGENT_PROFILE = "agent_profile"
+
+    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20)
+    activity_id = models.TextField(blank=True)
+    agent_key = models.TextField(blank=True)
+    registration = models.CharField(max_length=36, blank=True)
+    document_id = models.TextField()
+    content = models.BinaryField()
+    content_type = models.CharField(max_length=255)
+    etag = models.CharField(max_length=64)
+    updated = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "district",
+                    "kind",
+                    "activity_id",
+                    "agent_key",
+                    "registration",
+                    "document_id",
+                ],
+                name="lrs_document_unique",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.document_id}"
