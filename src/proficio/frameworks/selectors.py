@@ -1,6 +1,7 @@
 """Reads about frameworks and competencies, scoped to the requesting user's district."""
 
 from collections.abc import Iterable
+from decimal import Decimal
 from uuid import UUID
 
 from django.core.exceptions import ValidationError
@@ -43,9 +44,39 @@ def competency_list_visible_to(user: Person) -> QuerySet[Competency]:
     )
 
 
+def district_competencies_to_choose(district_id: int) -> list[Competency]:
+    """A district's competencies in the order a person chooses from, with their stages and
+    scale levels (for a mapping rule's form)."""
+    competencies = list(
+        district_competencies(district_id)
+        .select_related("framework", "framework__scale", "scale")
+        .order_by("framework__title", "position", "code")
+    )
+    stages_and_scales_prefetch(competencies)
+    return competencies
+
+
 def stages_and_scales_prefetch(competencies: list[Competency]) -> None:
     """Read the stages and scale levels of these competencies, in three queries for all."""
     prefetch_related_objects(competencies, "stages", *_SCALE_LEVELS)
+
+
+def rating_target_problems(competency: Competency, stage: int, level: Decimal) -> dict[str, str]:
+    """What is wrong with rating `stage` of `competency` at `level` by a rule of a mapping
+    (with the competency's stages and scale read), by field; {} when nothing is."""
+    errors: dict[str, str] = {}
+    found = next((s for s in competency.stages.all() if s.ordinal == stage), None)
+    if found is None:
+        ordinals = [s.ordinal for s in competency.stages.all()]
+        span = f"{min(ordinals)}–{max(ordinals)}" if ordinals else "none"
+        errors["stage"] = f"{competency.code} has no stage {stage} (its stages: {span})."
+    elif found.retired:
+        errors["stage"] = f"Stage {stage} of {competency.code} is retired: it takes no new ratings."
+    levels = [scale_level.value for scale_level in competency.effective_scale.levels.all()]
+    if level not in levels:
+        shown = ", ".join(str(value.normalize()) for value in levels)
+        errors["level"] = f"{level.normalize()} is not on {competency.code}'s scale ({shown})."
+    return errors
 
 
 _SCALE_LEVELS = (

@@ -15,6 +15,7 @@ from proficio.audit import api as audit
 from proficio.frameworks.api import (
     Competency,
     district_competencies,
+    rating_target_problems,
     stages_and_scales_prefetch,
 )
 from proficio.interop.models import ResultMapping
@@ -36,24 +37,6 @@ def result_mappings_of(district: District) -> QuerySet[ResultMapping]:
     return ResultMapping.objects.filter(district=district).select_related(
         "competency__framework__scale", "competency__scale"
     )
-
-
-def _rule_problem(competency: Competency, stage: int, level: Decimal) -> dict[str, str]:
-    """What is wrong with sending results to `stage` of `competency` at `level` (with the
-    competency's stages and scale read), by field; {} when nothing is."""
-    errors: dict[str, str] = {}
-    found = next((s for s in competency.stages.all() if s.ordinal == stage), None)
-    if found is None:
-        ordinals = [s.ordinal for s in competency.stages.all()]
-        span = f"{min(ordinals)}–{max(ordinals)}" if ordinals else "none"
-        errors["stage"] = f"{competency.code} has no stage {stage} (its stages: {span})."
-    elif found.retired:
-        errors["stage"] = f"Stage {stage} of {competency.code} is retired: it takes no new ratings."
-    levels = [scale_level.value for scale_level in competency.effective_scale.levels.all()]
-    if level not in levels:
-        shown = ", ".join(str(value.normalize()) for value in levels)
-        errors["level"] = f"{level.normalize()} is not on {competency.code}'s scale ({shown})."
-    return errors
 
 
 @transaction.atomic
@@ -100,7 +83,7 @@ def result_mapping_add(
         errors["competency"] = "Choose a competency of the district."
     elif stage is not None and value is not None and value.is_finite():
         stages_and_scales_prefetch([found])
-        errors = _rule_problem(found, stage, value) | errors
+        errors = rating_target_problems(found, stage, value) | errors
     competency = found
     if not errors and (
         result_mappings_of(district)
@@ -206,7 +189,7 @@ class Mapping:
             if row.band_key not in entry.bands:
                 entry.band_names.append(row.band)
             competency = competencies[row.competency_id]
-            problems = _rule_problem(competency, row.stage, row.level)
+            problems = rating_target_problems(competency, row.stage, row.level)
             entry.bands.setdefault(row.band_key, []).append(
                 Rule(
                     assessment=entry.name,

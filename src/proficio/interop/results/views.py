@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from proficio.frameworks.api import district_competencies, stages_and_scales_prefetch
+from proficio.frameworks.api import district_competencies_to_choose
 from proficio.interop.permissions import results_district_of
 from proficio.interop.results.forms import RuleForm
 from proficio.interop.results.mapping import (
@@ -33,12 +33,7 @@ def mapping_page(request: HttpRequest) -> HttpResponse:
     """The district's rules by assessment and band; a form to add one; a button to remove
     each."""
     district = _district(request)
-    competencies = list(
-        district_competencies(district.pk)
-        .select_related("framework", "framework__scale", "scale")
-        .order_by("framework__title", "position", "code")
-    )
-    stages_and_scales_prefetch(competencies)
+    competencies = district_competencies_to_choose(district.pk)
     posted = request.method == "POST"
     if posted and "remove" in request.POST:
         try:
