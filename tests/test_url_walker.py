@@ -559,6 +559,9 @@ OPENS_FOR: dict[str, frozenset[str]] = {
             "agents",
         )
     },
+    # A district's admins give learning tools credentials for its xAPI store.
+    "lrs_pages:tools": DISTRICT_ADMINS,
+    "lrs_pages:mapping": DISTRICT_ADMINS,
     "home": SIGNED_IN,
     "guardian_home": frozenset({"guardian"}),
     "audit": DISTRICT_ADMINS,

@@ -76,6 +76,8 @@ FAMILY_VISIBILITY_SET = "family_visibility.set"
 RECORD_LINK_CREATED = "record_link.created"
 RECORD_LINK_REVOKED = "record_link.revoked"
 LRS_CREDENTIAL_CHANGED = "lrs_credential.changed"
+ACTIVITY_RULE_CHANGED = "activity_rule.changed"
+STATEMENTS_MAPPED = "statements.mapped"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -128,6 +130,8 @@ ACTION_LABELS = {
     RESULTS_IMPORTED: _("Imported standardized results"),
     RESULT_MAPPING_CHANGED: _("Changed how standardized results map to competencies"),
     LRS_CREDENTIAL_CHANGED: _("Gave a learning tool xAPI credentials, or revoked them"),
+    ACTIVITY_RULE_CHANGED: _("Changed how a learning tool's statements map to competencies"),
+    STATEMENTS_MAPPED: _("Recorded ratings from a learning tool's statements"),
     MENTORSHIP_CHANGED: _("Made a teacher a student's mentor, or ended it"),
     GOAL_WRITTEN: _("Wrote or changed a student's goal"),
     GOAL_COMMENTED: _("Commented on a student's goal"),

@@ -8,6 +8,7 @@ the districts the reader administers.
 
 from proficio.audit.actions import (
     ACTION_LABELS,
+    ACTIVITY_RULE_CHANGED,
     ADMIN_CHANGED,
     ADVANCEMENT_CONFIRMED,
     ADVANCEMENT_DECIDED,
@@ -66,6 +67,7 @@ from proficio.audit.actions import (
     SECTION_LEFT,
     SIGN_IN_UNLOCKED,
     SITE_ADMIN_GRANTED,
+    STATEMENTS_MAPPED,
     STUDENT_ERASED,
     STUDENT_EXPORTED,
     STUDENT_VIEWED,
@@ -88,6 +90,7 @@ from proficio.audit.services import names_pseudonymise, prune, record, record_vi
 
 __all__ = [
     "ACTION_LABELS",
+    "ACTIVITY_RULE_CHANGED",
     "ADMIN_CHANGED",
     "ADVANCEMENT_CONFIRMED",
     "ADVANCEMENT_DECIDED",
@@ -147,6 +150,7 @@ __all__ = [
     "SECTION_LEFT",
     "SIGN_IN_UNLOCKED",
     "SITE_ADMIN_GRANTED",
+    "STATEMENTS_MAPPED",
     "STUDENTS_LISTED",
     "STUDENT_ERASED",
     "STUDENT_EXPORTED",

@@ -8,6 +8,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("imports/", include("proficio.interop.urls")),
     path("xapi/", include("proficio.lrs.urls")),
+    path("lrs/", include("proficio.lrs.page_urls")),
     path("privacy/", include("proficio.privacy.urls")),
     path("setup/", include("proficio.onboarding.urls")),
     path("frameworks/", include("proficio.frameworks.urls")),

@@ -172,6 +172,7 @@ class EvidenceDraft:
     feedback_next: str = ""
     weight: Decimal = Decimal(1)
     artifact_url: str = ""
+    artifact_title: str = ""
 
 
 @transaction.atomic

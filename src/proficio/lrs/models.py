@@ -1,9 +1,13 @@
 """The Learning Record Store's tables: the tools that may write to it, the statements they
 sent (append-only; a voiding statement marks its target voided, nothing else changes), what
-the filters look statements up by, and the documents tools keep (state and profiles).
+the filters look statements up by, and the documents tools keep (state and profiles); the
+district's rules that turn statements into evidence, and what became of each statement a rule
+matched.
 
 Everything belongs to a district: a tool's credential reads and writes its own district's
 statements and documents only (ADR 0044)."""
+
+from decimal import Decimal
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -160,3 +164,66 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.document_id}"
+
+
+class ActivityRule(models.Model):
+    """One rule of a district's mapping: a statement about `activity` (its id, or every id
+    that starts with it) with `verb` (any verb when blank) is evidence of `stage` of
+    `competency`: at `met_level` when its result meets the mastery score (cmi5's
+    masteryScore in the statement wins over `mastery_score`), else at `not_met_level`
+    (no evidence when that is empty)."""
+
+    EXACT = "exact"
+    PREFIX = "prefix"
+
+    district = models.ForeignKey(
+        "people.District", on_delete=models.PROTECT, related_name="activity_rules"
+    )
+    activity = models.TextField(_("activity"))
+    match = models.CharField(
+        max_length=10, choices=[(EXACT, _("this activity")), (PREFIX, _("every id starting so"))]
+    )
+    verb = models.TextField(_("verb"), blank=True)
+    competency = models.ForeignKey(
+        "frameworks.Competency", on_delete=models.PROTECT, related_name="activity_rules"
+    )
+    stage = models.PositiveSmallIntegerField(_("stage"))
+    met_level = models.DecimalField(_("level when met"), max_digits=6, decimal_places=2)
+    not_met_level = models.DecimalField(
+        _("level when not met"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    mastery_score = models.DecimalField(
+        _("mastery score"), max_digits=4, decimal_places=3, default=Decimal("0.8")
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["activity", "verb", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.activity} → {self.competency_id}/{self.stage}"
+
+
+class StatementOutcome(models.Model):
+    """What became of a statement a rule matched: waiting for the mapper, evidence, or kept
+    aside with the reason (an actor who is no student of the district, a result with
+    nothing to rate, a rating the evidence store refused)."""
+
+    PENDING = "pending"
+    MAPPED = "mapped"
+    UNMATCHED = "unmatched"
+
+    statement = models.OneToOneField(
+        Statement, on_delete=models.CASCADE, primary_key=True, related_name="outcome"
+    )
+    district = models.ForeignKey("people.District", on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=10, default=PENDING)
+    reason = models.TextField(blank=True)
+    ratings = models.PositiveSmallIntegerField(default=0)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["district", "state"], name="lrs_outcome_state")]
+
+    def __str__(self) -> str:
+        return f"{self.statement_id}: {self.state}"

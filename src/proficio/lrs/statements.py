@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from proficio.lrs.mapping import outcomes_mark
 from proficio.lrs.models import (
     Activity,
     Attachment,
@@ -180,6 +181,10 @@ def statements_store(
     except IntegrityError as error:  # the same id stored by a request in between
         raise Conflict("A statement with one of these ids was stored meanwhile.") from error
     _index(district_id, rows, fresh)
+    if outcomes_mark(district_id, rows, fresh):
+        from proficio.lrs.tasks import statements_map_in_background
+
+        statements_map_in_background.enqueue(district_id)
     _activities_defined(district_id, fresh)
     _attachments_kept(district_id, parts)
     if voided:

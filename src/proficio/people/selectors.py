@@ -19,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Sum,
 )
+from django.db.models.functions import Lower
 from django.utils import timezone
 
 from proficio.lib.errors import InvalidInput, NotVisible, ProficioError
@@ -309,6 +310,53 @@ def district_students_named(
         for identifier in {student.sourced_id, student.username} & wanted:
             named.setdefault(identifier, []).append(student)
     return named
+
+
+def district_students_by_email(
+    *, district_id: int, emails: Collection[str]
+) -> dict[str, list[Person]]:
+    """For a mapping already authorised: the district's students (an active student role)
+    under each of `emails` (lower case) that is theirs, in any case. One query."""
+    wanted = {email.lower() for email in emails if email}
+    if not wanted:
+        return {}
+    students = (
+        Person.objects.annotate(email_key=Lower("email"))
+        .filter(
+            email_key__in=wanted,
+            district_id=district_id,
+            roles__role=Role.STUDENT,
+            roles__active=True,
+        )
+        .distinct()
+    )
+    found: dict[str, list[Person]] = {}
+    for student in students.order_by("pk"):
+        found.setdefault(student.email_key, []).append(student)
+    return found
+
+
+def district_students_by_mbox_sha1(
+    *, district_id: int, digests: Collection[str]
+) -> dict[str, list[Person]]:
+    """For a mapping already authorised: the district's students under each of `digests`
+    that is the SHA-1 of "mailto:" and their address (how xAPI names someone without their
+    address). Two queries; the district's addresses are hashed here, not in the database."""
+    wanted = {digest.lower() for digest in digests if digest}
+    if not wanted:
+        return {}
+    students = Person.objects.filter(
+        district_id=district_id, roles__role=Role.STUDENT, roles__active=True
+    ).exclude(email="")
+    digest_of = {}
+    for email, pk in students.values_list("email", "pk").distinct():
+        digest = hashlib.sha1(f"mailto:{email}".encode()).hexdigest()
+        if digest in wanted:
+            digest_of[pk] = digest
+    found: dict[str, list[Person]] = {}
+    for student in Person.objects.filter(pk__in=list(digest_of)).order_by("pk"):
+        found.setdefault(digest_of[student.pk], []).append(student)
+    return found
 
 
 def district_person_ids(district_id: int) -> list[int]:

@@ -1,0 +1,262 @@
+"""Turning the statements a rule matched into evidence, in the background.
+
+The store marks each statement a rule matches as pending (`outcomes_mark`); the task worker
+runs `statements_map`, which takes the district's pending statements a batch at a time,
+finds each actor's student (by email, by the SHA-1 of it, or an account's name as a username
+or OneRoster sourcedId), reads the result through the rule and records the ratings with
+`mastery.api.evidence_record_many`, which brings mastery up to date in the same transaction.
+A statement it cannot turn into evidence is kept and its outcome says why, for the admin's
+list; none is dropped. Each rating names the tool and the activity, so the student's page
+explains where it came from.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from proficio.audit import api as audit
+from proficio.evidence.api import EvidenceDraft, EvidenceSource
+from proficio.frameworks.api import stages_and_scales_prefetch
+from proficio.lib.errors import InvalidInput
+from proficio.lrs.models import ActivityRule, Statement, StatementOutcome
+from proficio.lrs.rules import RuleBook
+from proficio.lrs.xapi.results import reading_of
+from proficio.lrs.xapi.validation import timestamp
+from proficio.mastery.api import evidence_record_many
+from proficio.people.api import (
+    Person,
+    district_students_by_email,
+    district_students_by_mbox_sha1,
+    district_students_named,
+)
+
+BATCH = 2_000
+
+
+def outcomes_mark(district_id: int, rows: Sequence[Statement], statements: Sequence[dict]) -> int:
+    """Mark the statements of a new batch that a rule matches as pending; how many."""
+    book = RuleBook.of(district_id)
+    if not book:
+        return 0
+    pending = [
+        StatementOutcome(statement_id=row.pk, district_id=district_id)
+        for row, statement in zip(rows, statements, strict=True)
+        if _activity_id(statement) and book.matching(_activity_id(statement), row.verb_id)
+    ]
+    StatementOutcome.objects.bulk_create(pending)
+    return len(pending)
+
+
+def _activity_id(statement: dict) -> str:
+    target = statement["object"]
+    return target["id"] if target.get("objectType", "Activity") == "Activity" else ""
+
+
+@dataclass
+class MapCounts:
+    statements: int = 0
+    ratings: int = 0
+    unmatched: int = 0
+
+    def add(self, other: MapCounts) -> None:
+        self.statements += other.statements
+        self.ratings += other.ratings
+        self.unmatched += other.unmatched
+
+
+def statements_map(*, district_id: int) -> MapCounts:
+    """Map every pending statement of the district, a batch at a time."""
+    counts = MapCounts()
+    while True:
+        with transaction.atomic():
+            batch = list(
+                StatementOutcome.objects.select_for_update()
+                .filter(district_id=district_id, state=StatementOutcome.PENDING)
+                .select_related("statement__credential")
+                .order_by("statement_id")[:BATCH]
+            )
+            if not batch:
+                return counts
+            counts.add(_map_batch(district_id, batch))
+
+
+@dataclass
+class _Work:
+    outcome: StatementOutcome
+    statement: dict
+    tool: str
+    drafts: list[EvidenceDraft] = field(default_factory=list)
+
+
+def _students(district_id: int, statements: Iterable[dict]) -> dict[str, list[Person]]:
+    """Each actor's students, under the actor's key (see `_actor_key`)."""
+    emails, digests, names = set(), set(), set()
+    for statement in statements:
+        kind, value = _actor_key(statement["actor"])
+        {"mbox": emails, "sha1": digests, "account": names}.get(kind, set()).add(value)
+    found: dict[str, list[Person]] = {}
+    for email, people in district_students_by_email(district_id=district_id, emails=emails).items():
+        found[f"mbox:{email}"] = people
+    by_digest = district_students_by_mbox_sha1(district_id=district_id, digests=digests)
+    for digest, people in by_digest.items():
+        found[f"sha1:{digest}"] = people
+    for name, people in district_students_named(district_id=district_id, identifiers=names).items():
+        found[f"account:{name}"] = people
+    return found
+
+
+def _actor_key(actor: dict) -> tuple[str, str]:
+    if "mbox" in actor:
+        return "mbox", actor["mbox"].removeprefix("mailto:").lower()
+    if "mbox_sha1sum" in actor:
+        return "sha1", actor["mbox_sha1sum"].lower()
+    if "account" in actor:
+        return "account", actor["account"]["name"]
+    return "", ""
+
+
+def _who(actor: dict) -> str:
+    kind, value = _actor_key(actor)
+    return {"mbox": value, "sha1": "an address known by its SHA-1", "account": value}.get(
+        kind, "an actor with no address or account"
+    )
+
+
+def _observed(statement: dict) -> datetime:
+    return timestamp(statement.get("timestamp") or statement["stored"], "timestamp")
+
+
+def _title(statement: dict, tool: str) -> str:
+    definition = statement["object"].get("definition", {})
+    names = definition.get("name", {})
+    name = names.get("en-US") or names.get("en") or next(iter(names.values()), "")
+    return f"{tool} · {name or statement['object']['id']}"
+
+
+def _drafts(work: _Work, student: Person, rules: list[ActivityRule]) -> str:
+    """The ratings of one statement, into `work.drafts`; a reason when there are none."""
+    observed = _observed(work.statement)
+    verb = work.statement["verb"].get("display", {})
+    did = verb.get("en-US") or verb.get("en") or work.statement["verb"]["id"].rsplit("/", 1)[-1]
+    reasons = []
+    for rule in rules:
+        reading = reading_of(work.statement, rule.mastery_score)
+        if reading is None:
+            reasons.append("its result has no score, success or completion to rate")
+            continue
+        level = rule.met_level if reading.met else rule.not_met_level
+        if level is None:
+            reasons.append(
+                f"below the mastery score, and the rule for {rule.competency.code} "
+                "records nothing then"
+            )
+            continue
+        work.drafts.append(
+            EvidenceDraft(
+                assessor=None,
+                student=student,
+                competency=rule.competency,
+                stage=rule.stage,
+                level=level,
+                observed_at=observed,
+                source=EvidenceSource.EXTERNAL,
+                feedback_present=f"{work.tool} reported that the student {did} "
+                f"“{_title(work.statement, work.tool).split(' · ', 1)[1]}” and {reading.said}.",
+                artifact_title=_title(work.statement, work.tool),
+            )
+        )
+    return "; ".join(reasons)
+
+
+def _map_batch(district_id: int, batch: list[StatementOutcome]) -> MapCounts:
+    book = RuleBook.of(district_id)
+    stages_and_scales_prefetch(
+        list({rule.competency_id: rule.competency for rule in _all_rules(book)}.values())
+    )
+    works = [
+        _Work(outcome, json.loads(outcome.statement.body), outcome.statement.credential.name)
+        for outcome in batch
+    ]
+    students = _students(district_id, (work.statement for work in works))
+    for work in works:
+        outcome = work.outcome
+        outcome.state, outcome.reason = StatementOutcome.UNMATCHED, ""
+        if outcome.statement.voided:
+            outcome.reason = "It was voided before it was mapped."
+            continue
+        kind, value = _actor_key(work.statement["actor"])
+        found = students.get(f"{kind}:{value}", [])
+        if not found:
+            outcome.reason = f"No student of the district is {_who(work.statement['actor'])}."
+            continue
+        if len(found) > 1:
+            outcome.reason = f"{len(found)} students are {_who(work.statement['actor'])}."
+            continue
+        rules = book.matching(_activity_id(work.statement), outcome.statement.verb_id)
+        if not rules:
+            outcome.reason = "No rule maps this activity and verb any more."
+            continue
+        reason = _drafts(work, found[0], rules)
+        outcome.state = StatementOutcome.MAPPED if work.drafts or not reason else outcome.state
+        outcome.reason = reason
+    _record(district_id, works)
+    now = timezone.now()
+    for work in works:
+        work.outcome.ratings = len(work.drafts)
+        work.outcome.decided_at = now
+    StatementOutcome.objects.bulk_update(
+        [work.outcome for work in works], ["state", "reason", "ratings", "decided_at"]
+    )
+    return MapCounts(
+        statements=len(works),
+        ratings=sum(len(work.drafts) for work in works),
+        unmatched=sum(work.outcome.state == StatementOutcome.UNMATCHED for work in works),
+    )
+
+
+def _all_rules(book: RuleBook) -> list[ActivityRule]:
+    return [*book.prefixes, *(rule for rules in book.exact.values() for rule in rules)]
+
+
+def _record(district_id: int, works: list[_Work]) -> None:
+    """Record every draft; a statement whose rating evidence refuses keeps the refusal as
+    its reason, and the rest are recorded without it."""
+    while True:
+        indexed = [(work, draft) for work in works for draft in work.drafts]
+        if not indexed:
+            return
+        try:
+            evidence_record_many(
+                actor=None, district_id=district_id, drafts=[draft for _work, draft in indexed]
+            )
+        except InvalidInput as refused:
+            placed = False
+            for key, message in refused.errors.items():
+                index, _dot, _field = key.partition(".")
+                if index.isdigit() and int(index) < len(indexed):
+                    work = indexed[int(index)][0]
+                    work.drafts.clear()
+                    work.outcome.state = StatementOutcome.UNMATCHED
+                    work.outcome.reason = f"Evidence refused its rating: {message}"
+                    placed = True
+            if not placed:  # a refusal of the whole batch: nothing to leave out and retry
+                raise
+            continue
+        break
+    students: dict[int, Person] = {}
+    tools: dict[int, set[str]] = {}
+    for work, draft in indexed:
+        students[draft.student.pk] = draft.student
+        tools.setdefault(draft.student.pk, set()).add(work.tool)
+    audit.record_views(
+        actor=None,
+        action=audit.STATEMENTS_MAPPED,
+        students=list(students.values()),
+        data={"tools": sorted({tool for names in tools.values() for tool in names})},
+    )
