@@ -15,7 +15,7 @@ from proficio.engine.methods import (
     power_law_fit,
     validate_parameters,
 )
-from proficio.engine.words import _, ngettext
+from proficio.engine.words import _, gettext_noop, ngettext
 
 # Float arithmetic can land a hair under the threshold (2.9999999999 for 3); that still counts.
 TOLERANCE = 1e-9
@@ -58,22 +58,26 @@ def _percent(share: float) -> str:
     return f"{format_score(share * 100)}%"
 
 
+_MONTHS = (
+    gettext_noop("Jan"),
+    gettext_noop("Feb"),
+    gettext_noop("Mar"),
+    gettext_noop("Apr"),
+    gettext_noop("May"),
+    gettext_noop("Jun"),
+    gettext_noop("Jul"),
+    gettext_noop("Aug"),
+    gettext_noop("Sep"),
+    gettext_noop("Oct"),
+    gettext_noop("Nov"),
+    gettext_noop("Dec"),
+)
+
+
 def _month(day: date) -> str:
-    """The month's short name in the reader's language (each marked for translation)."""
-    return (
-        _("Jan"),
-        _("Feb"),
-        _("Mar"),
-        _("Apr"),
-        _("May"),
-        _("Jun"),
-        _("Jul"),
-        _("Aug"),
-        _("Sep"),
-        _("Oct"),
-        _("Nov"),
-        _("Dec"),
-    )[day.month - 1]
+    """The month's short name in the reader's language (only that one translated: a bulk
+    recompute words thousands of dates)."""
+    return _(_MONTHS[day.month - 1])
 
 
 def _day(day: date) -> str:
