@@ -18,6 +18,7 @@ from proficio.lib.errors import InvalidInput
 from proficio.lib.files.kinds import family_of
 from proficio.lib.files.thumbnails import thumbnail_of
 from proficio.lib.files.uploads import upload_name
+from proficio.lib.rows import instances_insert
 from proficio.people.api import Person, earliest_work_days
 
 # A device clock a little ahead of the server's must not make today's work "future".
@@ -25,7 +26,6 @@ from proficio.people.api import Person, earliest_work_days
 OLDEST_WORK = timedelta(days=3653)
 CLOCK_SKEW = timedelta(minutes=10)
 FEEDBACK_MAX = 10_000
-BULK_BATCH = 2_000  # rows per insert: under SQLite's limit of bound parameters
 
 
 def _check_level(competency: Competency, level: Decimal | float | str) -> Decimal:
@@ -199,7 +199,7 @@ def evidence_append_many(
             errors.update({f"{index}.{field}": message for field, message in bad.errors.items()})
     if errors:
         raise InvalidInput(errors)
-    Evidence.objects.bulk_create(rows, batch_size=BULK_BATCH)
+    instances_insert(Evidence, rows)
     audit.record(
         actor=actor,
         action=audit.EVIDENCE_APPENDED_IN_BULK,

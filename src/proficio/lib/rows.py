@@ -1,0 +1,53 @@
+"""Plain inserts for high-volume, append-only rows: one statement prepared once and run over
+every row (executemany), where bulk_create compiles an INSERT for every few dozen rows and
+that costs more than the insert itself (bench/xapi_statements.py: an xAPI store's index rows,
+a batch of ratings). Each value is prepared by its field as bulk_create would, so UUIDs,
+moments, decimals and booleans are written alike on SQLite and PostgreSQL. The rows get no
+keys back: for tables whose callers need none."""
+
+from collections.abc import Iterable, Sequence
+
+from django.db import connection, models
+
+
+def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> None:
+    """Insert `rows`, each a tuple of the values of `fields` (model field names), in order."""
+    columns = [model._meta.get_field(name) for name in fields]
+    prepared = [
+        tuple(
+            column.get_db_prep_save(value, connection)
+            for column, value in zip(columns, row, strict=True)
+        )
+        for row in rows
+    ]
+    _execute(model, columns, prepared)
+
+
+def instances_insert(model: type[models.Model], instances: Sequence[models.Model]) -> None:
+    """Insert unsaved instances: every concrete column but an automatic key, each value as
+    its field would save it (defaults, `auto_now_add`)."""
+    columns = [
+        field
+        for field in model._meta.concrete_fields
+        if not (field.primary_key and isinstance(field, models.AutoField))
+    ]
+    prepared = [
+        tuple(
+            column.get_db_prep_save(column.pre_save(instance, True), connection)
+            for column in columns
+        )
+        for instance in instances
+    ]
+    _execute(model, columns, prepared)
+
+
+def _execute(model: type[models.Model], columns: list, prepared: list[tuple]) -> None:
+    if not prepared:
+        return
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    names = ", ".join(quote(column.column) for column in columns)
+    marks = ", ".join(["%s"] * len(columns))
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, prepared)
