@@ -28,6 +28,7 @@ def main() -> None:
         recompute,
         report_pdfs,
         upload_memory,
+        xapi_statements,
     )
 
     results = {
@@ -47,6 +48,7 @@ def main() -> None:
         # 1,000 students here; the district of 20,000 with --students 20000 (and --postgres).
         "dashboards": dashboards.quick(),
         "report_pdfs": report_pdfs.run(),
+        "xapi_statements": xapi_statements.run(),
     }
     print(json.dumps(results, indent=2))
 

@@ -24,7 +24,8 @@ from proficio.audit import api as audit
 from proficio.evidence.api import EvidenceDraft, EvidenceSource
 from proficio.frameworks.api import stages_and_scales_prefetch
 from proficio.lib.errors import InvalidInput
-from proficio.lrs.models import ActivityRule, Statement, StatementOutcome
+from proficio.lib.rows import rows_insert
+from proficio.lrs.models import ActivityRule, StatementOutcome
 from proficio.lrs.rules import RuleBook
 from proficio.lrs.xapi.results import reading_of
 from proficio.lrs.xapi.validation import timestamp
@@ -36,20 +37,25 @@ from proficio.people.api import (
     district_students_named,
 )
 
-BATCH = 2_000
+# Statements mapped per transaction: one evidence append and one mastery refresh for all of
+# them, so a worker that falls behind catches up in few, large steps.
+BATCH = 10_000
 
 
-def outcomes_mark(district_id: int, rows: Sequence[Statement], statements: Sequence[dict]) -> int:
-    """Mark the statements of a new batch that a rule matches as pending; how many."""
-    book = RuleBook.of(district_id)
+def outcomes_mark(district_id: int, pks: Sequence[int], statements: Sequence[dict]) -> int:
+    """Mark the statements of a new batch (their rows' keys, `pks`) that a rule matches as
+    pending; how many."""
+    book = RuleBook.of(district_id, with_competencies=False)
     if not book:
         return 0
     pending = [
-        StatementOutcome(statement_id=row.pk, district_id=district_id)
-        for row, statement in zip(rows, statements, strict=True)
-        if _activity_id(statement) and book.matching(_activity_id(statement), row.verb_id)
+        (pk, district_id, StatementOutcome.PENDING, "", 0, None)
+        for pk, statement in zip(pks, statements, strict=True)
+        if _activity_id(statement)
+        and book.matching(_activity_id(statement), statement["verb"]["id"])
     ]
-    StatementOutcome.objects.bulk_create(pending)
+    fields = ("statement", "district", "state", "reason", "ratings", "decided_at")
+    rows_insert(StatementOutcome, fields, pending)
     return len(pending)
 
 
@@ -75,12 +81,18 @@ def statements_map(*, district_id: int) -> MapCounts:
     counts = MapCounts()
     while True:
         with transaction.atomic():
-            batch = list(
-                StatementOutcome.objects.select_for_update()
+            batch = [
+                _Work(pk, json.loads(body), tool, voided)
+                for pk, body, tool, voided in StatementOutcome.objects.select_for_update()
                 .filter(district_id=district_id, state=StatementOutcome.PENDING)
-                .select_related("statement__credential")
-                .order_by("statement_id")[:BATCH]
-            )
+                .order_by("statement_id")
+                .values_list(
+                    "statement_id",
+                    "statement__body",
+                    "statement__credential__name",
+                    "statement__voided",
+                )[:BATCH]
+            ]
             if not batch:
                 return counts
             counts.add(_map_batch(district_id, batch))
@@ -88,9 +100,15 @@ def statements_map(*, district_id: int) -> MapCounts:
 
 @dataclass
 class _Work:
-    outcome: StatementOutcome
+    """One pending statement: its row's key, its JSON, the tool that sent it, what became of
+    it and the ratings it gives."""
+
+    pk: int
     statement: dict
     tool: str
+    voided: bool
+    state: str = StatementOutcome.UNMATCHED
+    reason: str = ""
     drafts: list[EvidenceDraft] = field(default_factory=list)
 
 
@@ -174,50 +192,52 @@ def _drafts(work: _Work, student: Person, rules: list[ActivityRule]) -> str:
     return "; ".join(reasons)
 
 
-def _map_batch(district_id: int, batch: list[StatementOutcome]) -> MapCounts:
+def _map_batch(district_id: int, works: list[_Work]) -> MapCounts:
     book = RuleBook.of(district_id)
     stages_and_scales_prefetch(
         list({rule.competency_id: rule.competency for rule in _all_rules(book)}.values())
     )
-    works = [
-        _Work(outcome, json.loads(outcome.statement.body), outcome.statement.credential.name)
-        for outcome in batch
-    ]
     students = _students(district_id, (work.statement for work in works))
     for work in works:
-        outcome = work.outcome
-        outcome.state, outcome.reason = StatementOutcome.UNMATCHED, ""
-        if outcome.statement.voided:
-            outcome.reason = "It was voided before it was mapped."
+        if work.voided:
+            work.reason = "It was voided before it was mapped."
             continue
         kind, value = _actor_key(work.statement["actor"])
         found = students.get(f"{kind}:{value}", [])
         if not found:
-            outcome.reason = f"No student of the district is {_who(work.statement['actor'])}."
+            work.reason = f"No student of the district is {_who(work.statement['actor'])}."
             continue
         if len(found) > 1:
-            outcome.reason = f"{len(found)} students are {_who(work.statement['actor'])}."
+            work.reason = f"{len(found)} students are {_who(work.statement['actor'])}."
             continue
-        rules = book.matching(_activity_id(work.statement), outcome.statement.verb_id)
+        rules = book.matching(_activity_id(work.statement), work.statement["verb"]["id"])
         if not rules:
-            outcome.reason = "No rule maps this activity and verb any more."
+            work.reason = "No rule maps this activity and verb any more."
             continue
-        reason = _drafts(work, found[0], rules)
-        outcome.state = StatementOutcome.MAPPED if work.drafts or not reason else outcome.state
-        outcome.reason = reason
+        work.reason = _drafts(work, found[0], rules)
+        if work.drafts or not work.reason:
+            work.state = StatementOutcome.MAPPED
     _record(district_id, works)
-    now = timezone.now()
-    for work in works:
-        work.outcome.ratings = len(work.drafts)
-        work.outcome.decided_at = now
-    StatementOutcome.objects.bulk_update(
-        [work.outcome for work in works], ["state", "reason", "ratings", "decided_at"]
-    )
+    _outcomes_saved(works)
     return MapCounts(
         statements=len(works),
         ratings=sum(len(work.drafts) for work in works),
-        unmatched=sum(work.outcome.state == StatementOutcome.UNMATCHED for work in works),
+        unmatched=sum(work.state == StatementOutcome.UNMATCHED for work in works),
     )
+
+
+def _outcomes_saved(works: list[_Work]) -> None:
+    """One UPDATE per distinct outcome: a batch has few (mapped with one rating, and a handful
+    of reasons), where bulk_update would write a CASE per row."""
+    same: dict[tuple[str, str, int], list[int]] = {}
+    for work in works:
+        key = (work.state, work.reason, len(work.drafts))
+        same.setdefault(key, []).append(work.pk)
+    now = timezone.now()
+    for (state, reason, ratings), ids in same.items():
+        StatementOutcome.objects.filter(statement_id__in=ids).update(
+            state=state, reason=reason, ratings=ratings, decided_at=now
+        )
 
 
 def _all_rules(book: RuleBook) -> list[ActivityRule]:
@@ -242,8 +262,8 @@ def _record(district_id: int, works: list[_Work]) -> None:
                 if index.isdigit() and int(index) < len(indexed):
                     work = indexed[int(index)][0]
                     work.drafts.clear()
-                    work.outcome.state = StatementOutcome.UNMATCHED
-                    work.outcome.reason = f"Evidence refused its rating: {message}"
+                    work.state = StatementOutcome.UNMATCHED
+                    work.reason = f"Evidence refused its rating: {message}"
                     placed = True
             if not placed:  # a refusal of the whole batch: nothing to leave out and retry
                 raise

@@ -157,9 +157,17 @@ class RuleBook:
     prefixes: list[ActivityRule] = field(default_factory=list)
 
     @classmethod
-    def of(cls, district_id: int) -> RuleBook:
+    def of(cls, district_id: int, *, with_competencies: bool = True) -> RuleBook:
+        """The district's rules; without their competencies, only to know which match."""
+        rules = (
+            activity_rules_of(district_id)
+            if with_competencies
+            else ActivityRule.objects.filter(district_id=district_id).only(
+                "activity", "match", "verb", "competency_id", "stage"
+            )
+        )
         book = cls()
-        for rule in activity_rules_of(district_id):
+        for rule in rules:
             if rule.match == ActivityRule.PREFIX:
                 book.prefixes.append(rule)
             else:

@@ -19,6 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from proficio.lib.rows import rows_insert
 from proficio.lrs.mapping import outcomes_mark
 from proficio.lrs.models import (
     Activity,
@@ -168,20 +169,19 @@ def statements_store(
     fresh = _new_only(district_id, checked)
     now = timezone.now()
     stored_at = iso(now)
-    rows = []
     for statement in fresh:
         statement["authority"] = authority
         statement["stored"] = stored_at
         statement.setdefault("timestamp", stored_at)
         statement.setdefault("version", "1.0.0")
-        rows.append(_row(credential, statement, now))
     try:
         with transaction.atomic():
-            Statement.objects.bulk_create(rows)
+            rows_insert(Statement, STATEMENT_COLUMNS, (_row(credential, s, now) for s in fresh))
     except IntegrityError as error:  # the same id stored by a request in between
         raise Conflict("A statement with one of these ids was stored meanwhile.") from error
-    _index(district_id, rows, fresh)
-    if outcomes_mark(district_id, rows, fresh):
+    pks = _keys(district_id, fresh)
+    _index(district_id, pks, fresh)
+    if outcomes_mark(district_id, pks, fresh):
         from proficio.lrs.tasks import statements_map_in_background
 
         statements_map_in_background.enqueue(district_id)
@@ -194,52 +194,57 @@ def statements_store(
     return [statement["id"] for statement in checked]
 
 
-def _row(credential: Credential, statement: dict, now: datetime) -> Statement:
+STATEMENT_COLUMNS = (
+    "district",
+    "credential",
+    "statement_id",
+    "body",
+    "verb_id",
+    "actor_key",
+    "target_statement_id",
+    "registration",
+    "stored",
+    "voided",
+)
+
+
+def _row(credential: Credential, statement: dict, now: datetime) -> tuple:
     target = statement["object"]
-    context = statement.get("context", {})
-    return Statement(
-        district_id=credential.district_id,
-        credential=credential,
-        statement_id=statement["id"],
-        body=json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
-        verb_id=statement["verb"]["id"],
-        actor_key=agent_key(statement["actor"]) or "",
-        target_statement_id=target["id"] if target.get("objectType") == "StatementRef" else None,
-        registration=context.get("registration"),
-        stored=now,
+    return (
+        credential.district_id,
+        credential.pk,
+        uuid.UUID(statement["id"]),
+        json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
+        statement["verb"]["id"],
+        agent_key(statement["actor"]) or "",
+        uuid.UUID(target["id"]) if target.get("objectType") == "StatementRef" else None,
+        statement.get("context", {}).get("registration"),
+        now,
+        False,
     )
 
 
-def _index(district_id: int, rows: list[Statement], statements: list[dict]) -> None:
+def _keys(district_id: int, statements: list[dict]) -> list[int]:
+    """The rows' keys, in the statements' order."""
+    keys = dict(
+        Statement.objects.filter(
+            district_id=district_id, statement_id__in=[s["id"] for s in statements]
+        ).values_list("statement_id", "pk")
+    )
+    return [keys[uuid.UUID(statement["id"])] for statement in statements]
+
+
+def _index(district_id: int, pks: list[int], statements: list[dict]) -> None:
     agents, activities = [], []
-    if rows and rows[0].pk is None:  # backends that return no keys from a bulk insert
-        keys = dict(
-            Statement.objects.filter(
-                district_id=district_id, statement_id__in=[row.statement_id for row in rows]
-            ).values_list("statement_id", "pk")
-        )
-        for row in rows:
-            row.pk = keys[uuid.UUID(str(row.statement_id))]
-    for row, statement in zip(rows, statements, strict=True):
+    for pk, statement in zip(pks, statements, strict=True):
         primary, related = agents_of(statement)
-        for key in related:
-            agents.append(
-                StatementAgent(
-                    statement_id=row.pk, district_pk=district_id, key=key, primary=key in primary
-                )
-            )
+        agents += [(pk, district_id, key, key in primary) for key in related]
         primary, related = activities_of(statement)
-        for activity_id in related:
-            activities.append(
-                StatementActivity(
-                    statement_id=row.pk,
-                    district_pk=district_id,
-                    activity_id=activity_id,
-                    primary=activity_id in primary,
-                )
-            )
-    StatementAgent.objects.bulk_create(agents)
-    StatementActivity.objects.bulk_create(activities)
+        activities += [(pk, district_id, key, key in primary) for key in related]
+    rows_insert(StatementAgent, ("statement", "district_pk", "key", "primary"), agents)
+    rows_insert(
+        StatementActivity, ("statement", "district_pk", "activity_id", "primary"), activities
+    )
 
 
 def _activities_defined(district_id: int, statements: Iterable[dict]) -> None:
