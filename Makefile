@@ -9,7 +9,7 @@ POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/proficio
 PYTEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 PYTEST_DIST := --dist worksteal
 
-.PHONY: run test test-postgres lint format bench clean
+.PHONY: run test test-postgres lint format bench xapi-conformance clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -58,6 +58,11 @@ $(VENV)/.bench: $(VENV)/.dev
 bench:
 	@$(MAKE) --no-print-directory $(VENV)/.bench >&2
 	@PROFICIO_HOME=$$(mktemp -d) $(BIN)/python -m bench
+
+## The ADL xAPI conformance suite against `proficio start` (a clone of
+## adlnet/lrs-conformance-test-suite with `npm install` done: SUITE=its path).
+xapi-conformance: $(VENV)/.dev
+	@$(BIN)/python -m bench.xapi_conformance $(SUITE)
 
 clean:
 	rm -rf $(VENV) build src/*.egg-info
