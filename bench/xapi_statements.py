@@ -159,4 +159,3 @@ def run() -> dict:
         "mapped_over_stored_only": round((posted + mapping) / stored_only, 2),
         "ratings_recorded": ratings,
     }
-
