@@ -162,3 +162,31 @@ def test_an_admin_adds_and_removes_a_rule_on_the_page_and_no_one_else_opens_it(w
     for person in (world.teacher, world.school_admin, world.student, world.guardian):
         client.force_login(person)
         assert client.get("/lrs/mapping/").status_code == 404
+
+
+def test_a_rule_added_later_maps_the_statements_stored_before_it_on_request(tool, world):
+    world.student.email = "student@example.org"
+    world.student.save(update_fields=["email"])
+    tool.post("statements", [_answered(0.9, number=n) for n in (1, 2)])
+    assert not StatementOutcome.objects.exists()  # no rule yet: stored, left alone
+    client = Client()
+    client.force_login(world.district_admin)
+    form = {
+        "activity": QUESTIONS,
+        "match": "prefix",
+        "verb": "",
+        "competency": str(world.competency.uuid),
+        "stage": "1",
+        "met_level": "3",
+        "not_met_level": "1",
+        "mastery_score": "0.7",
+    }
+    client.post("/lrs/mapping/", form)
+    rule = ActivityRule.objects.get()
+    assert "Map 2 statements" in client.get("/lrs/mapping/").content.decode()
+    assert client.post("/lrs/mapping/", {"apply": rule.pk}).status_code == 302
+    assert Evidence.objects.filter(source=EvidenceSource.EXTERNAL).count() == 2
+    assert "none waiting" in client.get("/lrs/mapping/").content.decode()
+    applied = AuditEntry.objects.filter(action="activity_rule.changed").order_by("pk").last()
+    assert applied.data["applied_to_earlier"] == 2
+    assert client.post("/lrs/mapping/", {"apply": "999999"}).status_code == 404

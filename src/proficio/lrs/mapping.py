@@ -6,7 +6,8 @@ finds each actor's student (by email, by the SHA-1 of it, or an account's name a
 or OneRoster sourcedId), reads the result through the rule and records the ratings with
 `mastery.api.evidence_record_many`, which brings mastery up to date in the same transaction.
 A statement it cannot turn into evidence is kept and its outcome says why, for the admin's
-list; none is dropped. Each rating names the tool and the activity, so the student's page
+list; none is dropped. A rule added later can be applied to the statements stored before it
+(`rule_apply_to_earlier`). Each rating names the tool and the activity, so the student's page
 explains where it came from.
 """
 
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from proficio.audit import api as audit
@@ -25,7 +27,7 @@ from proficio.evidence.api import EvidenceDraft, EvidenceSource
 from proficio.frameworks.api import stages_and_scales_prefetch
 from proficio.lib.errors import InvalidInput
 from proficio.lib.rows import rows_insert
-from proficio.lrs.models import ActivityRule, StatementOutcome
+from proficio.lrs.models import ActivityRule, Statement, StatementActivity, StatementOutcome
 from proficio.lrs.rules import RuleBook
 from proficio.lrs.xapi.results import reading_of
 from proficio.lrs.xapi.validation import timestamp
@@ -280,3 +282,45 @@ def _record(district_id: int, works: list[_Work]) -> None:
         students=list(students.values()),
         data={"tools": sorted({tool for names in tools.values() for tool in names})},
     )
+
+
+def earlier_statements(rule: ActivityRule) -> QuerySet[Statement]:
+    """The district's statements a rule matches that no rule had matched when they came:
+    stored before it, never marked for mapping, not voided."""
+    activities = StatementActivity.objects.filter(district_pk=rule.district_id, primary=True)
+    if rule.match == ActivityRule.PREFIX:
+        activities = activities.filter(activity_id__startswith=rule.activity)
+    else:
+        activities = activities.filter(activity_id=rule.activity)
+    statements = Statement.objects.filter(
+        district_id=rule.district_id,
+        voided=False,
+        outcome__isnull=True,
+        pk__in=activities.values("statement_id"),
+    )
+    return statements.filter(verb_id=rule.verb) if rule.verb else statements
+
+
+@transaction.atomic
+def rule_apply_to_earlier(*, actor: Person | None, rule: ActivityRule) -> int:
+    """Mark the statements stored before `rule` that it matches for mapping, and queue the
+    mapping; how many. Audited."""
+    pks = list(earlier_statements(rule).values_list("pk", flat=True))
+    fields = ("statement", "district", "state", "reason", "ratings", "decided_at")
+    rows_insert(
+        StatementOutcome,
+        fields,
+        ((pk, rule.district_id, StatementOutcome.PENDING, "", 0, None) for pk in pks),
+    )
+    if pks:
+        from proficio.lrs.tasks import statements_map_in_background
+
+        statements_map_in_background.enqueue(rule.district_id)
+    audit.record(
+        actor=actor,
+        action=audit.ACTIVITY_RULE_CHANGED,
+        district_id=rule.district_id,
+        target=rule,
+        data={"applied_to_earlier": len(pks), "activity": rule.activity},
+    )
+    return len(pks)

@@ -7,12 +7,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from proficio.frameworks.api import district_competencies_to_choose
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lrs.credentials import credential_create, credential_revoke, credentials_of
 from proficio.lrs.forms import ActivityRuleForm, CredentialForm
+from proficio.lrs.mapping import earlier_statements, rule_apply_to_earlier
 from proficio.lrs.permissions import lrs_district_of
 from proficio.lrs.rules import activity_rule_add, activity_rule_remove, activity_rules_of
 from proficio.lrs.selectors import (
@@ -22,6 +24,10 @@ from proficio.lrs.selectors import (
     unmatched_of,
 )
 from proficio.people.api import District
+
+
+def _number(given: str) -> int | None:
+    return int(given) if given.isdigit() else None
 
 
 def _district(request: HttpRequest) -> District:
@@ -91,6 +97,21 @@ def mapping_page(request: HttpRequest) -> HttpResponse:
             raise Http404(str(missing)) from missing
         messages.success(request, _("The rule is removed. Evidence it made stays."))
         return redirect("lrs_pages:mapping")
+    if posted and "apply" in request.POST:
+        rule = activity_rules_of(district).filter(pk=_number(request.POST["apply"])).first()
+        if rule is None:
+            raise Http404(_("There is no such rule."))
+        count = rule_apply_to_earlier(actor=request.user, rule=rule)
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s earlier statement is being mapped.",
+                "%(count)s earlier statements are being mapped.",
+                count,
+            )
+            % {"count": count},
+        )
+        return redirect("lrs_pages:mapping")
     initial = {"activity": request.GET.get("activity", "")}
     form = ActivityRuleForm(
         request.POST if posted else None, competencies=competencies, initial=initial
@@ -121,7 +142,9 @@ def mapping_page(request: HttpRequest) -> HttpResponse:
         "lrs/mapping.html",
         {
             "district": district,
-            "rules": activity_rules_of(district),
+            "rules": [
+                (rule, earlier_statements(rule).count()) for rule in activity_rules_of(district)
+            ],
             "form": form,
             "counts": outcome_counts_of(district),
             "unmatched_count": unmatched_count,
