@@ -11,7 +11,7 @@ from proficio.audit.models import AuditEntry
 from proficio.evidence.models import Evidence, EvidenceSource
 from proficio.lib.errors import InvalidInput
 from proficio.lrs.mapping import statements_map
-from proficio.lrs.models import ActivityRule, StatementOutcome
+from proficio.lrs.models import ActivityRule, Credential, StatementOutcome
 from proficio.lrs.rules import activity_rule_add
 from proficio.mastery.models import MasteryRecord
 from tests.lrs.conftest import statement
@@ -100,6 +100,13 @@ def test_an_account_names_the_student_by_username_and_a_result_without_score_is_
     tool, rule, world
 ):
     actor = {"account": {"homePage": "https://sis.example.org", "name": "student"}}
+    elsewhere = {"account": {"homePage": "https://game.example.org", "name": "student"}}
+    tool.post("statements", statement(actor=actor, object={"id": f"{QUESTIONS}6"}))
+    outcome = StatementOutcome.objects.get()  # the tool named no home page for its accounts
+    assert outcome.state == "unmatched" and "name no student" in outcome.reason
+    Credential.objects.filter(key=tool.key).update(account_home_page="https://sis.example.org/")
+    tool.post("statements", statement(actor=elsewhere, object={"id": f"{QUESTIONS}9"}))
+    assert "Accounts of https://game.example.org" in StatementOutcome.objects.last().reason
     tool.post(
         "statements",
         statement(actor=actor, object={"id": f"{QUESTIONS}7"}, result={"success": False}),

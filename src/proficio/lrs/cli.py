@@ -22,6 +22,13 @@ def register(subcommands: argparse._SubParsersAction) -> None:
         "printed once and never kept.",
     )
     create.add_argument("name", metavar="NAME", help="the tool, e.g. 'Fraction Quest'")
+    create.add_argument(
+        "--account-home-page",
+        metavar="URL",
+        default="",
+        help="the homePage of the tool's xAPI accounts whose names are usernames or sourcedIds "
+        "(without it, accounts are matched to no student; emails always are)",
+    )
     _district_argument(create)
     create.set_defaults(command=create_command)
 
@@ -50,7 +57,12 @@ def create_command(args: argparse.Namespace) -> int:
 
     district = district_named(args.district)
     try:
-        credential, secret = credential_create(actor=None, district=district, name=args.name)
+        credential, secret = credential_create(
+            actor=None,
+            district=district,
+            name=args.name,
+            account_home_page=args.account_home_page,
+        )
     except InvalidInput as invalid:
         raise ProficioError(str(invalid)) from invalid
     print(f"Credentials for {credential.name!r} in {district.name}:")

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lrs.models import Credential
+from proficio.lrs.xapi.validation import BadStatement, iri
 from proficio.people.api import District, Person
 
 
@@ -23,10 +24,19 @@ def _digest(secret: str) -> str:
 
 @transaction.atomic
 def credential_create(
-    *, actor: Person | None, district: District, name: str
+    *, actor: Person | None, district: District, name: str, account_home_page: str = ""
 ) -> tuple[Credential, str]:
-    """New credentials for the tool `name`: the row and its secret, which is never kept."""
-    name = name.strip()
+    """New credentials for the tool `name`: the row and its secret, which is never kept.
+    `account_home_page`: the home page of the tool's accounts that name students by username
+    or sourcedId (none: accounts are matched to no one)."""
+    name, account_home_page = name.strip(), account_home_page.strip()
+    if account_home_page:
+        try:
+            iri(account_home_page, "account_home_page")
+        except BadStatement as error:
+            raise InvalidInput(
+                {"account_home_page": _("Give the full address, e.g. https://sis.example.org")}
+            ) from error
     if not name:
         raise InvalidInput({"name": _("Name the tool these credentials are for.")})
     if len(name) > 200:
@@ -37,6 +47,7 @@ def credential_create(
         name=name,
         key=secrets.token_hex(10),
         secret_digest=_digest(secret),
+        account_home_page=account_home_page,
         created_by=actor,
     )
     audit.record(

@@ -14,6 +14,16 @@ class CredentialForm(ServiceErrorsMixin, forms.Form):
         max_length=200,
         help_text=_("The app, game or course that will send statements, e.g. Fraction Quest."),
     )
+    account_home_page = forms.CharField(
+        label=_("Home page of its accounts (optional)"),
+        required=False,
+        max_length=500,
+        help_text=_(
+            "When the tool names students by an xAPI account whose name is their Proficio "
+            "username or roster sourcedId: the account's homePage, e.g. https://sso.example.org. "
+            "Statements by email need nothing here."
+        ),
+    )
 
 
 class ActivityRuleForm(CompetencyChoiceMixin, ServiceErrorsMixin, forms.Form):

@@ -14,12 +14,12 @@ explains where it came from.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 
 from proficio.audit import api as audit
@@ -27,7 +27,7 @@ from proficio.evidence.api import EvidenceDraft, EvidenceSource
 from proficio.frameworks.api import stages_and_scales_prefetch
 from proficio.lib.errors import InvalidInput
 from proficio.lib.rows import rows_insert
-from proficio.lrs.models import ActivityRule, Statement, StatementActivity, StatementOutcome
+from proficio.lrs.models import ActivityRule, StatementActivity, StatementOutcome
 from proficio.lrs.rules import RuleBook
 from proficio.lrs.xapi.results import reading_of
 from proficio.lrs.xapi.validation import timestamp
@@ -42,6 +42,8 @@ from proficio.people.api import (
 # Statements mapped per transaction: one evidence append and one mastery refresh for all of
 # them, so a worker that falls behind catches up in few, large steps.
 BATCH = 10_000
+
+logger = logging.getLogger(__name__)
 
 
 def outcomes_mark(district_id: int, pks: Sequence[int], statements: Sequence[dict]) -> int:
@@ -84,14 +86,17 @@ def statements_map(*, district_id: int) -> MapCounts:
     while True:
         with transaction.atomic():
             batch = [
-                _Work(pk, json.loads(body), tool, voided)
-                for pk, body, tool, voided in StatementOutcome.objects.select_for_update()
+                _Work(pk, json.loads(body), tool, home_page, voided)
+                for pk, body, tool, home_page, voided in StatementOutcome.objects.select_for_update(
+                    of=("self",)
+                )
                 .filter(district_id=district_id, state=StatementOutcome.PENDING)
                 .order_by("statement_id")
                 .values_list(
                     "statement_id",
                     "statement__body",
                     "statement__credential__name",
+                    "statement__credential__account_home_page",
                     "statement__voided",
                 )[:BATCH]
             ]
@@ -108,6 +113,7 @@ class _Work:
     pk: int
     statement: dict
     tool: str
+    home_page: str  # of the tool's accounts that name students
     voided: bool
     state: str = StatementOutcome.UNMATCHED
     reason: str = ""
@@ -132,6 +138,8 @@ def _students(district_id: int, statements: Iterable[dict]) -> dict[str, list[Pe
 
 
 def _actor_key(actor: dict) -> tuple[str, str]:
+    if actor.get("objectType") == "Group":  # a group's work is no one student's evidence
+        return "", ""
     if "mbox" in actor:
         return "mbox", actor["mbox"].removeprefix("mailto:").lower()
     if "mbox_sha1sum" in actor:
@@ -141,8 +149,14 @@ def _actor_key(actor: dict) -> tuple[str, str]:
     return "", ""
 
 
+def _same_page(given: str, expected: str) -> bool:
+    return bool(expected) and given.rstrip("/").lower() == expected.rstrip("/").lower()
+
+
 def _who(actor: dict) -> str:
     kind, value = _actor_key(actor)
+    if actor.get("objectType") == "Group":
+        return "a group"
     return {"mbox": value, "sha1": "an address known by its SHA-1", "account": value}.get(
         kind, "an actor with no address or account"
     )
@@ -205,6 +219,14 @@ def _map_batch(district_id: int, works: list[_Work]) -> MapCounts:
             work.reason = "It was voided before it was mapped."
             continue
         kind, value = _actor_key(work.statement["actor"])
+        if kind == "account" and not _same_page(
+            work.statement["actor"]["account"]["homePage"], work.home_page
+        ):
+            work.reason = (
+                f"Accounts of {work.statement['actor']['account']['homePage']} name no student: "
+                "the tool's credentials name another home page for its accounts, or none."
+            )
+            continue
         found = students.get(f"{kind}:{value}", [])
         if not found:
             work.reason = f"No student of the district is {_who(work.statement['actor'])}."
@@ -216,7 +238,12 @@ def _map_batch(district_id: int, works: list[_Work]) -> MapCounts:
         if not rules:
             work.reason = "No rule maps this activity and verb any more."
             continue
-        work.reason = _drafts(work, found[0], rules)
+        try:
+            work.reason = _drafts(work, found[0], rules)
+        except (ArithmeticError, ValueError, KeyError, TypeError) as error:
+            work.drafts.clear()
+            work.reason = f"Its result could not be read: {error}"
+            continue
         if work.drafts or not work.reason:
             work.state = StatementOutcome.MAPPED
     _record(district_id, works)
@@ -248,7 +275,38 @@ def _all_rules(book: RuleBook) -> list[ActivityRule]:
 
 def _record(district_id: int, works: list[_Work]) -> None:
     """Record every draft; a statement whose rating evidence refuses keeps the refusal as
-    its reason, and the rest are recorded without it."""
+    its reason, and the rest are recorded without it. Should the batch fail otherwise, each
+    statement is recorded on its own, so one cannot hold back the district's others."""
+    try:
+        with transaction.atomic():
+            _record_together(district_id, works)
+    except Exception:
+        logger.exception("Mapping statements of district %s together failed.", district_id)
+        for work in works:
+            if not work.drafts:
+                continue
+            try:
+                with transaction.atomic():
+                    evidence_record_many(actor=None, district_id=district_id, drafts=work.drafts)
+            except Exception as error:
+                work.drafts.clear()
+                work.state = StatementOutcome.UNMATCHED
+                work.reason = f"Its rating could not be recorded: {error}"
+    students: dict[int, Person] = {}
+    tools: set[str] = set()
+    for work in works:
+        for draft in work.drafts:
+            students[draft.student.pk] = draft.student
+            tools.add(work.tool)
+    audit.record_views(
+        actor=None,
+        action=audit.STATEMENTS_MAPPED,
+        students=list(students.values()),
+        data={"tools": sorted(tools)},
+    )
+
+
+def _record_together(district_id: int, works: list[_Work]) -> None:
     while True:
         indexed = [(work, draft) for work in works for draft in work.drafts]
         if not indexed:
@@ -270,42 +328,39 @@ def _record(district_id: int, works: list[_Work]) -> None:
             if not placed:  # a refusal of the whole batch: nothing to leave out and retry
                 raise
             continue
-        break
-    students: dict[int, Person] = {}
-    tools: dict[int, set[str]] = {}
-    for work, draft in indexed:
-        students[draft.student.pk] = draft.student
-        tools.setdefault(draft.student.pk, set()).add(work.tool)
-    audit.record_views(
-        actor=None,
-        action=audit.STATEMENTS_MAPPED,
-        students=list(students.values()),
-        data={"tools": sorted({tool for names in tools.values() for tool in names})},
+        return
+
+
+def earlier_statements(rule: ActivityRule) -> list[int]:
+    """The keys of the district's statements a rule matches that no rule had matched when
+    they came: stored before it, never marked for mapping, not voided. Ids are compared here,
+    case and all, as the rule book compares them (SQLite's LIKE would ignore case)."""
+    activities = StatementActivity.objects.filter(
+        district_pk=rule.district_id,
+        primary=True,
+        statement__voided=False,
+        statement__outcome__isnull=True,
     )
-
-
-def earlier_statements(rule: ActivityRule) -> QuerySet[Statement]:
-    """The district's statements a rule matches that no rule had matched when they came:
-    stored before it, never marked for mapping, not voided."""
-    activities = StatementActivity.objects.filter(district_pk=rule.district_id, primary=True)
     if rule.match == ActivityRule.PREFIX:
         activities = activities.filter(activity_id__startswith=rule.activity)
     else:
         activities = activities.filter(activity_id=rule.activity)
-    statements = Statement.objects.filter(
-        district_id=rule.district_id,
-        voided=False,
-        outcome__isnull=True,
-        pk__in=activities.values("statement_id"),
-    )
-    return statements.filter(verb_id=rule.verb) if rule.verb else statements
+    if rule.verb:
+        activities = activities.filter(statement__verb_id=rule.verb)
+    return [
+        statement_id
+        for statement_id, activity_id in activities.values_list("statement_id", "activity_id")
+        if activity_id == rule.activity
+        or (rule.match == ActivityRule.PREFIX and activity_id.startswith(rule.activity))
+    ]
 
 
 @transaction.atomic
 def rule_apply_to_earlier(*, actor: Person | None, rule: ActivityRule) -> int:
     """Mark the statements stored before `rule` that it matches for mapping, and queue the
     mapping; how many. Audited."""
-    pks = list(earlier_statements(rule).values_list("pk", flat=True))
+    ActivityRule.objects.select_for_update().filter(pk=rule.pk).first()  # one apply at a time
+    pks = earlier_statements(rule)
     fields = ("statement", "district", "state", "reason", "ratings", "decided_at")
     rows_insert(
         StatementOutcome,

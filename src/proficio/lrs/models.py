@@ -23,6 +23,10 @@ class Credential(models.Model):
     name = models.CharField(_("tool"), max_length=200)
     key = models.CharField(max_length=40, unique=True)
     secret_digest = models.CharField(max_length=64)
+    # Where the tool's xAPI accounts come from when their names are the district's usernames
+    # or OneRoster sourcedIds (its sign-in's home page); an account of another home page, or
+    # of a tool with none set, is matched to no student.
+    account_home_page = models.URLField(_("accounts' home page"), max_length=500, blank=True)
     created_by = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -57,7 +57,10 @@ def tools_page(request: HttpRequest) -> HttpResponse:
     if posted and form.is_valid():
         try:
             credential, secret = credential_create(
-                actor=request.user, district=district, name=form.cleaned_data["name"]
+                actor=request.user,
+                district=district,
+                name=form.cleaned_data["name"],
+                account_home_page=form.cleaned_data["account_home_page"],
             )
         except InvalidInput as invalid:
             form.add_service_errors(invalid.errors)
@@ -143,7 +146,7 @@ def mapping_page(request: HttpRequest) -> HttpResponse:
         {
             "district": district,
             "rules": [
-                (rule, earlier_statements(rule).count()) for rule in activity_rules_of(district)
+                (rule, len(earlier_statements(rule))) for rule in activity_rules_of(district)
             ],
             "form": form,
             "counts": outcome_counts_of(district),

@@ -48,6 +48,16 @@ _CORS = {
 }
 
 
+# The alternate syntax carries its credentials in the body: what is read before they are
+# checked stays small.
+ALTERNATE_MAX_BODY = 1024 * 1024
+# Nothing the store answers is a page: a document a tool stored as HTML must not run here.
+_CONTAINED = {
+    "X-Content-Type-Options": "nosniff",
+    "Content-Security-Policy": "sandbox; default-src 'none'; frame-ancestors 'none'",
+}
+
+
 class BadRequest(Exception):
     """A request the specification refuses, with why (400)."""
 
@@ -86,16 +96,24 @@ def _max_body() -> int:
     return settings.PROFICIO_XAPI_MAX_BODY_MB * 1024 * 1024
 
 
-def _stream_reader(request: HttpRequest) -> Callable[[], bytes]:
+def _stream_reader(request: HttpRequest, limit: int | None = None) -> Callable[[], bytes]:
     def read() -> bytes:
-        declared = request.META.get("CONTENT_LENGTH") or "0"
+        declared = request.META.get("CONTENT_LENGTH") or ""
+        if not declared:
+            if request.META.get("HTTP_TRANSFER_ENCODING"):
+                raise NeedsLength
+            return b""
         if not declared.isdigit():
             raise BadRequest("The Content-Length header is not a number.")
-        if int(declared) > _max_body():
+        if int(declared) > (limit or _max_body()):
             raise TooLarge
         return request.read(int(declared)) if int(declared) else b""
 
     return read
+
+
+class NeedsLength(Exception):
+    """A body sent in chunks, with no Content-Length to hold it to (411)."""
 
 
 class TooLarge(Exception):
@@ -125,7 +143,8 @@ def _alternate(request: HttpRequest) -> tuple[str, dict[str, str], dict[str, str
         raise BadRequest(f"The alternate request syntax has no method {method!r}.")
     if request.content_type != "application/x-www-form-urlencoded":
         raise BadRequest("The alternate request syntax sends a form (x-www-form-urlencoded).")
-    raw = _stream_reader(request)()
+    # Read before the credentials inside it can be checked: held to a small size.
+    raw = _stream_reader(request, ALTERNATE_MAX_BODY)()
     form = dict(parse_qsl(raw.decode("utf-8", "replace"), keep_blank_values=True))
     # The form's headers win; the request's own stand where the form has none.
     headers = {name.lower(): value for name, value in request.headers.items()}
@@ -166,7 +185,7 @@ def answer(
         return HttpResponse(status=status)
     if isinstance(content, bytes):
         return HttpResponse(content, status=status, content_type=content_type)
-    text = json.dumps(content, ensure_ascii=False)
+    text = json.dumps(content, ensure_ascii=False, allow_nan=False)
     return HttpResponse(text, status=status, content_type="application/json; charset=utf-8")
 
 
@@ -178,7 +197,7 @@ def _finished(response: HttpResponse, *, consistent_through: bool) -> HttpRespon
     response["X-Experience-API-Version"] = XAPI_VERSION
     if consistent_through:
         response["X-Experience-API-Consistent-Through"] = iso(timezone.now())
-    for name, value in _CORS.items():
+    for name, value in {**_CORS, **_CONTAINED}.items():
         response[name] = value
     return response
 
@@ -236,6 +255,8 @@ def _handled(
         response = _error(401, "Send the key and secret of your tool's xAPI credentials.")
         response["WWW-Authenticate"] = 'Basic realm="Proficio xAPI"'
         return response
+    except NeedsLength:
+        return _error(411, "Send the request body with a Content-Length.")
     except TooLarge:
         megabytes = settings.PROFICIO_XAPI_MAX_BODY_MB
         return _error(413, f"The request is too large: at most {megabytes} MB.")

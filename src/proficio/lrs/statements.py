@@ -177,8 +177,11 @@ def statements_store(
     try:
         with transaction.atomic():
             rows_insert(Statement, STATEMENT_COLUMNS, (_row(credential, s, now) for s in fresh))
-    except IntegrityError as error:  # the same id stored by a request in between
-        raise Conflict("A statement with one of these ids was stored meanwhile.") from error
+    except IntegrityError:
+        # A request in between stored some of these ids: the same statements are no conflict.
+        fresh = _new_only(district_id, fresh)
+        with transaction.atomic():
+            rows_insert(Statement, STATEMENT_COLUMNS, (_row(credential, s, now) for s in fresh))
     pks = _keys(district_id, fresh)
     _index(district_id, pks, fresh)
     if outcomes_mark(district_id, pks, fresh):
@@ -214,7 +217,7 @@ def _row(credential: Credential, statement: dict, now: datetime) -> tuple:
         credential.district_id,
         credential.pk,
         uuid.UUID(statement["id"]),
-        json.dumps(statement, ensure_ascii=False, separators=(",", ":")),
+        json.dumps(statement, ensure_ascii=False, separators=(",", ":"), allow_nan=False),
         statement["verb"]["id"],
         agent_key(statement["actor"]) or "",
         uuid.UUID(target["id"]) if target.get("objectType") == "StatementRef" else None,
@@ -263,16 +266,18 @@ def _activities_defined(district_id: int, statements: Iterable[dict]) -> None:
             district_id=district_id, activity_id__in=list(definitions)
         )
     }
-    changed = []
+    changed, new = [], []
     for activity_id, definition in definitions.items():
         activity = known.get(activity_id)
         if activity is None:
-            Activity.objects.create(
-                district_id=district_id, activity_id=activity_id, definition=definition
+            new.append(
+                Activity(district_id=district_id, activity_id=activity_id, definition=definition)
             )
         elif definition_merged(activity.definition, definition) != activity.definition:
             activity.definition = definition_merged(activity.definition, definition)
             changed.append(activity)
+    # Another request may define the same new activity meanwhile: its definition stands.
+    Activity.objects.bulk_create(new, ignore_conflicts=True)
     Activity.objects.bulk_update(changed, ["definition"])
 
 
@@ -294,7 +299,8 @@ def _attachments_kept(district_id: int, parts: dict[str, AttachmentPart]) -> Non
             )
             for part in parts.values()
             if part.sha2 not in known
-        ]
+        ],
+        ignore_conflicts=True,  # the same bytes kept by another request meanwhile
     )
 
 

@@ -4,7 +4,6 @@ already checked the credentials, the version and the syntax."""
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
@@ -27,7 +26,7 @@ from proficio.lrs.statements import (
 )
 from proficio.lrs.xapi import multipart
 from proficio.lrs.xapi.shapes import agent_key, canonical_format, ids_format
-from proficio.lrs.xapi.validation import actor, iri, timestamp, uuid_text
+from proficio.lrs.xapi.validation import BadStatement, actor, iri, loads, timestamp, uuid_text
 
 _MORE_SALT = "proficio.lrs.more"
 _QUERY_PARAMS = {
@@ -62,8 +61,8 @@ def _boolean(params: dict[str, str], name: str) -> bool:
 
 def _json_param(params: dict[str, str], name: str) -> object:
     try:
-        return json.loads(params[name])
-    except ValueError as error:
+        return loads(params[name])
+    except BadStatement as error:
         raise BadRequest(f"{name} must be JSON.") from error
 
 
@@ -98,10 +97,7 @@ def statements(request: XapiRequest) -> HttpResponse:
         sent, attached = multipart.parse(request.header("content-type") or "", request.body)
         parts = {sha2: AttachmentPart(sha2, kind, content) for sha2, kind, content in attached}
     elif request.content_type == "application/json":
-        try:
-            sent = json.loads(request.body)
-        except ValueError as error:
-            raise BadRequest("The body is not JSON.") from error
+        sent = loads(request.body)
     else:
         raise BadRequest("Send statements as application/json or multipart/mixed.")
     authority = _authority(request)
@@ -138,12 +134,17 @@ def _authority(request: XapiRequest) -> dict:
     }
 
 
-def _statements_get(request: XapiRequest) -> HttpResponse:
-    params = request.params
+def _shape_of(params: dict[str, str]) -> tuple[str, bool]:
+    """The format asked for, and whether attachments come with the statements."""
     shape = params.get("format", "exact")
     if shape not in ("exact", "ids", "canonical"):
         raise BadRequest("format is exact, ids or canonical.")
-    with_attachments = _boolean(params, "attachments")
+    return shape, _boolean(params, "attachments")
+
+
+def _statements_get(request: XapiRequest) -> HttpResponse:
+    params = request.params
+    shape, with_attachments = _shape_of(params)
     if "statementId" in params or "voidedStatementId" in params:
         _unknown_params(params, _SINGLE_PARAMS)
         if "statementId" in params and "voidedStatementId" in params:
@@ -156,6 +157,7 @@ def _statements_get(request: XapiRequest) -> HttpResponse:
         return _statements_answer(request, found, [found], shape, with_attachments)
     if "more" in params:
         query = _query_from_more(params)
+        shape, with_attachments = _shape_of(query.echo)  # as the first page was asked
     else:
         _unknown_params(params, _QUERY_PARAMS)
         query = _query(params)
@@ -245,6 +247,7 @@ def _preconditions(request: XapiRequest) -> Preconditions:
 
 def _document_answer(document: Document) -> HttpResponse:
     response = HttpResponse(bytes(document.content), content_type=document.content_type)
+    response["Content-Disposition"] = "attachment"  # a tool's data, never a page here
     response["ETag"] = f'"{document.etag}"'
     response["Last-Modified"] = http_date(document.updated.timestamp())
     return response
@@ -276,8 +279,8 @@ def _documents(
     content_type = request.header("content-type") or "application/octet-stream"
     if request.method == "POST" and content_type.startswith(documents.JSON):
         try:
-            json.loads(request.body)
-        except ValueError as error:
+            loads(request.body)
+        except BadStatement as error:
             raise BadRequest("The document says it is JSON but is not.") from error
     write(
         address,

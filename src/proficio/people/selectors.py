@@ -350,9 +350,10 @@ def district_students_by_mbox_sha1(
     ).exclude(email="")
     digest_of = {}
     for email, pk in students.values_list("email", "pk").distinct():
-        digest = hashlib.sha1(f"mailto:{email}".encode()).hexdigest()
-        if digest in wanted:
-            digest_of[pk] = digest
+        for address in {email, email.lower()}:  # as stored and in lower case: tools differ
+            digest = hashlib.sha1(f"mailto:{address}".encode()).hexdigest()
+            if digest in wanted:
+                digest_of[pk] = digest
     found: dict[str, list[Person]] = {}
     for student in Person.objects.filter(pk__in=list(digest_of)).order_by("pk"):
         found.setdefault(digest_of[student.pk], []).append(student)

@@ -11,7 +11,9 @@ import secrets
 from email import policy
 from email.parser import BytesParser
 
-from proficio.lrs.xapi.validation import BadStatement
+from proficio.lrs.xapi.validation import BadStatement, loads
+
+_SHA2_BY_LENGTH = {56: "sha224", 64: "sha256", 96: "sha384", 128: "sha512"}
 
 
 def parse(content_type_header: str, body: bytes) -> tuple[object, list[tuple[str, str, bytes]]]:
@@ -27,10 +29,7 @@ def parse(content_type_header: str, body: bytes) -> tuple[object, list[tuple[str
     first = parts[0]
     if first.get_content_type() != "application/json":
         raise BadStatement("body", "the first part must be the statements, as application/json")
-    try:
-        statements = json.loads(first.get_payload(decode=True))
-    except (ValueError, TypeError) as error:
-        raise BadStatement("body", "the first part is not JSON") from error
+    statements = loads(first.get_payload(decode=True) or b"")
     attachments = []
     for index, part in enumerate(parts[1:], start=1):
         sha2 = part.get("X-Experience-API-Hash")
@@ -42,7 +41,10 @@ def parse(content_type_header: str, body: bytes) -> tuple[object, list[tuple[str
             )
         content = part.get_payload(decode=True) or b""
         sha2 = sha2.strip().lower()
-        if len(sha2) == 64 and hashlib.sha256(content).hexdigest() != sha2:
+        algorithm = _SHA2_BY_LENGTH.get(len(sha2))
+        if algorithm is None:
+            raise BadStatement(f"part {index}", "X-Experience-API-Hash must be a SHA-2 digest")
+        if hashlib.new(algorithm, content).hexdigest() != sha2:
             raise BadStatement(f"part {index}", "the part's bytes do not match its hash")
         attachments.append((sha2, part.get_content_type(), content))
     return statements, attachments
@@ -56,7 +58,7 @@ def compose(statements: object, attachments: list[tuple[str, str, bytes]]) -> tu
         b"--" + boundary.encode(),
         b"Content-Type: application/json",
         b"",
-        json.dumps(statements, ensure_ascii=False).encode(),
+        json.dumps(statements, ensure_ascii=False, allow_nan=False).encode(),
     ]
     for sha2, content_type, content in attachments:
         chunks += [

@@ -9,10 +9,12 @@ objects. It is pure Python with no Django, so the tests and the benchmark call i
 
 from __future__ import annotations
 
+import json
+import math
 import re
 import uuid
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime
 
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
 SIGNATURE_USAGE = "http://adlnet.gov/expapi/attachments/signature"
@@ -35,7 +37,8 @@ CONTEXT_ACTIVITY_KINDS = ("parent", "grouping", "category", "other")
 _SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S*$")
 _MAILTO = re.compile(r"^mailto:[^@\s]+@[^@\s]+$")
 _SHA1 = re.compile(r"^[0-9a-fA-F]{40}$")
-_SHA2 = re.compile(r"^[0-9a-fA-F]{56,128}$")
+# SHA-224, SHA-256, SHA-384 or SHA-512, by the length of the hexadecimal digest.
+_SHA2 = re.compile(r"^(?:[0-9a-fA-F]{56}|[0-9a-fA-F]{64}|[0-9a-fA-F]{96}|[0-9a-fA-F]{128})$")
 _UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 _VERSION = re.compile(r"^1\.0(\.\d+)?$")
 # RFC 5646 in the shape tools send: a primary subtag, then subtags of up to eight characters.
@@ -49,6 +52,9 @@ _DURATION = re.compile(
 _TIMESTAMP = re.compile(
     r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?$"
 )
+# Moments outside these years are typing mistakes, and near year 1 or 9999 a time zone
+# would carry them out of what dates can hold.
+EARLIEST_YEAR, LATEST_YEAR = 1900, 2999
 _NEGATIVE_ZERO_OFFSET = re.compile(r"-00(?::?00)?$")
 
 
@@ -95,12 +101,18 @@ def _boolean(value: object, path: str) -> bool:
 def _number(value: object, path: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _fail(path, "must be a number")
-    return float(value)
+    try:
+        number = float(value)
+    except OverflowError as error:
+        raise _fail(path, "is too large a number") from error
+    if not math.isfinite(number):
+        raise _fail(path, "must be a finite number")
+    return number
 
 
 def _matching(value: object, path: str, pattern: re.Pattern[str], what: str) -> str:
     text = _string(value, path)
-    if not pattern.match(text):
+    if not pattern.fullmatch(text):
         raise _fail(path, f"must be {what}, not {text!r}")
     return text
 
@@ -115,12 +127,16 @@ def uuid_text(value: object, path: str) -> str:
 
 def timestamp(value: object, path: str) -> datetime:
     text = _string(value, path)
-    if not _TIMESTAMP.match(text) or _NEGATIVE_ZERO_OFFSET.search(text):
+    if not _TIMESTAMP.fullmatch(text) or _NEGATIVE_ZERO_OFFSET.search(text):
         raise _fail(path, f"must be an ISO 8601 date and time (not a -00:00 offset): {text!r}")
     try:
-        return datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError as error:
+        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        in_utc = moment.astimezone(UTC) if moment.tzinfo else moment
+    except (ValueError, OverflowError) as error:
         raise _fail(path, f"is not a real date and time: {text!r}") from error
+    if not EARLIEST_YEAR <= in_utc.year <= LATEST_YEAR:
+        raise _fail(path, f"must fall between the years {EARLIEST_YEAR} and {LATEST_YEAR}")
+    return moment
 
 
 def language_tag(value: object, path: str) -> str:
@@ -157,9 +173,9 @@ def _ifis(value: dict, path: str) -> int:
         raise _fail(path, f"must have one identifier, not {' and '.join(found)}")
     if "mbox" in value:
         mbox = _string(value["mbox"], f"{path}.mbox")
-        if not _MAILTO.match(mbox):
+        if not _MAILTO.fullmatch(mbox):
             raise _fail(f"{path}.mbox", f"must be a mailto: address, not {mbox!r}")
-    if "mbox_sha1sum" in value and not _SHA1.match(
+    if "mbox_sha1sum" in value and not _SHA1.fullmatch(
         _string(value["mbox_sha1sum"], f"{path}.mbox_sha1sum")
     ):
         raise _fail(f"{path}.mbox_sha1sum", "must be a SHA-1 in hexadecimal")
@@ -335,7 +351,9 @@ def result(value: object, path: str) -> None:
             _boolean(value[key], f"{path}.{key}")
     if "response" in value:
         _string(value["response"], f"{path}.response")
-    if "duration" in value and not _DURATION.match(_string(value["duration"], f"{path}.duration")):
+    if "duration" in value and not _DURATION.fullmatch(
+        _string(value["duration"], f"{path}.duration")
+    ):
         raise _fail(f"{path}.duration", "must be an ISO 8601 duration such as PT1M30S")
     if "extensions" in value:
         _extensions(value["extensions"], f"{path}.extensions")
@@ -399,7 +417,7 @@ def _attachments(value: object, path: str) -> None:
         length = item["length"]
         if isinstance(length, bool) or not isinstance(length, int) or length < 0:
             raise _fail(f"{where}.length", "must be a whole number of bytes")
-        if not _SHA2.match(_string(item["sha2"], f"{where}.sha2")):
+        if not _SHA2.fullmatch(_string(item["sha2"], f"{where}.sha2")):
             raise _fail(f"{where}.sha2", "must be a SHA-2 in hexadecimal")
         if "fileUrl" in item:
             iri(item["fileUrl"], f"{where}.fileUrl")
@@ -462,7 +480,7 @@ def _statement(value: object, path: str, *, substatement: bool) -> None:
             raise _fail(
                 f"{path}.authority", "a Group as authority is anonymous, with two members (OAuth)"
             )
-    if "version" in value and not _VERSION.match(_string(value["version"], f"{path}.version")):
+    if "version" in value and not _VERSION.fullmatch(_string(value["version"], f"{path}.version")):
         raise _fail(f"{path}.version", "must be an xAPI 1.0.x version")
     if "attachments" in value:
         _attachments(value["attachments"], f"{path}.attachments")
@@ -470,10 +488,37 @@ def _statement(value: object, path: str, *, substatement: bool) -> None:
         raise _fail(f"{path}.object", "a voiding statement's object must be a StatementRef")
 
 
+def _no_constant(name: str) -> object:
+    raise BadStatement("body", f"{name} is not a JSON number")
+
+
+def loads(text: str | bytes) -> object:
+    """JSON as the specification reads it: NaN and Infinity, which Python would take, are not
+    numbers; nesting too deep to read is refused like any other bad body."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except RecursionError as error:
+        raise BadStatement("body", "the JSON is nested too deeply") from error
+    except (ValueError, UnicodeDecodeError) as error:
+        if isinstance(error, BadStatement):
+            raise
+        raise BadStatement("body", "the body is not JSON") from error
+
+
 def check_statement(value: object, path: str = "statement") -> dict:
     """Raise BadStatement unless `value` is a statement xAPI 1.0.3 allows; return it."""
     try:
         _statement(value, path, substatement=False)
-    except (TypeError, AttributeError, KeyError) as error:  # a shape no rule above foresaw
+    except BadStatement:
+        raise
+    except (
+        RecursionError,
+        TypeError,
+        AttributeError,
+        KeyError,
+        ValueError,
+        OverflowError,
+    ) as error:
+        # a shape no rule above foresaw
         raise _fail(path, "is not shaped as xAPI defines a statement") from error
     return value  # type: ignore[return-value]
