@@ -54,6 +54,8 @@ def _test_settings(settings):
     # Background tasks run at once, in the test's transaction: a policy change recomputes
     # before the service returns.
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    # and the xAPI store's statements are mapped with no moment to gather.
+    settings.PROFICIO_XAPI_GATHER_SECONDS = 0
 
 
 @pytest.fixture

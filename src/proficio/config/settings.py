@@ -202,6 +202,9 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # The xAPI store reads its own bodies, after the tool's credentials hold: a batch of
 # statements with their attachments, up to this size.
 PROFICIO_XAPI_MAX_BODY_MB = int(os.environ.get("PROFICIO_XAPI_MAX_BODY_MB", "20"))
+# The task worker maps a district's statements once the oldest has waited this long, so a
+# tool's stream of batches becomes evidence in a few large steps (lrs.mapping).
+PROFICIO_XAPI_GATHER_SECONDS = float(os.environ.get("PROFICIO_XAPI_GATHER_SECONDS", "1"))
 
 # Sign-in lockout (django-axes): this many wrong passwords for one account from one address
 # pause its sign-in there for the cool-off, on the page, the admin and the API alike. By the

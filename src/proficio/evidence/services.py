@@ -24,6 +24,7 @@ from proficio.people.api import Person, earliest_work_days
 # A device clock a little ahead of the server's must not make today's work "future".
 # Work older than this is a mistyped date, not evidence of where a student is now.
 OLDEST_WORK = timedelta(days=3653)
+_SOURCES = frozenset(EvidenceSource.values)  # read once: a bulk append checks thousands
 CLOCK_SKEW = timedelta(minutes=10)
 FEEDBACK_MAX = 10_000
 
@@ -250,9 +251,10 @@ def _checked_row(
         errors.update(bad.errors)
     if timezone.is_naive(observed_at):
         observed_at = timezone.make_aware(observed_at)
-    if observed_at > timezone.now() + CLOCK_SKEW:
+    now = timezone.now()
+    if observed_at > now + CLOCK_SKEW:
         errors["observed_at"] = "The work cannot have been observed in the future."
-    elif observed_at < timezone.now() - OLDEST_WORK:
+    elif observed_at < now - OLDEST_WORK:
         errors["observed_at"] = (
             f"The work was observed on {timezone.localdate(observed_at):%-d %b %Y}, more than "
             "ten years ago: check the date."
@@ -263,7 +265,7 @@ def _checked_row(
             f"{first_day:%-d %b %Y}, when the student's first enrolment or the district's "
             "first school year began: check the date."
         )
-    if source not in EvidenceSource.values:
+    if source not in _SOURCES:
         known = ", ".join(EvidenceSource.values)
         errors["source"] = f"Unknown source {source!r}; use one of {known}."
     for name, text in (("feedback_present", feedback_present), ("feedback_next", feedback_next)):

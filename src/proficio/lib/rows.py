@@ -7,12 +7,13 @@ keys back: for tables whose callers need none."""
 
 from collections.abc import Iterable, Sequence
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
 
 
 def rows_insert(model: type[models.Model], fields: Sequence[str], rows: Iterable[tuple]) -> None:
     """Insert `rows`, each a tuple of the values of `fields` (model field names), in order."""
     columns = [model._meta.get_field(name) for name in fields]
+    connection = connections[DEFAULT_DB_ALIAS]  # once, not through the proxy for every value
     prepared = [
         tuple(
             column.get_db_prep_save(value, connection)
@@ -31,6 +32,7 @@ def instances_insert(model: type[models.Model], instances: Sequence[models.Model
         for field in model._meta.concrete_fields
         if not (field.primary_key and isinstance(field, models.AutoField))
     ]
+    connection = connections[DEFAULT_DB_ALIAS]
     prepared = [
         tuple(
             column.get_db_prep_save(column.pre_save(instance, True), connection)
@@ -44,6 +46,7 @@ def instances_insert(model: type[models.Model], instances: Sequence[models.Model
 def _execute(model: type[models.Model], columns: list, prepared: list[tuple]) -> None:
     if not prepared:
         return
+    connection = connections[DEFAULT_DB_ALIAS]
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
     names = ", ".join(quote(column.column) for column in columns)

@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.conf import settings
 from django.db import transaction
+from django.db.models import Min
 from django.utils import timezone
 
 from proficio.audit import api as audit
@@ -103,6 +106,22 @@ def statements_map(*, district_id: int) -> MapCounts:
             if not batch:
                 return counts
             counts.add(_map_batch(district_id, batch))
+
+
+def statements_map_gathered(*, district_id: int) -> MapCounts:
+    """`statements_map`, once the oldest pending statement has waited
+    PROFICIO_XAPI_GATHER_SECONDS: a tool posting batch after batch is mapped in few large
+    steps, each with one mastery refresh per competency, not one step per batch."""
+    oldest = StatementOutcome.objects.filter(
+        district_id=district_id, state=StatementOutcome.PENDING
+    ).aggregate(oldest=Min("statement__stored"))["oldest"]
+    if oldest is None:
+        return MapCounts()
+    gather = settings.PROFICIO_XAPI_GATHER_SECONDS
+    wait = gather - (timezone.now() - oldest).total_seconds()
+    if wait > 0:
+        time.sleep(min(wait, gather))
+    return statements_map(district_id=district_id)
 
 
 @dataclass

@@ -8,9 +8,9 @@ from proficio.lrs import mapping
 
 @task()
 def statements_map_in_background(district_id: int) -> dict[str, int]:
-    """Turn the district's pending statements into evidence; a later task finds none left
-    when an earlier one has mapped them all."""
-    counts = mapping.statements_map(district_id=district_id)
+    """Turn the district's pending statements into evidence, once they have gathered a
+    moment; a later task finds none left when an earlier one has mapped them all."""
+    counts = mapping.statements_map_gathered(district_id=district_id)
     return {
         "statements": counts.statements,
         "ratings": counts.ratings,
