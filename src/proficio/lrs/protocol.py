@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from urllib.parse import parse_qsl
 
 from django.conf import settings
@@ -48,6 +49,9 @@ _CORS = {
 }
 
 
+# A batch still being written when a query answers was stamped `stored` as it began: the
+# store vouches for what was stored up to a moment before the answer, not the answer's own.
+CONSISTENCY_MARGIN = timedelta(seconds=1)
 # The alternate syntax carries its credentials in the body: what is read before they are
 # checked stays small.
 ALTERNATE_MAX_BODY = 1024 * 1024
@@ -196,7 +200,8 @@ def _error(status: int, message: str) -> HttpResponse:
 def _finished(response: HttpResponse, *, consistent_through: bool) -> HttpResponse:
     response["X-Experience-API-Version"] = XAPI_VERSION
     if consistent_through:
-        response["X-Experience-API-Consistent-Through"] = iso(timezone.now())
+        moment = timezone.now() - CONSISTENCY_MARGIN
+        response["X-Experience-API-Consistent-Through"] = iso(moment)
     for name, value in {**_CORS, **_CONTAINED}.items():
         response[name] = value
     return response
