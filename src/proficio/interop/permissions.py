@@ -10,6 +10,7 @@ from proficio.people.api import (
     Section,
     district_admin_of,
     is_signed_in,
+    own_district_administered,
     schools_administered_by,
     sections_served_by,
 )
@@ -25,11 +26,7 @@ def may_import_frameworks(user: Person) -> bool:
 def results_district_of(user: Person) -> District | None:
     """The district whose standardized results this user maps and imports: their own, as its
     admin, or as a site admin (who holds the installation); None for anyone else."""
-    if not is_signed_in(user) or user.district is None:
-        return None
-    if user.is_superuser or district_admin_of(user, user.district):
-        return user.district
-    return None
+    return own_district_administered(user)
 
 
 def results_schools_of(user: Person) -> QuerySet[School]:

@@ -28,7 +28,7 @@ from django.utils import timezone
 from proficio.audit import api as audit
 from proficio.evidence.api import EvidenceDraft, EvidenceSource
 from proficio.frameworks.api import stages_and_scales_prefetch
-from proficio.lib.errors import InvalidInput
+from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.rows import rows_insert
 from proficio.lrs.models import ActivityRule, StatementActivity, StatementOutcome
 from proficio.lrs.rules import RuleBook
@@ -36,6 +36,7 @@ from proficio.lrs.xapi.results import reading_of
 from proficio.lrs.xapi.validation import timestamp
 from proficio.mastery.api import evidence_record_many
 from proficio.people.api import (
+    District,
     Person,
     district_students_by_email,
     district_students_by_mbox_sha1,
@@ -375,10 +376,14 @@ def earlier_statements(rule: ActivityRule) -> list[int]:
 
 
 @transaction.atomic
-def rule_apply_to_earlier(*, actor: Person | None, rule: ActivityRule) -> int:
-    """Mark the statements stored before `rule` that it matches for mapping, and queue the
-    mapping; how many. Audited."""
-    ActivityRule.objects.select_for_update().filter(pk=rule.pk).first()  # one apply at a time
+def rule_apply_to_earlier(*, actor: Person | None, district: District, rule_id: int | None) -> int:
+    """Mark the statements stored before the district's rule `rule_id` that it matches for
+    mapping, and queue the mapping; how many. NotVisible when the district has no such rule.
+    Audited."""
+    # Locked: one apply of a rule at a time.
+    rule = ActivityRule.objects.select_for_update().filter(district=district, pk=rule_id).first()
+    if rule is None:
+        raise NotVisible("There is no such rule.")
     pks = earlier_statements(rule)
     fields = ("statement", "district", "state", "reason", "ratings", "decided_at")
     rows_insert(

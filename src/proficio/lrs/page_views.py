@@ -15,7 +15,6 @@ from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lrs.credentials import credential_create, credential_revoke, credentials_of
 from proficio.lrs.forms import ActivityRuleForm, CredentialForm
 from proficio.lrs.mapping import earlier_statements, rule_apply_to_earlier
-from proficio.lrs.permissions import lrs_district_of
 from proficio.lrs.rules import activity_rule_add, activity_rule_remove, activity_rules_of
 from proficio.lrs.selectors import (
     RECENT_DAYS,
@@ -23,7 +22,7 @@ from proficio.lrs.selectors import (
     unmapped_activities_of,
     unmatched_of,
 )
-from proficio.people.api import District
+from proficio.people.api import District, own_district_administered
 
 
 def _number(given: str) -> int | None:
@@ -31,7 +30,7 @@ def _number(given: str) -> int | None:
 
 
 def _district(request: HttpRequest) -> District:
-    district = lrs_district_of(request.user)
+    district = own_district_administered(request.user)
     if district is None:
         raise Http404(_("This page is for the district's admins."))
     return district
@@ -94,17 +93,19 @@ def mapping_page(request: HttpRequest) -> HttpResponse:
     if posted and "remove" in request.POST:
         try:
             activity_rule_remove(
-                actor=request.user, district=district, rule_id=int(request.POST["remove"])
+                actor=request.user, district=district, rule_id=_number(request.POST["remove"])
             )
-        except (NotVisible, ValueError) as missing:
+        except NotVisible as missing:
             raise Http404(str(missing)) from missing
         messages.success(request, _("The rule is removed. Evidence it made stays."))
         return redirect("lrs_pages:mapping")
     if posted and "apply" in request.POST:
-        rule = activity_rules_of(district).filter(pk=_number(request.POST["apply"])).first()
-        if rule is None:
-            raise Http404(_("There is no such rule."))
-        count = rule_apply_to_earlier(actor=request.user, rule=rule)
+        try:
+            count = rule_apply_to_earlier(
+                actor=request.user, district=district, rule_id=_number(request.POST["apply"])
+            )
+        except NotVisible as missing:
+            raise Http404(str(missing)) from missing
         messages.success(
             request,
             ngettext(

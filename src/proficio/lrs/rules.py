@@ -121,7 +121,7 @@ def activity_rule_add(
 
 
 @transaction.atomic
-def activity_rule_remove(*, actor: Person | None, district: District, rule_id: int) -> None:
+def activity_rule_remove(*, actor: Person | None, district: District, rule_id: int | None) -> None:
     """Remove one rule (evidence it made stays); NotVisible when the district has none such."""
     rule = activity_rules_of(district).filter(pk=rule_id).first()
     if rule is None:

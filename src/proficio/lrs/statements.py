@@ -393,6 +393,16 @@ def statements_find(credential: Credential, query: StatementQuery) -> tuple[list
     return [json.loads(body) for _pk, body in page], more
 
 
+def activity_definition_of(credential: Credential, activity_id: str) -> dict:
+    """The definition the district's statements last gave an activity; {} when none did."""
+    stored = (
+        Activity.objects.filter(district_id=credential.district_id, activity_id=activity_id)
+        .values_list("definition", flat=True)
+        .first()
+    )
+    return stored or {}
+
+
 def attachments_of(credential: Credential, statements: Iterable[dict]) -> list[Attachment]:
     """The stored attachments the statements carry, each once."""
     wanted = set()

@@ -14,11 +14,12 @@ from django.utils.http import http_date
 
 from proficio.lrs import documents
 from proficio.lrs.documents import Address, Preconditions
-from proficio.lrs.models import Activity, Document
+from proficio.lrs.models import Document
 from proficio.lrs.protocol import XAPI_VERSION, BadRequest, XapiRequest, answer, xapi_resource
 from proficio.lrs.statements import (
     AttachmentPart,
     StatementQuery,
+    activity_definition_of,
     attachments_of,
     statement_get,
     statements_find,
@@ -346,12 +347,10 @@ def activities(request: XapiRequest) -> HttpResponse:
     """The activity with the definition its statements gave it."""
     _unknown_params(request.params, {"activityId"})
     activity_id = _activity_id(request.params)
-    stored = Activity.objects.filter(
-        district_id=request.credential.district_id, activity_id=activity_id
-    ).first()
+    definition = activity_definition_of(request.credential, activity_id)
     shown = {"objectType": "Activity", "id": activity_id}
-    if stored is not None and stored.definition:
-        shown["definition"] = stored.definition
+    if definition:
+        shown["definition"] = definition
     return answer(200, shown)
 
 

@@ -67,6 +67,17 @@ def district_admin_of(user: Person, district: District) -> bool:
     return District.objects.filter(administered_districts_q(user), pk=district.pk).exists()
 
 
+def own_district_administered(user: Person) -> District | None:
+    """The user's own district when they administer it (or hold the installation as a site
+    admin): where district-wide settings such as result mappings and learning tools are
+    theirs to change. None for anyone else."""
+    if not is_signed_in(user) or user.district is None:
+        return None
+    if user.is_superuser or district_admin_of(user, user.district):
+        return user.district
+    return None
+
+
 def administered_schools_q(user: Person) -> Q:
     """Schools a user administers (a filter on School): every school of a district they
     administer, and their own as school admin."""
