@@ -528,6 +528,9 @@ OPEN = {
     "records:shared": "a learner record its student shared: only the link's unguessable code opens "
     "it, until it ends or the student revokes it (a wrong code is a 404: tests/reports)",
     "lrs:about": "the xAPI versions the store speaks, which a tool asks before it has credentials",
+    "lti:jwks": "the LTI tool's public keys, with which an LMS checks what it signs: no one's data",
+    "lti:login": "an LMS starting a launch: a page that checks the browser keeps cookies, then "
+    "the LMS's own sign-in (the launch it answers with is checked: tests/lti)",
 }
 
 # The admin's pages that name no object: its index and each model's list and add pages.
@@ -562,6 +565,13 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     # A district's admins give learning tools credentials for its xAPI store.
     "lrs_pages:tools": DISTRICT_ADMINS,
     "lrs_pages:mapping": DISTRICT_ADMINS,
+    # A district's admins register its LMS; the launch is a signed POST from it, and the pages
+    # a launch opens need that launch in the session (tests/lti).
+    "lti:platforms": DISTRICT_ADMINS,
+    "lti:launch": frozenset(),
+    "lti:deep_link": frozenset(),
+    "lti:section": frozenset(),
+    "lti:register": frozenset(),
     "home": SIGNED_IN,
     "guardian_home": frozenset({"guardian"}),
     "audit": DISTRICT_ADMINS,
@@ -697,6 +707,8 @@ FIXED = {
     ("interop:framework_spreadsheet", "extension"): "xlsx",
     ("admin:app_list", "app_label"): "people",
     ("admin/(?P<url>.*)$", "url"): "nowhere/",
+    # A dynamic registration address no admin made.
+    ("lti:register", "token"): "not-a-token-anyone-was-given",
 }
 
 

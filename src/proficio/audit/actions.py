@@ -78,6 +78,10 @@ RECORD_LINK_REVOKED = "record_link.revoked"
 LRS_CREDENTIAL_CHANGED = "lrs_credential.changed"
 ACTIVITY_RULE_CHANGED = "activity_rule.changed"
 STATEMENTS_MAPPED = "statements.mapped"
+LTI_PLATFORM_CHANGED = "lti_platform.changed"
+LTI_SIGNED_IN = "lti.signed_in"
+LTI_SECTION_LINKED = "lti_section.linked"
+LTI_SCORES_SENT = "lti_scores.sent"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -132,6 +136,10 @@ ACTION_LABELS = {
     LRS_CREDENTIAL_CHANGED: _("Gave a learning tool xAPI credentials, or revoked them"),
     ACTIVITY_RULE_CHANGED: _("Changed how a learning tool's statements map to competencies"),
     STATEMENTS_MAPPED: _("Recorded ratings from a learning tool's statements"),
+    LTI_PLATFORM_CHANGED: _("Registered an LMS for LTI launches, or switched one off"),
+    LTI_SIGNED_IN: _("Signed in from the district's LMS"),
+    LTI_SECTION_LINKED: _("Tied an LMS course to a section"),
+    LTI_SCORES_SENT: _("Sent a student's ratings to the district's LMS"),
     MENTORSHIP_CHANGED: _("Made a teacher a student's mentor, or ended it"),
     GOAL_WRITTEN: _("Wrote or changed a student's goal"),
     GOAL_COMMENTED: _("Commented on a student's goal"),

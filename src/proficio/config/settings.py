@@ -55,6 +55,8 @@ INSTALLED_APPS = [
     "proficio.reports",
     "proficio.interop",
     "proficio.lrs",
+    "lti_tool",  # django-lti: LTI registrations, deployments, courses, users, line items
+    "proficio.lti",
     "proficio.privacy",
     "proficio.onboarding",
     "proficio.web",
@@ -69,6 +71,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "csp.middleware.CSPMiddleware",
     "proficio.lib.http.headers.ResponseHeadersMiddleware",
+    # Frames for an LMS that launched the session: outside the cookie and frame middleware.
+    "proficio.lti.framing.LmsFramingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

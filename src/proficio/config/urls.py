@@ -9,6 +9,7 @@ urlpatterns = [
     path("imports/", include("proficio.interop.urls")),
     path("xapi/", include("proficio.lrs.urls")),
     path("lrs/", include("proficio.lrs.page_urls")),
+    path("lti/", include("proficio.lti.urls")),
     path("privacy/", include("proficio.privacy.urls")),
     path("setup/", include("proficio.onboarding.urls")),
     path("frameworks/", include("proficio.frameworks.urls")),

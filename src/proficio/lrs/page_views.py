@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from proficio.frameworks.api import district_competencies_to_choose
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.visibility import not_visible_is_404
 from proficio.lrs.credentials import credential_create, credential_revoke, credentials_of
 from proficio.lrs.forms import ActivityRuleForm, CredentialForm
 from proficio.lrs.mapping import earlier_statements, rule_apply_to_earlier
@@ -22,25 +23,19 @@ from proficio.lrs.selectors import (
     unmapped_activities_of,
     unmatched_of,
 )
-from proficio.people.api import District, own_district_administered
+from proficio.people.api import own_district_administered_get
 
 
 def _number(given: str) -> int | None:
     return int(given) if given.isdigit() else None
 
 
-def _district(request: HttpRequest) -> District:
-    district = own_district_administered(request.user)
-    if district is None:
-        raise Http404(_("This page is for the district's admins."))
-    return district
-
-
 @login_required
+@not_visible_is_404
 @require_http_methods(["GET", "POST"])
 def tools_page(request: HttpRequest) -> HttpResponse:
     """The district's credentials; new ones show their secret on this answer alone."""
-    district = _district(request)
+    district = own_district_administered_get(request.user)
     posted = request.method == "POST"
     if posted and "revoke" in request.POST:
         try:
@@ -84,10 +79,11 @@ def tools_page(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@not_visible_is_404
 @require_http_methods(["GET", "POST"])
 def mapping_page(request: HttpRequest) -> HttpResponse:
     """The district's rules, a form to add one, and what no rule or no student took."""
-    district = _district(request)
+    district = own_district_administered_get(request.user)
     competencies = district_competencies_to_choose(district.pk)
     posted = request.method == "POST"
     if posted and "remove" in request.POST:

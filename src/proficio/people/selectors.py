@@ -21,6 +21,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from proficio.lib.errors import InvalidInput, NotVisible, ProficioError
 from proficio.lib.visibility import visible_get
@@ -45,6 +46,7 @@ from proficio.people.permissions import (
     administered_schools_q,
     administered_students_q,
     is_signed_in,
+    own_district_administered,
     record_keeper_students_q,
     revocable_tokens_q,
     role_names,
@@ -334,6 +336,35 @@ def district_students_by_email(
     for student in students.order_by("pk"):
         found.setdefault(student.email_key, []).append(student)
     return found
+
+
+def own_district_administered_get(user: Person) -> District:
+    """The district whose settings `user` changes (`own_district_administered`), or
+    NotVisible: a district-wide settings page is not there for anyone else."""
+    district = own_district_administered(user)
+    if district is None:
+        raise NotVisible(_("This page is for the district's admins."))
+    return district
+
+
+def district_person_signing_in(*, district_id: int, email: str, sourced_id: str) -> Person | None:
+    """For a sign-in another system vouches for (an LTI launch from the district's own LMS):
+    the one active person of the district with this OneRoster sourcedId, else with this
+    address (in any case), who holds an active role. Never a site operator: their power
+    comes with their own password only. None when no one, or more than one, answers."""
+    people = Person.objects.filter(
+        district_id=district_id, is_active=True, is_superuser=False, is_staff=False
+    ).filter(roles__active=True)
+    for lookup in (
+        Q(sourced_id=sourced_id) if sourced_id else None,
+        Q(email__iexact=email) if email else None,
+    ):
+        if lookup is None:
+            continue
+        found = list(people.filter(lookup).distinct()[:2])
+        if len(found) == 1:
+            return found[0]
+    return None
 
 
 def district_students_by_mbox_sha1(

@@ -20,14 +20,18 @@ from proficio.work.permissions import (
     tasks_visible_to,
 )
 from proficio.work.selectors import (
+    RatingResult,
+    ReviewResults,
     TaskSummary,
     assignment_progress,
     assignment_students,
+    district_tasks,
     handed_in_get,
     handed_in_in_district,
     handed_in_visible_to,
     recent_work_of,
     review_queue,
+    review_results,
     review_waiting_count,
     revisions_of_student,
     submission_get,
@@ -50,12 +54,15 @@ from proficio.work.services import (
     task_copy,
     task_create,
 )
+from proficio.work.signals import review_recorded
 
 __all__ = [
     "Alignment",
     "Assignment",
+    "RatingResult",
     "Review",
     "ReviewDecision",
+    "ReviewResults",
     "Revision",
     "RevisionPolicy",
     "SelfRating",
@@ -66,6 +73,7 @@ __all__ = [
     "assignment_progress",
     "assignment_students",
     "comment_add",
+    "district_tasks",
     "handed_in_get",
     "handed_in_in_district",
     "handed_in_visible_to",
@@ -79,6 +87,8 @@ __all__ = [
     "resources_add",
     "review_queue",
     "review_record",
+    "review_recorded",
+    "review_results",
     "review_waiting_count",
     "revision_save",
     "revisions_of_student",

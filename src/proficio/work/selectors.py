@@ -1,6 +1,8 @@
 """Reads of the work app, each scoped to who is asking."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from uuid import UUID
 
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
@@ -11,6 +13,7 @@ from proficio.lib.visibility import visible_get
 from proficio.people.api import Person, section_students, students_served_by, students_visible_to
 from proficio.work.models import (
     Assignment,
+    Review,
     Revision,
     RevisionFile,
     Submission,
@@ -29,6 +32,12 @@ def task_list_visible_to(user: Person) -> QuerySet[Task]:
         .prefetch_related("alignments__stage__competency", "options")
         .order_by("-created_at", "-pk")
     )
+
+
+def district_tasks(district_id: int) -> QuerySet[Task]:
+    """A district's tasks, for a caller the district's own registration already authorised
+    (a link an LMS launches names its task)."""
+    return Task.objects.filter(district_id=district_id)
 
 
 def task_get(*, user: Person, task_id: UUID | str) -> Task:
@@ -350,4 +359,72 @@ def task_summary(*, district_id: int) -> TaskSummary:
         shared=tasks.filter(shared=True).count(),
         stage_ids=frozenset(alignments.values_list("stage_id", flat=True).distinct()),
         by_revision_policy={row["revision_policy"]: row["n"] for row in policies},
+    )
+
+
+@dataclass(frozen=True)
+class RatingResult:
+    """One rating of a review, as another system receives it."""
+
+    competency_id: int
+    competency_uuid: UUID
+    competency_title: str
+    stage: str
+    level: Decimal
+    scale_top: Decimal  # the highest level of the competency's scale
+
+
+@dataclass(frozen=True)
+class ReviewResults:
+    """A rated review of a student's task work, for an app above work to pass on."""
+
+    review_id: int
+    student_id: int
+    task_id: int
+    task_uuid: UUID
+    task_title: str
+    reviewed_at: datetime
+    ratings: tuple[RatingResult, ...]
+
+    @property
+    def overall(self) -> Decimal:
+        """The ratings' mean as a share of their scales' tops: one score for the task."""
+        return sum(r.level / r.scale_top for r in self.ratings) / len(self.ratings)
+
+
+def review_results(review_id: int) -> ReviewResults | None:
+    """For a passback already authorised by the district's own registration: the ratings of
+    a review that rated work, else None (work returned for revision carries no rating)."""
+    review = (
+        Review.objects.select_related("revision__submission__task").filter(pk=review_id).first()
+    )
+    if review is None:
+        return None
+    evidence = review.evidence.select_related(
+        "competency__scale", "competency__framework__scale", "stage"
+    ).prefetch_related("competency__scale__levels", "competency__framework__scale__levels")
+    ratings = []
+    for row in evidence.order_by("competency__code"):
+        levels = [level.value for level in row.competency.effective_scale.levels.all()]
+        ratings.append(
+            RatingResult(
+                competency_id=row.competency_id,
+                competency_uuid=row.competency.uuid,
+                competency_title=row.competency.title,
+                stage=row.stage.label,
+                level=row.level,
+                scale_top=max(levels, default=row.level) or Decimal(1),
+            )
+        )
+    if not ratings:
+        return None
+    submission = review.revision.submission
+    return ReviewResults(
+        review_id=review.pk,
+        student_id=submission.student_id,
+        task_id=submission.task_id,
+        task_uuid=submission.task.uuid,
+        task_title=submission.task.title,
+        reviewed_at=review.created_at,
+        ratings=tuple(ratings),
     )

@@ -50,6 +50,7 @@ from proficio.work.permissions import (
     may_write_tasks,
 )
 from proficio.work.selectors import bytes_held_by
+from proficio.work.signals import review_recorded
 
 TITLE_MAX = 300
 OPTIONS_MAX = 12
@@ -433,6 +434,9 @@ def review_record(
         student=submission.student,
         target=submission.task,
         data={"revision": revision.number, "decision": decision, "ratings": len(evidence)},
+    )
+    transaction.on_commit(
+        lambda: review_recorded.send(sender=Review, review_id=review.pk), robust=True
     )
     return review
 
