@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from proficio.engine.display import format_score, round_half_up
 from proficio.engine.explain import Evaluation, evaluate
-from proficio.engine.methods import METHODS
+from proficio.engine.methods import METHODS, mastery_cut
 
 SEP_12 = date(2026, 9, 12)
 OCT_3 = date(2026, 10, 3)
@@ -300,8 +300,9 @@ def test_every_explanation_lists_the_dates_and_agrees_with_the_verdict(
     )
     for day in observed:
         assert f"{day.day} {day:%b %Y}" in result.explanation
+    cut = mastery_cut(method, threshold)
     assert result.mastered == (
-        result.sufficient and result.value is not None and result.value >= threshold - 1e-9
+        result.sufficient and result.value is not None and result.value >= cut - 1e-9
     )
     assert result.explanation.endswith("Mastered.") == result.mastered
     assert result.sufficient == (len(scores) >= minimum_evidence)

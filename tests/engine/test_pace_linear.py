@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from proficio.engine.explain import TOLERANCE
-from proficio.engine.methods import METHODS, calculate
+from proficio.engine.methods import METHODS, calculate, mastery_cut
 from proficio.engine.pace import Rating, WorkHistory, work_history, working_index
 from proficio.engine.running import running_form
 
@@ -29,7 +29,7 @@ def oracle_work_history(
         if sum(1 for weight in weights if weight > 0) < minimum_evidence:
             return False
         value = calculate(method, levels, weights, **params)
-        return value is not None and value >= threshold - TOLERANCE
+        return value is not None and value >= mastery_cut(method, threshold) - TOLERANCE
 
     ordinals = sorted(stages)
     index_of = {ordinal: index for index, ordinal in enumerate(ordinals)}
@@ -76,6 +76,16 @@ PARAMS = {
     "weighted_average": st.fixed_dictionaries({"weight": st.sampled_from([0.1, 0.3, 0.65, 0.99])}),
     "decaying_average": st.fixed_dictionaries({"rate": st.sampled_from([0.5, 0.65, 0.9])}),
     "n_mastery": st.fixed_dictionaries({"n": st.integers(1, 4)}),
+    "knowledge_tracing": st.fixed_dictionaries(
+        {
+            "right_at": st.sampled_from([2.5, 3.0]),
+            "prior": st.sampled_from([0.05, 0.4, 0.9]),
+            "learn": st.sampled_from([0.0, 0.15, 0.6]),
+            "guess": st.sampled_from([0.01, 0.2, 0.45]),
+            "slip": st.sampled_from([0.01, 0.1, 0.45]),
+            "forget": st.sampled_from([0.0, 0.05]),
+        }
+    ),
 }
 
 

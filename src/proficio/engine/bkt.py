@@ -42,6 +42,7 @@ from __future__ import annotations
 import math
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import date
 from functools import cached_property
 from numbers import Integral
 from typing import TypeVar
@@ -49,7 +50,7 @@ from typing import TypeVar
 import numpy as np
 import numpy.typing as npt
 
-from proficio.engine.methods import ParamSpec
+from proficio.engine.params import ParamSpec
 
 Observations = Sequence[int]
 Key = TypeVar("Key", bound=Hashable)
@@ -91,6 +92,22 @@ class BktParams:
                 f"guess + slip must be < 1 (otherwise a right answer is no sign of mastery), "
                 f"got guess={self.guess:g} and slip={self.slip:g}"
             )
+
+
+# Where tracing starts before a district's own answers are fitted (and where fitting's first
+# restart starts): a typical skill, about even odds of knowing it beforehand, learnt in a
+# handful of practices. Two right answers in a row reach MASTERY_THRESHOLD.
+DEFAULT_PARAMS = BktParams(prior=0.4, learn=0.15, guess=0.15, slip=0.1)
+
+
+@dataclass(frozen=True)
+class FittedFrom:
+    """Where a competency's parameters came from, for the explanation: how many answers of
+    how many students were fitted, and on which day."""
+
+    answers: int
+    students: int
+    on: date
 
 
 def mastered(p: float, threshold: float = MASTERY_THRESHOLD) -> bool:
@@ -136,6 +153,46 @@ def trace(
         current = posterior * stay**tick + (1 - posterior) * params.learn * stay ** (tick - 1)
         steps.append(current)
     return steps
+
+
+def step(p: float | FloatArray, right: bool | npt.ArrayLike, params: BktParams) -> FloatArray:
+    """P(mastered) after one more answer (right or wrong) and one practice tick, from P(mastered)
+    before it: the step trace takes between back-to-back observations, for one student or an
+    array of them, each with their own answer."""
+    if_mastered = np.where(right, 1 - params.slip, params.slip)
+    if_not = np.where(right, params.guess, 1 - params.guess)
+    joint = p * if_mastered
+    total = joint + (1 - p) * if_not
+    if not np.all(total):
+        raise _impossible()
+    posterior = joint / total
+    return posterior * (1 - params.forget) + (1 - posterior) * params.learn
+
+
+def trace_last(right: npt.ArrayLike, starts: npt.ArrayLike, params: BktParams) -> FloatArray:
+    """P(mastered) after the last answer of each run of answers, all runs stepped together.
+
+    ``right``: every run's answers, oldest first, one run after another; ``starts``: where
+    each run begins (ascending, none empty). Each value is trace's last for that run.
+    """
+    answers = np.asarray(right, dtype=bool)
+    begin = np.asarray(starts, dtype=np.int64)
+    lengths = np.diff(begin, append=answers.size)
+    if begin.size and (lengths.min() < 1 or begin[0] != 0):
+        raise ValueError("starts must begin at 0 and leave no run empty")
+    # Longest first, so the runs still going at each step are a prefix.
+    order = np.argsort(-lengths, kind="stable")
+    first, going = begin[order], lengths[order]
+    longest = int(going[0]) if going.size else 0
+    # longer_than[k]: how many runs have more than k answers.
+    longer_than = going.size - np.cumsum(np.bincount(going, minlength=longest + 1))
+    current = np.full(begin.size, params.prior)
+    for position in range(longest):
+        live = int(longer_than[position])
+        current[:live] = step(current[:live], answers[first[:live] + position], params)
+    last = np.empty(begin.size)
+    last[order] = current
+    return last
 
 
 def trace_many(
@@ -615,7 +672,13 @@ def _starting_points(
     competencies: int, settings: _FitSettings, forgetting: bool, rng: np.random.Generator
 ) -> FloatArray:
     """competencies × restarts rows: typical values first, then random ones."""
-    typical = [0.4, 0.15, min(0.15, settings.max_guess), min(0.1, settings.max_slip), 0.05]
+    typical = [
+        DEFAULT_PARAMS.prior,
+        DEFAULT_PARAMS.learn,
+        min(DEFAULT_PARAMS.guess, settings.max_guess),
+        min(DEFAULT_PARAMS.slip, settings.max_slip),
+        0.05,
+    ]
     table = np.empty((competencies, settings.restarts, len(_PARAMETER_NAMES)))
     table[:, 0] = typical
     shape = (competencies, settings.restarts - 1)

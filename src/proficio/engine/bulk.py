@@ -26,6 +26,8 @@ How each method is computed, with s₁ … s_L a group's scores oldest first:
 - power_law: least squares on ln y = ln a + b·ln x with x = 1 … L, from segment sums of the
   centred ln x and ln y (two passes, as the per-group path); read at x = L. Scores shifted by
   1 − lowest when the lowest is ≤ 0, and equal scores give that score, as in `power_law`.
+- knowledge_tracing: every group's right/wrong answers stepped together, one position at a
+  time (`bkt.trace_last`): a loop over the longest group's length, not over groups.
 
 Sorting: one sort of uint64 codes that pack (key, leading bits of order, row), several times
 faster than `np.lexsort`. Keys are packed as their distance from the smallest key, or numbered
@@ -42,6 +44,7 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from proficio.engine import bkt
 from proficio.engine.methods import validate_parameters
 
 Floats = NDArray[np.float64]
@@ -438,6 +441,21 @@ def _power_law(scores: Floats, rows: Ints, starts: Ints) -> Floats:
     return np.where(lowest == highest, lowest, fitted)
 
 
+def _knowledge_tracing(
+    scores: Floats,
+    rows: Ints,
+    starts: Ints,
+    right_at: float,
+    prior: float,
+    learn: float,
+    guess: float,
+    slip: float,
+    forget: float,
+) -> Floats:
+    params = bkt.BktParams(prior=prior, learn=learn, guess=guess, slip=slip, forget=forget)
+    return bkt.trace_last(_take(scores, rows) >= right_at, starts, params)
+
+
 _KERNELS: dict[str, Callable[..., Floats]] = {
     "latest": _latest,
     "highest": _highest,
@@ -448,4 +466,5 @@ _KERNELS: dict[str, Callable[..., Floats]] = {
     "decaying_average": _decaying_average,
     "n_mastery": _n_mastery,
     "power_law": _power_law,
+    "knowledge_tracing": _knowledge_tracing,
 }

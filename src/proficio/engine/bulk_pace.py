@@ -30,8 +30,9 @@ import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 from numpy.typing import ArrayLike, NDArray
 
+from proficio.engine import bkt
 from proficio.engine.explain import TOLERANCE
-from proficio.engine.methods import power_law, validate_parameters
+from proficio.engine.methods import mastery_cut, power_law, validate_parameters
 
 Floats = NDArray[np.float64]
 Ints = NDArray[np.int64]
@@ -86,7 +87,9 @@ def stage_verdicts(
         values[rows[inside]] = prefix[inside]
     so_far = np.arange(counted.size) - np.repeat(starts, np.diff(starts, append=counted.size)) + 1
     with np.errstate(invalid="ignore"):
-        reached = (so_far >= minimum_evidence) & (values >= threshold - TOLERANCE)
+        reached = (so_far >= minimum_evidence) & (
+            values >= mastery_cut(method, threshold) - TOLERANCE
+        )
     verdicts[counted] = reached
     return verdicts
 
@@ -307,6 +310,16 @@ def _power_law(scores: Floats, weights: Floats) -> Floats:
     return values
 
 
+def _knowledge_tracing(scores: Floats, weights: Floats, right_at: float, **params: float) -> Floats:
+    chain = bkt.BktParams(**params)
+    right = scores >= right_at
+    values = np.empty_like(scores)
+    mastered = np.full(scores.shape[0], chain.prior)
+    for k in range(scores.shape[1]):
+        mastered = values[:, k] = bkt.step(mastered, right[:, k], chain)
+    return values
+
+
 _PREFIX: dict[str, Callable[..., Floats]] = {
     "latest": _latest,
     "highest": _highest,
@@ -317,4 +330,5 @@ _PREFIX: dict[str, Callable[..., Floats]] = {
     "decaying_average": _decaying_average,
     "n_mastery": _n_mastery,
     "power_law": _power_law,
+    "knowledge_tracing": _knowledge_tracing,
 }

@@ -5,6 +5,9 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
 
+from proficio.engine.methods import KNOWLEDGE_TRACING
+from proficio.engine.words import _
+
 NO_VALUE = "—"
 
 
@@ -31,3 +34,21 @@ def format_score(value: float | None, places: int = 2) -> str:
         rounded = abs(rounded)  # -0.001 would otherwise read "-0"
     text = f"{rounded:f}"
     return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def format_chance(p: float, places: int = 0) -> str:
+    """A probability as a percentage: 0.874 → "87%"; short of certain never reads "100%"
+    (0.9996 → "99.96%")."""
+    percent = format_score(p * 100, places)
+    while percent == "100" and p < 1 and places < 6:
+        places += 1
+        percent = format_score(p * 100, places)
+    return f"{percent}%"
+
+
+def format_result(method: str, value: float | None) -> str:
+    """A method's value as pages show it: a level such as "2.65", or knowledge tracing's
+    P(mastered) as "87% likely mastered"; "—" when there is no value."""
+    if method == KNOWLEDGE_TRACING and value is not None:
+        return _("%(chance)s likely mastered") % {"chance": format_chance(value)}
+    return format_score(value)

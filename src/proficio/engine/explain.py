@@ -7,12 +7,16 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from proficio.engine.display import format_score
+from proficio.engine.bkt import FittedFrom
+from proficio.engine.display import format_chance, format_score
 from proficio.engine.methods import (
+    KNOWLEDGE_TRACING,
     calculate,
     decaying_steps,
+    mastery_cut,
     mean,
     power_law_fit,
+    right_answers,
     validate_parameters,
 )
 from proficio.engine.words import _, gettext_noop, ngettext
@@ -48,6 +52,9 @@ class _Counted:
     weights: list[float]
     params: Mapping[str, float]
     value: float | None
+    # Knowledge tracing's parameters: fitted from the district's answers, or None for the
+    # engine's defaults.
+    fitted: FittedFrom | None
 
 
 def _ratings(count: int) -> str:
@@ -223,27 +230,65 @@ def _work_power_law(counted: _Counted) -> str:
     }
 
 
+def _work_knowledge_tracing(counted: _Counted) -> str:
+    answers = right_answers(counted.scores, counted.params["right_at"])
+    traced = ngettext(
+        "After %(count)s right/wrong answer, %(right)s right, the chance the student has "
+        "mastered this is %(chance)s.",
+        "After %(count)s right/wrong answers, %(right)s right, the chance the student has "
+        "mastered this is %(chance)s.",
+        len(answers),
+    ) % {"count": len(answers), "right": sum(answers), "chance": format_chance(counted.value)}
+    return f"{traced} {_tracing_parameters(counted.params, counted.fitted)}"
+
+
+def _tracing_parameters(params: Mapping[str, float], fitted: FittedFrom | None) -> str:
+    """ "Guess 0.2, slip 0.1, learn 0.15, prior 0.4, fitted from 1240 answers …" """
+    values = _("Guess %(guess)s, slip %(slip)s, learn %(learn)s, prior %(prior)s") % {
+        name: format_score(params[name]) for name in ("guess", "slip", "learn", "prior")
+    }
+    if params["forget"]:
+        values += ", " + _("forget %(forget)s") % {"forget": format_score(params["forget"])}
+    if fitted is None:
+        return _("%(values)s: typical values, not yet fitted from the district's answers.") % {
+            "values": values
+        }
+    return ngettext(
+        "%(values)s, fitted from %(answers)s answers by %(students)s student in the district "
+        "on %(day)s.",
+        "%(values)s, fitted from %(answers)s answers by %(students)s students in the district "
+        "on %(day)s.",
+        fitted.students,
+    ) % {
+        "values": values,
+        "answers": f"{fitted.answers:,}",
+        "students": f"{fitted.students:,}",
+        "day": _day(fitted.on),
+    }
+
+
 @dataclass(frozen=True)
 class _Wording:
-    describe: Callable[[Mapping[str, float]], str]
+    describe: Callable[[Mapping[str, float], Mapping[float, str] | None], str]
     work: Callable[[_Counted], str]
 
 
 _WORDING: dict[str, _Wording] = {
-    "latest": _Wording(lambda params: _("Most recent rating"), _work_latest),
-    "highest": _Wording(lambda params: _("Highest rating"), _work_highest),
-    "mean": _Wording(lambda params: _("Average of all ratings"), _work_mean),
+    "latest": _Wording(lambda params, labels: _("Most recent rating"), _work_latest),
+    "highest": _Wording(lambda params, labels: _("Highest rating"), _work_highest),
+    "mean": _Wording(lambda params, labels: _("Average of all ratings"), _work_mean),
     "median_recent": _Wording(
-        lambda params: (
+        lambda params, labels: (
             _("Middle value of the last %(ratings)s") % {"ratings": _ratings(int(params["n"]))}
         ),
         _work_median_recent,
     ),
     "mode": _Wording(
-        lambda params: _("Most frequent rating (a tie goes to the higher rating)"), _work_mode
+        lambda params, labels: _("Most frequent rating (a tie goes to the higher rating)"),
+        _work_mode,
     ),
     "weighted_average": _Wording(
-        lambda params: (
+        lambda params, labels: (
             _(
                 "Weighted average (the most recent rating counts %(newest)s, "
                 "the average of the earlier ones %(earlier)s)"
@@ -253,24 +298,34 @@ _WORDING: dict[str, _Wording] = {
         _work_weighted_average,
     ),
     "decaying_average": _Wording(
-        lambda params: (
+        lambda params, labels: (
             _("Decaying average (each new rating counts %(share)s)")
             % {"share": _percent(params["rate"])}
         ),
         _work_decaying_average,
     ),
     "n_mastery": _Wording(
-        lambda params: (
+        lambda params, labels: (
             _("Average of the ratings at or above %(cut)s, once there are %(n)s of them")
             % {"cut": format_score(params["threshold"]), "n": int(params["n"])}
         ),
         _work_n_mastery,
     ),
     "power_law": _Wording(
-        lambda params: _(
+        lambda params, labels: _(
             "Learning trend (a power-law curve through all ratings, read at the latest)"
         ),
         _work_power_law,
+    ),
+    KNOWLEDGE_TRACING: _Wording(
+        lambda params, labels: (
+            _(
+                "Knowledge tracing (a rating at %(level)s or above, the scale's mastery level, "
+                "counts as a right answer)"
+            )
+            % {"level": _level(params["right_at"], labels)}
+        ),
+        _work_knowledge_tracing,
     ),
 }
 
@@ -283,25 +338,36 @@ def _weight_note(weight: float) -> str:
     return " " + _("(weight %(weight)s)") % {"weight": format_score(weight)}
 
 
-def _below(value: float, threshold: float) -> str:
+def _below(
+    value: float, threshold: float, shown: Callable[[float, int], str] = format_score
+) -> str:
     # Add decimals until a value just under the threshold no longer reads as equal to it.
-    places = 2
-    while format_score(value, places) == format_score(threshold, places):
+    places = 0 if shown is format_chance else 2
+    while shown(value, places) == shown(threshold, places):
         places += 1
     return _("%(value)s is below %(threshold)s") % {
-        "value": format_score(value, places),
-        "threshold": format_score(threshold, places),
+        "value": shown(value, places),
+        "threshold": shown(threshold, places),
     }
 
 
-def _verdict(value: float | None, threshold: float, mastered: bool) -> str:
+def _verdict(method: str, value: float | None, cut: float, mastered: bool) -> str:
     if mastered:
         return _("Mastered.")
     if value is None:
         return _("Not mastered yet: there is no result yet.")
-    if value >= threshold - TOLERANCE:
+    if value >= cut - TOLERANCE:
         return _("Not mastered yet: the result reaches the threshold, but more ratings are needed.")
-    return _("Not mastered yet: %(why)s.") % {"why": _below(value, threshold)}
+    shown = format_chance if method == KNOWLEDGE_TRACING else format_score
+    return _("Not mastered yet: %(why)s.") % {"why": _below(value, cut, shown)}
+
+
+def _needs(method: str, threshold: float, labels: Mapping[float, str] | None) -> str:
+    if method == KNOWLEDGE_TRACING:
+        return _("Mastery needs a %(chance)s chance.") % {
+            "chance": format_chance(mastery_cut(method, threshold))
+        }
+    return _("Mastery needs %(level)s.") % {"level": _level(threshold, labels)}
 
 
 def evaluate(
@@ -314,12 +380,16 @@ def evaluate(
     minimum_evidence: int = 1,
     weights: Sequence[float] | None = None,
     labels: Mapping[float, str] | None = None,
+    fitted: FittedFrom | None = None,
 ) -> Evaluation:
     """Compute a mastery result and explain it: method, ratings with dates, arithmetic, verdict.
 
     scores and observed run oldest → newest. Only ratings with weight > 0 count
     as evidence; below minimum_evidence the value is still given (teachers may
     want it) but the result is not mastered and says "not enough evidence yet".
+    The value must reach `methods.mastery_cut`: the threshold, or for knowledge tracing a
+    95% chance of mastery; `fitted` says where knowledge tracing's parameters (in params)
+    came from, None for the engine's defaults.
     """
     if len(observed) != len(scores):
         raise ValueError(f"got {len(observed)} dates for {len(scores)} scores")
@@ -340,9 +410,11 @@ def evaluate(
         weights=[weight for _, weight in kept],
         params=checked,
         value=value,
+        fitted=fitted,
     )
     sufficient = len(kept) >= minimum_evidence
-    mastered = sufficient and value is not None and value >= threshold - TOLERANCE
+    cut = mastery_cut(method, threshold)
+    mastered = sufficient and value is not None and value >= cut - TOLERANCE
     if len(scores) == 0:
         explanation = _no_ratings()
     else:
@@ -353,11 +425,11 @@ def evaluate(
             for score, day, weight in zip(scores, observed, all_weights, strict=True)
         )
         sentences = [
-            _("Method: %(method)s.") % {"method": wording.describe(checked)},
+            _("Method: %(method)s.") % {"method": wording.describe(checked, labels)},
             _("Ratings, oldest first: %(listed)s.") % {"listed": listed},
             wording.work(counted) if kept else _("None of these ratings count yet."),
-            _("Mastery needs %(level)s.") % {"level": _level(threshold, labels)},
-            _verdict(value, threshold, mastered),
+            _needs(method, threshold, labels),
+            _verdict(method, value, cut, mastered),
         ]
         if not sufficient:
             shortfall = _("%(kept)s of the %(needed)s needed") % {

@@ -13,53 +13,12 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from statistics import median
 
+from proficio.engine import bkt
+from proficio.engine.params import ParamSpec
+
 Scores = Sequence[float]
 
-
-@dataclass(frozen=True)
-class ParamSpec:
-    """One parameter of a method: its default and allowed range, for forms and validation.
-
-    A bound of None means unbounded on that side.
-    """
-
-    default: float
-    label: str
-    low: float | None = None
-    high: float | None = None
-    low_inclusive: bool = True
-    high_inclusive: bool = True
-    integer: bool = False
-
-    def check(self, name: str, value: object) -> float:
-        """Return value as a float (an int for integer parameters), or raise ValueError."""
-        try:
-            number = float(value)  # type: ignore[arg-type]
-        except (TypeError, ValueError):
-            raise ValueError(f"{name} must be a number, got {value!r}") from None
-        whole_if_needed = number.is_integer() or not self.integer
-        if not (math.isfinite(number) and self._in_range(number) and whole_if_needed):
-            raise ValueError(f"{name} must be {self.describe()}, got {value!r}")
-        return int(number) if self.integer else number
-
-    def describe(self) -> str:
-        """The allowed range in words, e.g. 'a number ≥ 0.5 and < 1'."""
-        noun = "whole number" if self.integer else "number"
-        bounds = []
-        if self.low is not None:
-            bounds.append(f"{'≥' if self.low_inclusive else '>'} {self.low:g}")
-        if self.high is not None:
-            bounds.append(f"{'≤' if self.high_inclusive else '<'} {self.high:g}")
-        return f"a {noun} {' and '.join(bounds)}" if bounds else f"a finite {noun}"
-
-    def _in_range(self, number: float) -> bool:
-        if self.low is not None and not (
-            number >= self.low if self.low_inclusive else number > self.low
-        ):
-            return False
-        return self.high is None or (
-            number <= self.high if self.high_inclusive else number < self.high
-        )
+KNOWLEDGE_TRACING = "knowledge_tracing"
 
 
 RECENT_COUNT = ParamSpec(default=3, low=1, integer=True, label="Number of recent ratings")
@@ -82,6 +41,36 @@ MASTERY_COUNT = ParamSpec(
     default=3, low=1, integer=True, label="Ratings needed at or above the threshold"
 )
 MASTERY_THRESHOLD = ParamSpec(default=3.0, label="Threshold a rating must reach")
+# Knowledge tracing's parameters come from the application, not the policy: the level that
+# counts as a right answer is the scale's mastery level, and the others are fitted per
+# competency from the district's answers (falling back to bkt.DEFAULT_PARAMS).
+RIGHT_AT = ParamSpec(
+    default=3.0, label="Level a rating must reach to count as right", set_by_policy=False
+)
+
+
+def _tracing_spec(name: str, label: str, *, below_half: bool = False) -> ParamSpec:
+    """A probability; guess and slip are kept above 0 and below 0.5, so every answer is
+    possible and a right one is always a sign of mastery (bkt calls higher degenerate)."""
+    return ParamSpec(
+        default=getattr(bkt.DEFAULT_PARAMS, name),
+        low=0.0,
+        high=0.5 if below_half else 1.0,
+        low_inclusive=not below_half,
+        high_inclusive=not below_half,
+        label=label,
+        set_by_policy=False,
+    )
+
+
+TRACING_PARAMETERS = {
+    "right_at": RIGHT_AT,
+    "prior": _tracing_spec("prior", "Chance of mastery before the first answer"),
+    "learn": _tracing_spec("learn", "Chance of learning from one answer"),
+    "guess": _tracing_spec("guess", "Chance of a right answer without mastery", below_half=True),
+    "slip": _tracing_spec("slip", "Chance of a wrong answer despite mastery", below_half=True),
+    "forget": _tracing_spec("forget", "Chance of forgetting after one answer"),
+}
 
 
 def _as_floats(scores: Scores) -> list[float]:
@@ -247,6 +236,39 @@ def power_law(scores: Scores) -> float | None:
     return power_law_fit(values).at(len(values)) if values else None
 
 
+def right_answers(scores: Scores, right_at: float) -> list[bool]:
+    """Each score as a right/wrong answer: right when it reaches right_at."""
+    return [score >= right_at for score in _as_floats(scores)]
+
+
+def knowledge_tracing(
+    scores: Scores,
+    right_at: float = RIGHT_AT.default,
+    prior: float = bkt.DEFAULT_PARAMS.prior,
+    learn: float = bkt.DEFAULT_PARAMS.learn,
+    guess: float = bkt.DEFAULT_PARAMS.guess,
+    slip: float = bkt.DEFAULT_PARAMS.slip,
+    forget: float = bkt.DEFAULT_PARAMS.forget,
+) -> float | None:
+    """P(mastered) after the last score by Bayesian knowledge tracing (`bkt.trace`), each score
+    an answer that is right when it reaches right_at. None without scores."""
+    checked = validate_parameters(
+        KNOWLEDGE_TRACING,
+        {
+            "right_at": right_at,
+            "prior": prior,
+            "learn": learn,
+            "guess": guess,
+            "slip": slip,
+            "forget": forget,
+        },
+    )
+    answers = right_answers(scores, checked.pop("right_at"))
+    if not answers:
+        return None
+    return bkt.trace(answers, **checked)[-1]
+
+
 METHODS: dict[str, Callable[..., float | None]] = {
     "latest": latest,
     "highest": highest,
@@ -257,6 +279,7 @@ METHODS: dict[str, Callable[..., float | None]] = {
     "decaying_average": decaying_average,
     "n_mastery": n_mastery,
     "power_law": power_law,
+    KNOWLEDGE_TRACING: knowledge_tracing,
 }
 
 METHOD_PARAMETERS: dict[str, dict[str, ParamSpec]] = {
@@ -269,7 +292,21 @@ METHOD_PARAMETERS: dict[str, dict[str, ParamSpec]] = {
     "decaying_average": {"rate": DECAY_RATE},
     "n_mastery": {"n": MASTERY_COUNT, "threshold": MASTERY_THRESHOLD},
     "power_law": {},
+    KNOWLEDGE_TRACING: TRACING_PARAMETERS,
 }
+
+# The parameters a policy chooses, per method (forms, the policy draft's check).
+POLICY_PARAMETERS: dict[str, dict[str, ParamSpec]] = {
+    method: {name: spec for name, spec in specs.items() if spec.set_by_policy}
+    for method, specs in METHOD_PARAMETERS.items()
+}
+
+
+def mastery_cut(method: str, threshold: float) -> float:
+    """What a method's value must reach for mastery: the policy's threshold on the scale,
+    except for knowledge tracing, whose value is P(mastered) and must reach
+    bkt.MASTERY_THRESHOLD (DESIGN.md §3)."""
+    return bkt.MASTERY_THRESHOLD if method == KNOWLEDGE_TRACING else threshold
 
 
 def validate_parameters(method_name: str, params: Mapping[str, object]) -> dict[str, float]:

@@ -17,6 +17,7 @@ from typing import Generic, NamedTuple, TypeVar
 
 from proficio.engine.display import format_score
 from proficio.engine.explain import TOLERANCE, _day
+from proficio.engine.methods import mastery_cut
 from proficio.engine.running import Running, running_form
 from proficio.engine.words import _, gettext_noop, ngettext
 
@@ -203,11 +204,11 @@ def _running_form(
     return running_form(method, params)
 
 
-def _reaches(running: Running, *, threshold: float, minimum_evidence: int) -> bool:
+def _reaches(running: Running, *, cut: float, minimum_evidence: int) -> bool:
     if running.counted < minimum_evidence:
         return False
     value = running.value()
-    return value is not None and value >= threshold - TOLERANCE
+    return value is not None and value >= cut - TOLERANCE
 
 
 def mastery_test(
@@ -218,6 +219,7 @@ def mastery_test(
     The parameters are checked once here, and no explanation is written.
     """
     empty = _running_form(method=method, params=params, threshold=threshold)
+    cut = mastery_cut(method, threshold)
 
     def mastered(levels: Sequence[float], weights: Sequence[float]) -> bool:
         if len(levels) != len(weights):
@@ -225,7 +227,7 @@ def mastery_test(
         running = empty()
         for level, weight in zip(levels, weights, strict=True):
             running.add(float(level), float(weight))
-        return _reaches(running, threshold=threshold, minimum_evidence=minimum_evidence)
+        return _reaches(running, cut=cut, minimum_evidence=minimum_evidence)
 
     return mastered
 
@@ -276,6 +278,7 @@ def work_history(
     working stage moves up on that day. Ratings must run oldest → newest.
     """
     empty = _running_form(method=method, params=params, threshold=threshold)
+    cut = mastery_cut(method, threshold)
     ordinals = sorted(stages)
     index_of = {ordinal: index for index, ordinal in enumerate(ordinals)}
     # Each stage's value is kept up to date rating by rating: linear in the ratings.
@@ -299,9 +302,7 @@ def work_history(
             touched.add(index)
         changed = False
         for index in touched:
-            verdict = _reaches(
-                running[index], threshold=threshold, minimum_evidence=minimum_evidence
-            )
+            verdict = _reaches(running[index], cut=cut, minimum_evidence=minimum_evidence)
             changed = changed or verdict != mastered[index]
             mastered[index] = verdict
         if changed:

@@ -18,6 +18,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Mapping
 from statistics import median
 
+from proficio.engine import bkt
 from proficio.engine.methods import power_law, validate_parameters
 
 
@@ -209,6 +210,20 @@ class _PowerLaw(Running):
         return power_law(self._levels)
 
 
+class _KnowledgeTracing(Running):
+    def __init__(self, right_at: float, **params: float) -> None:
+        super().__init__()
+        self._right_at = right_at
+        self._params = bkt.BktParams(**params)
+        self._mastered = self._params.prior
+
+    def _count(self, level: float) -> None:
+        self._mastered = float(bkt.step(self._mastered, level >= self._right_at, self._params))
+
+    def value(self) -> float | None:
+        return self._mastered if self.counted else None
+
+
 _FORMS = {
     "latest": _Latest,
     "highest": _Highest,
@@ -219,6 +234,7 @@ _FORMS = {
     "decaying_average": _DecayingAverage,
     "n_mastery": _NMastery,
     "power_law": _PowerLaw,
+    "knowledge_tracing": _KnowledgeTracing,
 }
 
 
