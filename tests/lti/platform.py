@@ -17,8 +17,9 @@ import threading
 import time
 import uuid
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import jwt
@@ -69,7 +70,8 @@ class TestPlatform:
     client_id = "proficio-tool"
     deployment_id = "deployment-1"
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = "127.0.0.1") -> None:
+        self.host = host  # the name the platform is reached by (it listens on 127.0.0.1)
         self._key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
         self.private_pem = self._key.private_bytes(
             serialization.Encoding.PEM,
@@ -83,6 +85,8 @@ class TestPlatform:
         self.registration_token = "reg-" + uuid.uuid4().hex
         self.registrations: list[dict] = []
         self.requests: list[tuple[str, str]] = []
+        self.links: dict[str, tuple[dict, str]] = {}  # resource link → (item, line item)
+        self.tool_login = ""  # for the browser pages: Proficio's login initiation URL
         self._server: WSGIServer | None = None
 
     # --- running -------------------------------------------------------------------------
@@ -99,7 +103,7 @@ class TestPlatform:
     @property
     def url(self) -> str:
         assert self._server is not None
-        return f"http://127.0.0.1:{self._server.server_port}"
+        return f"http://{self.host}:{self._server.server_port}"
 
     @property
     def issuer(self) -> str:
@@ -201,6 +205,7 @@ class TestPlatform:
     def place(self, course: Course, item: dict, resource_link: str) -> str:
         """Place a deep-linked item as a link of the course: its line item's id, if any."""
         if "lineItem" not in item:
+            self.links[resource_link] = (item, "")
             return ""
         lineitem_id = f"{self.url}/ags/{course.id}/lineitems/{len(course.lineitems) + 1}"
         course.lineitems[lineitem_id] = {
@@ -208,6 +213,7 @@ class TestPlatform:
             "resourceLinkId": resource_link,
             **item["lineItem"],
         }
+        self.links[resource_link] = (item, lineitem_id)
         return lineitem_id
 
     # --- what Proficio fetches -----------------------------------------------------------
@@ -219,11 +225,72 @@ class TestPlatform:
         public = RSAAlgorithm.from_jwk(json.dumps(keys[0]))
         return jwt.decode(signed, public, algorithms=["RS256"], audience=audience)
 
+    # --- what a browser sees of the LMS (the browser journeys) ---------------------------
+    def _member(self, course: Course, user_id: str) -> Member:
+        return next(m for m in course.members if m.user_id == user_id)
+
+    def _course_page(self, query: dict[str, str]) -> str:
+        """A course page of the LMS with Proficio in its frame, as a link opens it."""
+        course = self.courses[query["course"]]
+        hint = "|".join([course.id, query.get("link", ""), query.get("kind", "resource")])
+        initiation = self.login_initiation(self._member(course, query["user"]), "", hint)
+        initiation["target_link_uri"] = self.tool_login.replace("/login/", "/launch/")
+        source = self.tool_login + "?" + urlencode(initiation)
+        return (
+            f"<!doctype html><html><head><title>Test LMS · {escape(course.title)}</title></head>"
+            "<body style='font-family:sans-serif;margin:0'>"
+            "<header style='background:#2d3b45;color:#fff;padding:12px 20px'>"
+            f"Test LMS · {escape(course.title)}</header>"
+            f"<iframe title='Proficio' src='{escape(source)}' "
+            "style='border:0;width:100%;height:760px'></iframe></body></html>"
+        )
+
+    def _auth_page(self, query: dict[str, str]) -> str:
+        """The platform's OIDC answer: the signed launch, posted by the browser to the tool."""
+        course_id, link, kind = query["lti_message_hint"].split("|")
+        course = self.courses[course_id]
+        user = self._member(course, query["login_hint"])
+        claims: dict[str, Any] = {}
+        if kind == "deep":
+            claims["message_type"] = "LtiDeepLinkingRequest"
+        else:
+            item, lineitem = self.links.get(link, ({}, ""))
+            claims.update(resource_link=link, custom=item.get("custom"), lineitem=lineitem)
+        token = self.id_token(auth_request=query, user=user, course=course, **claims)
+        return (
+            "<!doctype html><html><body>"
+            f"<form id='launch' method='post' action='{escape(query['redirect_uri'])}'>"
+            f"<input type='hidden' name='id_token' value='{token}'>"
+            f"<input type='hidden' name='state' value='{escape(query['state'])}'></form>"
+            "<script>document.getElementById('launch').submit()</script></body></html>"
+        )
+
+    def _deep_link_return(self, body: bytes) -> str:
+        signed = parse_qs(body.decode())["JWT"][0]
+        course = next(iter(self.courses.values()))
+        placed = []
+        for number, item in enumerate(self.deep_link_answer(signed), start=1):
+            self.place(course, item, resource_link=f"placed-{len(self.links) + number}")
+            placed.append(escape(item["title"]))
+        return (
+            "<!doctype html><html><body style='font-family:sans-serif'>"
+            f"<p id='placed'>Placed in the course: {', '.join(placed)}</p></body></html>"
+        )
+
     def _app(self, environ: dict, start_response: Any) -> list[bytes]:
         method, path = environ["REQUEST_METHOD"], environ["PATH_INFO"]
         self.requests.append((method, path))
         length = int(environ.get("CONTENT_LENGTH") or 0)
         body = environ["wsgi.input"].read(length) if length else b""
+        query = {k: v[0] for k, v in parse_qs(environ.get("QUERY_STRING", "")).items()}
+        pages = {
+            "/course": lambda: self._course_page(query),
+            "/auth": lambda: self._auth_page(query),
+            "/deep-link-return": lambda: self._deep_link_return(body),
+        }
+        if path in pages:
+            start_response("200 OK", [("Content-Type", "text/html; charset=utf-8")])
+            return [pages[path]().encode()]
         try:
             status, answer, kind = self._route(environ, method, path, body)
         except AssertionError as refused:

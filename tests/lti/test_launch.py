@@ -125,3 +125,24 @@ def test_the_login_page_checks_cookies_before_the_lms_sign_in(world, platform, l
     assert "data-lti-cookie-check" in text and "lti1p3_new_window=1" in text
     assert "Open Proficio in a new window" in text
     assert "X-Frame-Options" not in page  # it runs inside the LMS's frame
+
+
+def test_a_student_who_joins_the_course_later_is_found_on_the_teacher_s_next_day(
+    world, platform, lms
+):
+    from datetime import timedelta
+
+    from lti_tool.models import LtiUser
+
+    teacher = teacher_member(world.teacher)
+    course = platform.course("course-7", "Writing 7", [teacher, member(world.student)])
+    launch(Client(), platform, teacher, course)
+    course.members.append(member(world.classmate))
+    launch(Client(), platform, teacher, course)
+    assert not LtiUser.objects.filter(auth_user=world.classmate).exists()  # read today
+
+    SectionLink.objects.update(
+        roster_read_at=SectionLink.objects.get().roster_read_at - timedelta(days=2)
+    )
+    launch(Client(), platform, teacher, course)
+    assert LtiUser.objects.get(auth_user=world.classmate).sub == "lms-classmate"

@@ -25,6 +25,15 @@ def frame_for(request: HttpRequest, platform: Platform) -> None:
     request.session[SESSION_FRAME_ORIGINS] = sorted(origin for origin in origins if origin)
 
 
+def frameable_anywhere(response: HttpResponse) -> HttpResponse:
+    """A page of the launch itself that holds no one's data and no action to trick anyone
+    into (the cookie check, a refusal, the end of a registration): any LMS may frame it,
+    before Proficio knows which one is asking."""
+    response.xframe_options_exempt = True
+    response._csp_replace = {"frame-ancestors": ["*"]}
+    return response
+
+
 class LmsFramingMiddleware:
     """Sits outside the session, CSRF and X-Frame-Options middleware (their cookies and
     header are set when it answers) and inside the CSP middleware (which reads its change)."""
@@ -36,7 +45,7 @@ class LmsFramingMiddleware:
         response = self.get_response(request)
         session = getattr(request, "session", None)
         origins = session.get(SESSION_FRAME_ORIGINS) if session is not None else None
-        if not origins:
+        if not origins or hasattr(response, "_csp_replace"):
             return response
         if "X-Frame-Options" in response:
             del response["X-Frame-Options"]

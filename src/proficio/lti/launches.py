@@ -5,8 +5,10 @@ Names and Roles Provisioning, matched to the teacher's sections), and what the l
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from lti_tool.lti_core.constants import ContextRole
 from lti_tool.lti_core.utils import normalize_role
@@ -30,6 +32,9 @@ from proficio.people.api import (
 )
 from proficio.work.api import district_tasks
 
+# A teacher's launch reads the course's roster again once this long has passed: students
+# who joined the course since get their scores without launching first.
+ROSTER_FRESH = timedelta(days=1)
 CUSTOM_TASK = "proficio_task"
 CUSTOM_COMPETENCY = "proficio_competency"
 LIS_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/lis"
@@ -220,12 +225,21 @@ def launch_accept(launch: LtiLaunch) -> Launched:
     section = None
     if context is not None:
         link = SectionLink.objects.select_related("section").filter(context=context).first()
-        if link is not None:
-            section = link.section
-        elif is_teacher:
+        if link is None and is_teacher:
             section = _section_by_roster(person, launch, platform, context)
             if section is not None:
-                section_link(actor=person, context=context, section=section, how="roster")
+                link = section_link(actor=person, context=context, section=section, how="roster")
+                link.roster_read_at = timezone.now()
+                link.save(update_fields=["roster_read_at"])
+        elif link is not None:
+            section = link.section
+            stale = (
+                link.roster_read_at is None or link.roster_read_at < timezone.now() - ROSTER_FRESH
+            )
+            if is_teacher and stale:
+                _roster_students(launch, platform, context)
+                link.roster_read_at = timezone.now()
+                link.save(update_fields=["roster_read_at"])
     audit.record(
         actor=person,
         action=audit.LTI_SIGNED_IN,

@@ -63,6 +63,8 @@ class SectionLink(models.Model):
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     linked_at = models.DateTimeField(auto_now_add=True)
+    # When the course's roster was last read (NRPS): its learners' LMS ids, for their scores.
+    roster_read_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.context} → {self.section}"

@@ -23,7 +23,7 @@ from pylti1p3.exception import LtiException, OIDCException
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lti import deep_links, dynamic
 from proficio.lti.config import PlatformSession, ToolConfig
-from proficio.lti.framing import frame_for
+from proficio.lti.framing import frame_for, frameable_anywhere
 from proficio.lti.launches import Launched, LaunchRefused, launch_accept
 from proficio.lti.models import SectionLink
 from proficio.lti.services import origin_of, section_link
@@ -37,7 +37,9 @@ NEW_WINDOW = "lti1p3_new_window"
 
 
 def _refused(request: HttpRequest, reason: str, status: int = 400) -> HttpResponse:
-    return render(request, "lti/refused.html", {"reason": reason}, status=status)
+    return frameable_anywhere(
+        render(request, "lti/refused.html", {"reason": reason}, status=status)
+    )
 
 
 @require_GET
@@ -57,10 +59,12 @@ def login_init(request: HttpRequest) -> HttpResponse:
     params = request.POST if request.method == "POST" else request.GET
     if not params.get(NEW_WINDOW):
         onward = {key: params[key] for key in params} | {NEW_WINDOW: "1"}
-        return render(
-            request,
-            "lti/cookie_check.html",
-            {"onward": reverse("lti:login") + "?" + urlencode(onward)},
+        return frameable_anywhere(
+            render(
+                request,
+                "lti/cookie_check.html",
+                {"onward": reverse("lti:login") + "?" + urlencode(onward)},
+            )
         )
     oidc = DjangoOIDCLogin(request, ToolConfig(), launch_data_storage=DatabaseLaunchDataStorage())
     try:
@@ -233,4 +237,4 @@ def register(request: HttpRequest, token: str) -> HttpResponse:
         return _refused(request, str(missing), status=404)
     except InvalidInput as invalid:
         return _refused(request, " ".join(invalid.errors.values()))
-    return render(request, "lti/registered.html", {"platform": platform})
+    return frameable_anywhere(render(request, "lti/registered.html", {"platform": platform}))
