@@ -38,9 +38,11 @@ class Score:
     comment: str
 
 
-def review_heard(sender, review_id: int, **kwargs) -> None:
-    """The work app recorded a review: send its scores in the background."""
-    scores_send_in_background.enqueue(review_id)
+def review_heard(sender, review_id: int, task_id: int, **kwargs) -> None:
+    """The work app recorded a review: send its scores in the background, if the task is
+    placed in any LMS course (most tasks are not: no task is queued for them)."""
+    if Placement.objects.filter(task_id=task_id).exists():
+        scores_send_in_background.enqueue(review_id)
 
 
 @task()

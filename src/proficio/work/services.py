@@ -436,7 +436,10 @@ def review_record(
         data={"revision": revision.number, "decision": decision, "ratings": len(evidence)},
     )
     transaction.on_commit(
-        lambda: review_recorded.send(sender=Review, review_id=review.pk), robust=True
+        lambda: review_recorded.send(
+            sender=Review, review_id=review.pk, task_id=submission.task_id
+        ),
+        robust=True,
     )
     return review
 

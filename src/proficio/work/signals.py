@@ -5,5 +5,5 @@ without work knowing they exist."""
 
 from django.dispatch import Signal
 
-# Sent after the transaction of a review commits, with `review_id`.
+# Sent after the transaction of a review commits, with `review_id` and `task_id`.
 review_recorded = Signal()
