@@ -91,6 +91,24 @@ def _parser() -> argparse.ArgumentParser:
     recompute.add_argument("--json", action="store_true", help="print the figures as JSON")
     recompute.set_defaults(command=_recompute)
 
+    fit_bkt = commands.add_parser(
+        "fit-bkt",
+        help="fit knowledge tracing's parameters per competency from the district's answers",
+        description="Fit knowledge tracing's guess, slip, learn and prior for each competency "
+        "from the district's own right and wrong answers (ratings at the scale's mastery "
+        "level count as right), then recompute the mastery of policies that trace "
+        "knowledge. Queued for the task worker that `proficio start` runs, unless --now.",
+    )
+    fit_bkt.add_argument(
+        "--district",
+        metavar="DISTRICT",
+        help="the district (uuid, number or name); may be left out when there is one",
+    )
+    fit_bkt.add_argument(
+        "--now", action="store_true", help="fit here and now instead of in the background"
+    )
+    fit_bkt.set_defaults(command=_fit_bkt)
+
     audit = commands.add_parser("audit", help="look after the audit trail")
     audit_commands = audit.add_subparsers(title="audit commands", required=True, metavar="ACTION")
     prune = audit_commands.add_parser(
@@ -281,6 +299,38 @@ def _start(args: argparse.Namespace) -> int:
         # Gunicorn's forked workers leave through here too: only the parent stops the child.
         if task_worker is not None and os.getpid() == parent:
             task_worker.stop()
+    return 0
+
+
+def _fit_bkt(args: argparse.Namespace) -> int:
+    from proficio.mastery.api import tracing_fit_district, tracing_fit_queue
+    from proficio.people.api import district_named
+
+    district = district_named(args.district)
+    if not args.now:
+        tracing_fit_queue(district=district)
+        print(
+            f"Queued knowledge tracing's fit for {district.name}: the task worker beside "
+            "`proficio start` fits it, then recomputes the policies that trace knowledge."
+        )
+        return 0
+    summary = tracing_fit_district(district=district)
+    for fit in summary.fitted:
+        params = fit.params
+        print(
+            f"{fit.code}: guess {params.guess:.2f}, slip {params.slip:.2f}, "
+            f"learn {params.learn:.2f}, prior {params.prior:.2f} "
+            f"from {fit.answers:,} answers of {fit.students:,} students"
+        )
+    if summary.too_few_answers:
+        print(
+            f"Too few answers to fit (they keep what they had): "
+            f"{', '.join(summary.too_few_answers)}"
+        )
+    print(
+        f"Fitted {len(summary.fitted)} competencies of {district.name}; "
+        f"{summary.recomputes} recomputes queued for the policies that trace knowledge."
+    )
     return 0
 
 

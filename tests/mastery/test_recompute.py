@@ -30,6 +30,7 @@ METHOD_CASES = {
     "decaying_average": {"rate": 0.5},
     "n_mastery": {"n": 2},
     "power_law": {},
+    "knowledge_tracing": {},
 }
 
 

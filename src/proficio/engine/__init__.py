@@ -3,11 +3,12 @@
 No Django here; call it from apps, the bulk recompute, or a notebook with plain values.
 """
 
-from proficio.engine.display import format_score, round_half_up
+from proficio.engine.display import format_chance, format_result, format_score, round_half_up
 from proficio.engine.explain import Evaluation, evaluate
 from proficio.engine.methods import (
     METHOD_PARAMETERS,
     METHODS,
+    POLICY_PARAMETERS,
     ParamSpec,
     PowerLawFit,
     calculate,
@@ -38,6 +39,7 @@ from proficio.engine.rules import (
 __all__ = [
     "METHODS",
     "METHOD_PARAMETERS",
+    "POLICY_PARAMETERS",
     "RULES",
     "RULE_PARAMETERS",
     "ChildResult",
@@ -49,6 +51,8 @@ __all__ = [
     "decaying_average",
     "decaying_steps",
     "evaluate",
+    "format_chance",
+    "format_result",
     "format_score",
     "highest",
     "latest",

@@ -6,6 +6,7 @@ imported from outside it (`make lint` checks).
 
 from proficio.evidence.models import AppendOnlyError, Evidence, EvidenceFile, EvidenceSource
 from proficio.evidence.selectors import (
+    answers_in_order,
     evidence_file_of,
     evidence_in_district,
     evidence_of,
@@ -32,6 +33,7 @@ __all__ = [
     "EvidenceDraft",
     "EvidenceFile",
     "EvidenceSource",
+    "answers_in_order",
     "evidence_append",
     "evidence_append_many",
     "evidence_file_of",

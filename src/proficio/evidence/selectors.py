@@ -66,6 +66,21 @@ def ratings_counted_for(
     return rows.order_by("observed_at", "recorded_at", "id")
 
 
+def answers_in_order(*, competency: Competency) -> QuerySet[Evidence]:
+    """The ratings of a competency that count toward mastery, as (student id, stage id, level)
+    and one student's stage after another, oldest work first within each: knowledge tracing's
+    answer sequences, for fitting its parameters over the whole district. Self-assessments
+    and ratings of weight 0 are left out: they do not count under the default policy."""
+    return (
+        Evidence.objects.filter(
+            competency=competency, superseded_by__isnull=True, withdrawn=False, weight__gt=0
+        )
+        .exclude(source=EvidenceSource.SELF)
+        .order_by("student_id", "stage_id", "observed_at", "recorded_at", "id")
+        .values_list("student_id", "stage_id", "level")
+    )
+
+
 def latest_teacher_work(
     *, students: Iterable[Person]
 ) -> dict[tuple[int, int], tuple[datetime, str]]:

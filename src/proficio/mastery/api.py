@@ -29,6 +29,8 @@ from proficio.mastery.services import (
     mastery_refresh,
     recompute_run_begin,
     recompute_run_execute,
+    tracing_fit_district,
+    tracing_fit_queue,
 )
 from proficio.mastery.trajectory_chart import Chart, trajectory_chart
 
@@ -63,6 +65,8 @@ __all__ = [
     "stalled_pairs",
     "student_mastery",
     "students_mastery",
+    "tracing_fit_district",
+    "tracing_fit_queue",
     "trajectory_chart",
     "trajectory_of",
     "working_places",

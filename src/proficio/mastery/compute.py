@@ -13,6 +13,7 @@ from proficio.frameworks.api import Competency, Stage
 from proficio.mastery.models import MasteryPolicy
 from proficio.mastery.policies import policy_for
 from proficio.mastery.rollups import part_result, rolled_up, rolls_up
+from proficio.mastery.tracing import MethodInputs, method_inputs
 from proficio.people.api import Person
 
 
@@ -76,18 +77,24 @@ def scale_labels(competency: Competency) -> dict[float, str]:
 
 
 def stage_evaluation(
-    *, policy: MasteryPolicy, ratings: list[Rating], labels: Mapping[float, str]
+    *,
+    policy: MasteryPolicy,
+    inputs: MethodInputs,
+    ratings: list[Rating],
+    labels: Mapping[float, str],
 ) -> Evaluation:
-    """One stage's result under a policy, from that stage's counted ratings, oldest first."""
+    """One stage's result under a policy, from that stage's counted ratings, oldest first;
+    inputs: the policy's method for this competency (`tracing.method_inputs`)."""
     return evaluate(
         method=policy.method,
         scores=[float(rating.level) for rating in ratings],
         observed=[rating.observed_at.date() for rating in ratings],
         weights=[float(rating.weight) for rating in ratings],
-        params=policy.parameters,
+        params=inputs.params,
         threshold=float(policy.threshold),
         minimum_evidence=policy.minimum_evidence,
         labels=labels,
+        fitted=inputs.fitted,
     )
 
 
@@ -118,12 +125,15 @@ def competency_mastery(
             return _rolled_up_mastery(student, competency, policy, parts, as_of)
     ratings = counted_ratings(student=student, competency=competency, policy=policy, as_of=as_of)
     labels = scale_labels(competency)
+    inputs = method_inputs(policy=policy, competency=competency)
     stages = list(competency.stages.all())
     by_stage: dict[int, list[Rating]] = {}
     for rating in ratings:
         by_stage.setdefault(rating.stage_id, []).append(rating)
     evaluations = [
-        stage_evaluation(policy=policy, ratings=by_stage.get(stage.pk, []), labels=labels)
+        stage_evaluation(
+            policy=policy, inputs=inputs, ratings=by_stage.get(stage.pk, []), labels=labels
+        )
         for stage in stages
     ]
     results = with_implication(stages, evaluations, policy.higher_implies_lower)

@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import Self
 
-from proficio.engine import METHOD_PARAMETERS
+from proficio.engine import POLICY_PARAMETERS
 from proficio.frameworks.api import Competency, Framework, Scale
 from proficio.lib.errors import InvalidInput
 from proficio.mastery.models import MasteryPolicy, Method, Rollup
@@ -207,7 +207,7 @@ def _checked_parameters(
 ) -> tuple[dict[str, float], dict[str, str]]:
     """The parameters given, checked (those left out keep the engine's default), and errors
     keyed `parameters.<name>`."""
-    specs = METHOD_PARAMETERS[method]
+    specs = POLICY_PARAMETERS[method]
     checked, errors = {}, {}
     for name, value in parameters.items():
         spec = specs.get(name)

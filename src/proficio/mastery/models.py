@@ -24,6 +24,7 @@ class Method(models.TextChoices):
     DECAYING_AVERAGE = "decaying_average", _("Decaying average")
     N_MASTERY = "n_mastery", _("N times at mastery")
     POWER_LAW = "power_law", _("Power law")
+    KNOWLEDGE_TRACING = "knowledge_tracing", _("Knowledge tracing")
 
 
 class Rollup(models.TextChoices):
@@ -443,3 +444,36 @@ class StalledSummary(models.Model):
 
     def __str__(self) -> str:
         return f"Stalled in {self.person}'s sections, {self.computed_at:%Y-%m-%d %H:%M}"
+
+
+class TracingFit(models.Model):
+    """Knowledge tracing's parameters for one competency, fitted from its district's right and
+    wrong answers by `proficio fit-bkt` (ADR 0045); replaced by each new fit, the old values
+    kept in the audit trail. A competency without one is traced with the engine's defaults."""
+
+    district = models.ForeignKey("people.District", on_delete=models.CASCADE, related_name="+")
+    competency = models.OneToOneField(
+        "frameworks.Competency", on_delete=models.CASCADE, related_name="+"
+    )
+    prior = models.FloatField()
+    learn = models.FloatField()
+    guess = models.FloatField()
+    slip = models.FloatField()
+    forget = models.FloatField(default=0.0)
+    answers = models.PositiveIntegerField()
+    students = models.PositiveIntegerField()
+    fitted_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"Knowledge tracing for {self.competency} ({self.answers} answers)"
+
+    @property
+    def parameters(self) -> dict[str, float]:
+        """The engine's names for the fitted values."""
+        return {
+            "prior": self.prior,
+            "learn": self.learn,
+            "guess": self.guess,
+            "slip": self.slip,
+            "forget": self.forget,
+        }

@@ -51,6 +51,7 @@ from proficio.mastery.compute import scale_labels
 from proficio.mastery.models import MasteryPolicy, PaceExpectation, StalledSummary, WorkingStage
 from proficio.mastery.policies import PolicyResolver, policy_for
 from proficio.mastery.rollups import rolls_up
+from proficio.mastery.tracing import MethodInputs, method_inputs
 from proficio.people.api import (
     Person,
     Section,
@@ -195,6 +196,7 @@ def paces_of(
                     rows=[],
                     ordinal_of=trajectories[competency.pk].ordinal_of,
                     policy=policies[policy_key],
+                    competency=competency,
                 )
             elif _current(stored[pair], policies[policy_key], trajectories[competency.pk], today):
                 facts_of[pair] = stored[pair]
@@ -214,6 +216,7 @@ def paces_of(
                 rows=ratings.get((student.pk, competency.pk), []),
                 ordinal_of=trajectories[competency.pk].ordinal_of,
                 policy=policies[schools.get(student.pk), competency.pk],
+                competency=competency,
             )
     paces = {}
     for student in students:
@@ -261,7 +264,7 @@ def _current(
 
 
 def facts_from_ratings(
-    *, rows: list, ordinal_of: Mapping[int, int], policy: MasteryPolicy
+    *, rows: list, ordinal_of: Mapping[int, int], policy: MasteryPolicy, competency: Competency
 ) -> dict[str, Any]:
     """What pace needs of one student's counted ratings on one competency, whatever the day.
 
@@ -275,14 +278,19 @@ def facts_from_ratings(
         ],
         ordinal_of=ordinal_of,
         policy=policy,
+        inputs=method_inputs(policy=policy, competency=competency),
     )
 
 
 def facts_from_counted(
-    *, ratings: list[tuple], ordinal_of: Mapping[int, int], policy: MasteryPolicy
+    *,
+    ratings: list[tuple],
+    ordinal_of: Mapping[int, int],
+    policy: MasteryPolicy,
+    inputs: MethodInputs,
 ) -> dict[str, Any]:
     """`facts_from_ratings` of ratings the policy counts: (stage id, level, weight,
-    observed_at), oldest work first."""
+    observed_at), oldest work first; inputs: the policy's method for their competency."""
     zone = timezone.get_current_timezone()
     counted = [
         Rating(
@@ -297,7 +305,7 @@ def facts_from_counted(
         stages=list(ordinal_of.values()),
         ratings=counted,
         method=policy.method,
-        params=policy.parameters,
+        params=inputs.params,
         threshold=float(policy.threshold),
         minimum_evidence=policy.minimum_evidence,
         higher_implies_lower=policy.higher_implies_lower,
@@ -427,6 +435,7 @@ def _facts_under(*, policy: MasteryPolicy, student: Person, competency: Competen
         rows=rows,
         ordinal_of={stage.pk: stage.ordinal for stage in competency.stages.all()},
         policy=policy,
+        competency=competency,
     )
 
 

@@ -43,16 +43,21 @@ def governs(policy: MasteryPolicy, *, school_id: int | None, competency: Compete
     return policy.school_id is None or policy.school_id == school_id
 
 
-def standing(candidates: Iterable[MasteryPolicy]) -> MasteryPolicy | None:
-    """The winner among candidates that all govern the same student and competency and are
-    in force on the day: each scope's latest version stands unless it removed the scope's
-    own policy (`inherits`), and the narrowest standing scope wins."""
+def standing_per_scope(candidates: Iterable[MasteryPolicy]) -> list[MasteryPolicy]:
+    """Each scope's latest version among candidates in force on the day, unless it removed
+    the scope's own policy (`inherits`)."""
     latest: dict[tuple, MasteryPolicy] = {}
     for policy in candidates:
         key = (policy.school_id, policy.framework_id, policy.competency_id)
         if key not in latest or policy_rank(policy) > policy_rank(latest[key]):
             latest[key] = policy
-    return max((p for p in latest.values() if not p.inherits), key=policy_rank, default=None)
+    return [policy for policy in latest.values() if not policy.inherits]
+
+
+def standing(candidates: Iterable[MasteryPolicy]) -> MasteryPolicy | None:
+    """The winner among candidates that all govern the same student and competency and are
+    in force on the day: the narrowest scope's standing version (`standing_per_scope`)."""
+    return max(standing_per_scope(candidates), key=policy_rank, default=None)
 
 
 def most_specific(

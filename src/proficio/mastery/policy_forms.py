@@ -7,7 +7,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from proficio.engine import METHOD_PARAMETERS, ParamSpec, format_score
+from proficio.engine import POLICY_PARAMETERS, ParamSpec, format_score
 from proficio.lib.forms import ServiceErrorsMixin
 from proficio.mastery.data import MINIMUM_EVIDENCE_MAX, PolicyDraft, PolicyRemoval
 from proficio.mastery.forms import DateInput
@@ -51,6 +51,12 @@ METHOD_HELP = {
     Method.POWER_LAW: _(
         "Fits a learning curve through all ratings and reads it at the latest one (Marzano's "
         "power law). Follows a steady trend; it needs several ratings."
+    ),
+    Method.KNOWLEDGE_TRACING: _(
+        "For right/wrong practice: each rating at the scale's mastery level counts as right, "
+        "and the result is the chance the student has mastered the stage, mastered at 95%. "
+        "How much a guess, a slip and practice count is fitted from the district's own "
+        "answers (`proficio fit-bkt`); the mastery threshold below does not decide it."
     ),
 }
 
@@ -225,10 +231,10 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
                 }
             )
         method = picked.get("method") or self.initial.get("method")
-        self.method = method if method in METHOD_PARAMETERS else Method.DECAYING_AVERAGE
+        self.method = method if method in POLICY_PARAMETERS else Method.DECAYING_AVERAGE
         self.method_help = METHOD_HELP[self.method]
         kept = starting.parameters if starting and starting.method == self.method else {}
-        for name, spec in METHOD_PARAMETERS[self.method].items():
+        for name, spec in POLICY_PARAMETERS[self.method].items():
             field_name = parameter_field(self.method, name)
             self.fields[field_name] = _number_field(self.method, name, spec)
             if name in kept:
@@ -285,7 +291,7 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
 
     @property
     def parameter_fields(self) -> list[forms.BoundField]:
-        return [self[parameter_field(self.method, name)] for name in METHOD_PARAMETERS[self.method]]
+        return [self[parameter_field(self.method, name)] for name in POLICY_PARAMETERS[self.method]]
 
     def clean_effective_from(self) -> date:
         return _today_or_later(self.cleaned_data["effective_from"])
@@ -295,7 +301,7 @@ class PolicyForm(ServiceErrorsMixin, forms.Form):
         data = self.cleaned_data
         parameters = {
             name: data[parameter_field(self.method, name)]
-            for name in METHOD_PARAMETERS[self.method]
+            for name in POLICY_PARAMETERS[self.method]
             if data.get(parameter_field(self.method, name)) is not None
         }
         return PolicyDraft(

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from proficio.engine import METHOD_PARAMETERS, format_score
+from proficio.engine import POLICY_PARAMETERS, format_score
 from proficio.lib.errors import InvalidInput
 from proficio.lib.visibility import not_visible_is_404
 from proficio.mastery.models import MasteryPolicy, PolicyPreviewRun, PreviewState
@@ -38,7 +38,7 @@ from proficio.mastery.services import (
 
 def policy_settings(policy: MasteryPolicy) -> str:
     """A version's settings in one line: "Decaying average · Weight of each new rating 0.5"."""
-    specs = METHOD_PARAMETERS.get(policy.method, {})
+    specs = POLICY_PARAMETERS.get(policy.method, {})
     parts = [policy.get_method_display()]
     for name, spec in specs.items():
         if name in policy.parameters:

@@ -16,7 +16,8 @@ from django.utils.http import urlencode
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from proficio.engine import format_score
+from proficio.engine import format_result, format_score
+from proficio.engine.methods import KNOWLEDGE_TRACING
 from proficio.evidence.api import Evidence, EvidenceSource
 from proficio.frameworks.api import Competency, Scale, ScaleLevel
 from proficio.lib.numbers import localized_decimals
@@ -67,19 +68,29 @@ def progress_phrase(status: CompetencyStatus) -> str:
         return _("Starting at stage %(stage)s of %(total)s — no ratings yet") % numbers
     if working is None or working.value is None:
         return _("Working at stage %(stage)s of %(total)s — no ratings at this stage yet") % numbers
-    level = level_reached(levels_of(status.competency), working.value)
-    phrase = _("%(label)s at stage %(stage)s of %(total)s") % {
-        **numbers,
-        "label": level.label if level else format_score(working.value),
-    }
+    if status.method == KNOWLEDGE_TRACING:
+        # A chance of mastery reaches no level of the scale: say the chance instead.
+        phrase = _("Working at stage %(stage)s of %(total)s — %(result)s") % {
+            **numbers,
+            "result": format_result(status.method, working.value),
+        }
+    else:
+        level = level_reached(levels_of(status.competency), working.value)
+        phrase = _("%(label)s at stage %(stage)s of %(total)s") % {
+            **numbers,
+            "label": level.label if level else format_score(working.value),
+        }
     if not working.sufficient:
         phrase += " — " + _("not enough evidence yet")
     return phrase
 
 
-def result_text(stage: StageStatus, mastery_value: Decimal | None) -> str:
+def result_text(stage: StageStatus, mastery_value: Decimal | None, method: str = "") -> str:
     """A stage's value, with more decimals when rounding would lift an unmastered value to
-    the mastery level (2.998 reads "2.998", not "3", next to "not yet")."""
+    the mastery level (2.998 reads "2.998", not "3", next to "not yet"); knowledge tracing's
+    as a chance ("87% likely mastered")."""
+    if method == KNOWLEDGE_TRACING:
+        return localized_decimals(format_result(method, stage.value))
     text = format_score(stage.value)
     if stage.mastered or stage.value is None or mastery_value is None:
         return localized_decimals(text)
@@ -563,7 +574,8 @@ def stage_rows(status: CompetencyStatus) -> list[StageRow]:
 
     mastery_value = status.competency.effective_scale.mastery_value
     return [
-        StageRow(stage, state(stage), result_text(stage, mastery_value)) for stage in status.stages
+        StageRow(stage, state(stage), result_text(stage, mastery_value, status.method))
+        for stage in status.stages
     ]
 
 

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import numpy as np
 
+from proficio.engine.methods import mastery_cut
 from proficio.evidence.api import evidence_in_district
 from proficio.frameworks.api import Competency
 from proficio.mastery.bulk.arrays import (
@@ -49,6 +50,8 @@ class StageChange:
     after_method: str
     before_minimum: int
     after_minimum: int
+    # What the value had to reach (`engine.methods.mastery_cut`): the policy's threshold, or
+    # knowledge tracing's 95% chance.
     before_threshold: float
     after_threshold: float
 
@@ -256,6 +259,6 @@ def _change(
         after_method=new_policy.method,
         before_minimum=old_policy.minimum_evidence,
         after_minimum=new_policy.minimum_evidence,
-        before_threshold=float(old_policy.threshold),
-        after_threshold=float(new_policy.threshold),
+        before_threshold=mastery_cut(old_policy.method, float(old_policy.threshold)),
+        after_threshold=mastery_cut(new_policy.method, float(new_policy.threshold)),
     )

@@ -3,7 +3,8 @@
 from django_tasks import TaskContext, task
 
 # The module, not its services: they queue these tasks, so either may load first.
-from proficio.mastery.services import previews, runs
+from proficio.mastery.services import previews, runs, tracing_fits
+from proficio.people.api import districts_for_operator
 
 
 @task(takes_context=True)
@@ -35,3 +36,16 @@ def policy_preview_in_background(preview_id: int) -> None:
     """Work out a policy preview too large for the request; not retried (the admin asks
     again when the page says it stopped)."""
     previews.policy_preview_execute(preview_id=preview_id)
+
+
+@task()
+def tracing_fit_in_background(district_id: int) -> dict[str, int]:
+    """Fit knowledge tracing's parameters for the district's competencies (`proficio fit-bkt`)
+    and queue the recomputes of the policies that use them."""
+    district = districts_for_operator().get(pk=district_id)
+    summary = tracing_fits.tracing_fit_district(district=district)
+    return {
+        "competencies": len(summary.fitted),
+        "answers": sum(fit.answers for fit in summary.fitted),
+        "recomputes": summary.recomputes,
+    }

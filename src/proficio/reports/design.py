@@ -28,7 +28,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from proficio.agency.api import check_in_days
 from proficio.audit import api as audit
 from proficio.calibration.api import calibration_counts, calibration_settings_of
-from proficio.engine import METHOD_PARAMETERS, format_score
+from proficio.engine import POLICY_PARAMETERS, format_score
+from proficio.engine.bkt import MASTERY_THRESHOLD
+from proficio.engine.display import format_chance
+from proficio.engine.methods import KNOWLEDGE_TRACING
 from proficio.engine.pace import DEFAULT_STALL_RATINGS, DEFAULT_STALL_WEEKS
 from proficio.evidence.api import EvidenceSource, evidence_standing
 from proficio.frameworks.api import (
@@ -338,12 +341,17 @@ def _entry_change(entry: audit.AuditEntry | None) -> Change | None:
 def _policy_words(policy) -> str:
     """A policy's method, its parameters and its threshold in one line."""
     parts = [str(policy.get_method_display())]
-    for name, spec in METHOD_PARAMETERS.get(policy.method, {}).items():
+    for name, spec in POLICY_PARAMETERS.get(policy.method, {}).items():
         # The n-times rule's own threshold is the mastery threshold unless it says otherwise.
         fallback = policy.threshold if name == "threshold" else spec.default
         value = policy.parameters.get(name, fallback)
         parts.append(f"{_(spec.label).lower()} {format_score(float(value))}")
-    parts.append(_("mastered at %(level)s") % {"level": format_score(float(policy.threshold))})
+    if policy.method == KNOWLEDGE_TRACING:
+        parts.append(
+            _("mastered at a %(chance)s chance") % {"chance": format_chance(MASTERY_THRESHOLD)}
+        )
+    else:
+        parts.append(_("mastered at %(level)s") % {"level": format_score(float(policy.threshold))})
     return " · ".join(parts)
 
 
@@ -473,7 +481,7 @@ def _scope_name(policy) -> str:
 
 
 def _method_key(policy) -> tuple:
-    specs = METHOD_PARAMETERS.get(policy.method, {})
+    specs = POLICY_PARAMETERS.get(policy.method, {})
     params = tuple(float(policy.parameters.get(n, s.default)) for n, s in specs.items())
     return (policy.method, params, Decimal(policy.threshold))
 

@@ -3,17 +3,19 @@ and a chunk of its evidence as arrays."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 from numpy.typing import NDArray
 
+from proficio.engine.methods import KNOWLEDGE_TRACING, mastery_cut
 from proficio.frameworks.api import Competency, district_competencies, district_stages
 from proficio.mastery.data import Scope
-from proficio.mastery.models import MasteryPolicy
+from proficio.mastery.models import MasteryPolicy, TracingFit
 from proficio.mastery.policies import most_specific
 from proficio.mastery.rollups import part_terms
+from proficio.mastery.tracing import MethodInputs, method_inputs, tracing_fits
 from proficio.people.api import district_person_ids, student_school_assignments
 
 # A policy's rollup as a number: 0 from the competency's own ratings, then the engine's rules.
@@ -49,10 +51,29 @@ class Layout:
     parent: Ints  # competency number → its parent's number, -1 for none
     parent_stage: Ints  # stage number → the parent's stage of the same ordinal, -1 for none
     height: Ints  # competency number → 0 without parts, else 1 + its tallest part's height
+    fits: dict[int, TracingFit]  # competency id → knowledge tracing's fitted parameters
 
     @property
     def stage_total(self) -> int:
         return int(self.stage_ids.size)
+
+    def method_inputs(self, policy: MasteryPolicy, competency: int) -> MethodInputs:
+        """What the engine needs to apply the policy's method to a competency (by number)."""
+        return method_inputs(
+            policy=policy, competency=self.competencies[competency], fits=self.fits
+        )
+
+    def method_groups(
+        self, policy: MasteryPolicy, competency: Ints
+    ) -> Iterator[tuple[Bools, MethodInputs]]:
+        """Rows (given by their competency numbers) that take one engine call under the
+        policy, with its inputs: all of them, or for knowledge tracing each competency's
+        rows, since each has its own parameters."""
+        if policy.method != KNOWLEDGE_TRACING:
+            yield np.ones(competency.size, dtype=bool), MethodInputs(policy.parameters)
+            return
+        for number in np.unique(competency).tolist():
+            yield competency == number, self.method_inputs(policy, number)
 
     @property
     def has_parts(self) -> Bools:
@@ -122,6 +143,7 @@ def district_layout(scope: Scope) -> Layout:
         parent=parent,
         parent_stage=_parent_stages(parent, owner, stage_ordinal),
         height=_heights(parent),
+        fits=tracing_fits(competencies),
     )
 
 
@@ -181,6 +203,7 @@ class PolicyGrid:
     policies: list[MasteryPolicy]
     grid: Ints  # [school number, competency number] → policy number
     threshold: Floats = field(init=False)
+    cut: Floats = field(init=False)  # what a value must reach (`methods.mastery_cut`)
     minimum_evidence: Ints = field(init=False)
     implies_lower: Bools = field(init=False)
     include_self: Bools = field(init=False)
@@ -193,6 +216,7 @@ class PolicyGrid:
 
     def __post_init__(self) -> None:
         self.threshold = np.array([float(p.threshold) for p in self.policies])
+        self.cut = np.array([mastery_cut(p.method, float(p.threshold)) for p in self.policies])
         self.minimum_evidence = np.array([p.minimum_evidence for p in self.policies], np.int64)
         self.implies_lower = np.array([p.higher_implies_lower for p in self.policies], bool)
         self.include_self = np.array([p.include_self_assessment for p in self.policies], bool)

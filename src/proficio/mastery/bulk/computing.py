@@ -20,6 +20,7 @@ from proficio.mastery.bulk.arrays import (
     int_zeros,
 )
 from proficio.mastery.models import MasteryPolicy
+from proficio.mastery.tracing import MethodInputs
 
 
 @dataclass
@@ -95,22 +96,24 @@ def compute_chunk(
     for number in np.unique(row_policy[counted]).tolist():
         policy = policies.policies[number]
         rows = np.flatnonzero(counted & (row_policy == number))
-        keys, values = bulk.compute(
-            row_key[rows],
-            rows,  # the query's order: observed_at, recorded_at, id
-            evidence.level[rows],
-            policy.method,
-            weights=evidence.weight[rows],
-            **_engine_parameters(policy),
-        )
-        value[np.searchsorted(record_key, keys)] = values
+        for chosen, inputs in layout.method_groups(policy, evidence.competency[rows]):
+            part = rows[chosen]
+            keys, values = bulk.compute(
+                row_key[part],
+                part,  # the query's order: observed_at, recorded_at, id
+                evidence.level[part],
+                policy.method,
+                weights=evidence.weight[part],
+                **_engine_parameters(policy, inputs),
+            )
+            value[np.searchsorted(record_key, keys)] = values
         weighed = row_key[rows[evidence.weight[rows] > 0]]
         weighed_keys, counts = np.unique(weighed, return_counts=True)
         evidence_count[np.searchsorted(record_key, weighed_keys)] = counts
 
     sufficient = evidence_count >= policies.minimum_evidence[record_policy]
     with np.errstate(invalid="ignore"):
-        own = sufficient & (value >= policies.threshold[record_policy] - TOLERANCE)
+        own = sufficient & (value >= policies.cut[record_policy] - TOLERANCE)
     records = _Records(layout, policies, record_key, record_pair, record_stage, record_policy)
     record_rolled = rolled[schools[record_student], layout.stage_owner[record_stage]]
     if record_rolled.any():
@@ -287,8 +290,8 @@ def _roll_up(
         evidence_count[rows] = np.rint(count_sum[rows]).astype(np.int64)
 
 
-def _engine_parameters(policy: MasteryPolicy) -> dict[str, float]:
-    parameters = dict(policy.parameters)
+def _engine_parameters(policy: MasteryPolicy, inputs: MethodInputs) -> dict[str, float]:
+    parameters = dict(inputs.params)
     if policy.method == "n_mastery":
         # As `engine.evaluate` does: n times at the policy's own mastery level by default.
         parameters.setdefault("threshold", float(policy.threshold))

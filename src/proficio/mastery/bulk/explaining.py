@@ -73,15 +73,17 @@ class Explainer:
                 text = unrated[number, competency]
             else:
                 policy = policies.policies[number]
+                inputs = layout.method_inputs(policy, competency)
                 text = evaluate(
                     method=policy.method,
                     scores=levels[begin:end],
                     observed=days[begin:end],
                     weights=weights[begin:end],
-                    params=policy.parameters,
+                    params=inputs.params,
                     threshold=float(policy.threshold),
                     minimum_evidence=policy.minimum_evidence,
                     labels=self.labels[competency],
+                    fitted=inputs.fitted,
                 ).explanation
                 if begin == end:
                     unrated[number, competency] = text

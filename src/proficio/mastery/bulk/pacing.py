@@ -46,16 +46,19 @@ def pace_facts(
     verdicts = np.zeros(rows.size, dtype=bool)
     for number in np.unique(row_policy).tolist():
         policy = policies.policies[number]
-        chosen = row_policy == number
-        verdicts[chosen] = stage_verdicts(
-            evidence.student[rows[chosen]] * layout.stage_total + evidence.stage[rows[chosen]],
-            level[chosen],
-            weight[chosen],
-            policy.method,
-            policy.parameters,
-            threshold=float(policy.threshold),
-            minimum_evidence=policy.minimum_evidence,
-        )
+        under_policy = np.flatnonzero(row_policy == number)
+        competency = evidence.competency[rows[under_policy]]
+        for chosen, inputs in layout.method_groups(policy, competency):
+            part = under_policy[chosen]
+            verdicts[part] = stage_verdicts(
+                evidence.student[rows[part]] * layout.stage_total + evidence.stage[rows[part]],
+                level[part],
+                weight[part],
+                policy.method,
+                inputs.params,
+                threshold=float(policy.threshold),
+                minimum_evidence=policy.minimum_evidence,
+            )
     histories = work_histories(
         group,
         day,

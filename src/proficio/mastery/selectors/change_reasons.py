@@ -6,7 +6,7 @@ from collections.abc import Mapping
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from proficio.engine import format_score
+from proficio.engine import format_chance, format_score
 from proficio.mastery.models import Method
 
 # Float arithmetic can land a hair under a level (2.9999999 for 3); that still reaches it.
@@ -23,7 +23,13 @@ RESULT_NAMES = {
     Method.DECAYING_AVERAGE: gettext_lazy("decaying average"),
     Method.N_MASTERY: gettext_lazy("average of the ratings at mastery"),
     Method.POWER_LAW: gettext_lazy("power-law result"),
+    Method.KNOWLEDGE_TRACING: gettext_lazy("chance of mastery"),
 }
+
+
+def _shown(method: object, value: float) -> str:
+    """A result or what it must reach as the method reads: a level, or a chance."""
+    return format_chance(value) if method == Method.KNOWLEDGE_TRACING else format_score(value)
 
 
 def change_reason(change: Mapping[str, object]) -> str:
@@ -67,8 +73,8 @@ def _lost(change: Mapping[str, object]) -> str:
     if after < threshold - TOLERANCE:
         return _("%(result)s %(value)s is below %(threshold)s") % {
             "result": RESULT_NAMES[change["after_method"]],
-            "value": format_score(after),
-            "threshold": format_score(threshold),
+            "value": _shown(change["after_method"], after),
+            "threshold": _shown(change["after_method"], threshold),
         }
     return ""
 
@@ -78,7 +84,7 @@ def _gained(change: Mapping[str, object]) -> str:
         return _("a higher stage is mastered")
     return _("%(result)s %(value)s reaches %(threshold)s with %(count)s ratings") % {
         "result": RESULT_NAMES[change["after_method"]],
-        "value": format_score(change["after"]),
-        "threshold": format_score(change["after_threshold"]),
+        "value": _shown(change["after_method"], change["after"]),
+        "threshold": _shown(change["after_method"], change["after_threshold"]),
         "count": change["after_count"],
     }

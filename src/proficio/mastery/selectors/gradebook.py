@@ -16,6 +16,7 @@ from django.db.models import IntegerField, OuterRef, Q, QuerySet, Subquery, Valu
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from proficio.engine.methods import KNOWLEDGE_TRACING
 from proficio.frameworks.api import (
     Competency,
     competency_list_visible_to,
@@ -71,13 +72,17 @@ class GradebookCell:
 
 
 def working_stage_value() -> Subquery:
-    """A working stage's record value, as a subquery on `WorkingStage` rows."""
+    """A working stage's record value, as a subquery on `WorkingStage` rows. Knowledge
+    tracing's value is a chance, not a level a cell could be coloured by: none, so the cell
+    shows the latest rating alone."""
     return Subquery(
         MasteryRecord.objects.filter(
             student_id=OuterRef("student_id"),
             competency_id=OuterRef("competency_id"),
             stage__ordinal=OuterRef("ordinal"),
-        ).values("value")[:1]
+        )
+        .exclude(policy__method=KNOWLEDGE_TRACING)
+        .values("value")[:1]
     )
 
 

@@ -5,7 +5,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
-from proficio.engine import format_score
+from proficio.engine import format_result
 from proficio.frameworks.api import Competency, Stage, competency_get
 from proficio.mastery.models import MasteryPolicy, MasteryRecordHistory
 from proficio.people.api import Person, student_get
@@ -29,8 +29,10 @@ class PastValue:
         if self.value is None:
             return _("no result yet")
         if not self.sufficient:
-            return _("%(value)s, not enough evidence yet") % {"value": format_score(self.value)}
-        return format_score(self.value)
+            return _("%(value)s, not enough evidence yet") % {
+                "value": format_result(self.policy.method, self.value)
+            }
+        return format_result(self.policy.method, self.value)
 
 
 def mastery_history(*, user: Person, student_id: str, competency_id: str) -> list[PastValue]:

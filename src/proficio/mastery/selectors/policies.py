@@ -7,7 +7,7 @@ from datetime import date
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from proficio.engine import format_score
+from proficio.engine import format_result
 from proficio.frameworks.api import (
     Competency,
     Framework,
@@ -226,8 +226,8 @@ def _scope_policies(
     )
 
 
-def _reading(value: float | None) -> str:
-    return _("no result") if value is None else format_score(value)
+def _reading(method: str, value: float | None) -> str:
+    return _("no result") if value is None else format_result(method, value)
 
 
 @dataclass(frozen=True)
@@ -237,6 +237,8 @@ class PreviewExample:
     stage: int
     before: float | None
     after: float | None
+    before_method: str
+    after_method: str
     was_mastered: bool
     now_mastered: bool
     now_implied: bool
@@ -261,8 +263,8 @@ class PreviewExample:
             "student": self.student,
             "code": self.competency_code,
             "stage": self.stage,
-            "before": _reading(self.before),
-            "after": _reading(self.after),
+            "before": _reading(self.before_method, self.before),
+            "after": _reading(self.after_method, self.after),
             "verdict": verdict,
         }
         return f"{line}: {self.reason}" if self.reason else line
@@ -331,6 +333,9 @@ def presented_preview(*, user: Person, proposed: MasteryPolicy, result: dict) ->
                 stage=change["stage_ordinal"],
                 before=change["before"],
                 after=change["after"],
+                # Previews worked out before knowledge tracing named no method: any other one.
+                before_method=change.get("before_method", ""),
+                after_method=change.get("after_method", ""),
                 was_mastered=change["was_mastered"],
                 now_mastered=change["now_mastered"],
                 now_implied=change["now_implied"],

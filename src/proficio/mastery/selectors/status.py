@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.conf import settings
+from django.db.models import F
 from django.utils import translation
 
 from proficio.frameworks.api import Competency, Stage, competencies_for_student
@@ -31,6 +32,8 @@ class CompetencyStatus:
     competency: Competency
     working_stage: int | None
     stages: list[StageStatus]
+    # The method of the policy the values come from: how they read (`engine.format_result`).
+    method: str = ""
 
     @property
     def working(self) -> StageStatus | None:
@@ -46,6 +49,7 @@ def _computed(student: Person, competency: Competency, as_of: date | None) -> Co
     return CompetencyStatus(
         competency=competency,
         working_stage=result.working_stage,
+        method=result.policy.method,
         stages=[
             StageStatus(
                 stage=s.stage,
@@ -108,7 +112,9 @@ def students_mastery(
         if key not in competencies:
             competencies[key] = list(competencies_for_student(student))
     records: dict[tuple[int, int], list[MasteryRecord]] = {}
-    stored = MasteryRecord.objects.filter(student__in=[student.pk for student in students])
+    stored = MasteryRecord.objects.filter(
+        student__in=[student.pk for student in students]
+    ).annotate(policy_method=F("policy__method"))
     for record in stored.order_by("stage__ordinal"):
         records.setdefault((record.student_id, record.competency_id), []).append(record)
     policies: dict[int, MasteryPolicy] = {}
@@ -130,9 +136,9 @@ def competency_status(*, student: Person, competency: Competency) -> CompetencyS
     """One competency of a student the caller was allowed to see (`student_get`), as stored
     now: the one panel a page shows reads that competency's records and nothing else."""
     stored = list(
-        MasteryRecord.objects.filter(student=student, competency=competency).order_by(
-            "stage__ordinal"
-        )
+        MasteryRecord.objects.filter(student=student, competency=competency)
+        .annotate(policy_method=F("policy__method"))
+        .order_by("stage__ordinal")
     )
     return _status(student, competency, stored or None, {})
 
@@ -165,6 +171,7 @@ def _status(
     return CompetencyStatus(
         competency=competency,
         working_stage=working,
+        method=stored[0].policy_method,  # one competency's records come from one version
         stages=[
             StageStatus(
                 stage=stage,

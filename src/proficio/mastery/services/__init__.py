@@ -15,6 +15,7 @@ from proficio.mastery.services.runs import (
     recompute_run_recover,
     recompute_runs_recover,
 )
+from proficio.mastery.services.tracing_fits import tracing_fit_district, tracing_fit_queue
 
 __all__ = [
     "RunTakenOver",
@@ -31,4 +32,6 @@ __all__ = [
     "recompute_run_queue",
     "recompute_run_recover",
     "recompute_runs_recover",
+    "tracing_fit_district",
+    "tracing_fit_queue",
 ]

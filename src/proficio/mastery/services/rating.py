@@ -44,6 +44,7 @@ from proficio.mastery.pace import facts_from_counted, pace_columns, pace_facts_s
 from proficio.mastery.permissions import can_correct, can_rate
 from proficio.mastery.policies import policy_for
 from proficio.mastery.rollups import rolls_up
+from proficio.mastery.tracing import method_inputs
 from proficio.people.api import Person
 
 
@@ -240,9 +241,11 @@ def _refresh_rated(*, evidence: Evidence, student: Person, competency: Competenc
         include_self=policy.include_self_assessment,
     )
     labels = scale_labels(competency)
+    inputs = method_inputs(policy=policy, competency=competency)
     evaluations = {
         stage_id: stage_evaluation(
             policy=policy,
+            inputs=inputs,
             ratings=[rating for rating in ratings if rating.stage_id == stage_id],
             labels=labels,
         )
@@ -284,6 +287,7 @@ def _refresh_rated(*, evidence: Evidence, student: Person, competency: Competenc
         ratings=[(r.stage_id, r.level, r.weight, r.observed_at) for r in ratings],
         ordinal_of={row.stage.pk: row.stage.ordinal for row in rows},
         policy=policy,
+        inputs=inputs,
     )
     working_fields: dict[str, object] = {
         name: WorkingStage._meta.get_field(name).get_db_prep_value(value, connection)

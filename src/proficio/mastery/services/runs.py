@@ -45,7 +45,7 @@ class RecomputeStopped(ProficioError):
     """This attempt stopped on a passing database error; the message says what happens next."""
 
 
-def recompute_run_queue(*, policy: MasteryPolicy, actor: Person) -> RecomputeRun:
+def recompute_run_queue(*, policy: MasteryPolicy, actor: Person | None) -> RecomputeRun:
     """The queued run of the recompute a policy change asks for, its task and its watchdog
     (for when the lease would run out after it is due), in the caller's transaction (ADR
     0012); a policy that takes effect later waits for its day (`run_after`)."""
