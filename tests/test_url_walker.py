@@ -572,6 +572,8 @@ OPENS_FOR: dict[str, frozenset[str]] = {
     "lti:deep_link": frozenset(),
     "lti:section": frozenset(),
     "lti:register": frozenset(),
+    # A district's admins subscribe its own systems to its events (tests/webhooks).
+    "webhooks:page": DISTRICT_ADMINS,
     "home": SIGNED_IN,
     "guardian_home": frozenset({"guardian"}),
     "audit": DISTRICT_ADMINS,

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "proficio.lrs",
     "lti_tool",  # django-lti: LTI registrations, deployments, courses, users, line items
     "proficio.lti",
+    "proficio.webhooks",
     "proficio.privacy",
     "proficio.onboarding",
     "proficio.web",

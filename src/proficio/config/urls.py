@@ -10,6 +10,7 @@ urlpatterns = [
     path("xapi/", include("proficio.lrs.urls")),
     path("lrs/", include("proficio.lrs.page_urls")),
     path("lti/", include("proficio.lti.urls")),
+    path("webhooks/", include("proficio.webhooks.urls")),
     path("privacy/", include("proficio.privacy.urls")),
     path("setup/", include("proficio.onboarding.urls")),
     path("frameworks/", include("proficio.frameworks.urls")),

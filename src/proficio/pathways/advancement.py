@@ -17,6 +17,7 @@ from proficio.engine.rules import ChildResult, Rollup, rollup_all
 from proficio.evidence.api import Evidence, rated_since, standardized_results
 from proficio.frameworks.api import Course
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.events import ADVANCEMENT_DECIDED, Event, publish
 from proficio.mastery.api import mastered_stages
 from proficio.pathways.models import (
     Advancement,
@@ -443,6 +444,23 @@ def advancement_decide(
             "section": section.name if section else None,
             "gate": gate.mode,
         },
+    )
+    publish(
+        [
+            Event(
+                ADVANCEMENT_DECIDED,
+                student.district_id,
+                {
+                    "advancement": str(advancement.uuid),
+                    "student": str(student.uuid),
+                    "studentSourcedId": student.sourced_id,
+                    "course": advancement.course.code,
+                    "decision": decision,
+                    "section": str(section.uuid) if decision == Decision.ADVANCE else None,
+                    "decidedAt": now.isoformat(),
+                },
+            )
+        ]
     )
     return advancement
 

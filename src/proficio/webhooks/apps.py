@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class WebhooksConfig(AppConfig):
+    name = "proficio.webhooks"
+    verbose_name = "Webhooks"
+
+    def ready(self) -> None:
+        from proficio.lib.events import published
+        from proficio.webhooks import outbox
+
+        published.connect(outbox.events_heard, dispatch_uid="webhooks-outbox")
