@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from proficio.audit.api import TRACING_FITTED
 from proficio.audit.models import AuditEntry
 from proficio.engine.bkt import MASTERY_THRESHOLD
 from proficio.engine.display import format_chance
@@ -17,7 +18,7 @@ from proficio.evidence.services import EvidenceDraft, evidence_append_many
 from proficio.mastery.models import MasteryRecord, RecomputeRun, RecomputeState, TracingFit
 from proficio.mastery.recompute import Scope, recompute
 from proficio.mastery.services import tracing_fit_district
-from proficio.mastery.services.tracing_fits import MIN_ANSWERS, TRACING_FITTED
+from proficio.mastery.services.tracing_fits import MIN_ANSWERS
 from proficio.people.models import Role
 from tests.factories import make_person
 from tests.mastery.test_recompute import refresh_every_student, wipe_derived

@@ -83,6 +83,7 @@ LTI_SIGNED_IN = "lti.signed_in"
 LTI_SECTION_LINKED = "lti_section.linked"
 LTI_SCORES_SENT = "lti_scores.sent"
 WEBHOOK_CHANGED = "webhook.changed"
+TRACING_FITTED = "tracing.fitted"
 
 ACTION_LABELS = {
     STUDENT_VIEWED: _("Viewed a student's record"),
@@ -142,6 +143,9 @@ ACTION_LABELS = {
     LTI_SECTION_LINKED: _("Tied an LMS course to a section"),
     LTI_SCORES_SENT: _("Sent a student's ratings to the district's LMS"),
     WEBHOOK_CHANGED: _("Subscribed an endpoint to the district's events, or revoked it"),
+    TRACING_FITTED: _(
+        "Fitted a competency's knowledge-tracing parameters from the district's answers"
+    ),
     MENTORSHIP_CHANGED: _("Made a teacher a student's mentor, or ended it"),
     GOAL_WRITTEN: _("Wrote or changed a student's goal"),
     GOAL_COMMENTED: _("Commented on a student's goal"),

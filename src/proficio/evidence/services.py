@@ -15,6 +15,7 @@ from proficio.audit import api as audit
 from proficio.evidence.models import Evidence, EvidenceFile, EvidenceSource, StatementShown
 from proficio.frameworks.api import Competency, EvidenceStatement, Stage
 from proficio.lib.errors import InvalidInput
+from proficio.lib.events import EVIDENCE_RECORDED, Event, publish, wanted
 from proficio.lib.files.kinds import family_of
 from proficio.lib.files.thumbnails import thumbnail_of
 from proficio.lib.files.uploads import upload_name
@@ -107,6 +108,7 @@ def evidence_append(
     StatementShown.objects.bulk_create(
         StatementShown(evidence=row, statement=statement) for statement in shown
     )
+    _publish(student.district_id, [row])
     return row
 
 
@@ -158,6 +160,28 @@ def evidence_withdrawal_append(*, assessor: Person, original: Evidence, reason: 
     return row
 
 
+def _publish(district_id: int | None, rows: Sequence[Evidence]) -> None:
+    """Tell the district's listeners of the ratings (`evidence.recorded`), if any listen."""
+    if district_id is None or not wanted(district_id, EVIDENCE_RECORDED):
+        return
+    publish(
+        Event(
+            EVIDENCE_RECORDED,
+            district_id,
+            {
+                "evidence": str(row.uuid),
+                "student_id": row.student_id,
+                "stage_id": row.stage_id,
+                "level": str(Decimal(row.level).quantize(Decimal("0.01"))),  # as stored
+                "observedAt": row.observed_at.isoformat(),
+                "source": str(row.source),
+                "corrects": str(row.supersedes.uuid) if row.supersedes_id else None,
+            },
+        )
+        for row in rows
+    )
+
+
 @dataclass(frozen=True)
 class EvidenceDraft:
     """One rating to append in bulk: the arguments of `evidence_append`, bar corrections."""
@@ -201,6 +225,7 @@ def evidence_append_many(
     if errors:
         raise InvalidInput(errors)
     instances_insert(Evidence, rows)
+    _publish(district_id, rows)
     audit.record(
         actor=actor,
         action=audit.EVIDENCE_APPENDED_IN_BULK,

@@ -195,6 +195,17 @@ def competency_case_identifiers(competency_ids: Iterable[int]) -> dict[int, str]
     return found
 
 
+def stages_public_ids(stage_ids: Iterable[int]) -> dict[int, tuple[int, str, str, int]]:
+    """Each stage's competency (id, uuid, code) and the stage's ordinal, by stage id: how
+    other systems name them. For a caller already authorised. One query."""
+    rows = Stage.objects.filter(pk__in=list(stage_ids)).values_list(
+        "pk", "competency_id", "competency__uuid", "competency__code", "ordinal"
+    )
+    return {
+        pk: (competency, str(uuid), code, ordinal) for pk, competency, uuid, code, ordinal in rows
+    }
+
+
 def district_evidence_statements(district_id: int) -> QuerySet[EvidenceStatement]:
     return EvidenceStatement.objects.filter(stage__competency__framework__district_id=district_id)
 

@@ -43,6 +43,7 @@ from proficio.mastery.bulk.pacing import no_rating_facts, pace_facts
 from proficio.mastery.bulk.sql import ID_BATCH, ID_BITS, competency_filter, fetch_records
 from proficio.mastery.bulk.writing import stored_records, write_records, write_working_stages
 from proficio.mastery.data import Scope
+from proficio.mastery.events import stages_mastered_publish
 from proficio.mastery.policies import district_default, policies_in_force
 
 # PostgreSQL's memory for sorting one chunk's evidence (its default spills it to disk).
@@ -254,6 +255,7 @@ def _recompute(
                 now,
                 partial(explainer.explain, policies, evidence, computed),
             )
+            stages_mastered_publish(scope.district_id, written.newly_mastered)
             result.working_stages_written += write_working_stages(
                 layout,
                 computed,

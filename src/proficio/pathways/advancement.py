@@ -452,8 +452,7 @@ def advancement_decide(
                 student.district_id,
                 {
                     "advancement": str(advancement.uuid),
-                    "student": str(student.uuid),
-                    "studentSourcedId": student.sourced_id,
+                    "student_id": student.pk,
                     "course": advancement.course.code,
                     "decision": decision,
                     "section": str(section.uuid) if decision == Decision.ADVANCE else None,

@@ -338,6 +338,17 @@ def district_students_by_email(
     return found
 
 
+def people_public_ids(person_ids: Iterable[int]) -> dict[int, tuple[str, str]]:
+    """Each person's uuid and OneRoster sourcedId, by id: how other systems name them. For
+    a caller already authorised (the district's own webhooks). One query."""
+    return {
+        pk: (str(uuid), sourced_id)
+        for pk, uuid, sourced_id in Person.objects.filter(pk__in=list(person_ids)).values_list(
+            "pk", "uuid", "sourced_id"
+        )
+    }
+
+
 def own_district_administered_get(user: Person) -> District:
     """The district whose settings `user` changes (`own_district_administered`), or
     NotVisible: a district-wide settings page is not there for anyone else."""

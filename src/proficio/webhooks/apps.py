@@ -6,7 +6,8 @@ class WebhooksConfig(AppConfig):
     verbose_name = "Webhooks"
 
     def ready(self) -> None:
-        from proficio.lib.events import published
+        from proficio.lib.events import interest_register, published
         from proficio.webhooks import outbox
 
         published.connect(outbox.events_heard, dispatch_uid="webhooks-outbox")
+        interest_register(outbox.subscribed)

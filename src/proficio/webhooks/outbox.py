@@ -8,11 +8,47 @@ from collections import defaultdict
 from django.core.serializers.json import DjangoJSONEncoder
 from django.utils import timezone
 
+from proficio.frameworks.api import competency_case_identifiers, stages_public_ids
 from proficio.lib.events import Event
+from proficio.people.api import people_public_ids
 from proficio.webhooks.models import Delivery, Subscription
 from proficio.webhooks.tasks import schedule
 
 EVENTS_PER_MESSAGE = 500
+
+
+def subscribed(district_id: int, event_type: str) -> bool:
+    """Whether a live subscription of the district wants events of this type."""
+    return any(
+        event_type in types
+        for types in Subscription.objects.filter(
+            district_id=district_id, revoked_at=None
+        ).values_list("event_types", flat=True)
+    )
+
+
+def _public(events: list[Event]) -> list[dict]:
+    """The events' data with people, competencies and stages named as other systems know
+    them (uuids, sourcedIds, codes, CASE identifiers), not by Proficio's row ids."""
+    people = people_public_ids({e.data["student_id"] for e in events if "student_id" in e.data})
+    stages = stages_public_ids({e.data["stage_id"] for e in events if "stage_id" in e.data})
+    case_ids = competency_case_identifiers({competency for competency, *_rest in stages.values()})
+    shown = []
+    for event in events:
+        data = dict(event.data)
+        if "student_id" in data:
+            uuid, sourced_id = people[data.pop("student_id")]
+            data |= {"student": uuid, "studentSourcedId": sourced_id}
+        if "stage_id" in data:
+            competency_id, uuid, code, ordinal = stages[data.pop("stage_id")]
+            data |= {
+                "competency": uuid,
+                "competencyCode": code,
+                "competencyCaseIdentifier": case_ids.get(competency_id),
+                "stage": ordinal,
+            }
+        shown.append(data)
+    return shown
 
 
 def events_heard(sender, events: list[Event], **kwargs) -> None:
@@ -40,7 +76,7 @@ def delivery_create(subscription: Subscription, event_type: str, events: list[Ev
         {
             "type": event_type,
             "timestamp": timezone.now().isoformat(),
-            "data": [event.data for event in events],
+            "data": _public(events),
         },
         cls=DjangoJSONEncoder,
         separators=(",", ":"),

@@ -3,7 +3,7 @@ first where the producing policy changes, then records and working stages."""
 
 import json
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -105,6 +105,8 @@ def stored_records(layout: Layout, student_lookup: Ints, low: int, high: int) ->
 class Written:
     records: int = 0
     history: int = 0
+    # The (student id, stage id) of each stage mastered now that was not before.
+    newly_mastered: list[tuple[int, int]] = field(default_factory=list)
 
 
 RECORD_VALUES = ["value", "mastered", "implied", "evidence_count", "sufficient", "policy_id"]
@@ -176,7 +178,20 @@ def write_records(
             strict=True,
         ),
     )
-    return Written(records=int(new.size + created.size), history=int(replaced.size))
+    flipped = np.concatenate([new[~stored.mastered[old] & computed.mastered[new]], created])
+    flipped = flipped[computed.mastered[flipped]]
+    newly_mastered = list(
+        zip(
+            students[computed.record_student[flipped]].tolist(),
+            layout.stage_ids[computed.record_stage[flipped]].tolist(),
+            strict=True,
+        )
+    )
+    return Written(
+        records=int(new.size + created.size),
+        history=int(replaced.size),
+        newly_mastered=newly_mastered,
+    )
 
 
 def _copy_to_history(ids: Ints, now: object) -> None:

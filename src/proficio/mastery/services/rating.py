@@ -34,6 +34,7 @@ from proficio.mastery.compute import (
     scale_labels,
     stage_evaluation,
 )
+from proficio.mastery.events import stages_mastered_publish
 from proficio.mastery.models import (
     MasteryPolicy,
     MasteryRecord,
@@ -262,6 +263,14 @@ def _refresh_rated(*, evidence: Evidence, student: Person, competency: Competenc
         policy.higher_implies_lower,
     )
     now = timezone.now()
+    stages_mastered_publish(
+        student.district_id,
+        (
+            (student.pk, row.stage.pk)
+            for row, old, new in zip(rows, before, after, strict=True)
+            if new.mastered and not old.mastered
+        ),
+    )
     for row, old, new in zip(rows, before, after, strict=True):
         evaluation = evaluations.get(row.stage.pk)
         if evaluation is None and old == new:
@@ -396,6 +405,14 @@ def _refresh(
         MasteryRecord.objects.filter(pk=record.pk).update(computed_at=now, **fields)
     MasteryRecordHistory.objects.bulk_create(history)
     MasteryRecord.objects.bulk_create(created)
+    stages_mastered_publish(
+        student.district_id,
+        (
+            (student.pk, stage.stage.pk)
+            for stage in result.stages
+            if stage.mastered and not getattr(records.get(stage.stage.pk), "mastered", False)
+        ),
+    )
     latest = result.latest
     WorkingStage.objects.update_or_create(
         student=student,

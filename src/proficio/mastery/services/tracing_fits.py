@@ -34,7 +34,6 @@ MIN_ANSWERS = 100
 # A competency's answers read at most (whole students' stages): enough to pin five numbers
 # down, and a bound on the memory one fit takes.
 MAX_ANSWERS = 1_000_000
-TRACING_FITTED = "tracing.fitted"
 
 
 @dataclass(frozen=True)
@@ -144,7 +143,7 @@ def tracing_fit_store(
     )
     audit.record(
         actor=None,
-        action=TRACING_FITTED,
+        action=audit.TRACING_FITTED,
         district_id=district.pk,
         target=fit,
         data={
