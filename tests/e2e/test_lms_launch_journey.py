@@ -8,9 +8,11 @@ from decimal import Decimal
 from urllib.parse import urlencode
 
 import pytest
+from django.core import signing
 from django.db import transaction
 from playwright.sync_api import expect
 
+from proficio.lti.launches import PLACEMENT_SALT
 from proficio.lti.services import platform_register
 from proficio.work.data import Alignment, WorkRating
 from proficio.work.services import review_record, revision_save, task_assign, task_create
@@ -24,6 +26,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def lms(transactional_db, idle_server, tmp_path, settings):
     settings.MEDIA_ROOT = tmp_path / "media"
+    settings.PROFICIO_OUTBOUND_ALLOW_PRIVATE = True  # the LMS listens on this machine
     # The LMS and Proficio on one site (localhost, two ports): the browser's frame keeps
     # Proficio's cookies as a same-site frame; across sites it needs HTTPS (tests/lti).
     platform = TestPlatform(host="localhost").start()
@@ -70,7 +73,7 @@ def test_a_teacher_places_a_task_from_the_lms_and_the_rating_goes_back(
     frame.get_by_role("button", name="Place in the course").click()
     expect(frame.locator("#placed")).to_have_text("Placed in the course: Op-ed")
     [(link, (item, _lineitem))] = platform.links.items()
-    assert item["custom"] == {"proficio_task": str(task.uuid)}
+    assert signing.loads(item["custom"]["proficio_task"], salt=PLACEMENT_SALT)[0] == str(task.uuid)
 
     student_page = new_page(width=390)
     frame = _open_in_lms(student_page, platform, "lms-student", link=link)
@@ -84,6 +87,8 @@ def test_a_teacher_places_a_task_from_the_lms_and_the_rating_goes_back(
             decision="rated",
             ratings=[WorkRating(competency=world.competency, stage=1, level=Decimal(3))],
         )
-    [(column, score)] = course.scores
-    assert course.lineitems[column]["label"] == "Op-ed: Competency W1"
+    sent = {course.lineitems[column]["label"]: score for column, score in course.scores}
+    assert sent.keys() == {"Op-ed", "Op-ed: Competency W1"}
+    score = sent["Op-ed: Competency W1"]
     assert (score["userId"], score["scoreGiven"], score["scoreMaximum"]) == ("lms-student", 3, 4)
+    assert (sent["Op-ed"]["scoreGiven"], sent["Op-ed"]["scoreMaximum"]) == (75, 100)

@@ -8,7 +8,8 @@ LAUNCH_URL = "http://testserver/lti/launch/"
 
 
 @pytest.fixture
-def platform():
+def platform(settings):
+    settings.PROFICIO_OUTBOUND_ALLOW_PRIVATE = True  # the platform listens on this machine
     running = TestPlatform().start()
     yield running
     running.stop()

@@ -169,6 +169,10 @@ class TestPlatform:
             LTI + "roles": user.roles,
             LTI + "context": {"id": course.id, "title": course.title, "label": course.id},
             LTI + "target_link_uri": auth_request["redirect_uri"],
+            LTI + "launch_presentation": {
+                "document_target": "iframe",
+                "return_url": f"{self.url}/course?course={course.id}",
+            },
             LTI + "lis": {"person_sourcedid": user.sourced_id} if user.sourced_id else {},
             "https://purl.imsglobal.org/spec/lti-nrps/claim/namesroleservice": {
                 "context_memberships_url": f"{self.url}/nrps/{course.id}",

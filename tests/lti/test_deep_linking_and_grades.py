@@ -6,11 +6,14 @@ from decimal import Decimal
 from html import unescape
 
 import pytest
+from django.core import signing
 from django.test import Client
 from django.urls import reverse
 
 from proficio.audit.models import AuditEntry
+from proficio.lti.launches import PLACEMENT_SALT
 from proficio.lti.models import Placement, ScoreSent
+from proficio.people.services import section_create, section_enroll
 from proficio.work.data import Alignment, WorkRating
 from proficio.work.services import review_record, revision_save, task_assign, task_create
 from tests.factories import make_competency
@@ -74,7 +77,8 @@ def test_a_placed_task_s_ratings_reach_the_lms_one_column_per_competency(
     teacher, student = teacher_member(world.teacher), member(world.student)
     course = platform.course("course-7", "Writing 7", [teacher, student, member(world.classmate)])
     item, lineitem = _place(Client(), platform, course, teacher, f"task:{task.uuid}")
-    assert item["custom"] == {"proficio_task": str(task.uuid)}
+    placed = signing.loads(item["custom"]["proficio_task"], salt=PLACEMENT_SALT)
+    assert placed == [str(task.uuid), world.teacher.pk]
     assert item["lineItem"]["label"] == "Op-ed"
 
     opened = launch(
@@ -93,16 +97,30 @@ def test_a_placed_task_s_ratings_reach_the_lms_one_column_per_competency(
         _rate(world, task, ["3", "2"])
 
     scores = {course.lineitems[url]["label"]: score for url, score in course.scores}
-    assert set(scores) == {"Op-ed: Competency W1", "Op-ed: Competency W2"}
-    for score in scores.values():
-        assert score["userId"] == student.user_id
-        assert score["scoreMaximum"] == 4
-    assert scores["Op-ed: Competency W1"]["scoreGiven"] == 3
-    assert scores["Op-ed: Competency W2"]["scoreGiven"] == 2
-    tags = {course.lineitems[url]["tag"] for url, _score in course.scores}
-    assert all(tag.startswith(f"proficio:{task.uuid}:") for tag in tags)
-    assert ScoreSent.objects.filter(error="").count() == 2
+    assert set(scores) == {"Op-ed", "Op-ed: Competency W1", "Op-ed: Competency W2"}
+    assert all(score["userId"] == student.user_id for score in scores.values())
+    assert (scores["Op-ed"]["scoreGiven"], scores["Op-ed"]["scoreMaximum"]) == (62.5, 100)
+    assert (
+        scores["Op-ed: Competency W1"]["scoreGiven"],
+        scores["Op-ed: Competency W1"]["scoreMaximum"],
+    ) == (3, 4)
+    assert (
+        scores["Op-ed: Competency W2"]["scoreGiven"],
+        scores["Op-ed: Competency W2"]["scoreMaximum"],
+    ) == (2, 4)
+    tags = {course.lineitems[url].get("tag") for url, _score in course.scores} - {None}
+    assert tags == {
+        f"proficio:{task.uuid}:{world.competency.uuid}:1",
+        f"proficio:{task.uuid}:{task.alignments.all()[1].stage.competency.uuid}:1",
+    }
+    assert ScoreSent.objects.filter(error="").count() == 3
     assert AuditEntry.objects.filter(action="lti_scores.sent", student=world.student).exists()
+    admin = Client()
+    admin.force_login(world.district_admin)
+    assert world.student.get_full_name() in admin.get(reverse("lti:platforms")).content.decode()
+    assert AuditEntry.objects.filter(
+        action="students.listed", actor=world.district_admin, student=world.student
+    ).exists()
 
     # A second rating of the same task finds the columns it made: no new ones.
     columns = len(course.lineitems)
@@ -194,3 +212,55 @@ def test_deep_linking_refuses_an_empty_pick_and_a_task_the_teacher_cannot_see(
     launch(client, platform, teacher, course, message_type="LtiDeepLinkingRequest")
     assert client.post(reverse("lti:deep_link"), {}).status_code == 422
     assert client.post(reverse("lti:deep_link"), {"item": f"task:{hidden.uuid}"}).status_code == 422
+
+
+def test_a_custom_parameter_edited_in_the_lms_places_nothing(
+    world, platform, lms, task, django_capture_on_commit_callbacks
+):
+    teacher, student = teacher_member(world.teacher), member(world.student)
+    course = platform.course("course-7", "Writing 7", [teacher, student])
+    opened = launch(
+        Client(),
+        platform,
+        student,
+        course,
+        resource_link="link-forged",
+        custom={"proficio_task": str(task.uuid)},  # not signed by Proficio
+        lineitem=f"{platform.url}/ags/course-7/lineitems/1",
+    )
+    assert opened["Location"] == reverse("home")
+    assert not Placement.objects.exists()
+
+
+def test_a_course_member_outside_the_section_gets_no_score(
+    world, platform, lms, task, django_capture_on_commit_callbacks
+):
+    """The LMS's roster says who is in the course; Proficio's decides whose ratings go."""
+    teacher = teacher_member(world.teacher)
+    outsider = member(world.other_student)
+    course = platform.course(
+        "course-7", "Writing 7", [teacher, member(world.student), member(world.classmate)]
+    )
+    item, lineitem = _place(Client(), platform, course, teacher, f"task:{task.uuid}")
+    course.members.append(outsider)
+    launch(
+        Client(),
+        platform,
+        outsider,
+        course,
+        resource_link="link-op-ed",
+        custom=item["custom"],
+        lineitem=lineitem,
+    )
+    elsewhere = section_create(school=world.school, name="Studio X", teachers=[world.teacher])
+    section_enroll(section=elsewhere, student=world.other_student)
+    task_assign(actor=world.teacher, task=task, section=elsewhere)
+    with django_capture_on_commit_callbacks(execute=True):
+        revision = revision_save(student=world.other_student, task=task, text="x", submit=True)
+        review_record(
+            reviewer=world.teacher,
+            revision=revision,
+            decision="rated",
+            ratings=[WorkRating(competency=world.competency, stage=1, level=Decimal(3))],
+        )
+    assert course.scores == []

@@ -146,3 +146,21 @@ def test_a_student_who_joins_the_course_later_is_found_on_the_teacher_s_next_day
     )
     launch(Client(), platform, teacher, course)
     assert LtiUser.objects.get(auth_user=world.classmate).sub == "lms-classmate"
+
+
+def test_a_person_matched_before_is_refused_once_a_site_operator(world, platform, lms):
+    from proficio.people.services import person_grant_district_admin_site
+
+    teacher = teacher_member(world.teacher)
+    course = platform.course("course-7", "Writing 7", [teacher, member(world.student)])
+    assert launch(Client(), platform, teacher, course).status_code == 302
+    person_grant_district_admin_site(person=world.teacher)  # is_staff from now on
+    assert launch(Client(), platform, teacher, course).status_code == 403
+
+
+def test_two_people_with_the_lms_address_sign_in_neither(world, platform, lms):
+    world.classmate.email = world.student.email.upper()
+    world.classmate.save(update_fields=["email"])
+    student = member(world.student)
+    course = platform.course("course-7", "Writing 7", [student])
+    assert launch(Client(), platform, student, course).status_code == 403

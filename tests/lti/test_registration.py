@@ -125,3 +125,37 @@ def test_the_tool_s_keys_are_public_and_the_private_key_is_not(world, lms):
     keys = Client().get(reverse("lti:jwks")).json()["keys"]
     assert keys and all(set(key) >= {"kty", "n", "e", "kid"} for key in keys)
     assert all("d" not in key for key in keys)
+
+
+def test_addresses_inside_proficio_s_own_network_are_refused(world, platform, settings):
+    settings.PROFICIO_OUTBOUND_ALLOW_PRIVATE = False
+    fields = platform.registration_fields() | {
+        "auth_url": "https://lms.example.org/auth",
+        "token_url": "http://lms.example.org/token",
+        "keyset_url": "https://169.254.169.254/latest/meta-data",
+        "register": "1",
+    }
+    page = _admin(world).post(reverse("lti:platforms"), fields)
+    text = page.content.decode()
+    assert page.status_code == 422
+    assert "must begin with https://" in text and "private or local address" in text
+    assert not Platform.objects.exists()
+
+
+def test_an_lms_switched_off_can_be_registered_again(world, platform, lms):
+    client = _admin(world)
+    client.post(reverse("lti:platforms"), {"deactivate": str(lms.pk)})
+    fields = platform.registration_fields() | {"register": "1"}
+    assert client.post(reverse("lti:platforms"), fields).status_code == 302
+    lms.registration.refresh_from_db()
+    assert lms.registration.is_active and Platform.objects.count() == 1
+
+
+def test_another_district_cannot_take_a_registration_nor_learn_of_it(world, platform, lms):
+    from proficio.lib.errors import InvalidInput
+    from proficio.lti.services import platform_register
+
+    elsewhere = world.other_district_teacher.district
+    with pytest.raises(InvalidInput) as refused:
+        platform_register(actor=None, district=elsewhere, **platform.registration_fields())
+    assert "cannot be registered" in refused.value.errors["client_id"]

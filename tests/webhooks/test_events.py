@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def receiver(settings, world):
-    settings.PROFICIO_WEBHOOKS_ALLOW_PRIVATE = True
+    settings.PROFICIO_OUTBOUND_ALLOW_PRIVATE = True
     running = Receiver().start()
     subscription_create(
         actor=world.district_admin,
@@ -57,6 +57,23 @@ def _rate(world, level, days, student=None):
         observed_at=timezone.now() - timedelta(days=days),
         source="observation",
     )
+
+
+def _top_ratings(world, *students):
+    """Three ratings at the top level of stage 1 for each student: an import's drafts."""
+    return [
+        EvidenceDraft(
+            assessor=world.teacher,
+            student=student,
+            competency=world.competency,
+            stage=1,
+            level=Decimal(4),
+            observed_at=timezone.now() - timedelta(days=days),
+            source="observation",
+        )
+        for student in students
+        for days in (3, 2, 1)
+    ]
 
 
 def test_a_rating_and_the_mastery_it_brings_are_told(
@@ -102,19 +119,7 @@ def test_an_import_s_bulk_recompute_tells_each_stage_mastered(
     from proficio.mastery.services import rating_many
 
     monkeypatch.setattr(rating_many, "REFRESH_ONE_BY_ONE", 0)  # the bulk path, at this size
-    drafts = [
-        EvidenceDraft(
-            assessor=world.teacher,
-            student=student,
-            competency=world.competency,
-            stage=1,
-            level=Decimal(4),
-            observed_at=timezone.now() - timedelta(days=days),
-            source="observation",
-        )
-        for student in (world.student, world.classmate)
-        for days in (3, 2, 1)
-    ]
+    drafts = _top_ratings(world, world.student, world.classmate)
     with django_capture_on_commit_callbacks(execute=True):
         evidence_record_many(actor=None, district_id=world.district.pk, drafts=drafts)
     assert len(_events(receiver, EVIDENCE_RECORDED)) == 6
@@ -167,3 +172,22 @@ def test_a_district_nobody_listens_to_makes_no_deliveries(
         _rate(world, 4, days=1)
     assert not Delivery.objects.exists()
     assert callbacks == []  # not even an event held for after the commit
+
+
+def test_the_bulk_recompute_tells_a_stored_stage_mastered_now_and_only_once(
+    world, receiver, django_capture_on_commit_callbacks, monkeypatch
+):
+    from proficio.mastery.data import Scope
+    from proficio.mastery.recompute import recompute
+    from proficio.mastery.services import rating_many
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _rate(world, 2, days=9)  # a record, not mastered
+    monkeypatch.setattr(rating_many, "REFRESH_ONE_BY_ONE", 0)
+    drafts = _top_ratings(world, world.student)
+    with django_capture_on_commit_callbacks(execute=True):
+        evidence_record_many(actor=None, district_id=world.district.pk, drafts=drafts)
+    assert [e["student"] for e in _events(receiver, STAGE_MASTERED)] == [str(world.student.uuid)]
+    with django_capture_on_commit_callbacks(execute=True):
+        recompute(scope=Scope(district_id=world.district.pk))  # nothing changes
+    assert len(_events(receiver, STAGE_MASTERED)) == 1

@@ -22,6 +22,7 @@ from proficio.lib.events import (
     Event,
     publish,
 )
+from proficio.lib.outbound import address_problem
 from proficio.webhooks import sending
 from proficio.webhooks.models import Delivery, Subscription
 from proficio.webhooks.services import subscription_create, subscription_revoke
@@ -32,7 +33,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def receiver(settings):
-    settings.PROFICIO_WEBHOOKS_ALLOW_PRIVATE = True  # the receiver listens on this machine
+    settings.PROFICIO_OUTBOUND_ALLOW_PRIVATE = True  # the receiver listens on this machine
     running = Receiver().start()
     yield running
     running.stop()
@@ -64,6 +65,7 @@ def test_an_event_reaches_the_endpoint_signed(
     _publish([_event(world)], django_capture_on_commit_callbacks)
 
     [message] = receiver.received
+    assert len(base64.b64decode(subscription.secret.removeprefix("whsec_"), validate=True)) == 24
     # The Standard Webhooks library checks it, as a receiver would …
     Webhook(subscription.secret).verify(message.body, message.headers)
     # … and so does the specification, by hand: HMAC-SHA256 of "id.timestamp.body".
@@ -165,7 +167,7 @@ def test_a_revoked_subscription_hears_nothing_more(
 
 
 def test_only_public_https_endpoints(world, settings):
-    settings.PROFICIO_WEBHOOKS_ALLOW_PRIVATE = False
+    settings.PROFICIO_OUTBOUND_ALLOW_PRIVATE = False
     for url, why in (
         ("http://sis.example.org/hook", "https://"),
         ("https://127.0.0.1/hook", "private or local"),
@@ -173,8 +175,8 @@ def test_only_public_https_endpoints(world, settings):
         ("https://[::1]/hook", "private or local"),
         ("https://169.254.169.254/latest", "private or local"),
     ):
-        assert why in sending.endpoint_problem(url), url
-    assert sending.endpoint_problem("https://93.184.215.14/hook") == ""
+        assert why in address_problem(url), url
+    assert address_problem("https://93.184.215.14/hook") == ""
 
 
 def test_the_page_subscribes_shows_the_secret_once_and_tests_the_endpoint(

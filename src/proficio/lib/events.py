@@ -1,16 +1,16 @@
 """What happened, told to systems outside Proficio once it is committed.
 
 An app publishes events (a rating recorded, a stage mastered, an advancement decided)
-without knowing who listens; the webhooks app, above every app, subscribes. A signal sent
-after the transaction commits: a rolled-back change tells no one. Events name people,
-competencies and stages by their ids (`student_id`, `competency_id`, `stage_id`); the
-listener turns them into the identifiers it gives out."""
+without knowing who listens; the webhooks app, above every app, subscribes. Its listener
+records the messages in the publishing transaction and sends them after the commit: a
+rolled-back change tells no one, and a committed one is never lost between the two. Events
+name people and stages by their ids (`student_id`, `stage_id`); the listener turns them
+into the identifiers it gives out."""
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
 from django.dispatch import Signal
 
 EVIDENCE_RECORDED = "evidence.recorded"
@@ -18,7 +18,9 @@ STAGE_MASTERED = "stage.mastered"
 ADVANCEMENT_DECIDED = "advancement.decided"
 EVENT_TYPES = (EVIDENCE_RECORDED, STAGE_MASTERED, ADVANCEMENT_DECIDED)
 
-# Sent with `events`, a list of Event, once the publishing transaction has committed.
+# Sent with `events`, a list of Event, inside the publishing transaction: a listener records
+# what it will send in that transaction (so a change and its message commit together or not
+# at all) and sends only once it commits.
 published = Signal()
 
 # Who may want a district's events of a type: a publisher with many events asks first, so
@@ -43,8 +45,7 @@ def wanted(district_id: int, event_type: str) -> bool:
 
 
 def publish(events: Iterable[Event]) -> None:
-    """Tell the listeners of these events once the current transaction commits (at once
-    outside one). A listener that fails is logged and fails nothing here."""
+    """Tell the listeners of these events, within the current transaction."""
     events = list(events)
     if events:
-        transaction.on_commit(lambda: published.send(sender=Event, events=events), robust=True)
+        published.send(sender=Event, events=events)

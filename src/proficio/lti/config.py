@@ -1,22 +1,11 @@
 """pylti1p3's view of the tool's registrations: django-lti's tables, narrowed to the
-registrations a district admin made (a Platform row) and still active, with the timeouts
-every call to a platform needs."""
+registrations a district admin made (a Platform row) and still active. Every call to a
+platform goes through lib.outbound's session (pylti1p3 would follow redirects anywhere and
+wait for ever)."""
 
-import requests
 from lti_tool.models import LtiDeployment, LtiRegistration
 from lti_tool.utils import DjangoToolConfig
 from pylti1p3.deployment import Deployment
-
-# A platform that does not answer must not hold a page or the task worker for long.
-PLATFORM_TIMEOUT_SECONDS = 10
-
-
-class PlatformSession(requests.Session):
-    """requests with a timeout on every call (pylti1p3 gives none)."""
-
-    def request(self, *args, **kwargs):  # type: ignore[override]
-        kwargs.setdefault("timeout", PLATFORM_TIMEOUT_SECONDS)
-        return super().request(*args, **kwargs)
 
 
 class ToolConfig(DjangoToolConfig):

@@ -14,7 +14,7 @@ from pylti1p3.message_launch import MessageLaunch
 
 from proficio.frameworks.api import district_competencies_to_choose
 from proficio.lib.errors import InvalidInput
-from proficio.lti.launches import CUSTOM_COMPETENCY, CUSTOM_TASK
+from proficio.lti.launches import CUSTOM_COMPETENCY, CUSTOM_TASK, placement_sign
 from proficio.people.api import Person
 from proficio.work.api import task_list_visible_to
 
@@ -55,11 +55,14 @@ def choices_for(teacher: Person) -> list[Choice]:
     return tasks + competencies
 
 
-def _resource(choice: Choice, launch_url: str) -> DeepLinkResource:
+def _resource(choice: Choice, launch_url: str, teacher: Person) -> DeepLinkResource:
     kind, _sep, uuid = choice.key.partition(":")
     resource = DeepLinkResource().set_url(launch_url).set_title(choice.title[:255])
+    # Signed: a custom parameter can be edited in the LMS, and a placement decides whose
+    # ratings go back to the course.
+    placed = placement_sign(uuid, teacher)
     if kind == "task":
-        resource.set_custom_params({CUSTOM_TASK: uuid})
+        resource.set_custom_params({CUSTOM_TASK: placed})
         resource.set_lineitem(
             LineItem()
             .set_label(choice.title[:255])
@@ -67,12 +70,17 @@ def _resource(choice: Choice, launch_url: str) -> DeepLinkResource:
             .set_resource_id(f"proficio:task:{uuid}")
         )
     else:
-        resource.set_custom_params({CUSTOM_COMPETENCY: uuid})
+        resource.set_custom_params({CUSTOM_COMPETENCY: placed})
     return resource
 
 
 def respond(
-    message_launch: MessageLaunch, *, choices: list[Choice], chosen: list[str], launch_url: str
+    message_launch: MessageLaunch,
+    *,
+    teacher: Person,
+    choices: list[Choice],
+    chosen: list[str],
+    launch_url: str,
 ) -> tuple[str, str]:
     """The signed deep-linking answer (a JWT) for the chosen items, and where it goes."""
     by_key = {choice.key: choice for choice in choices}
@@ -85,5 +93,7 @@ def respond(
     if not settings.get("accept_multiple", True):
         picked = picked[:1]
     deep_link = message_launch.get_deep_link()
-    signed = deep_link.get_response_jwt([_resource(choice, launch_url) for choice in picked])
+    signed = deep_link.get_response_jwt(
+        [_resource(choice, launch_url, teacher) for choice in picked]
+    )
     return signed, settings["deep_link_return_url"]

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from proficio.lib.errors import InvalidInput, NotVisible
-from proficio.lti.config import PlatformSession
+from proficio.lib.outbound import OutboundSession
 from proficio.lti.models import Platform
 from proficio.lti.services import invite_live, invite_use
 
@@ -39,7 +39,7 @@ def _configuration(url: str, token: str) -> dict:
         raise InvalidInput({"openid_configuration": _("Open this address from your LMS.")})
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        answer = PlatformSession().get(url, headers=headers)
+        answer = OutboundSession().get(url, headers=headers)
         answer.raise_for_status()
         configuration = answer.json()
     except (requests.RequestException, ValueError) as failed:
@@ -61,8 +61,8 @@ def _configuration(url: str, token: str) -> dict:
     return configuration
 
 
-def _client(configuration: dict, token: str, urls: dict[str, str]) -> tuple[str, str]:
-    """Register Proficio with the platform: its client id, and the deployment id if given."""
+def _client(configuration: dict, token: str, urls: dict[str, str]) -> str:
+    """Register Proficio with the platform: the client id it gives."""
     domain = urlsplit(urls["launch"]).netloc
     body = {
         "application_type": "web",
@@ -90,7 +90,7 @@ def _client(configuration: dict, token: str, urls: dict[str, str]) -> tuple[str,
     }
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     try:
-        answer = PlatformSession().post(
+        answer = OutboundSession().post(
             configuration["registration_endpoint"], json=body, headers=headers
         )
         answer.raise_for_status()
@@ -100,8 +100,7 @@ def _client(configuration: dict, token: str, urls: dict[str, str]) -> tuple[str,
     client_id = registered.get("client_id") if isinstance(registered, dict) else None
     if not isinstance(client_id, str) or not client_id:
         raise InvalidInput({"registration": _("The LMS gave Proficio no client id.")})
-    tool = registered.get(TOOL_CONFIGURATION) or {}
-    return client_id, str(tool.get("deployment_id") or "")
+    return client_id
 
 
 def register(
@@ -111,8 +110,13 @@ def register(
     if invite_live(token) is None:
         raise NotVisible(_("This registration address is used or has expired."))
     configuration = _configuration(openid_configuration, registration_token)
-    client_id, _deployment = _client(configuration, registration_token, tool_urls)
-    product = (configuration.get(PLATFORM_CONFIGURATION) or {}).get("product_family_code", "")
+    client_id = _client(configuration, registration_token, tool_urls)
+    platform_configuration = configuration.get(PLATFORM_CONFIGURATION)
+    product = (
+        platform_configuration.get("product_family_code", "")
+        if isinstance(platform_configuration, dict)
+        else ""
+    )
     return invite_use(
         token=token,
         platform_fields={

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from lti_tool.models import LtiLaunch
 
 from proficio.lti.models import Platform
 from proficio.lti.services import origin_of
@@ -17,12 +18,28 @@ from proficio.lti.services import origin_of
 SESSION_FRAME_ORIGINS = "lti_frame_origins"
 
 
-def frame_for(request: HttpRequest, platform: Platform) -> None:
-    """The pages this session opens may be framed by `platform`'s LMS."""
-    registration = platform.registration
-    origins = {origin_of(registration.issuer), origin_of(registration.auth_url)}
-    origins.update(platform.frame_origins.split())
-    request.session[SESSION_FRAME_ORIGINS] = sorted(origin for origin in origins if origin)
+# Pages no LMS frames, whoever asks: the settings of a district and of an account, where a
+# click tricked through a frame would do the most harm.
+NEVER_FRAMED = ("/admin/", "/audit", "/webhooks/", "/lrs/", "/privacy/", "/imports/", "/setup/")
+NEVER_FRAMED_EXACTLY = ("/lti/",)
+
+
+def frame_for(request: HttpRequest, platform: Platform, launch: LtiLaunch) -> None:
+    """The pages this session opens may be framed by the LMS that launched it: the page the
+    launch says it returns to and the platform it names (both in the signed launch), and the
+    addresses the admin gave. The issuer and sign-in addresses only when none is known: an
+    issuer may be shared by every customer of a cloud LMS (canvas.instructure.com)."""
+    presentation = launch.launch_presentation_claim or {}
+    instance = launch.platform_instance_claim or {}
+    origins = {
+        origin_of(str(presentation.get("return_url") or "")),
+        origin_of(str(instance.get("url") or "")),
+        *platform.frame_origins.split(),
+    } - {""}
+    if not origins:
+        registration = platform.registration
+        origins = {origin_of(registration.issuer), origin_of(registration.auth_url)} - {""}
+    request.session[SESSION_FRAME_ORIGINS] = sorted(origins)
 
 
 def frameable_anywhere(response: HttpResponse) -> HttpResponse:
@@ -46,6 +63,8 @@ class LmsFramingMiddleware:
         session = getattr(request, "session", None)
         origins = session.get(SESSION_FRAME_ORIGINS) if session is not None else None
         if not origins or hasattr(response, "_csp_replace"):
+            return response
+        if request.path.startswith(NEVER_FRAMED) or request.path in NEVER_FRAMED_EXACTLY:
             return response
         if "X-Frame-Options" in response:
             del response["X-Frame-Options"]

@@ -17,15 +17,16 @@ from django_tasks import task
 from lti_tool.lti_core.constants import AgsScope
 from lti_tool.models import LtiContext, LtiLineItem, LtiUser
 from pylti1p3.assignments_grades import AssignmentsGradesService
-from pylti1p3.exception import LtiException
+from pylti1p3.exception import LtiServiceException
 from pylti1p3.grade import Grade
 from pylti1p3.lineitem import LineItem
 from pylti1p3.service_connector import ServiceConnector
 
 from proficio.audit import api as audit
 from proficio.frameworks.api import competency_case_identifiers
-from proficio.lti.config import PlatformSession
-from proficio.lti.models import Placement, ScoreSent
+from proficio.lib.outbound import OutboundSession
+from proficio.lti.models import Placement, ScoreSent, SectionLink
+from proficio.people.api import Person, sections_enrolled_in
 from proficio.work.api import ReviewResults, review_results
 
 
@@ -61,7 +62,7 @@ def _service(context: LtiContext, placement: Placement) -> AssignmentsGradesServ
         if allowed
     ]
     registration = context.deployment.registration.to_registration()
-    connector = ServiceConnector(registration, requests_session=PlatformSession())
+    connector = ServiceConnector(registration, requests_session=OutboundSession())
     return AssignmentsGradesService(
         connector,
         {
@@ -107,31 +108,42 @@ def _competency_lineitem(
 def _scores(
     results: ReviewResults, placement: Placement, service: AssignmentsGradesService
 ) -> list[Score]:
+    """The link's own column gets the task's overall score (its column exists whatever the
+    scopes: deep linking made it); where the tool may add columns, each rated competency
+    stage gets one of its own with its level."""
     context = placement.resource_link.context
+    scores = []
+    if placement.lineitem_url:
+        scores.append(
+            Score(
+                LineItem({"id": placement.lineitem_url}),
+                results.task_title,
+                (results.overall * 100).quantize(Decimal("0.01")),
+                Decimal(100),
+                ", ".join(f"{r.competency_title}: {r.level}" for r in results.ratings),
+            )
+        )
     if context.can_manage_lineitems and context.lineitems_url:
         case_ids = competency_case_identifiers(r.competency_id for r in results.ratings)
-        scores = []
         for rating in results.ratings:
             objective = case_ids.get(rating.competency_id, str(rating.competency_uuid))
             label = f"{results.task_title}: {rating.competency_title}"
-            tag = f"proficio:{results.task_uuid}:{objective}"
+            tag = f"proficio:{results.task_uuid}:{objective}:{rating.stage_ordinal}"
             lineitem = _competency_lineitem(service, placement, label, tag, rating.scale_top)
             scores.append(
                 Score(lineitem, label, rating.level, rating.scale_top, f"Stage {rating.stage}")
             )
-        return scores
-    if placement.lineitem_url:
-        overall = (results.overall * 100).quantize(Decimal("0.01"))
-        return [
-            Score(
-                LineItem({"id": placement.lineitem_url}),
-                results.task_title,
-                overall,
-                Decimal(100),
-                ", ".join(f"{r.competency_title}: {r.level}" for r in results.ratings),
-            )
-        ]
-    return []
+    return scores
+
+
+def _failure(failed: Exception) -> str:
+    """Why a score was not sent, without what the platform answered (its body could be
+    anything, and it is shown on a page)."""
+    if isinstance(failed, LtiServiceException):
+        return f"The LMS answered {failed.response.status_code}."
+    if isinstance(failed, requests.RequestException):
+        return f"The LMS did not answer: {failed.__class__.__name__}."
+    return f"The score could not be sent: {failed.__class__.__name__}."
 
 
 def _grade(score: Score, user_id: str, results: ReviewResults) -> Grade:
@@ -145,6 +157,13 @@ def _grade(score: Score, user_id: str, results: ReviewResults) -> Grade:
         .set_user_id(user_id)
         .set_comment(score.comment[:1000])
     )
+
+
+def _in_section(context: LtiContext, student: Person) -> bool:
+    """The course stands for a section the student is in: Proficio's own roster decides
+    whose ratings a course receives, not the LMS's alone."""
+    link = SectionLink.objects.filter(context=context).first()
+    return link is not None and sections_enrolled_in(student).filter(pk=link.section_id).exists()
 
 
 def scores_send(*, review_id: int) -> int:
@@ -170,26 +189,26 @@ def scores_send(*, review_id: int) -> int:
             auth_user_id=results.student_id,
             memberships__context=context,
         ).first()
-        if lti_user is None:
-            continue  # the student is not in this course
+        if lti_user is None or not _in_section(context, lti_user.auth_user):
+            continue  # not a student of this course, or of the section it stands for
         platform = registration.proficio_platform
-        service = _service(context, placement)
+        scores: list[Score] = []
         try:
-            scores = _scores(results, placement, service)
-            for score in scores:
+            service = _service(context, placement)
+            for score in _scores(results, placement, service):
                 service.put_grade(_grade(score, lti_user.sub, results), score.lineitem)
-        except (LtiException, requests.RequestException, ValueError) as failed:
+                scores.append(score)
+        except Exception as failed:  # any failure is this course's alone: record it, go on
             ScoreSent.objects.create(
                 platform=platform,
                 student_id=results.student_id,
                 review_id=review_id,
-                lineitem_url=placement.lineitem_url or context.lineitems_url,
+                lineitem_url=(placement.lineitem_url or context.lineitems_url)[:1000],
                 label=results.task_title[:600],
                 score_given=0,
                 score_maximum=0,
-                error=str(failed)[:2000] or failed.__class__.__name__,
+                error=_failure(failed),
             )
-            continue
         ScoreSent.objects.bulk_create(
             ScoreSent(
                 platform=platform,

@@ -6,7 +6,9 @@ Names and Roles Provisioning, matched to the teacher's sections), and what the l
 from collections import Counter
 from dataclasses import dataclass
 from datetime import timedelta
+from uuid import UUID
 
+from django.core import signing
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,7 @@ from proficio.people.api import (
     district_person_signing_in,
     district_students_by_email,
     district_students_named,
+    person_signs_in_by_launch,
     sections_students,
     sections_taught_by,
 )
@@ -36,6 +39,7 @@ from proficio.work.api import district_tasks
 # who joined the course since get their scores without launching first.
 ROSTER_FRESH = timedelta(days=1)
 CUSTOM_TASK = "proficio_task"
+PLACEMENT_SALT = "proficio.lti.placement"
 CUSTOM_COMPETENCY = "proficio_competency"
 LIS_CLAIM = "https://purl.imsglobal.org/spec/lti/claim/lis"
 
@@ -64,10 +68,13 @@ def _roles(roles: list[str]) -> set[str]:
 
 
 def _person(platform: Platform, lti_user: LtiUser, launch: LtiLaunch) -> Person:
-    if lti_user.auth_user_id is not None:
-        person = lti_user.auth_user
-        if person.district_id == platform.district_id and person.is_active:
-            return person
+    """The person the launch signs in: the one its LMS user was matched to before, if the
+    same rules still let them in; else the district's one person with its sourcedId or
+    address."""
+    if lti_user.auth_user_id is not None and person_signs_in_by_launch(
+        person_id=lti_user.auth_user_id, district_id=platform.district_id
+    ):
+        return lti_user.auth_user
     lis = launch.get_claim(LIS_CLAIM) or {}
     person = district_person_signing_in(
         district_id=platform.district_id,
@@ -177,21 +184,32 @@ def _section_by_roster(
     return next(section for section in taught if section.pk == best_pk)
 
 
+def placement_sign(uuid: str, teacher: Person) -> str:
+    """A deep link's custom parameter: what it places and who placed it, signed."""
+    return signing.dumps([uuid, teacher.pk], salt=PLACEMENT_SALT, compress=True)
+
+
+def _placed(value: str | None) -> str | None:
+    """The uuid a custom parameter Proficio signed places; None for any other value."""
+    if not value:
+        return None
+    try:
+        uuid, _teacher = signing.loads(value, salt=PLACEMENT_SALT)
+        return str(UUID(str(uuid)))
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+
+
 def _placement(launch: LtiLaunch, platform: Platform) -> Placement | None:
     if not launch.is_resource_launch:
         return None
-    task_id = launch.get_custom_claim(CUSTOM_TASK)
-    competency_id = launch.get_custom_claim(CUSTOM_COMPETENCY)
+    task_id = _placed(launch.get_custom_claim(CUSTOM_TASK))
+    competency_id = _placed(launch.get_custom_claim(CUSTOM_COMPETENCY))
     task = competency = None
-    try:
-        if task_id:
-            task = district_tasks(platform.district_id).filter(uuid=task_id).first()
-        if competency_id:
-            competency = (
-                district_competencies(platform.district_id).filter(uuid=competency_id).first()
-            )
-    except ValueError:  # not a uuid: the link was not made by Proficio
-        return None
+    if task_id:
+        task = district_tasks(platform.district_id).filter(uuid=task_id).first()
+    if competency_id:
+        competency = district_competencies(platform.district_id).filter(uuid=competency_id).first()
     if task is None and competency is None:
         return None
     ags = launch.ags_claim or {}
@@ -207,7 +225,7 @@ def _placement(launch: LtiLaunch, platform: Platform) -> Placement | None:
 
 
 @transaction.atomic
-def launch_accept(launch: LtiLaunch) -> Launched:
+def launch_accept(*, launch: LtiLaunch) -> Launched:
     """Record what the launch says (django-lti's tables), then decide who it signs in, the
     section and what it opens."""
     platform = platform_of(launch)

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.visibility import not_visible_is_404
 from proficio.lti.dynamic import tool_urls
@@ -49,13 +50,20 @@ def platforms_page(request: HttpRequest) -> HttpResponse:
         else:
             messages.success(request, _("The LMS is registered: its launches now sign in."))
             return redirect("lti:platforms")
+    scores = scores_sent_of(district)
+    audit.record_views(
+        actor=request.user,
+        action=audit.STUDENTS_LISTED,
+        students={score.student for score in scores},
+        data={"via": "scores sent to the LMS"},
+    )
     response = render(
         request,
         "lti/platforms.html",
         {
             "district": district,
             "platforms": platforms_of(district),
-            "scores": scores_sent_of(district),
+            "scores": scores,
             "form": form,
             "invite": invite,
             "urls": tool_urls(request),

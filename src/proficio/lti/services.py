@@ -14,21 +14,34 @@ from lti_tool.models import Key, LtiContext, LtiRegistration
 
 from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.outbound import address_problem
 from proficio.lti.models import Platform, RegistrationInvite, SectionLink
 from proficio.people.api import District, Person, Section, sections_taught_by
 
 INVITE_LIFETIME = timedelta(days=7)
 
 
+# django-lti keeps these addresses in fields of this length.
+URL_MAX = 200
+
+
 def origin_of(url: str) -> str:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return ""
     return f"{parts.scheme}://{parts.netloc}" if parts.scheme and parts.netloc else ""
 
 
 def _web_address(url: str, field: str, errors: dict[str, str]) -> str:
+    """An address Proficio sends to or sends browsers to: a public https:// one."""
     url = url.strip()
-    if not origin_of(url) or urlsplit(url).scheme not in {"http", "https"}:
+    if not origin_of(url):
         errors[field] = _("Give the full address, e.g. https://lms.example.org/…")
+    elif len(url) > URL_MAX:
+        errors[field] = _("Proficio keeps addresses of up to 200 characters.")
+    elif problem := address_problem(url):
+        errors[field] = problem
     return url
 
 
@@ -59,7 +72,11 @@ def platform_register(
         errors["name"] = _("Name the LMS, as teachers know it.")
     if not client_id:
         errors["client_id"] = _("Give the client ID the LMS gave Proficio.")
-    issuer = _web_address(issuer, "issuer", errors)
+    issuer = issuer.strip()
+    if not origin_of(issuer) or len(issuer) > 255:
+        errors["issuer"] = _(
+            "Give the issuer as the LMS gives it, e.g. https://canvas.instructure.com"
+        )
     auth_url = _web_address(auth_url, "auth_url", errors)
     token_url = _web_address(token_url, "token_url", errors)
     keyset_url = _web_address(keyset_url, "keyset_url", errors)
@@ -72,26 +89,40 @@ def platform_register(
     if errors:
         raise InvalidInput(errors)
     tool_key_ensure()
-    try:
-        with transaction.atomic():
-            registration = LtiRegistration.objects.create(
-                name=name[:255],
-                issuer=issuer,
-                client_id=client_id,
-                auth_url=auth_url,
-                token_url=token_url,
-                keyset_url=keyset_url,
-            )
-    except IntegrityError as taken:
-        raise InvalidInput(
-            {"client_id": _("This LMS already has a registration with this client ID.")}
-        ) from taken
-    platform = Platform.objects.create(
-        registration=registration,
+    fields = {
+        "name": name[:255],
+        "auth_url": auth_url,
+        "token_url": token_url,
+        "keyset_url": keyset_url,
+        "is_active": True,
+    }
+    switched_off = Platform.objects.filter(
         district=district,
-        frame_origins=" ".join(dict.fromkeys(origins)),
-        created_by=actor,
-    )
+        registration__issuer=issuer,
+        registration__client_id=client_id,
+        registration__is_active=False,
+    ).first()
+    if switched_off is not None:  # registered again: the same registration, live again
+        LtiRegistration.objects.filter(pk=switched_off.registration_id).update(**fields)
+        switched_off.frame_origins = " ".join(dict.fromkeys(origins))
+        switched_off.save(update_fields=["frame_origins"])
+        platform = switched_off
+    else:
+        try:
+            with transaction.atomic():
+                registration = LtiRegistration.objects.create(
+                    issuer=issuer, client_id=client_id, **fields
+                )
+        except IntegrityError as taken:
+            raise InvalidInput(
+                {"client_id": _("This client ID cannot be registered: ask the LMS for another.")}
+            ) from taken
+        platform = Platform.objects.create(
+            registration=registration,
+            district=district,
+            frame_origins=" ".join(dict.fromkeys(origins)),
+            created_by=actor,
+        )
     audit.record(
         actor=actor,
         action=audit.LTI_PLATFORM_CHANGED,
@@ -131,11 +162,18 @@ def _digest(token: str) -> str:
 def invite_create(*, actor: Person | None, district: District) -> str:
     """A one-time address for an LMS admin's dynamic registration: the token, never kept."""
     token = secrets.token_urlsafe(32)
-    RegistrationInvite.objects.create(
+    invite = RegistrationInvite.objects.create(
         district=district,
         token_digest=_digest(token),
         created_by=actor,
         expires_at=timezone.now() + INVITE_LIFETIME,
+    )
+    audit.record(
+        actor=actor,
+        action=audit.LTI_PLATFORM_CHANGED,
+        district_id=district.pk,
+        target=invite,
+        data={"change": "registration address made", "until": f"{invite.expires_at:%Y-%m-%d}"},
     )
     return token
 

@@ -21,8 +21,9 @@ from pylti1p3.contrib.django import DjangoMessageLaunch, DjangoOIDCLogin
 from pylti1p3.exception import LtiException, OIDCException
 
 from proficio.lib.errors import InvalidInput, NotVisible
+from proficio.lib.outbound import OutboundSession
 from proficio.lti import deep_links, dynamic
-from proficio.lti.config import PlatformSession, ToolConfig
+from proficio.lti.config import ToolConfig
 from proficio.lti.framing import frame_for, frameable_anywhere
 from proficio.lti.launches import Launched, LaunchRefused, launch_accept
 from proficio.lti.models import SectionLink
@@ -80,7 +81,7 @@ def _message_launch(request: HttpRequest) -> DjangoMessageLaunch:
         request,
         ToolConfig(),
         launch_data_storage=DatabaseLaunchDataStorage(),
-        requests_session=PlatformSession(),
+        requests_session=OutboundSession(),
     )
 
 
@@ -103,7 +104,7 @@ def _next_url(launched: Launched, launch: LtiLaunch) -> str:
             "mastery:student_competency",
             args=[launched.person.uuid, placement.competency.uuid],
         )
-    return reverse("web:home")
+    return reverse("home")
 
 
 @csrf_exempt
@@ -118,7 +119,7 @@ def launch(request: HttpRequest) -> HttpResponse:
         lti_launch = LtiLaunch(message_launch)
         if not (lti_launch.is_resource_launch or lti_launch.is_deep_link_launch):
             return _refused(request, _("Proficio opens links and places content; nothing else."))
-        launched = launch_accept(lti_launch)
+        launched = launch_accept(launch=lti_launch)
     except LtiException as refused:
         return _refused(request, _("The launch could not be checked: %s") % refused, status=403)
     except LaunchRefused as refused:
@@ -127,7 +128,7 @@ def launch(request: HttpRequest) -> HttpResponse:
     request.session[SESSION_LAUNCH] = lti_launch.get_launch_id()
     if lti_launch.context_claim:
         request.session[SESSION_CONTEXT] = lti_launch.context.pk
-    frame_for(request, launched.platform)
+    frame_for(request, launched.platform, lti_launch)
     next_url = _next_url(launched, lti_launch)
     section_unknown = launched.is_teacher and launched.section is None
     if section_unknown and lti_launch.context_claim and not lti_launch.is_deep_link_launch:
@@ -146,7 +147,7 @@ def _session_launch(request: HttpRequest) -> DjangoMessageLaunch:
             request,
             ToolConfig(),
             launch_data_storage=DatabaseLaunchDataStorage(),
-            requests_session=PlatformSession(),
+            requests_session=OutboundSession(),
         )
     except LtiException as expired:
         raise Http404(_("This launch has expired: open the link from your LMS again.")) from expired
@@ -166,6 +167,7 @@ def deep_link(request: HttpRequest) -> HttpResponse:
         try:
             signed, return_url = deep_links.respond(
                 message_launch,
+                teacher=request.user,
                 choices=choices,
                 chosen=request.POST.getlist("item"),
                 launch_url=request.build_absolute_uri(reverse("lti:launch")),

@@ -358,24 +358,39 @@ def own_district_administered_get(user: Person) -> District:
     return district
 
 
+def _signs_in_by_launch(district_id: int) -> QuerySet[Person]:
+    """Who another system may vouch for (an LTI launch from the district's own LMS): the
+    district's active people with an active role; never a site operator, whose power comes
+    with their own password only."""
+    return Person.objects.filter(
+        district_id=district_id,
+        is_active=True,
+        is_superuser=False,
+        is_staff=False,
+        roles__active=True,
+    ).distinct()
+
+
 def district_person_signing_in(*, district_id: int, email: str, sourced_id: str) -> Person | None:
-    """For a sign-in another system vouches for (an LTI launch from the district's own LMS):
-    the one active person of the district with this OneRoster sourcedId, else with this
-    address (in any case), who holds an active role. Never a site operator: their power
-    comes with their own password only. None when no one, or more than one, answers."""
-    people = Person.objects.filter(
-        district_id=district_id, is_active=True, is_superuser=False, is_staff=False
-    ).filter(roles__active=True)
+    """The one person of `_signs_in_by_launch` with this OneRoster sourcedId, else with this
+    address (in any case). None when no one, or more than one, answers."""
+    people = _signs_in_by_launch(district_id)
     for lookup in (
         Q(sourced_id=sourced_id) if sourced_id else None,
         Q(email__iexact=email) if email else None,
     ):
         if lookup is None:
             continue
-        found = list(people.filter(lookup).distinct()[:2])
+        found = list(people.filter(lookup)[:2])
         if len(found) == 1:
             return found[0]
     return None
+
+
+def person_signs_in_by_launch(*, person_id: int, district_id: int) -> bool:
+    """Whether a person matched before may still be signed in by a launch (their roles
+    may have ended, or they may have become a site operator since)."""
+    return _signs_in_by_launch(district_id).filter(pk=person_id).exists()
 
 
 def district_students_by_mbox_sha1(

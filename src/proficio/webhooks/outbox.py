@@ -1,11 +1,14 @@
 """Published events become deliveries: for each subscription of the event's district that
 chose its type, one message per 500 events of one transaction (a bulk import of ratings
-sends a few hundred messages, not thousands), each queued for the task worker."""
+sends a few hundred messages, not thousands), recorded in that transaction and queued for
+the task worker once it commits."""
 
 import json
 from collections import defaultdict
+from functools import partial
 
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.utils import timezone
 
 from proficio.frameworks.api import competency_case_identifiers, stages_public_ids
@@ -68,7 +71,8 @@ def events_heard(sender, events: list[Event], **kwargs) -> None:
             if wanted and event_type in subscription.event_types:
                 for start in range(0, len(of_type), EVENTS_PER_MESSAGE):
                     chunk = of_type[start : start + EVENTS_PER_MESSAGE]
-                    schedule(delivery_create(subscription, event_type, chunk))
+                    delivery = delivery_create(subscription, event_type, chunk)
+                    transaction.on_commit(partial(schedule, delivery), robust=True)
 
 
 def delivery_create(subscription: Subscription, event_type: str, events: list[Event]) -> Delivery:

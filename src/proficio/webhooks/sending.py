@@ -2,54 +2,25 @@
 `webhook-timestamp`, `webhook-signature: v1,<HMAC-SHA256>`), posted to the endpoint, and on
 failure the next attempt set further off each time, until the last."""
 
-import ipaddress
+import base64
 import secrets
-import socket
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 import requests
-from django.conf import settings
 from django.utils import timezone
 from standardwebhooks import Webhook
 
+from proficio.lib.outbound import OutboundSession, address_problem
 from proficio.webhooks.models import Delivery
 
 # Seconds before each retry: a minute, five, half an hour, two hours, eight, a day; then the
 # delivery is given up (seven attempts over about 35 hours).
 BACKOFF = (60, 300, 1800, 7200, 28800, 86400)
-TIMEOUT_SECONDS = 10
 USER_AGENT = "Proficio-Webhooks/1"
 
 
-class Refused(Exception):
-    """An endpoint Proficio does not post to."""
-
-
 def secret_new() -> str:
-    return "whsec_" + secrets.token_urlsafe(24).replace("-", "+").replace("_", "/") + "="
-
-
-def endpoint_problem(url: str) -> str:
-    """Why Proficio does not post to `url`, or "": HTTPS only, and never to this machine or
-    the private network it sits in (unless the installation allows it, for its own tests)."""
-    parts = urlsplit(url)
-    allow_private = getattr(settings, "PROFICIO_WEBHOOKS_ALLOW_PRIVATE", False)
-    if parts.scheme != "https" and not (allow_private and parts.scheme == "http"):
-        return "The endpoint must be an https:// address."
-    if not parts.hostname:
-        return "The endpoint has no host."
-    if allow_private:
-        return ""
-    try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(parts.hostname, parts.port or 443)}
-    except OSError:
-        return f"{parts.hostname} cannot be found."
-    for address in addresses:
-        ip = ipaddress.ip_address(address.split("%")[0])
-        if not ip.is_global:
-            return f"{parts.hostname} is a private or local address."
-    return ""
+    return "whsec_" + base64.b64encode(secrets.token_bytes(24)).decode()
 
 
 def attempt(delivery: Delivery) -> bool:
@@ -58,9 +29,9 @@ def attempt(delivery: Delivery) -> bool:
     now = timezone.now()
     delivery.attempts += 1
     problem = (
-        endpoint_problem(subscription.url)
+        address_problem(subscription.url)
         if subscription.revoked_at is None
-        else ("The subscription is revoked.")
+        else "The subscription is revoked."
     )
     status, error = None, problem
     if not problem:
@@ -73,12 +44,8 @@ def attempt(delivery: Delivery) -> bool:
             "webhook-signature": Webhook(subscription.secret).sign(msg_id, now, delivery.body),
         }
         try:
-            answer = requests.post(
-                subscription.url,
-                data=delivery.body.encode(),
-                headers=headers,
-                timeout=TIMEOUT_SECONDS,
-                allow_redirects=False,
+            answer = OutboundSession().post(
+                subscription.url, data=delivery.body.encode(), headers=headers
             )
             status = answer.status_code
             error = "" if 200 <= status < 300 else f"The endpoint answered {status}."

@@ -8,10 +8,11 @@ from django.utils.translation import gettext as _
 from proficio.audit import api as audit
 from proficio.lib.errors import InvalidInput, NotVisible
 from proficio.lib.events import EVENT_TYPES, Event
+from proficio.lib.outbound import address_problem
 from proficio.people.api import District, Person
 from proficio.webhooks.models import Delivery, Subscription
 from proficio.webhooks.outbox import delivery_create
-from proficio.webhooks.sending import endpoint_problem, secret_new
+from proficio.webhooks.sending import secret_new
 from proficio.webhooks.tasks import schedule
 
 TEST_EVENT = "webhook.test"
@@ -28,7 +29,7 @@ def subscription_create(
 ) -> Subscription:
     url, description = url.strip(), description.strip()
     errors = {}
-    if problem := endpoint_problem(url):
+    if problem := address_problem(url):
         errors["url"] = problem
     if not description:
         errors["description"] = _("Say what the endpoint is, e.g. the SIS's mastery feed.")

@@ -370,6 +370,7 @@ class RatingResult:
     competency_uuid: UUID
     competency_title: str
     stage: str
+    stage_ordinal: int
     level: Decimal
     scale_top: Decimal  # the highest level of the competency's scale
 
@@ -412,6 +413,7 @@ def review_results(review_id: int) -> ReviewResults | None:
                 competency_uuid=row.competency.uuid,
                 competency_title=row.competency.title,
                 stage=row.stage.label,
+                stage_ordinal=row.stage.ordinal,
                 level=row.level,
                 scale_top=max(levels, default=row.level) or Decimal(1),
             )
