@@ -187,8 +187,9 @@ def test_posting_evidence_reads_as_much_for_a_large_section(grown):
     api = Api(token_for("teacher"))
     # 28 before: the roles read for each rule, the stages read again to find the one rated.
     # One more since: the first day the student's work can date from (enrolment, sessions);
-    # and one for the evidence statements the work shows, given back in the answer.
-    assert_flat(grown, lambda: api.post("/evidence", rating(grown)), budget=24)
+    # and one for the evidence statements the work shows, given back in the answer; and one
+    # asking whether the district's webhooks want the rating (ADR 0047).
+    assert_flat(grown, lambda: api.post("/evidence", rating(grown)), budget=25)
 
 
 def test_rating_in_the_cell_panel_reads_as_much_for_a_large_section(grown):
@@ -209,5 +210,5 @@ def test_rating_in_the_cell_panel_reads_as_much_for_a_large_section(grown):
     assert_flat(
         grown,
         lambda: client.post(f"{url}?section={grown.section.uuid}", form, HTTP_HX_REQUEST="true"),
-        budget=41,
+        budget=42,  # one asks whether the district's webhooks want the rating (ADR 0047)
     )
