@@ -190,7 +190,7 @@ def invite_use(*, token: str, platform_fields: dict[str, str]) -> Platform:
     """An LMS registered itself through an invitation: the platform, in the inviting
     admin's name; the invitation cannot be used again."""
     invite = (
-        RegistrationInvite.objects.select_for_update()
+        RegistrationInvite.objects.select_for_update(of=("self",))
         .filter(token_digest=_digest(token), used_by=None, expires_at__gt=timezone.now())
         .select_related("district", "created_by")
         .first()
