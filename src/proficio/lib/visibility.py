@@ -36,3 +36,12 @@ def not_visible_is_404(view: Callable[..., HttpResponse]) -> Callable[..., HttpR
             raise Http404(str(hidden)) from hidden
 
     return wrapped
+
+
+def posted_id(request: HttpRequest, name: str) -> int:
+    """The row id a page's button posted as `name`; anything else names no row, and is
+    NotVisible like a row of someone else's."""
+    given = request.POST.get(name, "")
+    if not given.isdigit():
+        raise NotVisible(f"No {name} {given!r}.")
+    return int(given)

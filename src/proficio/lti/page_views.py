@@ -4,15 +4,15 @@ and sees the scores sent back."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from proficio.audit import api as audit
-from proficio.lib.errors import InvalidInput, NotVisible
-from proficio.lib.visibility import not_visible_is_404
+from proficio.lib.errors import InvalidInput
+from proficio.lib.visibility import not_visible_is_404, posted_id
 from proficio.lti.dynamic import tool_urls
 from proficio.lti.forms import PlatformForm
 from proficio.lti.selectors import platforms_of, scores_sent_of
@@ -28,14 +28,9 @@ def platforms_page(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     invite = None
     if posted and "deactivate" in request.POST:
-        try:
-            platform_deactivate(
-                actor=request.user,
-                district=district,
-                platform_id=int(request.POST["deactivate"]),
-            )
-        except (NotVisible, ValueError) as missing:
-            raise Http404(str(missing)) from missing
+        platform_deactivate(
+            actor=request.user, district=district, platform_id=posted_id(request, "deactivate")
+        )
         messages.success(request, _("Launches from this LMS stop. What it placed stays."))
         return redirect("lti:platforms")
     if posted and "invite" in request.POST:

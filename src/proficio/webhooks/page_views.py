@@ -3,13 +3,13 @@ each subscription's secret once, and sees what was delivered and what failed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from proficio.lib.errors import InvalidInput
-from proficio.lib.visibility import not_visible_is_404
+from proficio.lib.visibility import not_visible_is_404, posted_id
 from proficio.people.api import own_district_administered_get
 from proficio.webhooks.forms import SubscriptionForm
 from proficio.webhooks.selectors import deliveries_of, subscriptions_of
@@ -20,13 +20,6 @@ from proficio.webhooks.services import (
 )
 
 
-def _number(request: HttpRequest, name: str) -> int:
-    try:
-        return int(request.POST[name])
-    except ValueError as wrong:
-        raise Http404(_("There is no such subscription.")) from wrong
-
-
 @login_required
 @not_visible_is_404
 @require_http_methods(["GET", "POST"])
@@ -35,12 +28,12 @@ def webhooks_page(request: HttpRequest) -> HttpResponse:
     posted = request.method == "POST"
     if posted and "revoke" in request.POST:
         subscription_revoke(
-            actor=request.user, district=district, subscription_id=_number(request, "revoke")
+            actor=request.user, district=district, subscription_id=posted_id(request, "revoke")
         )
         messages.success(request, _("The subscription is revoked: nothing more is sent to it."))
         return redirect("webhooks:page")
     if posted and "test" in request.POST:
-        subscription_test(district=district, subscription_id=_number(request, "test"))
+        subscription_test(district=district, subscription_id=posted_id(request, "test"))
         messages.success(request, _("A test message is on its way: see below what came of it."))
         return redirect("webhooks:page")
     form = SubscriptionForm(request.POST if posted else None)
